@@ -1,0 +1,87 @@
+"""Shared test set-up: offscreen Qt, an isolated data dir, demo databases, the slow marker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: widgets never need a display in tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("VETDESK_LANG", "zh")
+
+FULL_RUN = os.environ.get("VETDESK_FULL") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if FULL_RUN:
+        return
+    skip = pytest.mark.skip(reason="slow test: part of the full run (VETDESK_FULL=1)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VETDESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def _chinese_messages() -> Iterator[None]:
+    from vetdesk import i18n
+
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("zh")
+
+
+@pytest.fixture(scope="session")
+def demo_county_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo county database built once per session (copy it before changing it)."""
+    from vetdesk.services.database import create_database
+    from vetdesk.services.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "county.db"
+    db = create_database(path, role="county", unit_code="630223", operator="测试员")
+    generate_demo(db, year=2025)
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo city database built once per session (copy it before changing it)."""
+    from vetdesk.services.database import create_database
+    from vetdesk.services.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "city.db"
+    db = create_database(path, role="city", unit_code="630200", operator="市局测试员")
+    generate_demo(db, year=2025)
+    db.close()
+    return path
+
+
+def copy_db(source: Path, target_dir: Path, name: str = "copy.db") -> Path:
+    """Copy a database file with its WAL side files."""
+    target = target_dir / name
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(source) + suffix)
+        if src.exists():
+            shutil.copy(src, Path(str(target) + suffix))
+    return target
+
+
+@pytest.fixture
+def county_db(demo_county_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo county database."""
+    return copy_db(demo_county_template, tmp_path, "county.db")
+
+
+@pytest.fixture
+def city_db(demo_city_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo city database."""
+    return copy_db(demo_city_template, tmp_path, "city.db")

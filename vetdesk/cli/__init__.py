@@ -1,0 +1,80 @@
+"""The ``vetdesk`` command: sub-commands for scripts and people, the GUI when given none.
+
+Each sub-command is a thin front on a service in :mod:`vetdesk.services`; exit codes
+are 0 on success, 1 when the data or input is rejected, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from vetdesk import __version__
+from vetdesk.cli import core_commands
+from vetdesk.cli.common import EXIT_USAGE, CommandError, run_command
+from vetdesk.i18n import _, set_language
+
+# Modules that register sub-commands, in the order they appear in --help.
+COMMAND_MODULES = [core_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="vetdesk",
+        description=_("VetDesk 职业教育数据填报与核验工具。不带子命令时打开图形界面。"),
+    )
+    parser.add_argument("--version", action="version", version=f"VetDesk {__version__}")
+    parser.add_argument("--lang", choices=["zh", "en"], help=_("界面与消息语言（默认中文）"))
+    parser.add_argument("--db", help=_("图形界面打开的数据库文件"))
+    parser.add_argument("--self-test", action="store_true", help=_("不显示窗口，运行自检后退出"))
+    parser.add_argument("--screenshot", metavar="DIR", help=_("把各主要界面截图保存到目录后退出"))
+    sub = parser.add_subparsers(dest="command", metavar=_("子命令"))
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def _preparse_language(argv: Sequence[str]) -> None:
+    # The language must be set before the parser is built, so that --help is translated.
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
+            set_language(argv[i + 1])
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+            if lang in ("zh", "en"):
+                set_language(lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    _preparse_language(args_list)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 after --help
+        return int(exc.code or 0)
+    if args.command is None:
+        return _run_gui(args)
+    return run_command(args.func, args)
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    if args.self_test:
+        from vetdesk.selftest import run_self_test
+
+        return int(run_self_test())
+    try:
+        # Imported by name: Qt loads only when the GUI is asked for.
+        app_module = importlib.import_module("vetdesk.ui.app")
+    except ImportError as exc:
+        print(_("图形界面无法启动：{err}").format(err=exc), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(app_module.run_app(db=args.db, screenshot_dir=args.screenshot))
+    except CommandError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code

@@ -1,0 +1,70 @@
+"""What every sub-command shares: exit codes, error handling, output and passphrases."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from vetdesk.errors import InputRejected, UsageError, VetDeskError
+from vetdesk.i18n import _
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(VetDeskError):
+    """An error raised by a command with its exit code."""
+
+    def __init__(
+        self, message: str, exit_code: int = EXIT_REJECTED, *, code: str | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        self.exit_code = exit_code
+
+
+def run_command(handler: Handler, args: argparse.Namespace) -> int:
+    """Run a handler, turning user-facing errors into messages and exit codes."""
+    try:
+        return handler(args)
+    except UsageError as exc:
+        _report_error(args, exc)
+        return EXIT_USAGE
+    except CommandError as exc:
+        _report_error(args, exc)
+        return exc.exit_code
+    except (InputRejected, VetDeskError) as exc:
+        _report_error(args, exc)
+        return EXIT_REJECTED
+    except KeyboardInterrupt:
+        print(_("已取消。"), file=sys.stderr)
+        return EXIT_REJECTED
+
+
+def _report_error(args: argparse.Namespace, exc: VetDeskError) -> None:
+    if getattr(args, "json", False):
+        print_json({"ok": False, "error": {"code": exc.code, "message": exc.message}})
+    else:
+        print(_("错误：{msg}").format(msg=exc.message), file=sys.stderr)
+
+
+def print_json(data: Any) -> None:
+    """Print JSON for machines (UTF-8, not escaped, stable key order)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str))
+    sys.stdout.write("\n")
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """The --db option every data command takes."""
+    parser.add_argument("--db", required=True, type=Path, help=_("数据库文件路径"))
+
+
+def add_json_argument(parser: argparse.ArgumentParser) -> None:
+    """The --json option of commands that report results."""
+    parser.add_argument("--json", action="store_true", help=_("以 JSON 输出结果（供脚本使用）"))

@@ -1,0 +1,219 @@
+"""Sub-commands of the core: init, demo, check, explain."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from vetdesk.cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_db_argument,
+    add_json_argument,
+    print_json,
+)
+from vetdesk.domain.enums import Severity
+from vetdesk.domain.units import load_units
+from vetdesk.errors import UsageError
+from vetdesk.i18n import _
+from vetdesk.services.check import CheckReport, explain_warnings, report_to_json, run_check
+from vetdesk.services.database import create_database, open_database
+from vetdesk.standards.assess import FAIL, INCOMPLETE, PASS
+
+
+def register(sub: Any) -> None:
+    """Register this module's sub-commands."""
+    p = sub.add_parser(
+        "init",
+        help=_("新建县区或市级数据库"),
+        description=_("新建一个 VetDesk 数据库，并指定其单位、角色和操作员。"),
+    )
+    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件"))
+    p.add_argument(
+        "--role", required=True, choices=["county", "city"], help=_("county（县区）或 city（市级）")
+    )
+    p.add_argument("--unit", help=_("单位代码：县区代码如 630223；市级为 630200（可省略）"))
+    p.add_argument("--operator", required=True, help=_("操作员姓名，记入审计日志"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "demo",
+        help=_("生成演示数据库"),
+        description=_("生成逼真且可复现的海东市演示数据（学校、办学条件、教师、培训项目）。"),
+    )
+    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件（不能已存在）"))
+    p.add_argument("--role", choices=["county", "city"], default="county", help=_("默认 county"))
+    p.add_argument("--unit", help=_("县区代码，默认 630223（互助县）；市级为 630200"))
+    p.add_argument("--period", type=int, default=dt.date.today().year - 1, help=_("统计年度"))
+    p.add_argument("--scale", type=int, default=1, help=_("数据量倍数，用于压力测试"))
+    p.add_argument("--seed", type=int, default=2024, help=_("随机种子（相同种子生成相同数据）"))
+    p.add_argument("--operator", default="演示操作员", help=_("操作员姓名"))
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "check",
+        help=_("核验数据：指标、达标判定、错误与警告"),
+        description=_("计算每所学校的指标和达标判定，列出错误与警告。有错误时退出码为 1。"),
+    )
+    add_db_argument(p)
+    p.add_argument("--period", type=int, required=True, help=_("统计年度"))
+    add_json_argument(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "explain",
+        help=_("为警告填写说明"),
+        description=_("为一条警告填写（或用空文本删除）说明；规则编号与记录键见 check --json。"),
+    )
+    add_db_argument(p)
+    p.add_argument("--period", type=int, required=True, help=_("统计年度"))
+    p.add_argument("--rule", required=True, help=_("规则编号"))
+    p.add_argument("--record", required=True, help=_("记录键"))
+    p.add_argument("--field", default="", help=_("字段名"))
+    p.add_argument("--text", required=True, help=_("说明文字；为空则删除已有说明"))
+    p.set_defaults(func=cmd_explain)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Vetdesk init."""
+    unit = args.unit or (load_units().city.code if args.role == "city" else None)
+    if unit is None:
+        raise UsageError(_("县区数据库必须用 --unit 指定县区代码，例如 630223。"))
+    db = create_database(args.db, role=args.role, unit_code=unit, operator=args.operator)
+    info = db.info()
+    db.close()
+    print(
+        _("已创建{role}数据库 {path}（{unit}）。").format(
+            role=_("市级") if info.is_city else _("县区"), path=args.db, unit=info.unit_name
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Vetdesk demo."""
+    from vetdesk.services.demo import generate_demo
+
+    units = load_units()
+    unit = args.unit or (units.city.code if args.role == "city" else "630223")
+    if args.scale < 1 or args.scale > 1000:
+        raise UsageError(_("--scale 应在 1 到 1000 之间。"))
+    db = create_database(args.db, role=args.role, unit_code=unit, operator=args.operator)
+    try:
+        generate_demo(db, year=args.period, scale=args.scale, seed=args.seed)
+        report = run_check(db, args.period)
+    except BaseException:
+        db.close()
+        args.db.unlink(missing_ok=True)
+        raise
+    db.close()
+    print(
+        _("已生成演示数据库 {path}：{unit}，{year} 年度，{n} 所学校，达标 {p} 所。").format(
+            path=args.db,
+            unit=report.info.unit_name,
+            year=args.period,
+            n=report.summary.schools_assessed,
+            p=report.summary.schools_passing,
+        )
+    )
+    return EXIT_OK
+
+
+_VERDICT_TEXT = {PASS: "达标", FAIL: "不达标", INCOMPLETE: "数据不全"}
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Vetdesk check."""
+    db = open_database(args.db)
+    try:
+        report = run_check(db, args.period)
+    finally:
+        db.close()
+    if args.json:
+        print_json(report_to_json(report))
+    else:
+        print_report(report)
+    return EXIT_REJECTED if report.errors else EXIT_OK
+
+
+def _percent(value: Any) -> str:
+    return "—" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def print_report(report: CheckReport, out: Any = None) -> None:
+    """Print a check report for people."""
+    out = out or sys.stdout
+    w = out.write
+    w(
+        _("{unit} {year} 年度核验结果（规则集 {rs} {ver}）\n").format(
+            unit=report.info.unit_name,
+            year=report.year,
+            rs=report.ruleset.ruleset_id,
+            ver=report.ruleset.version,
+        )
+    )
+    w("\n" + _("学校达标情况") + "\n")
+    for a in report.assessments:
+        verdict = _(_VERDICT_TEXT.get(a.verdict, a.verdict))
+        w(f"  {a.school.school_code}  {a.school.name}  【{verdict}】\n")
+        for r in a.failing:
+            assert r.rule is not None
+            from vetdesk.standards.assess import threshold_text
+
+            w(
+                "      "
+                + _("✗ {name}：{value}（标准 {thr}，{src}）").format(
+                    name=r.indicator.name,
+                    value=r.value_text(),
+                    thr=threshold_text(r.indicator, r.rule),
+                    src=report.ruleset.sources[r.rule.source].number,
+                )
+                + "\n"
+            )
+        for r in a.missing:
+            w("      " + _("? {name}：无法计算（数据缺失）").format(name=r.indicator.name) + "\n")
+    s = report.summary
+    w(
+        "\n"
+        + _("达标率：{p}/{n} = {rate}；目标 {target}（{date} 前）{ok}").format(
+            p=s.schools_passing,
+            n=s.schools_assessed,
+            rate=_percent(s.rate),
+            target=_percent(s.target_share),
+            date=s.target_date or "—",
+            ok=("✓" if s.meets_target else "✗") if s.meets_target is not None else "",
+        )
+        + "\n"
+    )
+    w(
+        "\n"
+        + _("错误 {e} 条，警告 {wn} 条（已说明 {x} 条，待说明 {u} 条）").format(
+            e=len(report.errors),
+            wn=len(report.warnings),
+            x=len(report.warnings) - len(report.unexplained_warnings),
+            u=len(report.unexplained_warnings),
+        )
+        + "\n"
+    )
+    for f in report.findings:
+        if f.severity == Severity.WARNING and f.explanation:
+            continue
+        tag = _("错误") if f.severity == Severity.ERROR else _("警告")
+        w(f"  [{tag}] {f.school_code} {f.record_label} · {f.field}: {f.message}\n")
+        w("         " + _("规则 {rule}，记录 {key}").format(rule=f.rule, key=f.record_key) + "\n")
+    if report.ready_to_submit:
+        w("\n" + _("数据已就绪，可以导出正式上报包。") + "\n")
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Vetdesk explain."""
+    db = open_database(args.db)
+    try:
+        explain_warnings(db, args.period, [(args.rule, args.record, args.field, args.text)])
+    finally:
+        db.close()
+    print(_("说明已保存。") if args.text.strip() else _("说明已删除。"))
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The local SQLite database: models, engine set-up and migrations."""

@@ -1,0 +1,249 @@
+"""The audit log: every change to the data, hash-chained.
+
+A ``before_flush`` listener turns the session's pending inserts, updates and deletes
+into :class:`~vetdesk.db.models.AuditEntry` rows in the same transaction, so the log
+can never disagree with the data. 身份证号 are masked before they reach the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from vetdesk.db import models
+from vetdesk.db.base import Base
+from vetdesk.domain.identifiers import mask_id_number
+
+GENESIS_HASH = "0" * 64
+OPERATOR_KEY = "operator"
+# Tables whose changes are audited, and the columns left out of the log.
+_AUDITED: dict[type[Base], frozenset[str]] = {
+    models.School: frozenset({"id"}),
+    models.SchoolCondition: frozenset({"id", "school_id", "period_id"}),
+    models.Teacher: frozenset({"id", "school_id", "period_id"}),
+    models.EnterprisePractice: frozenset({"id", "teacher_id"}),
+    models.TrainingProgramme: frozenset({"id", "school_id", "period_id"}),
+    models.Period: frozenset({"id"}),
+    models.WarningExplanation: frozenset({"id", "period_id"}),
+    models.RuleSetRecord: frozenset({"id", "content"}),
+    models.DatabaseInfo: frozenset({"id"}),
+}
+_MASKED = frozenset({"id_number"})
+
+
+def _text(column: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if column in _MASKED:
+        return mask_id_number(str(value))
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def record_key(session: Session, obj: Any) -> str:
+    """A readable, stable key of a record: what a person would call it."""
+    with session.no_autoflush:
+        if isinstance(obj, models.School):
+            return f"school:{obj.school_code}"
+        if isinstance(obj, models.Period):
+            return f"period:{obj.year}"
+        if isinstance(obj, models.SchoolCondition | models.Teacher | models.TrainingProgramme):
+            school = session.get(models.School, obj.school_id)
+            period = session.get(models.Period, obj.period_id)
+            code = school.school_code if school else str(obj.school_id)
+            year = period.year if period else obj.period_id
+            if isinstance(obj, models.SchoolCondition):
+                return f"condition:{code}:{year}"
+            if isinstance(obj, models.Teacher):
+                return f"teacher:{code}:{year}:{mask_id_number(obj.id_number)}"
+            return f"training:{code}:{year}:{obj.name}"
+        if isinstance(obj, models.EnterprisePractice):
+            teacher = session.get(models.Teacher, obj.teacher_id)
+            owner = mask_id_number(teacher.id_number) if teacher else str(obj.teacher_id)
+            return f"practice:{owner}:{obj.start_date}"
+        if isinstance(obj, models.WarningExplanation):
+            return f"explanation:{obj.rule_id}:{obj.record_key}:{obj.field}"
+        if isinstance(obj, models.RuleSetRecord):
+            return f"ruleset:{obj.ruleset_id}:{obj.version}"
+        return f"{type(obj).__tablename__}:{getattr(obj, 'id', '?')}"
+
+
+def entry_hash(prev_hash: str, entry: models.AuditEntry) -> str:
+    """The hash of an entry, chained to the previous one."""
+    content = json.dumps(
+        [
+            prev_hash,
+            entry.at.isoformat(),
+            entry.operator,
+            entry.action,
+            entry.table_name,
+            entry.record_key,
+            entry.field,
+            entry.old_value,
+            entry.new_value,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _snapshot(obj: Any, excluded: frozenset[str]) -> str:
+    mapper = inspect(type(obj))
+    values = {
+        attr.key: _text(attr.key, getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in excluded
+    }
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _changes(session: Session) -> Iterable[tuple[str, str, str, str, str | None, str | None]]:
+    for obj in list(session.new):
+        excluded = _AUDITED.get(type(obj))
+        if excluded is not None:
+            yield (
+                "insert",
+                obj.__tablename__,
+                record_key(session, obj),
+                "",
+                None,
+                _snapshot(obj, excluded),
+            )
+    for obj in list(session.dirty):
+        excluded = _AUDITED.get(type(obj))
+        if excluded is None or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        key = record_key(session, obj)
+        for attr in state.mapper.column_attrs:
+            if attr.key in excluded:
+                continue
+            history = state.attrs[attr.key].history
+            if not history.has_changes():
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old == new:
+                continue
+            yield (
+                "update",
+                obj.__tablename__,
+                key,
+                attr.key,
+                _text(attr.key, old),
+                _text(attr.key, new),
+            )
+    for obj in list(session.deleted):
+        excluded = _AUDITED.get(type(obj))
+        if excluded is not None:
+            yield (
+                "delete",
+                obj.__tablename__,
+                record_key(session, obj),
+                "",
+                _snapshot(obj, excluded),
+                None,
+            )
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    operator = str(session.info.get(OPERATOR_KEY, ""))
+    changes = list(_changes(session))
+    if not changes:
+        return
+    with session.no_autoflush:
+        prev = session.info.get("_audit_last_hash")
+        if prev is None:
+            prev = (
+                session.scalar(
+                    select(models.AuditEntry.entry_hash)
+                    .order_by(models.AuditEntry.id.desc())
+                    .limit(1)
+                )
+                or GENESIS_HASH
+            )
+    now = dt.datetime.now().replace(microsecond=0)
+    for action, table, key, field, old, new in changes:
+        entry = models.AuditEntry(
+            at=now,
+            operator=operator,
+            action=action,
+            table_name=table,
+            record_key=key,
+            field=field,
+            old_value=old,
+            new_value=new,
+            prev_hash=prev,
+        )
+        entry.entry_hash = entry_hash(prev, entry)
+        prev = entry.entry_hash
+        session.add(entry)
+    session.info["_audit_last_hash"] = prev
+
+
+def _after_transaction_end(session: Session, _transaction: Any) -> None:
+    # The cached chain head is only valid inside one transaction: a rollback or
+    # another writer may have changed the tail of the log since.
+    session.info.pop("_audit_last_hash", None)
+
+
+def install_audit(session: Session, operator: str) -> None:
+    """Make a session record its changes in the audit log under an operator name."""
+    session.info[OPERATOR_KEY] = operator
+    if not event.contains(session, "before_flush", _before_flush):
+        event.listen(session, "before_flush", _before_flush)
+        event.listen(session, "after_transaction_end", _after_transaction_end)
+
+
+def verify_chain(session: Session) -> int | None:
+    """Return the id of the first entry whose hash does not match, or None if intact."""
+    prev = GENESIS_HASH
+    for entry in session.scalars(select(models.AuditEntry).order_by(models.AuditEntry.id)):
+        if entry.prev_hash != prev or entry_hash(prev, entry) != entry.entry_hash:
+            return entry.id
+        prev = entry.entry_hash
+    return None
+
+
+def append_entry(
+    session: Session,
+    *,
+    action: str,
+    table_name: str,
+    record_key: str,
+    field: str = "",
+    old_value: str | None = None,
+    new_value: str | None = None,
+) -> None:
+    """Add one entry to the chain by hand, for bulk operations that bypass the ORM."""
+    with session.no_autoflush:
+        prev = (
+            session.info.get("_audit_last_hash")
+            or session.scalar(
+                select(models.AuditEntry.entry_hash).order_by(models.AuditEntry.id.desc()).limit(1)
+            )
+            or GENESIS_HASH
+        )
+    entry = models.AuditEntry(
+        at=dt.datetime.now().replace(microsecond=0),
+        operator=str(session.info.get(OPERATOR_KEY, "")),
+        action=action,
+        table_name=table_name,
+        record_key=record_key,
+        field=field,
+        old_value=old_value,
+        new_value=new_value,
+        prev_hash=prev,
+    )
+    entry.entry_hash = entry_hash(prev, entry)
+    session.add(entry)
+    session.flush()
+    session.info["_audit_last_hash"] = entry.entry_hash

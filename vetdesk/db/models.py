@@ -1,0 +1,252 @@
+"""The data model of a county's or the city's database.
+
+Quantities are integers in the smallest unit the statistics forms use (m², 元, 册,
+persons): no floats are ever stored, so values round-trip exactly through Excel and
+through signed packages. Teacher counts used by the indicators are never stored: they
+are derived from the roster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vetdesk.db.base import Base
+
+
+class DatabaseInfo(Base):
+    """The one row saying whose database this is."""
+
+    __tablename__ = "database_info"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("role IN ('county', 'city')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    operator: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by_version: Mapped[str] = mapped_column(String(20))
+
+
+class Setting(Base):
+    """A small key–value setting kept with the data (not user interface preferences)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Unit(Base):
+    """Haidong City or one of its county-level divisions (GB/T 2260 code)."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
+
+
+class Period(Base):
+    """A reporting period: one statistics year."""
+
+    __tablename__ = "periods"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'submitted', 'locked')", name="state"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    statistics_date: Mapped[dt.date] = mapped_column(Date)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+
+
+class School(Base):
+    """A vocational school of the registry."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    county_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(30))
+    ownership: Mapped[str] = mapped_column(String(10))
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    address: Mapped[str | None] = mapped_column(String(200))
+    contact_person: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SchoolCondition(Base):
+    """The school-condition figures of one school in one period."""
+
+    __tablename__ = "school_conditions"
+    __table_args__ = (
+        UniqueConstraint("school_id", "period_id"),
+        CheckConstraint(
+            "full_time_students >= 0 AND land_area_m2 >= 0 AND building_area_m2 >= 0"
+            " AND equipment_value_yuan >= 0 AND books >= 0",
+            name="non_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    full_time_students: Mapped[int | None] = mapped_column(Integer)
+    converted_students: Mapped[int | None] = mapped_column(Integer)
+    land_area_m2: Mapped[int | None] = mapped_column(Integer)
+    building_area_m2: Mapped[int | None] = mapped_column(Integer)
+    teaching_admin_area_m2: Mapped[int | None] = mapped_column(Integer)
+    dormitory_area_m2: Mapped[int | None] = mapped_column(Integer)
+    equipment_value_yuan: Mapped[int | None] = mapped_column(Integer)
+    books: Mapped[int | None] = mapped_column(Integer)
+    teaching_computers: Mapped[int | None] = mapped_column(Integer)
+    training_places: Mapped[int | None] = mapped_column(Integer)
+    majors_count: Mapped[int | None] = mapped_column(Integer)
+    has_running_track: Mapped[bool | None] = mapped_column(Boolean)
+
+    school: Mapped[School] = relationship(lazy="raise")
+
+
+class Teacher(Base):
+    """One member of a school's teaching staff in one period's roster."""
+
+    __tablename__ = "teachers"
+    __table_args__ = (UniqueConstraint("period_id", "school_id", "id_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(18))
+    role: Mapped[str] = mapped_column(String(30))
+    education: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(20))
+    double_teacher_level: Mapped[str] = mapped_column(String(20), default="none")
+    double_teacher_date: Mapped[dt.date | None] = mapped_column(Date)
+    double_teacher_body: Mapped[str | None] = mapped_column(String(100))
+    honours: Mapped[str | None] = mapped_column(String(200))
+    hired_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    school: Mapped[School] = relationship(lazy="raise")
+    practices: Mapped[list[EnterprisePractice]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class EnterprisePractice(Base):
+    """A stretch of enterprise practice (企业实践) done by a teacher."""
+
+    __tablename__ = "enterprise_practices"
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="date_order"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), index=True
+    )
+    enterprise: Mapped[str] = mapped_column(String(100))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class TrainingProgramme(Base):
+    """A training programme organised by a school in one period."""
+
+    __tablename__ = "training_programmes"
+    __table_args__ = (
+        CheckConstraint(
+            "enrolled >= 0 AND completed >= 0 AND certified >= 0 AND hours >= 0",
+            name="non_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(30))
+    target_group: Mapped[str] = mapped_column(String(30))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    hours: Mapped[int] = mapped_column(Integer)
+    enrolled: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    certified: Mapped[int] = mapped_column(Integer)
+    funding_yuan: Mapped[int | None] = mapped_column(Integer)
+    funding_source: Mapped[str | None] = mapped_column(String(100))
+    partner_enterprise: Mapped[str | None] = mapped_column(String(100))
+
+    school: Mapped[School] = relationship(lazy="raise")
+
+
+class RuleSetRecord(Base):
+    """A standards rule set installed in this database (shipped default or from the city)."""
+
+    __tablename__ = "rule_sets"
+    __table_args__ = (UniqueConstraint("ruleset_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ruleset_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    content: Mapped[str] = mapped_column(Text)
+    installed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WarningExplanation(Base):
+    """A written explanation that lets a warning stand; it travels with the data."""
+
+    __tablename__ = "warning_explanations"
+    __table_args__ = (UniqueConstraint("period_id", "rule_id", "record_key", "field"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(100))
+    record_key: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(50), default="")
+    text: Mapped[str] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One change to the data: who, when, which record, old → new.
+
+    Entries form a hash chain (``entry_hash`` covers ``prev_hash`` and the entry's
+    content), so editing history afterwards is detectable.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(10))
+    table_name: Mapped[str] = mapped_column(String(50))
+    record_key: Mapped[str] = mapped_column(String(120))
+    field: Mapped[str] = mapped_column(String(50), default="")
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

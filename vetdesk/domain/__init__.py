@@ -1,0 +1,1 @@
+"""Domain model of VetDesk: enumerations, units, identifiers and text normalisation."""

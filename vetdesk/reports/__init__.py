@@ -1,0 +1,1 @@
+"""Reports: merged workbooks, charts and printable PDFs (Qt-free)."""

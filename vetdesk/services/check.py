@@ -1,0 +1,255 @@
+"""The period check: indicators, 达标 verdicts, errors and warnings with their explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vetdesk.db import models
+from vetdesk.domain.enums import Severity
+from vetdesk.domain.identifiers import mask_id_number
+from vetdesk.services.database import Database, DatabaseInfo
+from vetdesk.services.period_data import PeriodData, get_period, load_period_data
+from vetdesk.standards.assess import (
+    SchoolAssessment,
+    UnitSummary,
+    assess_period,
+    summarise,
+    threshold_text,
+)
+from vetdesk.standards.ruleset import RuleSet
+from vetdesk.validation.checks import validate_period
+from vetdesk.validation.findings import Finding
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything ``vetdesk check`` reports for a period."""
+
+    info: DatabaseInfo
+    year: int
+    statistics_date: dt.date
+    ruleset: RuleSet
+    assessments: list[SchoolAssessment]
+    summary: UnitSummary
+    county_summaries: dict[str, UnitSummary]
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that must be fixed."""
+        return [f for f in self.findings if f.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Findings that may stand with an explanation."""
+        return [f for f in self.findings if f.severity == Severity.WARNING]
+
+    @property
+    def unexplained_warnings(self) -> list[Finding]:
+        """Warnings that still need an explanation."""
+        return [f for f in self.warnings if not (f.explanation or "").strip()]
+
+    @property
+    def ready_to_submit(self) -> bool:
+        """No errors and every warning explained: the official package may be exported."""
+        return not self.errors and not self.unexplained_warnings
+
+
+def load_explanations(session: Session, period_id: int) -> dict[tuple[str, str, str], str]:
+    """Explanations stored for a period, keyed by (rule, record key, field)."""
+    rows = session.scalars(
+        select(models.WarningExplanation).where(models.WarningExplanation.period_id == period_id)
+    )
+    return {(r.rule_id, r.record_key, r.field): r.text for r in rows}
+
+
+def _previous(session: Session, year: int) -> PeriodData | None:
+    exists = session.scalar(select(models.Period.id).where(models.Period.year == year - 1))
+    return load_period_data(session, year - 1) if exists else None
+
+
+def run_check(db: Database, year: int) -> CheckReport:
+    """Check one period of a database."""
+    with db.session() as session:
+        period = get_period(session, year)
+        ruleset = db.ruleset(session)
+        data = load_period_data(session, year)
+        previous = _previous(session, year)
+        explanations = load_explanations(session, period.id)
+    assessments = assess_period(ruleset, data)
+    findings = validate_period(ruleset, data, assessments, db.unit_codes(), previous)
+    findings = [
+        f.with_explanation(explanations.get(f.explanation_key))
+        if f.severity == Severity.WARNING
+        else f
+        for f in findings
+    ]
+    by_county: dict[str, list[SchoolAssessment]] = {}
+    for a in assessments:
+        by_county.setdefault(a.school.county_code, []).append(a)
+    county_summaries = {
+        code: summarise(ruleset, items, data.period.statistics_date)
+        for code, items in by_county.items()
+    }
+    return CheckReport(
+        info=db.info(),
+        year=year,
+        statistics_date=data.period.statistics_date,
+        ruleset=ruleset,
+        assessments=assessments,
+        summary=summarise(ruleset, assessments, data.period.statistics_date),
+        county_summaries=county_summaries,
+        findings=findings,
+    )
+
+
+def explain_warnings(db: Database, year: int, items: Iterable[tuple[str, str, str, str]]) -> int:
+    """Store explanations (rule, record key, field, text) in one transaction; empty text removes one.
+
+    Returns the number of explanations written or removed.
+    """
+    changed = 0
+    with db.transaction() as session:
+        period = get_period(session, year)
+        stored = {
+            (r.rule_id, r.record_key, r.field): r
+            for r in session.scalars(
+                select(models.WarningExplanation).where(
+                    models.WarningExplanation.period_id == period.id
+                )
+            )
+        }
+        now = dt.datetime.now().replace(microsecond=0)
+        for rule, record_key, field, text in items:
+            cleaned = text.strip()
+            existing = stored.get((rule, record_key, field))
+            if not cleaned:
+                if existing is not None:
+                    session.delete(existing)
+                    changed += 1
+                continue
+            if existing is not None:
+                if existing.text != cleaned:
+                    existing.text = cleaned
+                    changed += 1
+                continue
+            record = models.WarningExplanation(
+                period_id=period.id,
+                rule_id=rule,
+                record_key=record_key,
+                field=field,
+                text=cleaned,
+                operator=db.info().operator,
+                created_at=now,
+            )
+            session.add(record)
+            stored[(rule, record_key, field)] = record
+            changed += 1
+    return changed
+
+
+def _fraction_text(value: Fraction | None, digits: int = 4) -> str | None:
+    return None if value is None else f"{float(value):.{digits}f}"
+
+
+def report_to_json(report: CheckReport) -> dict[str, Any]:
+    """The stable JSON form of a check report (documented in README, "check --json")."""
+
+    def summary_json(s: UnitSummary) -> dict[str, Any]:
+        return {
+            "schools_assessed": s.schools_assessed,
+            "schools_passing": s.schools_passing,
+            "schools_failing": s.schools_failing,
+            "schools_incomplete": s.schools_incomplete,
+            "rate": _fraction_text(s.rate),
+            "target": None
+            if s.target_share is None
+            else {
+                "share": _fraction_text(s.target_share, 2),
+                "date": s.target_date.isoformat() if s.target_date else None,
+            },
+            "meets_target": s.meets_target,
+        }
+
+    schools = []
+    for a in report.assessments:
+        indicators = []
+        for r in a.results:
+            rule = r.rule
+            source = report.ruleset.sources[rule.source] if rule else None
+            indicators.append(
+                {
+                    "indicator": r.indicator.id,
+                    "name": r.indicator.name,
+                    "unit": r.indicator.unit,
+                    "value": _fraction_text(r.value),
+                    "display": r.value_text(),
+                    "rule": rule.id if rule else None,
+                    "purpose": rule.purpose if rule else None,
+                    "comparator": rule.comparator if rule else None,
+                    "threshold": rule.threshold_text if rule else None,
+                    "threshold_display": threshold_text(r.indicator, rule) if rule else None,
+                    "passed": r.passed,
+                    "source": source.citation() if source else None,
+                    "article": rule.article if rule else None,
+                    "verified": rule.verified if rule else None,
+                }
+            )
+        schools.append(
+            {
+                "school_code": a.school.school_code,
+                "name": a.school.name,
+                "county_code": a.school.county_code,
+                "level": a.school.level,
+                "category": a.school.category,
+                "verdict": a.verdict,
+                "failing": [r.rule.id for r in a.failing if r.rule],
+                "missing": [r.rule.id for r in a.missing if r.rule],
+                "teacher_counts": dict(a.counts),
+                "indicators": indicators,
+                "category_note": report.ruleset.category_notes.get(a.school.category),
+            }
+        )
+    return {
+        "format": 1,
+        "unit": {
+            "code": report.info.unit_code,
+            "name": report.info.unit_name,
+            "role": report.info.role,
+        },
+        "period": report.year,
+        "statistics_date": report.statistics_date.isoformat(),
+        "ruleset": {"id": report.ruleset.ruleset_id, "version": report.ruleset.version},
+        "summary": summary_json(report.summary),
+        "counties": {code: summary_json(s) for code, s in sorted(report.county_summaries.items())},
+        "schools": schools,
+        "findings": [
+            {
+                "severity": str(f.severity),
+                "rule": f.rule,
+                "entity": f.entity,
+                "record_key": f.record_key,
+                "school_code": f.school_code,
+                "record": f.record_label,
+                "field": f.field,
+                "value": mask_id_number(f.value) if f.field == "id_number" else f.value,
+                "message": f.message,
+                "explanation": f.explanation,
+            }
+            for f in report.findings
+        ],
+        "counts": {
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "warnings_explained": len(report.warnings) - len(report.unexplained_warnings),
+            "warnings_unexplained": len(report.unexplained_warnings),
+        },
+        "ready_to_submit": report.ready_to_submit,
+    }

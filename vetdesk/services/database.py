@@ -1,0 +1,199 @@
+"""Creating and opening a VetDesk database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from vetdesk import __version__
+from vetdesk.db import migrate, models
+from vetdesk.db.audit import install_audit
+from vetdesk.db.engine import make_engine, make_session_factory
+from vetdesk.domain.enums import Role
+from vetdesk.domain.units import load_units
+from vetdesk.errors import InputRejected, UsageError
+from vetdesk.i18n import _
+from vetdesk.standards.ruleset import RuleSet, load_default_ruleset, load_ruleset_text
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """Whose database this is."""
+
+    role: str
+    unit_code: str
+    unit_name: str
+    operator: str
+    created_at: dt.datetime
+
+    @property
+    def is_city(self) -> bool:
+        """Whether this is the city bureau's database."""
+        return self.role == Role.CITY
+
+
+class Database:
+    """An open VetDesk database: engine, sessions with auditing, and its set-up."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._factory: sessionmaker[Session] = make_session_factory(engine)
+        self._info: DatabaseInfo | None = None
+
+    def session(self) -> Session:
+        """A new session whose changes are recorded in the audit log."""
+        session = self._factory()
+        try:
+            operator = self.info().operator
+        except InputRejected:  # being initialised: create_database sets the operator
+            operator = ""
+        install_audit(session, operator)
+        return session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self.session() as session, session.begin():
+            yield session
+
+    def info(self) -> DatabaseInfo:
+        """The database's role, unit and operator."""
+        if self._info is None:
+            with self._factory() as session:
+                row = session.get(models.DatabaseInfo, 1)
+                if row is None:
+                    raise InputRejected(
+                        _("数据库 {path} 尚未初始化，请先运行 vetdesk init。").format(
+                            path=self.path.name
+                        ),
+                        code="not_initialised",
+                    )
+                unit = session.get(models.Unit, row.unit_code)
+                self._info = DatabaseInfo(
+                    row.role,
+                    row.unit_code,
+                    unit.name if unit else row.unit_code,
+                    row.operator,
+                    row.created_at,
+                )
+        return self._info
+
+    def unit_codes(self) -> set[str]:
+        """The unit codes whose schools this database may hold."""
+        info = self.info()
+        units = load_units()
+        if info.is_city:
+            return {u.code for u in units.all_units()}
+        return {info.unit_code}
+
+    def ruleset(self, session: Session | None = None) -> RuleSet:
+        """The rule set in force in this database."""
+        if session is None:
+            with self._factory() as own:
+                return self.ruleset(own)
+        record = session.scalar(select(models.RuleSetRecord).where(models.RuleSetRecord.active))
+        return load_ruleset_text(record.content) if record else load_default_ruleset()
+
+    def close(self) -> None:
+        """Release the database file."""
+        self.engine.dispose()
+
+
+def _seed_units(session: Session) -> None:
+    units = load_units()
+    session.add(models.Unit(code=units.city.code, name=units.city.name, parent_code=None))
+    session.flush()
+    for county in units.counties:
+        session.add(models.Unit(code=county.code, name=county.name, parent_code=units.city.code))
+
+
+def install_ruleset(session: Session, ruleset: RuleSet) -> bool:
+    """Install a rule set and make it the one in force; False if it was already in force."""
+    current = session.scalar(select(models.RuleSetRecord).where(models.RuleSetRecord.active))
+    if current and (current.ruleset_id, current.version) == (ruleset.ruleset_id, ruleset.version):
+        return False
+    if current:
+        current.active = False
+    existing = session.scalar(
+        select(models.RuleSetRecord).where(
+            models.RuleSetRecord.ruleset_id == ruleset.ruleset_id,
+            models.RuleSetRecord.version == ruleset.version,
+        )
+    )
+    if existing:
+        existing.active = True
+    else:
+        session.add(
+            models.RuleSetRecord(
+                ruleset_id=ruleset.ruleset_id,
+                version=ruleset.version,
+                content=ruleset.to_json(),
+                installed_at=dt.datetime.now().replace(microsecond=0),
+                active=True,
+            )
+        )
+    return True
+
+
+def create_database(path: Path, *, role: str, unit_code: str, operator: str) -> Database:
+    """Create a new database file for a county or the city, with the schema and set-up."""
+    if Role.from_text(role) is None:
+        raise UsageError(_("角色应为 county（县区）或 city（市级）。"))
+    units = load_units()
+    unit = units.get(unit_code)
+    if unit is None:
+        raise UsageError(_("单位代码 {code} 不是海东市或其所辖县区的代码。").format(code=unit_code))
+    if (role == Role.CITY) != unit.is_city:
+        raise UsageError(
+            _(
+                "单位代码 {code}（{name}）与角色 {role} 不符：市级数据库使用 630200，县区数据库使用县区代码。"
+            ).format(code=unit_code, name=unit.name, role=role)
+        )
+    if not operator.strip():
+        raise UsageError(_("请填写操作员姓名（--operator）。"))
+    if path.exists() and path.stat().st_size > 0:
+        raise UsageError(_("文件 {path} 已存在，不会覆盖。").format(path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    migrate.upgrade(engine)
+    db = Database(path, engine)
+    with db.transaction() as session:
+        session.info["operator"] = operator.strip()
+        _seed_units(session)
+        session.flush()
+        session.add(
+            models.DatabaseInfo(
+                id=1,
+                role=str(role),
+                unit_code=unit_code,
+                operator=operator.strip(),
+                created_at=dt.datetime.now().replace(microsecond=0),
+                created_by_version=__version__,
+            )
+        )
+        install_ruleset(session, load_default_ruleset())
+    return db
+
+
+def open_database(path: Path, *, upgrade: bool = True) -> Database:
+    """Open an existing database, upgrading its schema if it is older than this version."""
+    if not path.exists():
+        raise UsageError(_("找不到数据库文件 {path}。").format(path=path))
+    engine = make_engine(path)
+    try:
+        migrate.check_not_newer(engine)
+        if upgrade and migrate.needs_upgrade(engine):
+            migrate.upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    db = Database(path, engine)
+    db.info()
+    return db

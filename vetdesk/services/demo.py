@@ -1,0 +1,503 @@
+"""A realistic, deterministic demo of Haidong's vocational schools.
+
+Schools carry the real name where it is known (青海省互助县职业技术学校,
+青海高等职业技术学院); the others are plausible names and all figures are invented.
+Figures are drawn so that some schools pass the 达标 check and some fail; the demo
+has no validation errors, and every warning already carries an example explanation,
+so a demo county can export its official package at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from vetdesk.db import models
+from vetdesk.db.audit import append_entry
+from vetdesk.domain.enums import (
+    DoubleTeacherLevel,
+    Education,
+    Honour,
+    Role,
+    SchoolCategory,
+    SchoolLevel,
+    TargetGroup,
+    TeacherRole,
+    Title,
+    TrainingCategory,
+)
+from vetdesk.domain.identifiers import credit_code_check_char, generate_id_number
+from vetdesk.domain.units import load_units
+from vetdesk.i18n import _
+from vetdesk.services.check import explain_warnings, run_check
+from vetdesk.services.database import Database
+from vetdesk.services.periods import ensure_period
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SchoolSeed:
+    """The fixed part of a demo school."""
+
+    name: str
+    level: SchoolLevel
+    category: SchoolCategory
+    ownership: str
+    students: int
+    passes: bool
+
+
+# Base schools per county; --scale N adds N-1 further copies ("分校") of each.
+COUNTY_SCHOOLS: dict[str, list[SchoolSeed]] = {
+    "630202": [
+        SchoolSeed(
+            "海东市乐都区职业技术学校",
+            SchoolLevel.SECONDARY,
+            SchoolCategory.REMOTE,
+            "public",
+            2300,
+            True,
+        ),
+        SchoolSeed(
+            "海东市技工学校",
+            SchoolLevel.TECHNICIAN,
+            SchoolCategory.TECHNICIAN,
+            "public",
+            1400,
+            True,
+        ),
+    ],
+    "630203": [
+        SchoolSeed(
+            "海东市平安区职业技术学校",
+            SchoolLevel.SECONDARY,
+            SchoolCategory.REMOTE,
+            "public",
+            1800,
+            False,
+        ),
+        SchoolSeed(
+            "平安区新时代职业技术学校",
+            SchoolLevel.SECONDARY,
+            SchoolCategory.GENERAL,
+            "private",
+            900,
+            False,
+        ),
+    ],
+    "630222": [
+        SchoolSeed(
+            "民和回族土族自治县职业技术学校",
+            SchoolLevel.SECONDARY,
+            SchoolCategory.REMOTE,
+            "public",
+            2600,
+            True,
+        )
+    ],
+    "630223": [
+        SchoolSeed(
+            "青海省互助县职业技术学校",
+            SchoolLevel.SECONDARY,
+            SchoolCategory.REMOTE,
+            "public",
+            2892,
+            True,
+        )
+    ],
+    "630224": [
+        SchoolSeed(
+            "化隆回族自治县职业技术学校",
+            SchoolLevel.SECONDARY,
+            SchoolCategory.REMOTE,
+            "public",
+            1500,
+            False,
+        )
+    ],
+    "630225": [
+        SchoolSeed(
+            "循化撒拉族自治县职业技术学校",
+            SchoolLevel.SECONDARY,
+            SchoolCategory.REMOTE,
+            "public",
+            1700,
+            True,
+        )
+    ],
+}
+CITY_SCHOOLS = [
+    SchoolSeed(
+        "青海高等职业技术学院",
+        SchoolLevel.HIGHER,
+        SchoolCategory.HIGHER_COMPREHENSIVE,
+        "public",
+        6000,
+        True,
+    )
+]
+
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何林罗高韩祁李鲁冶喇"
+_GIVEN = [
+    "建国",
+    "海燕",
+    "文军",
+    "晓红",
+    "志强",
+    "玉兰",
+    "德明",
+    "秀英",
+    "永福",
+    "丽娟",
+    "国栋",
+    "春梅",
+    "学军",
+    "桂花",
+    "成林",
+    "小龙",
+    "雪莲",
+    "占魁",
+    "有福",
+    "明霞",
+]
+_MINORITY_NAMES = [
+    "才让",
+    "卓玛",
+    "多杰",
+    "拉毛",
+    "索南",
+    "旦正",
+    "完玛",
+    "才让措",
+    "马哈麦",
+    "韩努尔",
+    "阿卜杜·热合曼",
+    "马尔沙",
+    "李措吉",
+]
+_ENTERPRISES = [
+    "青海互助天佑德青稞酒股份有限公司",
+    "海东市乐都区现代农业产业园",
+    "青海盐湖工业股份有限公司",
+    "中国电信海东分公司",
+    "青海民和恒盛电力设备有限公司",
+    "海东市第一人民医院",
+    "平安高铁站客运段",
+    "循化县撒拉族绿色家园饮品公司",
+]
+_TRAININGS = [
+    ("高素质农民培育班", TrainingCategory.SUBSIDISED, TargetGroup.NEW_FARMERS),
+    ("退役军人适应性培训", TrainingCategory.SUBSIDISED, TargetGroup.VETERANS),
+    ("农村劳动力转移就业技能培训（焊工）", TrainingCategory.SUBSIDISED, TargetGroup.RURAL_MIGRANT),
+    ("企业新型学徒制培训", TrainingCategory.ON_JOB, TargetGroup.ENTERPRISE_STAFF),
+    ("1+X 幼儿照护职业技能等级证书培训", TrainingCategory.ONE_PLUS_X, TargetGroup.STUDENTS),
+    ("电商直播带货培训", TrainingCategory.MARKET, TargetGroup.OTHER),
+    ("拉面经济从业人员岗前培训", TrainingCategory.PRE_JOB, TargetGroup.RURAL_MIGRANT),
+    ("中式烹调师继续教育", TrainingCategory.CONTINUING, TargetGroup.ENTERPRISE_STAFF),
+]
+EXAMPLE_EXPLANATION = _("（演示说明）学校已知悉，已列入本年度整改计划，具体情况见附件说明。")
+
+
+def _school_code(level: SchoolLevel, serial: int) -> str:
+    if level == SchoolLevel.HIGHER:
+        return f"41630{serial:05d}"
+    return f"3663{serial:06d}"
+
+
+def _credit_code(region: str, serial: int, private: bool) -> str:
+    body = ("52" if private else "12") + region + f"{serial:08d}X"[-9:]
+    return body + credit_code_check_char(body)
+
+
+class _Generator:
+    def __init__(self, session: Session, period: models.Period, seed: int, scale: int) -> None:
+        self.session = session
+        self.period = period
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.used_ids: set[str] = set()
+        self.school_serial = 0
+        self.teacher_rows: list[dict[str, object]] = []
+        self.practice_rows: list[tuple[int, dict[str, object]]] = []
+
+    def _name(self) -> str:
+        if self.rng.random() < 0.25:
+            return self.rng.choice(_MINORITY_NAMES)
+        return self.rng.choice(_SURNAMES) + self.rng.choice(_GIVEN)
+
+    def _id_number(self, county: str, birth: dt.date, sex: str) -> str:
+        units = load_units()
+        unit = units.get(county)
+        regions = [county, *(unit.historical_codes if unit else ())]
+        while True:
+            # People born before 2013 mostly carry the old 6321xx codes (standards.md §6.2).
+            region = regions[-1] if birth.year < 2013 and len(regions) > 1 else regions[0]
+            number = generate_id_number(region, birth, self.rng.randrange(100), sex)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def add_school(self, county: str, seed: SchoolSeed, index: int, copy: int) -> None:
+        name = seed.name if copy == 0 else f"{seed.name}第{copy + 1}分校"
+        # The code and every figure depend only on (seed, county, school), so a county's
+        # demo and the city's demo describe the same schools identically.
+        code = _school_code(seed.level, int(county[-2:]) * 10_000 + copy * 10 + index)
+        self.rng = rng = random.Random(f"{self.seed}:{code}")
+        self.school_serial += 1
+        school = models.School(
+            school_code=code,
+            name=name,
+            county_code=county,
+            level=str(seed.level),
+            category=str(seed.category),
+            ownership=seed.ownership,
+            credit_code=_credit_code(county, self.school_serial, seed.ownership == "private"),
+            address=f"{load_units().get(county).name}教育路{rng.randrange(1, 200)}号",  # type: ignore[union-attr]
+            contact_person=self._name(),
+            contact_phone=f"0972-{rng.randrange(8000000, 8999999)}",
+            active=True,
+        )
+        self.session.add(school)
+        self.session.flush()
+        passes = seed.passes if copy == 0 else rng.random() < 0.65
+        students = max(300, int(seed.students * rng.uniform(0.85, 1.15))) if copy else seed.students
+        self._conditions(school, seed, students, passes)
+        self._teachers(school, county, seed, students, passes)
+        self._trainings(school)
+
+    def _conditions(
+        self, school: models.School, seed: SchoolSeed, students: int, passes: bool
+    ) -> None:
+        rng = self.rng
+        # A failing school misses one or two indicators by a visible margin.
+        weak = (
+            set()
+            if passes
+            else set(rng.sample(["land", "building", "equipment", "books"], rng.randint(1, 2)))
+        )
+        land_per = rng.uniform(26, 31) if "land" in weak else rng.uniform(36, 60)
+        building_per = rng.uniform(15, 19) if "building" in weak else rng.uniform(21, 30)
+        equip_per = rng.uniform(1800, 2400) if "equipment" in weak else rng.uniform(2700, 6000)
+        books_per = rng.uniform(20, 28) if "books" in weak else rng.uniform(31, 45)
+        higher = seed.level == SchoolLevel.HIGHER
+        if higher:
+            equip_per, books_per = rng.uniform(4200, 7000), rng.uniform(82, 100)
+        land = max(int(students * land_per), 41000 if "land" not in weak else 0)
+        building = max(int(students * building_per), 24500 if "building" not in weak else 0)
+        equipment = max(int(students * equip_per), 3_100_000 if "equipment" not in weak else 0)
+        self.session.add(
+            models.SchoolCondition(
+                school_id=school.id,
+                period_id=self.period.id,
+                full_time_students=students,
+                converted_students=students if higher else None,
+                land_area_m2=land,
+                building_area_m2=building,
+                teaching_admin_area_m2=int(students * rng.uniform(15, 18)) if higher else None,
+                dormitory_area_m2=int(students * rng.uniform(6.6, 9)),
+                equipment_value_yuan=equipment,
+                books=int(students * books_per),
+                teaching_computers=int(students * rng.uniform(0.1, 0.2)),
+                training_places=int(students * rng.uniform(0.8, 1.4)),
+                majors_count=rng.randint(6, 24),
+                has_running_track=rng.random() < 0.9,
+            )
+        )
+
+    def _teachers(
+        self, school: models.School, county: str, seed: SchoolSeed, students: int, passes: bool
+    ) -> None:
+        rng = self.rng
+        ratio = rng.uniform(12, 17) if passes else rng.uniform(14, 19)
+        full_time = max(62, int(students / ratio))
+        specialty = int(full_time * rng.uniform(0.52, 0.66))
+        practice_instructors = max(2, specialty // 10)
+        general = full_time - specialty
+        part_time = int(full_time * rng.uniform(0.12, 0.28))
+        double_share = rng.uniform(0.35, 0.65) if rng.random() < 0.8 else rng.uniform(0.2, 0.28)
+        statistics_date = self.period.statistics_date
+        roles = (
+            [TeacherRole.GENERAL_COURSE] * general
+            + [TeacherRole.SPECIALTY_COURSE] * (specialty - practice_instructors)
+            + [TeacherRole.PRACTICE_INSTRUCTOR] * practice_instructors
+            + [TeacherRole.INDUSTRY_PART_TIME] * part_time
+        )
+        specialty_seen = 0
+        for role in roles:
+            is_specialty = role in (TeacherRole.SPECIALTY_COURSE, TeacherRole.PRACTICE_INSTRUCTOR)
+            age = (
+                rng.randint(24, 58)
+                if role != TeacherRole.INDUSTRY_PART_TIME
+                else rng.randint(28, 62)
+            )
+            birth = dt.date(statistics_date.year - age, rng.randint(1, 12), rng.randint(1, 28))
+            sex = rng.choice(["男", "女"])
+            hired = dt.date(
+                max(birth.year + 22, statistics_date.year - rng.randint(0, 30)),
+                rng.choice([7, 8, 9]),
+                1,
+            )
+            if hired > statistics_date:
+                hired = dt.date(statistics_date.year - 1, 9, 1)
+            level = DoubleTeacherLevel.NONE
+            if is_specialty:
+                specialty_seen += 1
+                if specialty_seen <= round((specialty) * double_share):
+                    level = rng.choice(
+                        [
+                            DoubleTeacherLevel.JUNIOR,
+                            DoubleTeacherLevel.INTERMEDIATE,
+                            DoubleTeacherLevel.INTERMEDIATE,
+                            DoubleTeacherLevel.SENIOR,
+                        ]
+                    )
+            elif role == TeacherRole.INDUSTRY_PART_TIME and rng.random() < 0.2:
+                level = DoubleTeacherLevel.JUNIOR
+            title = rng.choices(list(Title), weights=[2, 20, 40, 25, 13])[0]
+            education = rng.choices(list(Education), weights=[1, 14, 75, 9, 1])[0]
+            honours = None
+            if rng.random() < 0.03:
+                honours = str(
+                    rng.choice([Honour.TEACHING_MASTER, Honour.CRAFTSMAN, Honour.RURAL_CRAFTSMAN])
+                )
+            row: dict[str, object] = {
+                "school_id": school.id,
+                "period_id": self.period.id,
+                "name": self._name(),
+                "id_number": self._id_number(county, birth, sex),
+                "role": str(role),
+                "education": str(education),
+                "title": str(title),
+                "double_teacher_level": str(level),
+                "double_teacher_date": (
+                    dt.date(statistics_date.year - rng.randint(0, 3), rng.randint(1, 12), 15)
+                    if level != DoubleTeacherLevel.NONE
+                    else None
+                ),
+                "double_teacher_body": "青海省教育厅" if level != DoubleTeacherLevel.NONE else None,
+                "honours": honours,
+                "hired_date": hired,
+            }
+            self.teacher_rows.append(row)
+            if is_specialty:
+                index = len(self.teacher_rows) - 1
+                # About nine in ten specialty teachers meet the six-months-in-five-years rule.
+                if rng.random() < 0.9:
+                    lengths = rng.choice([[190], [95, 100], [200, 60], [120, 70, 60]])
+                else:
+                    lengths = rng.choice([[], [45], [90]])
+                for n, days in enumerate(lengths):
+                    start = dt.date(statistics_date.year - 1 - n, rng.choice([1, 3, 5]), 1)
+                    end = min(start + dt.timedelta(days=days), statistics_date)
+                    self.practice_rows.append(
+                        (
+                            index,
+                            {
+                                "enterprise": rng.choice(_ENTERPRISES),
+                                "start_date": start,
+                                "end_date": end,
+                            },
+                        )
+                    )
+
+    def _trainings(self, school: models.School) -> None:
+        rng = self.rng
+        year = self.period.year
+        for name, category, group in rng.sample(_TRAININGS, rng.randint(3, 6)):
+            start = dt.date(year, rng.randint(1, 10), rng.randint(1, 28))
+            end = min(start + dt.timedelta(days=rng.randint(3, 60)), dt.date(year, 12, 31))
+            enrolled = rng.randint(20, 150)
+            completed = enrolled - rng.randint(0, enrolled // 10)
+            certified = int(completed * rng.uniform(0.5, 1.0))
+            self.session.add(
+                models.TrainingProgramme(
+                    school_id=school.id,
+                    period_id=self.period.id,
+                    name=name,
+                    category=str(category),
+                    target_group=str(group),
+                    start_date=start,
+                    end_date=end,
+                    hours=rng.choice([16, 24, 40, 56, 80, 120, 160]),
+                    enrolled=enrolled,
+                    completed=completed,
+                    certified=certified,
+                    funding_yuan=enrolled * rng.choice([300, 500, 800, 1200]),
+                    funding_source=rng.choice(
+                        ["中央财政职业技能提升行动资金", "县级财政", "企业自筹", "学校自筹"]
+                    ),
+                    partner_enterprise=rng.choice(_ENTERPRISES) if rng.random() < 0.6 else None,
+                )
+            )
+
+    def flush_roster(self) -> None:
+        if not self.teacher_rows:
+            return
+        ids = self.session.scalars(
+            insert(models.Teacher).returning(models.Teacher.id, sort_by_parameter_order=True),
+            self.teacher_rows,
+        ).all()
+        practices = []
+        for index, row in self.practice_rows:
+            practices.append({"teacher_id": ids[index], **row})
+        if practices:
+            self.session.execute(insert(models.EnterprisePractice), practices)
+
+
+def generate_demo(
+    db: Database, *, year: int, scale: int = 1, seed: int = 2024, progress: Progress | None = None
+) -> None:
+    """Fill a freshly initialised database with the demo for its unit (county or city)."""
+    if scale < 1:
+        raise ValueError("scale must be at least 1")
+    info = db.info()
+    with db.transaction() as session:
+        if session.scalar(select(models.School.id).limit(1)) is not None:
+            from vetdesk.errors import UsageError
+
+            raise UsageError(_("数据库中已有学校数据；演示数据只能生成到新建的数据库中。"))
+        period = ensure_period(session, year)
+        generator = _Generator(session, period, seed, scale)
+        if info.role == Role.CITY:
+            plan = [
+                (code, i, seed_)
+                for code, seeds in COUNTY_SCHOOLS.items()
+                for i, seed_ in enumerate(seeds)
+            ]
+            plan += [(info.unit_code, i, seed_) for i, seed_ in enumerate(CITY_SCHOOLS)]
+        else:
+            plan = [
+                (info.unit_code, i, seed_) for i, seed_ in enumerate(COUNTY_SCHOOLS[info.unit_code])
+            ]
+        total = len(plan) * scale
+        done = 0
+        for copy in range(scale):
+            for county, index, school_seed in plan:
+                generator.add_school(county, school_seed, index, copy)
+                done += 1
+                if progress:
+                    progress(done, total)
+        generator.flush_roster()
+        append_entry(
+            session,
+            action="demo",
+            table_name="*",
+            record_key=f"period:{year}",
+            new_value=f"demo scale={scale} seed={seed}",
+        )
+    report = run_check(db, year)
+    errors = report.errors
+    if errors:  # a bug in the generator, not a user problem
+        raise RuntimeError(f"demo data has validation errors: {[e.message for e in errors[:3]]}")
+    explain_warnings(
+        db,
+        year,
+        [(w.rule, w.record_key, w.field, EXAMPLE_EXPLANATION) for w in report.unexplained_warnings],
+    )

@@ -1,0 +1,198 @@
+"""A period's data as plain, immutable rows, read in a few queries.
+
+Checks, exports and the GUI's table models all work on these rows rather than on
+live ORM objects, so they never trigger lazy loads and can cross threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, fields
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vetdesk.db import models
+from vetdesk.errors import InputRejected
+from vetdesk.i18n import _
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    """A school of the registry."""
+
+    school_code: str
+    name: str
+    county_code: str
+    level: str
+    category: str
+    ownership: str
+    credit_code: str | None
+    address: str | None
+    contact_person: str | None
+    contact_phone: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    """A school's condition figures for the period."""
+
+    school_code: str
+    full_time_students: int | None
+    converted_students: int | None
+    land_area_m2: int | None
+    building_area_m2: int | None
+    teaching_admin_area_m2: int | None
+    dormitory_area_m2: int | None
+    equipment_value_yuan: int | None
+    books: int | None
+    teaching_computers: int | None
+    training_places: int | None
+    majors_count: int | None
+    has_running_track: bool | None
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    """One enterprise-practice stretch of a teacher."""
+
+    enterprise: str
+    start_date: dt.date
+    end_date: dt.date
+
+
+@dataclass(frozen=True)
+class TeacherRow:
+    """A teacher in the period's roster."""
+
+    school_code: str
+    name: str
+    id_number: str
+    role: str
+    education: str
+    title: str
+    double_teacher_level: str
+    double_teacher_date: dt.date | None
+    double_teacher_body: str | None
+    honours: str | None
+    hired_date: dt.date | None
+    practices: tuple[PracticeRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    """A training programme of the period."""
+
+    school_code: str
+    name: str
+    category: str
+    target_group: str
+    start_date: dt.date
+    end_date: dt.date
+    hours: int
+    enrolled: int
+    completed: int
+    certified: int
+    funding_yuan: int | None
+    funding_source: str | None
+    partner_enterprise: str | None
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    """The period itself."""
+
+    year: int
+    statistics_date: dt.date
+    deadline: dt.date | None
+    state: str
+
+
+@dataclass(frozen=True)
+class PeriodData:
+    """Everything recorded for one period."""
+
+    period: PeriodInfo
+    schools: tuple[SchoolRow, ...]
+    conditions: dict[str, ConditionRow]
+    teachers: tuple[TeacherRow, ...]
+    trainings: tuple[TrainingRow, ...]
+
+    def teachers_by_school(self) -> dict[str, list[TeacherRow]]:
+        """The roster grouped by school code."""
+        grouped: dict[str, list[TeacherRow]] = defaultdict(list)
+        for teacher in self.teachers:
+            grouped[teacher.school_code].append(teacher)
+        return grouped
+
+
+def _copy(row_type: type, obj: object, **extra: object) -> object:
+    names = [f.name for f in fields(row_type) if f.name not in extra]
+    return row_type(**{n: getattr(obj, n) for n in names}, **extra)
+
+
+def get_period(session: Session, year: int) -> models.Period:
+    """Return the period of a year or raise a user-facing error."""
+    period = session.scalar(select(models.Period).where(models.Period.year == year))
+    if period is None:
+        raise InputRejected(
+            _("数据库中没有 {year} 年度的统计期，请先创建或导入任务包。").format(year=year),
+            code="no_period",
+        )
+    return period
+
+
+def period_info(period: models.Period) -> PeriodInfo:
+    """Plain copy of a period."""
+    return PeriodInfo(period.year, period.statistics_date, period.deadline, period.state)
+
+
+def load_schools(session: Session, *, active_only: bool = False) -> tuple[SchoolRow, ...]:
+    """All schools of the registry, ordered by county and code."""
+    stmt = select(models.School).order_by(models.School.county_code, models.School.school_code)
+    if active_only:
+        stmt = stmt.where(models.School.active.is_(True))
+    return tuple(_copy(SchoolRow, s) for s in session.scalars(stmt))  # type: ignore[misc]
+
+
+def load_period_data(session: Session, year: int) -> PeriodData:
+    """Read one period's data as plain rows (a handful of queries, however large)."""
+    period = get_period(session, year)
+    code_of = dict(
+        session.execute(select(models.School.id, models.School.school_code)).all()
+    )
+    schools = load_schools(session)
+    conditions = {
+        code_of[c.school_id]: _copy(ConditionRow, c, school_code=code_of[c.school_id])
+        for c in session.scalars(
+            select(models.SchoolCondition).where(models.SchoolCondition.period_id == period.id)
+        )
+    }
+    practices: dict[int, list[PracticeRow]] = defaultdict(list)
+    practice_stmt = (
+        select(models.EnterprisePractice)
+        .join(models.Teacher)
+        .where(models.Teacher.period_id == period.id)
+        .order_by(models.EnterprisePractice.start_date)
+    )
+    for p in session.scalars(practice_stmt):
+        practices[p.teacher_id].append(PracticeRow(p.enterprise, p.start_date, p.end_date))
+    teachers = tuple(
+        _copy(TeacherRow, t, school_code=code_of[t.school_id], practices=tuple(practices[t.id]))
+        for t in session.scalars(
+            select(models.Teacher)
+            .where(models.Teacher.period_id == period.id)
+            .order_by(models.Teacher.school_id, models.Teacher.id)
+        )
+    )
+    trainings = tuple(
+        _copy(TrainingRow, t, school_code=code_of[t.school_id])
+        for t in session.scalars(
+            select(models.TrainingProgramme)
+            .where(models.TrainingProgramme.period_id == period.id)
+            .order_by(models.TrainingProgramme.school_id, models.TrainingProgramme.id)
+        )
+    )
+    return PeriodData(period_info(period), schools, conditions, teachers, trainings)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Validation of a period's data: errors that must be fixed, warnings that need a reason."""
