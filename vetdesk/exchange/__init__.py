@@ -1,0 +1,1 @@
+"""Exchange of data packages between county offices and the city bureau."""
