@@ -100,7 +100,6 @@ def ensure_venv() -> None:
             "install",
             "--quiet",
             "--no-deps",
-            "--no-build-isolation",
             "-e",
             str(ROOT),
         ]
