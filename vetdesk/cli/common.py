@@ -42,6 +42,9 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
     except (InputRejected, VetDeskError) as exc:
         _report_error(args, exc)
         return EXIT_REJECTED
+    except BrokenPipeError:
+        # Output piped into `head` and cut off: not an error of the command.
+        return EXIT_OK
     except KeyboardInterrupt:
         print(_("已取消。"), file=sys.stderr)
         return EXIT_REJECTED

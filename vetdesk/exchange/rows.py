@@ -1,0 +1,84 @@
+"""Between database rows and sheet rows: one mapping for export, import and signing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from vetdesk.exchange.schema import (
+    CONDITIONS,
+    EXPLANATIONS,
+    PRACTICES,
+    SCHOOLS,
+    TEACHERS,
+    TRAININGS,
+    Column,
+    Kind,
+    SheetSpec,
+)
+from vetdesk.services.period_data import PeriodData
+
+Record = dict[str, Any]
+
+
+def sheet_records(
+    spec: SheetSpec, data: PeriodData, explanations: dict[tuple[str, str, str], str]
+) -> Iterator[Record]:
+    """The records of one sheet for a period, as typed values keyed by column."""
+    names = {s.school_code: s.name for s in data.schools}
+    if spec is SCHOOLS:
+        for s in data.schools:
+            yield {c.key: getattr(s, c.key) for c in spec.data_columns}
+    elif spec is CONDITIONS:
+        for code in sorted(data.conditions):
+            cond = data.conditions[code]
+            record = {c.key: getattr(cond, c.key) for c in spec.data_columns}
+            record["school_name"] = names.get(code, "")
+            yield record
+    elif spec is TEACHERS:
+        for t in data.teachers:
+            record = {c.key: getattr(t, c.key) for c in spec.data_columns}
+            record["school_name"] = names.get(t.school_code, "")
+            yield record
+    elif spec is PRACTICES:
+        for t in data.teachers:
+            for p in t.practices:
+                yield {
+                    "school_code": t.school_code,
+                    "id_number": t.id_number,
+                    "teacher_name": t.name,
+                    "enterprise": p.enterprise,
+                    "start_date": p.start_date,
+                    "end_date": p.end_date,
+                }
+    elif spec is TRAININGS:
+        for tr in data.trainings:
+            record = {c.key: getattr(tr, c.key) for c in spec.data_columns}
+            record["school_name"] = names.get(tr.school_code, "")
+            yield record
+    elif spec is EXPLANATIONS:
+        for (rule, key, field), text in sorted(explanations.items()):
+            yield {"rule": rule, "record_key": key, "field": field, "text": text}
+    else:
+        raise KeyError(spec.key)
+
+
+def canonical_value(column: Column, value: Any) -> Any:
+    """The canonical form of a typed value: text, int, ISO date, bool or None (never a float)."""
+    if value is None or value == "":
+        return None
+    if column.kind == Kind.DATE:
+        assert isinstance(value, dt.date)
+        return value.isoformat()
+    if column.kind in (Kind.INT, Kind.WAN_YUAN):
+        return int(value)
+    if column.kind == Kind.BOOL:
+        return bool(value)
+    return str(value)
+
+
+def canonical_rows(spec: SheetSpec, records: list[Record]) -> list[list[Any]]:
+    """A sheet's records in canonical, sorted form: what a signature covers."""
+    rows = [[canonical_value(c, r.get(c.key)) for c in spec.data_columns] for r in records]
+    return sorted(rows, key=lambda row: [("" if v is None else str(v)) for v in row])

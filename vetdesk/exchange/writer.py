@@ -1,0 +1,228 @@
+"""Writing workbooks: the county's export (and the package built on it) and school templates.
+
+Text is always written as text: a name starting with ``=`` stays a name, never a
+formula (OWASP / ASVS V1.2.10); codes and 身份证号 keep their digits; control
+characters and over-long text are refused before writing, never silently cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from vetdesk import __version__
+from vetdesk.domain.enums import Honour
+from vetdesk.domain.units import load_units
+from vetdesk.errors import InputRejected
+from vetdesk.exchange.atomic import write_atomically
+from vetdesk.exchange.meta import WorkbookMeta, write_meta
+from vetdesk.exchange.rows import Record
+from vetdesk.exchange.schema import Column, Kind, SheetSpec
+from vetdesk.i18n import _
+
+MAX_CELL_TEXT = 32_767
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+TEXT_FORMAT = "@"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+class ExportRefused(InputRejected):
+    """A value cannot be written safely; the message names the record."""
+
+    code = "export_refused"
+
+
+def cell_value(column: Column, value: Any) -> Any:
+    """The value a column's cell holds in a workbook (labels for choices, 万元 for money)."""
+    if value is None or value == "":
+        return None
+    kind = column.kind
+    if kind == Kind.ENUM:
+        assert column.enum is not None
+        member = column.enum.from_text(str(value))
+        return member.label_zh if member else str(value)
+    if kind == Kind.HONOURS:
+        labels = []
+        for part in str(value).split(","):
+            member = Honour.from_text(part)
+            labels.append(member.label_zh if member else part)
+        return "、".join(labels)
+    if kind == Kind.BOOL:
+        return "是" if value else "否"
+    if kind == Kind.COUNTY:
+        unit = load_units().get(str(value))
+        return unit.name if unit else str(value)
+    if kind == Kind.WAN_YUAN:
+        # Decimal keeps the exact 万元 figure (3255000 元 -> 325.5), unlike a float.
+        return (Decimal(int(value)) / Decimal(10000)).normalize()
+    if kind == Kind.INT:
+        return int(value)
+    return value
+
+
+def _text_checked(text: str, where: str) -> str:
+    if _CONTROL.search(text):
+        raise ExportRefused(
+            _(
+                "{where} 含有不可见的控制字符，无法写入 Excel。请在 VetDesk 中修改该项后再导出。"
+            ).format(where=where)
+        )
+    if len(text) > MAX_CELL_TEXT:
+        raise ExportRefused(
+            _("{where} 的内容有 {n} 个字符，超过 Excel 单元格上限 {max}，请缩短后再导出。").format(
+                where=where, n=len(text), max=MAX_CELL_TEXT
+            )
+        )
+    return text
+
+
+def make_cell(ws: Any, column: Column, value: Any, where: str) -> WriteOnlyCell:
+    """A write-only cell holding a value safely typed for its column."""
+    shown = cell_value(column, value)
+    if isinstance(shown, str):
+        cell = WriteOnlyCell(ws, value=_text_checked(shown, where))
+        # openpyxl turns strings starting with "=" into formulas; force text and mark it
+        # with a quote prefix so Excel keeps it text after editing.
+        cell.data_type = "s"
+        cell.number_format = TEXT_FORMAT
+        if shown.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+        return cell
+    cell = WriteOnlyCell(ws, value=shown)
+    if isinstance(shown, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif column.kind == Kind.WAN_YUAN:
+        cell.number_format = "0.00##"
+    elif column.kind == Kind.INT:
+        cell.number_format = "0"
+    return cell
+
+
+def header_cells(ws: Any, spec: SheetSpec) -> list[WriteOnlyCell]:
+    """The styled header row of a data sheet."""
+    cells = []
+    for column in spec.columns:
+        cell = WriteOnlyCell(ws, value=column.header_text)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGN
+        cells.append(cell)
+    return cells
+
+
+def check_records(spec: SheetSpec, records: Iterable[Record]) -> None:
+    """Refuse, before anything is written, a value that cannot be stored safely in a cell."""
+    for number, record in enumerate(records, start=2):
+        for column in spec.columns:
+            shown = cell_value(column, record.get(column.key))
+            if isinstance(shown, str):
+                _text_checked(
+                    shown,
+                    _("工作表“{sheet}”第 {row} 行“{col}”").format(
+                        sheet=spec.sheet_title, row=number, col=_(column.header)
+                    ),
+                )
+
+
+def write_data_sheet(workbook: Workbook, spec: SheetSpec, records: Iterable[Record]) -> int:
+    """Append a data sheet to a write-only workbook; return the number of rows."""
+    ws = workbook.create_sheet(spec.sheet_title)
+    for index, column in enumerate(spec.columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.append(header_cells(ws, spec))
+    count = 0
+    for count, record in enumerate(records, start=1):
+        row = []
+        for column in spec.columns:
+            where = _("工作表“{sheet}”第 {row} 行“{col}”").format(
+                sheet=spec.sheet_title, row=count + 1, col=_(column.header)
+            )
+            row.append(make_cell(ws, column, record.get(column.key), where))
+        ws.append(row)
+    return count
+
+
+@dataclass(frozen=True)
+class CoverLine:
+    """A label and value on a cover sheet."""
+
+    label: str
+    value: Any
+
+
+def write_cover(workbook: Workbook, title: str, lines: Iterable[CoverLine]) -> None:
+    """Add a readable cover sheet."""
+    ws = workbook.create_sheet(_("封面"))
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 60
+    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell.font = Font(bold=True, size=16)
+    ws.append([title_cell])
+    ws.append([])
+    for line in lines:
+        label = WriteOnlyCell(ws, value=line.label)
+        label.font = HEADER_FONT
+        value = WriteOnlyCell(ws, value=line.value)
+        if isinstance(line.value, str):
+            value.data_type = "s"
+        ws.append([label, value])
+
+
+def new_write_only_workbook() -> Workbook:
+    """A fresh streaming workbook."""
+    return Workbook(write_only=True)
+
+
+def save_workbook(workbook: Workbook, target: Path) -> None:
+    """Save a workbook atomically."""
+    try:
+        write_atomically(target, lambda tmp: workbook.save(tmp))
+    except BaseException:
+        discard_workbook(workbook)
+        raise
+
+
+def discard_workbook(workbook: Workbook) -> None:
+    """Release a write-only workbook's temporary sheet files after a failed save."""
+    for ws in workbook.worksheets:
+        # Write-only sheets stream rows into temporary files until saved.
+        with contextlib.suppress(Exception):
+            if not getattr(ws, "closed", True):
+                ws.close()
+        out = getattr(getattr(ws, "_writer", None), "out", None)
+        if isinstance(out, str):
+            with contextlib.suppress(OSError):
+                os.remove(out)
+
+
+def standard_meta(kind: str, values: dict[str, str]) -> WorkbookMeta:
+    """Metadata with the app version and creation time added."""
+    from vetdesk.exchange.schema import TEMPLATE_FORMAT
+
+    base = {
+        "app_version": __version__,
+        "created": dt.datetime.now().replace(microsecond=0).isoformat(),
+    }
+    return WorkbookMeta(kind, TEMPLATE_FORMAT, {**base, **values})
+
+
+def add_meta(workbook: Workbook, meta: WorkbookMeta) -> None:
+    """Add the hidden metadata sheet."""
+    write_meta(workbook, meta)
