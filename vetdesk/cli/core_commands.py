@@ -78,7 +78,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Vetdesk init."""
+    """Run ``vetdesk init``."""
     unit = args.unit or (load_units().city.code if args.role == "city" else None)
     if unit is None:
         raise UsageError(_("县区数据库必须用 --unit 指定县区代码，例如 630223。"))
@@ -94,7 +94,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Vetdesk demo."""
+    """Run ``vetdesk demo``."""
     from vetdesk.services.demo import generate_demo
 
     units = load_units()
@@ -126,7 +126,7 @@ _VERDICT_TEXT = {PASS: "达标", FAIL: "不达标", INCOMPLETE: "数据不全"}
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Vetdesk check."""
+    """Run ``vetdesk check``."""
     db = open_database(args.db)
     try:
         report = run_check(db, args.period)
@@ -209,7 +209,7 @@ def print_report(report: CheckReport, out: Any = None) -> None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """Vetdesk explain."""
+    """Run ``vetdesk explain``."""
     db = open_database(args.db)
     try:
         explain_warnings(db, args.period, [(args.rule, args.record, args.field, args.text)])

@@ -65,11 +65,14 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help=_("输出文件（.xlsx）"))
     p.add_argument("--draft", action="store_true", help=_("导出未签名草稿（仅供备份和内部核对）"))
     add_json_argument(p)
+    from vetdesk.cli.package_commands import add_passphrase_argument
+
+    add_passphrase_argument(p)
     p.set_defaults(func=cmd_export)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    """Vetdesk template."""
+    """Run ``vetdesk template``."""
     from vetdesk.exchange.template import write_template
 
     db = open_database(args.db)
@@ -157,7 +160,7 @@ def print_plan(plan: Any, out: Any = None) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Vetdesk import."""
+    """Run ``vetdesk import``."""
     from vetdesk.exchange.annotate import annotate_workbook
     from vetdesk.exchange.importer import apply_import, plan_from_content
     from vetdesk.exchange.reader import read_workbook
@@ -188,9 +191,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Vetdesk export."""
+    """Run ``vetdesk export``."""
     from vetdesk.exchange.export import export_period
 
+    if not args.draft:
+        from vetdesk.cli.package_commands import export_signed
+
+        return export_signed(args)
     db = open_database(args.db)
     try:
         snapshot = export_period(db, args.period, args.out, draft=args.draft)
@@ -200,7 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print_json({"ok": True, "path": str(args.out), "counts": snapshot.counts()})
     else:
         print(
-            _("已导出 {path}：").format(path=args.out)
+            _("已导出未签名草稿 {path}（仅供备份，不能作为正式上报包）：").format(path=args.out)
             + "，".join(f"{k} {v}" for k, v in snapshot.counts().items())
         )
     return EXIT_OK

@@ -33,6 +33,12 @@ _AUDITED: dict[type[Base], frozenset[str]] = {
     models.WarningExplanation: frozenset({"id", "period_id"}),
     models.RuleSetRecord: frozenset({"id", "content"}),
     models.DatabaseInfo: frozenset({"id"}),
+    models.SigningKey: frozenset({"id"}),
+    models.TrustedKey: frozenset({"id"}),
+    models.PackageExport: frozenset({"id"}),
+    models.PackageLedger: frozenset({"id"}),
+    models.TaskImport: frozenset({"id"}),
+    models.TaskIssue: frozenset({"id"}),
 }
 _MASKED = frozenset({"id_number"})
 
@@ -70,6 +76,14 @@ def record_key(session: Session, obj: Any) -> str:
             return f"practice:{owner}:{obj.start_date}"
         if isinstance(obj, models.WarningExplanation):
             return f"explanation:{obj.rule_id}:{obj.record_key}:{obj.field}"
+        if isinstance(obj, models.SigningKey | models.TrustedKey):
+            return f"key:{obj.key_id}"
+        if isinstance(obj, models.PackageExport):
+            return f"package:{obj.period_year}:{obj.seq}"
+        if isinstance(obj, models.PackageLedger):
+            return f"package:{obj.unit_code}:{obj.period_year}:{obj.seq}"
+        if isinstance(obj, models.TaskImport | models.TaskIssue):
+            return f"task:{obj.period_year}:{obj.seq}"
         if isinstance(obj, models.RuleSetRecord):
             return f"ruleset:{obj.ruleset_id}:{obj.version}"
         return f"{type(obj).__tablename__}:{getattr(obj, 'id', '?')}"

@@ -253,3 +253,110 @@ class AuditEntry(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class SigningKey(Base):
+    """This unit's own signing key pair (the private half lives encrypted in a file, never here)."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    public_key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(60))
+    key_file: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class TrustedKey(Base):
+    """Another unit's public key, registered after checking its fingerprint."""
+
+    __tablename__ = "trusted_keys"
+    __table_args__ = (
+        UniqueConstraint("key_id"),
+        CheckConstraint("status IN ('active', 'retired', 'revoked')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    key_id: Mapped[str] = mapped_column(String(32))
+    public_key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class PackageExport(Base):
+    """A signed package this county exported, and what the city answered."""
+
+    __tablename__ = "package_exports"
+    __table_args__ = (UniqueConstraint("period_year", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    manifest_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_manifest_sha256: Mapped[str | None] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(50))
+    file_name: Mapped[str] = mapped_column(String(200))
+    receipt_status: Mapped[str | None] = mapped_column(String(10))
+    receipt_reason: Mapped[str | None] = mapped_column(Text)
+    receipt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class PackageLedger(Base):
+    """The city's record of every package it accepted."""
+
+    __tablename__ = "package_ledger"
+    __table_args__ = (UniqueConstraint("unit_code", "period_year", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    period_year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    manifest_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_manifest_sha256: Mapped[str | None] = mapped_column(String(64))
+    export_uuid: Mapped[str] = mapped_column(String(40))
+    key_id: Mapped[str] = mapped_column(String(32))
+    package_created: Mapped[str] = mapped_column(String(40))
+    county_operator: Mapped[str] = mapped_column(String(50))
+    accepted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(50))
+    file_name: Mapped[str] = mapped_column(String(200))
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    warnings_explained: Mapped[int] = mapped_column(Integer, default=0)
+    counts: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class TaskImport(Base):
+    """A task package from the city this county imported (guards against replays)."""
+
+    __tablename__ = "task_imports"
+    __table_args__ = (UniqueConstraint("manifest_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class TaskIssue(Base):
+    """A task package the city issued (its sequence grows per period)."""
+
+    __tablename__ = "task_issues"
+    __table_args__ = (UniqueConstraint("period_year", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)

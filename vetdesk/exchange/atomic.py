@@ -30,8 +30,16 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp_path)``, fsync the result, then move it over ``target``."""
+def write_atomically(
+    target: Path,
+    write: Callable[[Path], None],
+    before_replace: Callable[[Path], None] | None = None,
+) -> None:
+    """Call ``write(tmp_path)``, fsync it, run ``before_replace(tmp_path)``, then move it over ``target``.
+
+    ``before_replace`` may check the written file or commit related database changes;
+    if it raises, the target is left as it was.
+    """
     folder = target.parent
     if not folder.is_dir():
         raise WriteFailed(_("保存位置不存在：{folder}").format(folder=folder))
@@ -49,6 +57,8 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
+        if before_replace is not None:
+            before_replace(tmp)
         try:
             os.replace(tmp, target)
         except PermissionError as exc:

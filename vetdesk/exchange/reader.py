@@ -215,10 +215,17 @@ def _read_row(
         return None  # blank rows between data are common and harmless
     values: dict[str, Any] = {}
     row_ok = True
-    for column in spec.data_columns:
+    for column in spec.columns:
         if column.key not in mapping:
             continue
         letter = letters[column.key]
+        if column.informational:
+            # Shown for people and covered by package signatures, never imported.
+            try:
+                values[column.key] = parse_cell(column, raw[column.key])
+            except CellError:
+                values[column.key] = str(raw[column.key])
+            continue
         try:
             value = parse_cell(column, raw[column.key], is_formula=column.key in formulas)
         except CellError as exc:

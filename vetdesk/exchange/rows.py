@@ -78,7 +78,10 @@ def canonical_value(column: Column, value: Any) -> Any:
     return str(value)
 
 
-def canonical_rows(spec: SheetSpec, records: list[Record]) -> list[list[Any]]:
-    """A sheet's records in canonical, sorted form: what a signature covers."""
-    rows = [[canonical_value(c, r.get(c.key)) for c in spec.data_columns] for r in records]
+def canonical_rows(
+    spec: SheetSpec, records: list[Record], *, all_columns: bool = False
+) -> list[list[Any]]:
+    """A sheet's records in canonical, sorted form (with ``all_columns``: what a signature covers)."""
+    columns = spec.columns if all_columns else spec.data_columns
+    rows = [[canonical_value(c, r.get(c.key)) for c in columns] for r in records]
     return sorted(rows, key=lambda row: [("" if v is None else str(v)) for v in row])

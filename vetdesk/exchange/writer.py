@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -190,10 +190,12 @@ def new_write_only_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def save_workbook(workbook: Workbook, target: Path) -> None:
-    """Save a workbook atomically."""
+def save_workbook(
+    workbook: Workbook, target: Path, before_replace: Callable[[Path], None] | None = None
+) -> None:
+    """Save a workbook atomically (``before_replace`` runs on the written temporary file)."""
     try:
-        write_atomically(target, lambda tmp: workbook.save(tmp))
+        write_atomically(target, lambda tmp: workbook.save(tmp), before_replace)
     except BaseException:
         discard_workbook(workbook)
         raise

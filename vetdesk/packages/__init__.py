@@ -1,0 +1,1 @@
+"""Signed workbooks between the counties and the city: packages, receipts and task packages."""

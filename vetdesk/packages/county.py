@@ -1,0 +1,198 @@
+"""The county's official, signed package for a period.
+
+Refused while validation errors remain or warnings lack explanations. The sequence
+number only grows per unit and period (kept in the database and, in case the
+database is restored from a backup, in a small file beside the key), and each
+manifest names the hash of the previous one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from vetdesk import __version__
+from vetdesk.db import migrate, models
+from vetdesk.errors import InputRejected
+from vetdesk.exchange.export import build_export_workbook, check_target, take_snapshot
+from vetdesk.exchange.meta import KIND_PACKAGE
+from vetdesk.exchange.reader import read_workbook
+from vetdesk.exchange.schema import EXPORT_SHEETS
+from vetdesk.exchange.writer import CoverLine, save_workbook
+from vetdesk.i18n import _
+from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, manifest_hash, seal, sheet_digest
+from vetdesk.packages.verify import verify_content
+from vetdesk.services.check import CheckReport
+from vetdesk.services.database import Database
+from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
+from vetdesk.signing.keystore import active_key, key_folder, unlock_key
+
+
+class NotReadyToSubmit(InputRejected):
+    """Checks still fail: the official package cannot be exported."""
+
+    code = "not_ready"
+
+    def __init__(self, message: str, report: CheckReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    """What was exported."""
+
+    path: Path
+    seq: int
+    manifest_sha256: str
+    fingerprint: str
+    counts: dict[str, int]
+
+
+def _seq_file(unit_code: str) -> Path:
+    return key_folder(unit_code) / "last_seq.json"
+
+
+def _file_seq(unit_code: str, year: int) -> int:
+    try:
+        data = json.loads(_seq_file(unit_code).read_text(encoding="utf-8"))
+        return int(data.get(str(year), 0))
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
+def _remember_seq(unit_code: str, year: int, seq: int) -> None:
+    path = _seq_file(unit_code)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data[str(year)] = max(seq, int(data.get(str(year), 0)))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+
+
+def refusal_message(report: CheckReport) -> str:
+    """Why the official package cannot be exported yet."""
+    lines = [
+        _("数据尚未通过核验，不能导出正式上报包：错误 {e} 条，未说明的警告 {w} 条。").format(
+            e=len(report.errors), w=len(report.unexplained_warnings)
+        )
+    ]
+    for finding in [*report.errors, *report.unexplained_warnings][:10]:
+        lines.append(f"  · {finding.record_label}：{finding.message}")
+    lines.append(_("请修正错误并为警告填写说明后再导出；如只需备份，可导出未签名草稿（--draft）。"))
+    return "\n".join(lines)
+
+
+def export_package(db: Database, year: int, target: Path, passphrase: str) -> PackageResult:
+    """Export the signed package of a period."""
+    check_target(target)
+    info = db.info()
+    own = active_key(db)
+    snapshot = take_snapshot(db, year)
+    report = snapshot.report
+    if not report.ready_to_submit:
+        raise NotReadyToSubmit(refusal_message(report), report)
+    private = unlock_key(db, passphrase)
+    with db.session() as session:
+        last = session.scalar(
+            select(models.PackageExport)
+            .where(models.PackageExport.period_year == year)
+            .order_by(models.PackageExport.seq.desc())
+            .limit(1)
+        )
+        db_seq = (
+            session.scalar(
+                select(func.max(models.PackageExport.seq)).where(
+                    models.PackageExport.period_year == year
+                )
+            )
+            or 0
+        )
+    seq = max(db_seq, _file_seq(info.unit_code, year)) + 1
+    explained = len(report.warnings)
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "alg": ALGORITHM,
+        "kind": KIND_PACKAGE,
+        "unit_code": info.unit_code,
+        "unit_name": info.unit_name,
+        "period": year,
+        "seq": seq,
+        "prev_manifest_sha256": last.manifest_sha256 if last else None,
+        "export_uuid": str(uuid.uuid4()),
+        "key_id": key_id(private.public_key()),
+        "created_local": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "app_version": __version__,
+        "schema_version": migrate.head_revision(),
+        "operator": info.operator,
+        "ruleset": {"id": report.ruleset.ruleset_id, "version": report.ruleset.version},
+        "check": {
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "warnings_explained": explained,
+        },
+        "counts": snapshot.counts(),
+        "sheets": {
+            spec.key: sheet_digest(spec, snapshot.records[spec.key]) for spec in EXPORT_SHEETS
+        },
+    }
+    manifest_text, signature = seal(private, NAMESPACE_PACKAGE, manifest)
+    digest = manifest_hash(manifest)
+    fp = fingerprint(private.public_key())
+    cover = [
+        CoverLine(_("上报包序号"), str(seq)),
+        CoverLine(_("签名密钥指纹"), fp),
+        CoverLine(_("上报包标识（SHA-256）"), digest),
+    ]
+    workbook, _meta = build_export_workbook(
+        db,
+        snapshot,
+        KIND_PACKAGE,
+        {
+            "manifest": manifest_text,
+            "signature": signature,
+            "fingerprint": fp,
+            "seq": str(seq),
+            "key_id": str(manifest["key_id"]),
+        },
+        extra_cover=cover,
+    )
+
+    def verify_and_record(tmp: Path) -> None:
+        # Read the written file back with the city's own verifier: a writer/reader
+        # mismatch is caught here, not at the city.
+        content = read_workbook(tmp)
+        content.file_name = target.name
+        result = verify_content(db, content, check_ledger=False)
+        if not result.ok:
+            raise RuntimeError(
+                f"package failed its own verification: {result.verdict} {result.sheet}"
+            )
+        with db.transaction() as session:
+            session.add(
+                models.PackageExport(
+                    period_year=year,
+                    seq=seq,
+                    manifest_sha256=digest,
+                    prev_manifest_sha256=manifest["prev_manifest_sha256"],
+                    key_id=manifest["key_id"],
+                    created_at=dt.datetime.now().replace(microsecond=0),
+                    operator=info.operator,
+                    file_name=target.name,
+                )
+            )
+        _remember_seq(info.unit_code, year, seq)
+
+    save_workbook(workbook, target, verify_and_record)
+    del own
+    return PackageResult(target, seq, digest, fp, snapshot.counts())
