@@ -36,7 +36,10 @@ SYSTEM_PACKAGES = {
     "libreoffice-calc": "tests that open exported workbooks in a second Excel client",
     "poppler-utils": "tests that render PDF reports to images",
     "nsis": "the installer-script compile test",
+    "shellcheck": "the build-script lint test",
 }
+# Only for the full run (VETDESK_FULL=1): the silent install/uninstall under wine.
+FULL_RUN_PACKAGES = {"wine": "the installer run under wine", "wine64": "the installer run under wine"}
 
 
 def log(message: str) -> None:
@@ -112,8 +115,11 @@ def ensure_system_packages() -> None:
     if not shutil.which("dpkg-query") or not shutil.which("apt-get"):
         log("not a Debian system: system packages not checked")
         return
+    wanted = dict(SYSTEM_PACKAGES)
+    if os.environ.get("VETDESK_FULL") == "1":
+        wanted.update(FULL_RUN_PACKAGES)
     missing = []
-    for package in SYSTEM_PACKAGES:
+    for package in wanted:
         result = subprocess.run(
             ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
         )

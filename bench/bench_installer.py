@@ -1,0 +1,139 @@
+"""Report VetDesk's packaging budgets: installer size, installed size, frozen cold start.
+
+Reads what installer/build_linux.sh (or build_windows.ps1) left in dist/:
+
+- installer size: dist/VetDesk-<version>-setup.exe, else the Linux script-check build
+  dist/VetDesk-<version>-linux-payload-check.exe (labelled as such); budget <= 90 MB;
+- installed size: the one-folder build dist/vetdesk (what the installer puts in the
+  program folder, less uninstall.exe);
+- frozen start: wall time of ``vetdesk-debug --version`` (first run, then the median of
+  warm runs). Time to first paint needs a flag that shows the main window and exits after
+  its first paint; the app has none yet, so it is reported as not measured.
+
+Usage: python bench/bench_installer.py [--dist DIR] [--runs N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLER_BUDGET_BYTES = 90_000_000  # "<= 90 MB" in the issue, decimal megabytes
+
+
+def read_version() -> str:
+    """Return vetdesk.__version__ without importing the package."""
+    sys.path.insert(0, str(ROOT / "installer"))
+    from make_version_info import read_version as _read_version
+
+    return _read_version()
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    """Return (total bytes of regular files, file count) below ``folder``, symlinks not followed."""
+    total = count = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            total += path.stat().st_size
+            count += 1
+    return total, count
+
+
+def find_installer(dist: Path, version: str) -> tuple[Path | None, str]:
+    """Return the installer to measure and what kind it is."""
+    real = dist / f"VetDesk-{version}-setup.exe"
+    if real.is_file():
+        return real, "Windows installer"
+    check = dist / f"VetDesk-{version}-linux-payload-check.exe"
+    if check.is_file():
+        return check, "Linux-payload script check (NOT the Windows installer; indicative only)"
+    return None, "none found (run installer/build_linux.sh or installer/build_windows.ps1)"
+
+
+def time_command(command: list[str], runs: int) -> tuple[float, float, str]:
+    """Run ``command`` ``runs`` times; return (first run s, median of the others s, output)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    timings: list[float] = []
+    output = ""
+    with tempfile.TemporaryDirectory(prefix="vetdesk-bench-") as data_dir:
+        env["VETDESK_DATA_DIR"] = data_dir
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+            timings.append(time.perf_counter() - start)
+            output = (result.stdout + result.stderr).strip()
+            if result.returncode != 0:
+                raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {output}")
+    warm = statistics.median(timings[1:]) if len(timings) > 1 else timings[0]
+    return timings[0], warm, output
+
+
+def mb(size: int) -> str:
+    """Format a byte count as decimal MB and binary MiB."""
+    return f"{size / 1e6:.1f} MB ({size / 2**20:.1f} MiB)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print the budgets; optionally write them as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="build output folder")
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs (first = cold-ish)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    version = read_version()
+    results: dict[str, object] = {"version": version}
+    print(f"VetDesk {version} packaging budgets ({sys.platform})")
+
+    installer, kind = find_installer(args.dist, version)
+    if installer is not None:
+        size = installer.stat().st_size
+        verdict = "within" if size <= INSTALLER_BUDGET_BYTES else "OVER"
+        print(f"installer size:  {mb(size)}  [{kind}]  {verdict} the 90 MB budget")
+        results["installer"] = {"path": str(installer), "bytes": size, "kind": kind}
+    else:
+        print(f"installer size:  not measured: {kind}")
+
+    payload = args.dist / "vetdesk"
+    if payload.is_dir():
+        size, count = folder_size(payload)
+        print(f"installed size:  {mb(size)} in {count} files  [{payload}]")
+        results["installed"] = {"bytes": size, "files": count}
+    else:
+        print(f"installed size:  not measured: no {payload}")
+
+    exe = payload / ("vetdesk-debug.exe" if os.name == "nt" else "vetdesk-debug")
+    if exe.is_file():
+        first, warm, output = time_command([str(exe), "--version"], max(args.runs, 1))
+        print(
+            f"frozen start:    vetdesk-debug --version  first run {first:.2f} s, "
+            f"warm median {warm:.2f} s over {args.runs} runs  ({output})"
+        )
+        print(
+            "                 (first run is cold only if the page cache was cold; not forced here)"
+        )
+        results["start_version"] = {"first_s": round(first, 3), "warm_median_s": round(warm, 3)}
+    else:
+        print(f"frozen start:    not measured: no {exe}")
+    print(
+        "first paint:     NOT MEASURED: needs an app flag that exits after the main window's "
+        "first paint (to be added); --version only measures interpreter + bundle start-up"
+    )
+    results["first_paint"] = None
+
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
