@@ -43,6 +43,8 @@ _WINDOWS_LOCK_OFFSET = 0x40000000
 _RECORD_SIZE = 1024
 _HELD_ERRNOS = frozenset({errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, errno.EDEADLK})
 _ATTEMPTS = 5
+# Windows opens descriptors in text mode unless told otherwise.
+_BINARY = getattr(os, "O_BINARY", 0)
 # Without OS locks, an unreadable lock file may be one that its creator is still writing.
 _UNREADABLE_GRACE_SECONDS = 30.0
 
@@ -329,11 +331,11 @@ class DatabaseLock:
             try:
                 # os.open descriptors are not inherited by child processes (PEP 446), so a
                 # program the GUI starts cannot keep the lock alive after VetDesk exits.
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _BINARY, 0o644)
             except FileExistsError:
                 created = False
                 try:
-                    fd = os.open(self.path, os.O_RDWR)
+                    fd = os.open(self.path, os.O_RDWR | _BINARY)
                 except FileNotFoundError:
                     continue  # released between the two calls
                 except OSError as exc:
