@@ -26,10 +26,17 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+WRITE_OPTION = "vetdesk_write"
+
+
 def _on_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock at the start, so two writers queue instead of
-    # one failing half-way through with SQLITE_BUSY.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock at the start (IMMEDIATE), so two writers queue
+    # instead of one failing half-way through with SQLITE_BUSY; readers use a plain
+    # deferred BEGIN so a long background read never blocks an edit.
+    if connection.get_execution_options().get(WRITE_OPTION):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
@@ -45,6 +52,7 @@ def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory whose objects stay usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """Return a session factory whose objects stay usable after commit (``write``: IMMEDIATE)."""
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    return sessionmaker(bind, expire_on_commit=False)

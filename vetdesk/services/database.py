@@ -45,11 +45,12 @@ class Database:
         self.path = path
         self.engine = engine
         self._factory: sessionmaker[Session] = make_session_factory(engine)
+        self._write_factory: sessionmaker[Session] = make_session_factory(engine, write=True)
         self._info: DatabaseInfo | None = None
 
-    def session(self) -> Session:
-        """A new session whose changes are recorded in the audit log."""
-        session = self._factory()
+    def session(self, *, write: bool = False) -> Session:
+        """A new session whose changes are recorded in the audit log (``write``: takes the write lock)."""
+        session = (self._write_factory if write else self._factory)()
         try:
             operator = self.info().operator
         except InputRejected:  # being initialised: create_database sets the operator
@@ -60,7 +61,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
-        with self.session() as session, session.begin():
+        with self.session(write=True) as session, session.begin():
             yield session
 
     def info(self) -> DatabaseInfo:
