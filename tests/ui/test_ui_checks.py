@@ -1,0 +1,72 @@
+"""The checks panel: filters, jumping to the record, explanations typed in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vetdesk.services.check import explain_warnings, run_check
+from vetdesk.services.database import open_database
+from vetdesk.services.records import TEACHER
+
+
+def _clear_one_explanation(path: Path) -> tuple[str, str, str]:
+    db = open_database(path)
+    try:
+        warning = run_check(db, 2025).warnings[0]
+        explain_warnings(db, 2025, [(*warning.explanation_key, "")])
+        return warning.explanation_key
+    finally:
+        db.close()
+
+
+def test_filters_by_severity_rule_and_school(county_window):
+    """Each filter narrows the list; 全部 shows everything again."""
+    panel = county_window.checks
+    total = panel.model.rowCount()
+    assert total > 0
+    panel.set_filters(severity="error")
+    assert panel.model.rowCount() == 0
+    rule = panel.model.items()[0].rule
+    panel.set_filters(severity="warning", rule=rule)
+    assert 0 < panel.model.rowCount() <= total
+    assert all(panel.model.item(i).rule == rule for i in range(panel.model.rowCount()))
+    school = panel.model.items()[0].school_code
+    panel.set_filters(school=school)
+    assert all(panel.model.item(i).school_code == school for i in range(panel.model.rowCount()))
+    panel.set_filters()
+    assert panel.model.rowCount() == total
+
+
+def test_double_click_jumps_to_the_record_and_field(county_window):
+    """A teacher's finding selects that teacher's row on the 教师 page."""
+    window = county_window
+    finding = next(f for f in window.checks.findings() if f.entity == TEACHER)
+    assert window.jump_to(finding)
+    assert window.current_page_id() == TEACHER
+    record = window.record_pages[TEACHER].current_record()
+    assert record is not None and record.key == finding.record_key
+
+
+def test_explaining_a_warning_in_place_updates_the_status_bar(
+    qtbot, county_db, window_factory, recorder
+):
+    """Typing an explanation into the 说明 cell stores it and the count drops to zero."""
+    from vetdesk.ui.background import running_count, wait_for_all
+    from vetdesk.ui.checks import EXPLANATION_COLUMN, UNEXPLAINED
+
+    key = _clear_one_explanation(county_db)
+    window = window_factory(county_db)
+    assert window.warnings_button.text() == "待说明警告 1 条"
+    panel = window.checks
+    panel.set_filters(severity=UNEXPLAINED)
+    assert panel.model.rowCount() == 1
+    index = panel.model.index(0, panel.model.column_of(EXPLANATION_COLUMN))
+    assert panel.model.flags(index) & panel.model.flags(index).ItemIsEditable
+    assert panel.model.setData(index, "该教师本学期在企业顶岗，下学期补足。")
+    assert window.warnings_button.text() == "待说明警告 0 条"
+    qtbot.waitUntil(lambda: running_count() == 0, timeout=10_000)
+    wait_for_all()
+    report = run_check(window.db, 2025)
+    stored = {f.explanation_key: f.explanation for f in report.warnings}
+    assert stored[key] == "该教师本学期在企业顶岗，下学期补足。"
+    assert not report.unexplained_warnings

@@ -1,0 +1,190 @@
+"""The main window driven like a person would: pages, search, forms, undo, 达标."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from vetdesk.services import records
+from vetdesk.services.records import CONDITION, SCHOOL, TEACHER, TRAINING
+
+
+def _fill(form, values):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QComboBox
+
+    for name, value in values.items():
+        editor = form.editor(name)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(editor.findData(value))
+        else:
+            editor.setText(value)
+    return form.validate_now()
+
+
+def test_pages_switch_and_show_the_demo(county_window):
+    """Every domain page has its rows; the status bar shows the period and the counts."""
+    window = county_window
+    for page_id in window.page_ids():
+        window.show_page(page_id)
+        assert window.current_page_id() == page_id
+    assert window.record_pages[SCHOOL].model.rowCount() == 1
+    assert window.record_pages[TEACHER].model.rowCount() > 100
+    assert window.record_pages[TRAINING].model.rowCount() > 0
+    assert "2025 年度" in window.period_label.text()
+    assert "填报中" in window.period_label.text()
+    assert window.errors_button.text() == "错误 0 条"
+    assert window.warnings_button.text() == "待说明警告 0 条"
+
+
+def test_search_and_school_filter_narrow_the_teacher_table(county_window, qtbot):
+    """Typing in the search box filters the rows (after the short pause)."""
+    page = county_window.record_pages[TEACHER]
+    total = page.model.rowCount()
+    name = page.model.item(0).row.name
+    page.search.setFocus()
+    page.search.insert(name)  # what an input method commits (keyClicks cannot type hanzi)
+    qtbot.waitUntil(lambda: page.model.rowCount() < total, timeout=3000)
+    assert all(name in page.model.item(i).row.name for i in range(page.model.rowCount()))
+    assert "显示" in page.count_label.text()
+    page.search.clear()
+    page.apply_search()
+    assert page.model.rowCount() == total
+    code = page.model.item(0).row.school_code
+    page.school_filter.setCurrentIndex(page.school_filter.findData(code))
+    assert page.model.rowCount() == total  # the demo county has one school
+
+
+def test_id_numbers_are_masked_in_the_list(county_window):
+    """The teacher table never shows a whole 身份证号."""
+    page = county_window.record_pages[TEACHER]
+    column = page.model.column_of("id_number")
+    shown = page.model.index(0, column).data()
+    full = page.model.item(0).row.id_number
+    assert shown != full and "*" in shown and shown[-4:] == full[-4:]
+
+
+def test_sorting_by_a_column(county_window):
+    """Clicking a header sorts by that column."""
+    page = county_window.record_pages[TEACHER]
+    column = page.model.column_of("hired_date")
+    page.view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    dates = [page.model.item(i).row.hired_date for i in range(page.model.rowCount())]
+    known = [d for d in dates if d is not None]
+    assert known == sorted(known)
+
+
+def test_form_validates_as_you_type_in_chinese(county_window, qtbot):
+    """A bad 身份证号 is explained under the field and 确定 is disabled until fixed."""
+    window = county_window
+    page = window.record_pages[TEACHER]
+    form = window.edit_record(TEACHER, page.model.item(0))
+    assert form is not None and form.ok_enabled()
+    editor = form.editor("id_number")
+    good = editor.text()
+    editor.setText(good[:-1] + ("0" if good[-1] != "0" else "1"))
+    qtbot.waitUntil(lambda: not form.ok_enabled(), timeout=2000)
+    assert "校验位" in form.message("id_number")
+    editor.setText(good)
+    qtbot.waitUntil(form.ok_enabled, timeout=2000)
+    assert form.message("id_number") == ""
+    form.reject()
+
+
+def test_edit_a_teacher_then_undo(county_window, qtbot):
+    """Editing through the form stores the change; 撤销 puts the old value back."""
+    window = county_window
+    page = window.record_pages[TEACHER]
+    record = page.model.item(0)
+    form = window.edit_record(TEACHER, record)
+    assert form is not None
+    draft = _fill(form, {"name": "改名测试"})
+    assert draft.ok
+    with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
+        qtbot.mouseClick(form.ok_button(), Qt.MouseButton.LeftButton)
+    edited = records.load_tables(window.db, 2025).teachers
+    assert any(t.id == record.id and t.row.name == "改名测试" for t in edited)
+    assert any(r.row.name == "改名测试" for r in page.model.items())
+    assert window.act_undo.isEnabled()
+    with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
+        window.act_undo.trigger()
+    restored = {t.id: t.row for t in records.load_tables(window.db, 2025).teachers}
+    assert restored[record.id] == record.row
+    assert any(r.row == record.row for r in page.model.items())
+    assert window.act_redo.isEnabled()
+
+
+def test_delete_a_training_then_undo(county_window, qtbot, recorder):
+    """Deleting asks first; undo brings the programme back."""
+    window = county_window
+    page = window.record_pages[TRAINING]
+    before = page.model.rowCount()
+    record = page.model.item(0)
+    with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
+        window.delete_record(TRAINING, record)
+    assert recorder.messages and recorder.messages[-1][0] == "confirm"
+    assert page.model.rowCount() == before - 1
+    with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
+        window.undo_stack.undo()
+    assert page.model.rowCount() == before
+    names = [t.row.name for t in records.load_tables(window.db, 2025).trainings]
+    assert record.row.name in names
+
+
+def test_add_a_school_and_its_conditions_then_see_the_verdict(county_window, qtbot):
+    """A new school, then its figures, appear in the 达标 view with a verdict."""
+    window = county_window
+    form = window.add_record(SCHOOL)
+    assert form is not None
+    draft = _fill(
+        form,
+        {
+            "school_code": "3663239999",
+            "name": "互助县测试职业学校",
+            "county_code": "630223",
+            "level": "secondary",
+            "category": "general",
+            "ownership": "public",
+        },
+    )
+    assert draft.ok, draft.problems
+    with qtbot.waitSignal(window.loaded, timeout=15_000):
+        qtbot.mouseClick(form.ok_button(), Qt.MouseButton.LeftButton)
+    conditions = window.record_pages[CONDITION]
+    row = conditions.model.row_of_key("condition:3663239999")
+    assert row >= 0
+    form = window.edit_record(CONDITION, conditions.model.item(row))
+    assert form is not None
+    draft = _fill(
+        form,
+        {
+            "full_time_students": "1200",
+            "land_area_m2": "40000",
+            "building_area_m2": "24000",
+            "equipment_value_yuan": "3000000",
+            "books": "36000",
+        },
+    )
+    assert draft.ok, draft.problems
+    with qtbot.waitSignal(window.checked, timeout=15_000):
+        qtbot.mouseClick(form.ok_button(), Qt.MouseButton.LeftButton)
+    window.show_page("compliance")
+    # No teachers yet: 专任教师数 fails, so the new school does not reach the standard.
+    assert window.compliance.verdict_of("3663239999") == "fail"
+    assert window.compliance.select_school("3663239999")
+    shown = [
+        window.compliance.indicators_model.index(i, 0).data()
+        for i in range(window.compliance.indicators_model.rowCount())
+    ]
+    assert "专任教师数" in shown
+    assert "未达标" in window.compliance.school_title.text()
+
+
+def test_layout_is_remembered(county_window, tmp_path):
+    """Column widths survive closing and reopening the window."""
+    from vetdesk.ui.settings import Settings
+
+    window = county_window
+    header = window.record_pages[TEACHER].view.horizontalHeader()
+    header.resizeSection(0, 333)
+    window.save_layout()
+    state = Settings(tmp_path / "settings.ini").header_state(TEACHER)
+    assert not state.isEmpty()

@@ -1,0 +1,867 @@
+"""Record editing for the GUI: table rows with ids, form field specs, drafts, save and delete.
+
+The GUI shows plain rows from :mod:`vetdesk.services.period_data` and edits them one
+record at a time through this module: a form's raw input becomes a *draft* (typed row plus
+the problems the period check would report for it, in plain Chinese), and a valid draft is
+saved in one audited transaction. Validation reuses the period check's own rules on the
+single record, so a form can never accept what ``vetdesk check`` would call an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from vetdesk.domain.enums import (
+    DoubleTeacherLevel,
+    Education,
+    LabelledEnum,
+    Ownership,
+    PeriodState,
+    SchoolCategory,
+    SchoolLevel,
+    Severity,
+    TargetGroup,
+    TeacherRole,
+    Title,
+    TrainingCategory,
+)
+from vetdesk.domain.fields import CONDITION_FIELDS, REQUIRED_CONDITION_FIELDS, field_label
+from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
+from vetdesk.domain.units import load_units
+from vetdesk.errors import InputRejected
+from vetdesk.i18n import N_, _
+from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
+from vetdesk.validation.findings import (
+    Finding,
+    condition_key,
+    school_key,
+    teacher_key,
+    training_key,
+)
+
+# SQLAlchemy, the models and the checks load on first use, not at import: the GUI imports
+# this module before its first paint, and SQLAlchemy alone costs more than the window.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from vetdesk.db import models
+    from vetdesk.services.database import Database
+    from vetdesk.services.period_data import (
+        ConditionRow,
+        PeriodInfo,
+        PracticeRow,
+        SchoolRow,
+        TeacherRow,
+        TrainingRow,
+    )
+    from vetdesk.standards.ruleset import RuleSet
+
+R = TypeVar("R")
+
+
+# --- table rows -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record(Generic[R]):
+    """A row with its database id (0: not stored yet) and its finding key (see findings.py)."""
+
+    id: int
+    key: str
+    row: R
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Everything the GUI's tables show for one period, read in a few queries."""
+
+    period: PeriodInfo
+    schools: tuple[Record[SchoolRow], ...]
+    conditions: tuple[Record[ConditionRow], ...]
+    teachers: tuple[Record[TeacherRow], ...]
+    trainings: tuple[Record[TrainingRow], ...]
+
+
+def record_key(entity: str, row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> str:
+    """The key under which the period check reports findings about a row."""
+    from vetdesk.services.period_data import ConditionRow, SchoolRow, TeacherRow
+
+    if isinstance(row, SchoolRow):
+        return school_key(row.school_code)
+    if isinstance(row, ConditionRow):
+        return condition_key(row.school_code)
+    if isinstance(row, TeacherRow):
+        return teacher_key(row.school_code, row.id_number)
+    return training_key(row.school_code, row.name, row.start_date)
+
+
+def empty_condition(school_code: str) -> ConditionRow:
+    """A condition row with nothing filled in."""
+    from vetdesk.services.period_data import ConditionRow
+
+    return ConditionRow(school_code, *([None] * (len(fields(ConditionRow)) - 1)))
+
+
+def list_periods(db: Database) -> list[PeriodInfo]:
+    """The database's periods, newest first."""
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+    from vetdesk.services.period_data import period_info
+
+    with db.session() as session:
+        periods = session.scalars(select(models.Period).order_by(models.Period.year.desc()))
+        return [period_info(p) for p in periods]
+
+
+def open_period(db: Database, year: int) -> PeriodInfo:
+    """Create a period (open for entry) if it does not exist yet, and return it."""
+    from vetdesk.services.period_data import period_info
+    from vetdesk.services.periods import ensure_period
+
+    with db.transaction() as session:
+        return period_info(ensure_period(session, year))
+
+
+def _columns(row_type: type, model: type, skip: Iterable[str] = ()) -> list[Any]:
+    excluded = {"school_code", "practices", *skip}
+    return [getattr(model, f.name) for f in fields(row_type) if f.name not in excluded]
+
+
+def load_tables(
+    db: Database, year: int, progress: Callable[[int, int], None] | None = None
+) -> Tables:
+    """Read a period's tables as plain rows with ids (column tuples, not ORM objects: fast)."""
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+    from vetdesk.services.period_data import (
+        ConditionRow,
+        PracticeRow,
+        SchoolRow,
+        TeacherRow,
+        TrainingRow,
+        get_period,
+        period_info,
+    )
+
+    step = progress or (lambda _done, _total: None)
+    with db.session() as session:
+        period = get_period(session, year)
+        school_rows = session.execute(
+            select(
+                models.School.id,
+                *_columns(SchoolRow, models.School, skip=()),
+                models.School.school_code,
+            ).order_by(models.School.county_code, models.School.school_code)
+        ).all()
+        schools = tuple(
+            Record(r[0], school_key(r[-1]), SchoolRow(r[-1], *r[1:-1])) for r in school_rows
+        )
+        code_of = {r.id: r.row.school_code for r in schools}
+        step(1, 4)
+        stored = {
+            code_of[r[1]]: (r[0], ConditionRow(code_of[r[1]], *r[2:]))
+            for r in session.execute(
+                select(
+                    models.SchoolCondition.id,
+                    models.SchoolCondition.school_id,
+                    *_columns(ConditionRow, models.SchoolCondition),
+                ).where(models.SchoolCondition.period_id == period.id)
+            )
+        }
+        conditions = []
+        for school in schools:
+            if not school.row.active and school.row.school_code not in stored:
+                continue
+            cid, cond = stored.get(
+                school.row.school_code, (0, empty_condition(school.row.school_code))
+            )
+            conditions.append(Record(cid, condition_key(cond.school_code), cond))
+        step(2, 4)
+        practices: dict[int, list[PracticeRow]] = {}
+        for p in session.execute(
+            select(
+                models.EnterprisePractice.teacher_id,
+                models.EnterprisePractice.enterprise,
+                models.EnterprisePractice.start_date,
+                models.EnterprisePractice.end_date,
+            )
+            .join(models.Teacher)
+            .where(models.Teacher.period_id == period.id)
+            .order_by(models.EnterprisePractice.start_date)
+        ):
+            practices.setdefault(p[0], []).append(PracticeRow(p[1], p[2], p[3]))
+        teachers = []
+        teacher_names = [f.name for f in fields(TeacherRow)[1:-1]]
+        for r in session.execute(
+            select(
+                models.Teacher.id, models.Teacher.school_id, *_columns(TeacherRow, models.Teacher)
+            )
+            .where(models.Teacher.period_id == period.id)
+            .order_by(models.Teacher.school_id, models.Teacher.id)
+        ):
+            values = dict(zip(teacher_names, r[2:], strict=True))
+            teacher = TeacherRow(
+                school_code=code_of[r[1]], practices=tuple(practices.get(r[0], ())), **values
+            )
+            teachers.append(
+                Record(r[0], teacher_key(teacher.school_code, teacher.id_number), teacher)
+            )
+        step(3, 4)
+        trainings = []
+        for r in session.execute(
+            select(
+                models.TrainingProgramme.id,
+                models.TrainingProgramme.school_id,
+                *_columns(TrainingRow, models.TrainingProgramme),
+            )
+            .where(models.TrainingProgramme.period_id == period.id)
+            .order_by(models.TrainingProgramme.school_id, models.TrainingProgramme.id)
+        ):
+            training = TrainingRow(code_of[r[1]], *r[2:])
+            key = training_key(training.school_code, training.name, training.start_date)
+            trainings.append(Record(r[0], key, training))
+        step(4, 4)
+        return Tables(
+            period_info(period), schools, tuple(conditions), tuple(teachers), tuple(trainings)
+        )
+
+
+# --- form field specs -------------------------------------------------------------------------
+
+TEXT = "text"
+CODE = "code"
+INT = "int"
+DATE = "date"
+CHOICE = "choice"
+BOOL = "bool"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a record form: its kind, whether it is required, its choices."""
+
+    entity: str
+    name: str
+    kind: str
+    required: bool = False
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+    hint: str = ""
+
+    @property
+    def label(self) -> str:
+        """The field's name in the current language (with its unit)."""
+        return field_label(self.entity, self.name)
+
+    @property
+    def hint_text(self) -> str:
+        """The input hint in the current language."""
+        return _(self.hint) if self.hint else ""
+
+
+def _enum_choices(enum_type: type[LabelledEnum]) -> Callable[[], list[tuple[str, str]]]:
+    return lambda: [(m.value, m.label) for m in enum_type]
+
+
+def county_choices() -> list[tuple[str, str]]:
+    """The county-level divisions (and the city, for city-run schools) as (code, name)."""
+    units = load_units()
+    return [(u.code, u.name) for u in units.all_units()]
+
+
+FORM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    SCHOOL: (
+        FieldSpec(SCHOOL, "school_code", CODE, True, hint=N_("10位数字，如 3663230001")),
+        FieldSpec(SCHOOL, "name", TEXT, True),
+        FieldSpec(SCHOOL, "county_code", CHOICE, True, county_choices),
+        FieldSpec(SCHOOL, "level", CHOICE, True, _enum_choices(SchoolLevel)),
+        FieldSpec(SCHOOL, "category", CHOICE, True, _enum_choices(SchoolCategory)),
+        FieldSpec(SCHOOL, "ownership", CHOICE, True, _enum_choices(Ownership)),
+        FieldSpec(SCHOOL, "credit_code", CODE, hint=N_("18位，可不填")),
+        FieldSpec(SCHOOL, "address", TEXT),
+        FieldSpec(SCHOOL, "contact_person", TEXT),
+        FieldSpec(SCHOOL, "contact_phone", CODE),
+    ),
+    CONDITION: tuple(
+        FieldSpec(
+            CONDITION,
+            name,
+            BOOL if name == "has_running_track" else INT,
+            name in REQUIRED_CONDITION_FIELDS,
+        )
+        # CONDITION_FIELDS lists the condition figures in ConditionRow's order.
+        for name in CONDITION_FIELDS
+    ),
+    TEACHER: (
+        FieldSpec(TEACHER, "name", TEXT, True),
+        FieldSpec(TEACHER, "id_number", CODE, True, hint=N_("18位")),
+        FieldSpec(TEACHER, "role", CHOICE, True, _enum_choices(TeacherRole)),
+        FieldSpec(TEACHER, "education", CHOICE, True, _enum_choices(Education)),
+        FieldSpec(TEACHER, "title", CHOICE, True, _enum_choices(Title)),
+        FieldSpec(TEACHER, "double_teacher_level", CHOICE, True, _enum_choices(DoubleTeacherLevel)),
+        FieldSpec(TEACHER, "double_teacher_date", DATE, hint=N_("如 2024-06-30")),
+        FieldSpec(TEACHER, "double_teacher_body", TEXT),
+        FieldSpec(TEACHER, "honours", TEXT, hint=N_("多个用逗号分隔")),
+        FieldSpec(TEACHER, "hired_date", DATE, hint=N_("如 2015-09-01")),
+    ),
+    TRAINING: (
+        FieldSpec(TRAINING, "name", TEXT, True),
+        FieldSpec(TRAINING, "category", CHOICE, True, _enum_choices(TrainingCategory)),
+        FieldSpec(TRAINING, "target_group", CHOICE, True, _enum_choices(TargetGroup)),
+        FieldSpec(TRAINING, "start_date", DATE, True, hint=N_("如 2025-03-01")),
+        FieldSpec(TRAINING, "end_date", DATE, True, hint=N_("如 2025-03-20")),
+        FieldSpec(TRAINING, "hours", INT, True),
+        FieldSpec(TRAINING, "enrolled", INT, True),
+        FieldSpec(TRAINING, "completed", INT, True),
+        FieldSpec(TRAINING, "certified", INT, True),
+        FieldSpec(TRAINING, "funding_yuan", INT),
+        FieldSpec(TRAINING, "funding_source", TEXT),
+        FieldSpec(TRAINING, "partner_enterprise", TEXT),
+    ),
+}
+
+
+def form_values(row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> dict[str, object]:
+    """The raw values a form shows for a stored row (texts, codes, booleans)."""
+    values: dict[str, object] = {}
+    for f in fields(row):
+        value = getattr(row, f.name)
+        if isinstance(value, bool) or value is None:
+            values[f.name] = value
+        elif isinstance(value, dt.date):
+            values[f.name] = value.isoformat()
+        elif isinstance(value, int | str):
+            values[f.name] = str(value) if isinstance(value, int) else value
+    return values
+
+
+# --- drafts: parse and validate a form's input ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a draft: a field (or "" for the record), severity and message."""
+
+    field: str
+    severity: Severity
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the draft may not be saved."""
+        return self.severity == Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Draft(Generic[R]):
+    """A form's input as a typed row (None if a field could not be read) and its problems."""
+
+    row: R | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the draft can be saved (warnings allowed)."""
+        return self.row is not None and not any(p.is_error for p in self.problems)
+
+    def for_field(self, name: str) -> list[Problem]:
+        """The problems about one field."""
+        return [p for p in self.problems if p.field == name]
+
+
+@dataclass(frozen=True)
+class DraftContext:
+    """What validating one record needs, taken once from the tables already loaded."""
+
+    ruleset: RuleSet
+    unit_codes: frozenset[str]
+    period: PeriodInfo
+    school_codes: frozenset[str]
+    teacher_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    training_keys: frozenset[tuple[str, str, dt.date]] = frozenset()
+    teachers_of: Mapping[str, tuple[TeacherRow, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, ruleset: RuleSet, unit_codes: Iterable[str], tables: Tables) -> DraftContext:
+        """Context for the tables of one period."""
+        ids: dict[str, set[str]] = {}
+        teachers_of: dict[str, list[TeacherRow]] = {}
+        for t in tables.teachers:
+            ids.setdefault(t.row.school_code, set()).add(t.row.id_number)
+            teachers_of.setdefault(t.row.school_code, []).append(t.row)
+        return cls(
+            ruleset=ruleset,
+            unit_codes=frozenset(unit_codes),
+            period=tables.period,
+            school_codes=frozenset(s.row.school_code for s in tables.schools),
+            teacher_ids={k: frozenset(v) for k, v in ids.items()},
+            training_keys=frozenset(
+                (t.row.school_code, t.row.name, t.row.start_date) for t in tables.trainings
+            ),
+            teachers_of={k: tuple(v) for k, v in teachers_of.items()},
+        )
+
+
+_INT_TEXT = re.compile(r"^-?\d+$")
+
+
+def _parse(spec: FieldSpec, raw: object) -> tuple[object, Problem | None]:
+    """Turn one raw form value into the stored type, or explain why it cannot be read."""
+    if spec.kind == BOOL:
+        value = raw if isinstance(raw, bool) else None
+        return value, None
+    text = "" if raw is None else str(raw)
+    if spec.kind == CODE:
+        text = normalize_code(text)
+    elif spec.kind == TEXT and spec.name == "name":
+        text = normalize_name(text)
+    else:
+        text = normalize_text(text)
+    if not text:
+        if spec.required:
+            return None, Problem(
+                spec.name, Severity.ERROR, _("“{f}”为必填项。").format(f=spec.label)
+            )
+        return None, None
+    if spec.kind == INT:
+        cleaned = normalize_code(text).replace(",", "")
+        if not _INT_TEXT.match(cleaned):
+            return None, Problem(
+                spec.name,
+                Severity.ERROR,
+                _("“{f}”应为整数（不带单位和小数），现为“{v}”。").format(f=spec.label, v=text),
+            )
+        number = int(cleaned)
+        if number < 0:
+            return None, Problem(
+                spec.name, Severity.ERROR, _("“{f}”不能为负数。").format(f=spec.label)
+            )
+        return number, None
+    if spec.kind == DATE:
+        cleaned = normalize_code(text).replace("/", "-").replace(".", "-")
+        try:
+            return dt.date.fromisoformat(cleaned), None
+        except ValueError:
+            return None, Problem(
+                spec.name,
+                Severity.ERROR,
+                _("“{f}”应为“年-月-日”格式的真实日期，如 2025-09-01，现为“{v}”。").format(
+                    f=spec.label, v=text
+                ),
+            )
+    if spec.kind == CHOICE and spec.choices is not None:
+        allowed = {value for value, _label in spec.choices()}
+        if text not in allowed:
+            return None, Problem(
+                spec.name,
+                Severity.ERROR,
+                _("“{f}”请从列表中选择。").format(f=spec.label),
+            )
+    return text, None
+
+
+def _parse_all(entity: str, raw: Mapping[str, object]) -> tuple[dict[str, object], list[Problem]]:
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    for spec in FORM_FIELDS[entity]:
+        value, problem = _parse(spec, raw.get(spec.name))
+        values[spec.name] = value
+        if problem is not None:
+            problems.append(problem)
+    return values, problems
+
+
+def _from_findings(findings: Iterable[Finding], form_fields: set[str]) -> list[Problem]:
+    # A finding about a derived indicator (生师比 …) has no field of its own in the form:
+    # it is shown for the whole record.
+    return [
+        Problem(f.field if f.field in form_fields else "", f.severity, f.message) for f in findings
+    ]
+
+
+def _fields_of(entity: str) -> set[str]:
+    return {s.name for s in FORM_FIELDS[entity]}
+
+
+def draft_school(
+    ctx: DraftContext, raw: Mapping[str, object], *, original_code: str | None = None
+) -> Draft[SchoolRow]:
+    """Read and check a school form (``original_code``: the school being edited)."""
+    from vetdesk.services.period_data import SchoolRow
+    from vetdesk.validation.checks import check_schools
+
+    values, problems = _parse_all(SCHOOL, raw)
+    code = values.get("school_code")
+    if code and code != original_code and code in ctx.school_codes:
+        problems.append(
+            Problem(
+                "school_code",
+                Severity.ERROR,
+                _("学校标识码 {code} 已登记，同一学校只能登记一次。").format(code=code),
+            )
+        )
+    if any(p.is_error for p in problems):
+        return Draft(None, tuple(problems))
+    row = SchoolRow(**values, active=bool(raw.get("active", True)))  # type: ignore[arg-type]
+    problems += _from_findings(check_schools([row], set(ctx.unit_codes)), _fields_of(SCHOOL))
+    return Draft(row, tuple(problems))
+
+
+def draft_condition(
+    ctx: DraftContext, school: SchoolRow, raw: Mapping[str, object]
+) -> Draft[ConditionRow]:
+    """Read and check a school's condition figures for the period (warnings included)."""
+    from vetdesk.services.period_data import ConditionRow, PeriodData
+    from vetdesk.standards.assess import assess_school
+    from vetdesk.validation.checks import check_conditions
+
+    values, problems = _parse_all(CONDITION, raw)
+    if any(p.is_error for p in problems):
+        return Draft(None, tuple(problems))
+    row = ConditionRow(school_code=school.school_code, **values)  # type: ignore[arg-type]
+    teachers = ctx.teachers_of.get(school.school_code, ())
+    data = PeriodData(ctx.period, (school,), {school.school_code: row}, teachers, ())
+    assessment = assess_school(ctx.ruleset, school, row, teachers)
+    findings = check_conditions(ctx.ruleset, data, {school.school_code: assessment}, None)
+    problems += _from_findings(findings, _fields_of(CONDITION))
+    return Draft(row, tuple(problems))
+
+
+def draft_teacher(
+    ctx: DraftContext,
+    school_code: str,
+    raw: Mapping[str, object],
+    *,
+    original: TeacherRow | None = None,
+) -> Draft[TeacherRow]:
+    """Read and check a teacher form; an edit keeps the teacher's enterprise practice."""
+    from vetdesk.services.period_data import TeacherRow
+    from vetdesk.validation.checks import check_teachers
+
+    values, problems = _parse_all(TEACHER, raw)
+    number = values.get("id_number")
+    taken = ctx.teacher_ids.get(school_code, frozenset())
+    if number and number in taken and (original is None or original.id_number != number):
+        problems.append(
+            Problem(
+                "id_number",
+                Severity.ERROR,
+                _("该身份证号已在本校名册中登记，同一教师只能登记一次。"),
+            )
+        )
+    if any(p.is_error for p in problems):
+        return Draft(None, tuple(problems))
+    practices = original.practices if original is not None else ()
+    row = TeacherRow(school_code=school_code, practices=practices, **values)  # type: ignore[arg-type]
+    findings = check_teachers(ctx.ruleset, [row], ctx.period.statistics_date, {})
+    problems += _from_findings(findings, _fields_of(TEACHER))
+    return Draft(row, tuple(problems))
+
+
+def draft_training(
+    ctx: DraftContext,
+    school_code: str,
+    raw: Mapping[str, object],
+    *,
+    original: TrainingRow | None = None,
+) -> Draft[TrainingRow]:
+    """Read and check a training-programme form."""
+    from vetdesk.services.period_data import TrainingRow
+    from vetdesk.validation.checks import check_trainings as _check_trainings
+
+    values, problems = _parse_all(TRAINING, raw)
+    key = (school_code, values.get("name"), values.get("start_date"))
+    original_key = (original.school_code, original.name, original.start_date) if original else None
+    if key in ctx.training_keys and key != original_key:
+        problems.append(
+            Problem(
+                "name",
+                Severity.ERROR,
+                _("本校已登记同名且同一开始日期的培训项目。"),
+            )
+        )
+    if any(p.is_error for p in problems):
+        return Draft(None, tuple(problems))
+    row = TrainingRow(school_code=school_code, **values)  # type: ignore[arg-type]
+    problems += _from_findings(
+        _check_trainings(ctx.ruleset, [row], ctx.period.year), _fields_of(TRAINING)
+    )
+    return Draft(row, tuple(problems))
+
+
+# --- saving -----------------------------------------------------------------------------------
+
+
+def _open_period(session: Session, year: int) -> models.Period:
+    from vetdesk.services.period_data import get_period
+
+    period = get_period(session, year)
+    if period.state != PeriodState.OPEN:
+        state = PeriodState.from_text(period.state)
+        raise InputRejected(
+            _("{year} 年度统计期{state}，不能再修改数据。").format(
+                year=year, state=state.label if state else period.state
+            ),
+            code="period_closed",
+        )
+    return period
+
+
+def _school(session: Session, code: str) -> models.School:
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+
+    school = session.scalar(select(models.School).where(models.School.school_code == code))
+    if school is None:
+        raise InputRejected(_("找不到学校 {code}。").format(code=code), code="not_found")
+    return school
+
+
+def _assign(
+    target: object, row: object, skip: Iterable[str] = ("school_code", "practices")
+) -> None:
+    excluded = set(skip)
+    for f in fields(row):  # type: ignore[arg-type]
+        if f.name not in excluded:
+            setattr(target, f.name, getattr(row, f.name))
+
+
+def save_school(db: Database, row: SchoolRow, *, original_code: str | None = None) -> None:
+    """Add a school to the registry, or update the one whose code was ``original_code``."""
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+
+    with db.transaction() as session:
+        if original_code is None:
+            if session.scalar(
+                select(models.School.id).where(models.School.school_code == row.school_code)
+            ):
+                raise InputRejected(
+                    _("学校标识码 {code} 已登记。").format(code=row.school_code), code="duplicate"
+                )
+            school = models.School()
+            session.add(school)
+        else:
+            school = _school(session, original_code)
+        _assign(school, row, skip=())
+
+
+def school_has_data(db: Database, code: str) -> bool:
+    """Whether a school has condition figures, teachers or trainings in any period."""
+    from sqlalchemy import func, select
+
+    from vetdesk.db import models
+
+    with db.session() as session:
+        school = _school(session, code)
+        return any(
+            session.scalar(select(func.count()).where(model.school_id == school.id))
+            for model in (models.SchoolCondition, models.Teacher, models.TrainingProgramme)
+        )
+
+
+def delete_school(db: Database, code: str) -> SchoolRow:
+    """Remove a school without any data from the registry; return it (for undo)."""
+    from vetdesk.services.period_data import SchoolRow
+
+    if school_has_data(db, code):
+        raise InputRejected(
+            _("学校 {code} 已有办学条件、教师或培训数据，不能删除；如已停办，请将其停用。").format(
+                code=code
+            ),
+            code="has_data",
+        )
+    with db.transaction() as session:
+        school = _school(session, code)
+        row = SchoolRow(**{f.name: getattr(school, f.name) for f in fields(SchoolRow)})
+        session.delete(school)
+        return row
+
+
+def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow | None:
+    """Store a school's condition figures for a period; return the previous figures (for undo)."""
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+    from vetdesk.services.period_data import ConditionRow
+
+    with db.transaction() as session:
+        period = _open_period(session, year)
+        school = _school(session, row.school_code)
+        stored = session.scalar(
+            select(models.SchoolCondition).where(
+                models.SchoolCondition.school_id == school.id,
+                models.SchoolCondition.period_id == period.id,
+            )
+        )
+        previous = None
+        if stored is None:
+            stored = models.SchoolCondition(school_id=school.id, period_id=period.id)
+            session.add(stored)
+        else:
+            previous = ConditionRow(
+                row.school_code, *(getattr(stored, f.name) for f in fields(ConditionRow)[1:])
+            )
+        _assign(stored, row)
+        return previous
+
+
+def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow | None:
+    """Remove a school's condition figures for a period; return them (for undo)."""
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+    from vetdesk.services.period_data import ConditionRow
+
+    with db.transaction() as session:
+        period = _open_period(session, year)
+        school = _school(session, school_code)
+        stored = session.scalar(
+            select(models.SchoolCondition).where(
+                models.SchoolCondition.school_id == school.id,
+                models.SchoolCondition.period_id == period.id,
+            )
+        )
+        if stored is None:
+            return None
+        previous = ConditionRow(
+            school_code, *(getattr(stored, f.name) for f in fields(ConditionRow)[1:])
+        )
+        session.delete(stored)
+        return previous
+
+
+def _set_practices(
+    session: Session, teacher: models.Teacher, practices: Sequence[PracticeRow]
+) -> None:
+    from sqlalchemy import delete
+
+    from vetdesk.db import models
+
+    session.execute(
+        delete(models.EnterprisePractice).where(models.EnterprisePractice.teacher_id == teacher.id)
+    )
+    for p in practices:
+        session.add(
+            models.EnterprisePractice(
+                teacher_id=teacher.id,
+                enterprise=p.enterprise,
+                start_date=p.start_date,
+                end_date=p.end_date,
+            )
+        )
+
+
+def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, ...]:
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+    from vetdesk.services.period_data import PracticeRow
+
+    return tuple(
+        PracticeRow(p.enterprise, p.start_date, p.end_date)
+        for p in session.scalars(
+            select(models.EnterprisePractice)
+            .where(models.EnterprisePractice.teacher_id == teacher_id)
+            .order_by(models.EnterprisePractice.start_date)
+        )
+    )
+
+
+def _teacher_row(session: Session, teacher: models.Teacher, school_code: str) -> TeacherRow:
+    from vetdesk.services.period_data import TeacherRow
+
+    values = {f.name: getattr(teacher, f.name) for f in fields(TeacherRow)[1:-1]}
+    return TeacherRow(school_code, **values, practices=_stored_practices(session, teacher.id))
+
+
+def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | None = None) -> int:
+    """Add a teacher to the period's roster (or update one); return the teacher's id."""
+    from vetdesk.db import models
+
+    with db.transaction() as session:
+        period = _open_period(session, year)
+        school = _school(session, row.school_code)
+        if teacher_id is None:
+            teacher = models.Teacher(school_id=school.id, period_id=period.id)
+            session.add(teacher)
+        else:
+            found = session.get(models.Teacher, teacher_id)
+            if found is None:
+                raise InputRejected(_("找不到要修改的教师记录。"), code="not_found")
+            teacher = found
+            teacher.school_id = school.id
+        _assign(teacher, row)
+        session.flush()
+        if _stored_practices(session, teacher.id) != tuple(row.practices):
+            _set_practices(session, teacher, row.practices)
+        return teacher.id
+
+
+def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
+    """Remove a teacher (with their enterprise practice); return the row (for undo)."""
+    from sqlalchemy import delete
+
+    from vetdesk.db import models
+
+    with db.transaction() as session:
+        _open_period(session, year)
+        teacher = session.get(models.Teacher, teacher_id)
+        if teacher is None:
+            raise InputRejected(_("找不到要删除的教师记录。"), code="not_found")
+        school = session.get(models.School, teacher.school_id)
+        row = _teacher_row(session, teacher, school.school_code if school else "")
+        session.execute(
+            delete(models.EnterprisePractice).where(
+                models.EnterprisePractice.teacher_id == teacher_id
+            )
+        )
+        session.delete(teacher)
+        return row
+
+
+def save_training(db: Database, year: int, row: TrainingRow, training_id: int | None = None) -> int:
+    """Add a training programme (or update one); return its id."""
+    from vetdesk.db import models
+
+    with db.transaction() as session:
+        period = _open_period(session, year)
+        school = _school(session, row.school_code)
+        if training_id is None:
+            training = models.TrainingProgramme(school_id=school.id, period_id=period.id)
+            session.add(training)
+        else:
+            found = session.get(models.TrainingProgramme, training_id)
+            if found is None:
+                raise InputRejected(_("找不到要修改的培训项目。"), code="not_found")
+            training = found
+            training.school_id = school.id
+        _assign(training, row)
+        session.flush()
+        return training.id
+
+
+def delete_training(db: Database, year: int, training_id: int) -> TrainingRow:
+    """Remove a training programme; return it (for undo)."""
+    from vetdesk.db import models
+    from vetdesk.services.period_data import TrainingRow
+
+    with db.transaction() as session:
+        _open_period(session, year)
+        training = session.get(models.TrainingProgramme, training_id)
+        if training is None:
+            raise InputRejected(_("找不到要删除的培训项目。"), code="not_found")
+        school = session.get(models.School, training.school_id)
+        row = TrainingRow(
+            school.school_code if school else "",
+            **{f.name: getattr(training, f.name) for f in fields(TrainingRow)[1:]},
+        )
+        session.delete(training)
+        return row

@@ -1,0 +1,287 @@
+"""Starting the GUI: ``run_app(db=..., screenshot_dir=...)``, called by ``vetdesk``.
+
+Start-up order matters: the platform and high-DPI policy before the QApplication,
+the font and translators before the first widget, the database lock before the
+database is opened. Heavy modules (matplotlib, openpyxl) are not imported here;
+the features that need them import them on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from vetdesk import APP_NAME, ORG_NAME, __version__
+from vetdesk.errors import VetDeskError
+from vetdesk.fonts import font_path
+from vetdesk.paths import data_dir, resource
+from vetdesk.ui import interaction
+from vetdesk.ui.i18n import install_translators
+from vetdesk.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from vetdesk.db.lock import DatabaseLock
+    from vetdesk.services.database import Database
+    from vetdesk.ui.mainwindow import MainWindow
+
+log = logging.getLogger(__name__)
+
+LOG_FILE = "vetdesk.log"
+EXIT_OK, EXIT_REJECTED = 0, 1
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def setup_logging() -> Path:
+    """Log to a rotating file in the data directory (and to stderr when there is one)."""
+    path = data_dir() / LOG_FILE
+    root = logging.getLogger()
+    if not any(getattr(h, "_vetdesk", False) for h in root.handlers):
+        _rotate(path)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._vetdesk = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        # A windowed PyInstaller build has no console: sys.stderr is None there.
+        if sys.stderr is not None:
+            stream = logging.StreamHandler(sys.stderr)
+            stream.setLevel(logging.WARNING)
+            stream._vetdesk = True  # type: ignore[attr-defined]
+            root.addHandler(stream)
+        root.setLevel(logging.INFO)
+        # Alembic reports every connection at INFO; only its problems belong in the log.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        qInstallMessageHandler(_qt_message)
+    return path
+
+
+def _qt_message(mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    # Qt's own warnings go to the log file too: a windowed build has no console.
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(mode, logging.ERROR)
+    if "propagateSizeHints" in message:  # offscreen platform noise, not a problem
+        return
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+def _rotate(path: Path, max_bytes: int = 2_000_000, keep: int = 3) -> None:
+    # Rotation once at start-up: logging.handlers (and the socket module it pulls in)
+    # would cost the first paint several milliseconds.
+    try:
+        if not path.exists() or path.stat().st_size < max_bytes:
+            return
+        for index in range(keep - 1, 0, -1):
+            older = path.with_name(f"{path.name}.{index}")
+            if older.exists():
+                older.replace(path.with_name(f"{path.name}.{index + 1}"))
+        path.replace(path.with_name(f"{path.name}.1"))
+    except OSError:  # a log that cannot rotate is no reason not to start
+        pass
+
+
+def ensure_application() -> QApplication:
+    """The QApplication, created with VetDesk's names and high-DPI policy if needed."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # Fractional scaling (125 %, 150 % are common on Windows laptops) without rounding
+    # text and icons to whole multiples.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def install_font(app: QApplication) -> str | None:
+    """Register the shipped Chinese font and put it behind the system font as fallback."""
+    font_id = QFontDatabase.addApplicationFont(str(font_path()))
+    if font_id < 0:
+        log.warning("could not load the Chinese font %s", font_path())
+        return None
+    family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    font = QFont(app.font())
+    # The system family first keeps the native look; Qt falls back to the shipped font
+    # for every character the system font lacks, so Chinese never shows as boxes.
+    families = [f for f in font.families() if f != family] or [font.family()]
+    font.setFamilies([*families, family])
+    app.setFont(font)
+    return family
+
+
+def lock_database(path: Path) -> DatabaseLock:
+    """Take the one-instance lock of a database, or raise DatabaseInUse naming its holder.
+
+    This is the lock of :mod:`vetdesk.db.lock` (``<db>.lock``), the same one the services
+    (backup, restore, import) take: a QLockFile on that file would fight with it. It is
+    re-entrant within a process, so the GUI's own services do not lock themselves out,
+    and a crashed VetDesk's lock is freed with its process.
+    """
+    from vetdesk.db.lock import DatabaseLock
+
+    return DatabaseLock(path).acquire(_tr("图形界面"))
+
+
+def lock_message(path: Path, exc: BaseException) -> str:
+    """The message for the second instance on a database."""
+    detail = getattr(exc, "message", str(exc))
+    return _tr("无法打开数据库 {name}：{detail}\n同一个数据库同时只能由一个窗口使用。").format(
+        name=path.name, detail=detail
+    )
+
+
+class AppController:
+    """Owns the database lock and the main window; switches database and language.
+
+    The window opens the database itself, after its first paint; until it reports
+    :attr:`MainWindow.opened`, the controller holds only the lock.
+    """
+
+    def __init__(self, app: QApplication, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.db: Database | None = None
+        self.lock: DatabaseLock | None = None
+        self.window: MainWindow | None = None
+        self.exit_code = EXIT_OK
+
+    def open(self, path: Path, parent: QWidget | None = None) -> bool:
+        """Lock a database and show it in a (new) main window; False if it is in use."""
+        path = path.resolve()
+        if not path.exists():
+            interaction.warn(parent, "VetDesk", _tr("找不到数据库文件 {path}。").format(path=path))
+            return False
+        if self.window is not None and self.window.path == path:
+            self.window.raise_()  # already open here: show it rather than lock twice
+            self.window.activateWindow()
+            return True
+        try:
+            lock = lock_database(path)
+        except VetDeskError as exc:  # DatabaseInUse, or a folder where no lock can be made
+            interaction.warn(parent, "VetDesk", lock_message(path, exc))
+            return False
+        old_window = self.window
+        self.close_database()
+        self.lock = lock
+        self._show_window(path, old_window)
+        return True
+
+    def _show_window(self, source: Path | Database, old: QWidget | None) -> None:
+        from vetdesk.ui.mainwindow import MainWindow
+
+        window = MainWindow(source, self.settings)
+        window.open_database_requested.connect(lambda p: self.open(p, window))
+        window.new_database_requested.connect(lambda: self.run_wizard(window))
+        window.language_requested.connect(self.switch_language)
+        window.opened.connect(self._opened)
+        window.open_failed.connect(lambda exc: self._open_failed(window, exc))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.window = window
+        if old is not None:
+            old.close()
+        window.show()
+
+    def _opened(self, db: Database) -> None:
+        self.db = db
+        self.settings.last_db = db.path
+        self.settings.sync()
+        log.info("opened %s", db.path)
+
+    def _open_failed(self, window: QWidget, exc: BaseException) -> None:
+        interaction.show_error(window, exc)
+        self.exit_code = EXIT_REJECTED
+        window.close()
+        self.close_database()
+
+    def run_wizard(self, parent: QWidget | None = None) -> bool:
+        """Run the first-run wizard; open the database it creates."""
+        from vetdesk.ui.wizard import SetupWizard
+
+        wizard = SetupWizard(parent)
+        if wizard.exec() != SetupWizard.DialogCode.Accepted or wizard.database is None:
+            return False
+        path = wizard.database.path
+        wizard.database.close()
+        return self.open(path, parent)
+
+    def switch_language(self, lang: str) -> None:
+        """Install another language and rebuild the window in it (same database)."""
+        install_translators(lang)
+        if self.window is not None and self.db is not None:
+            self.window.save_layout()
+            self._show_window(self.db, self.window)
+
+    def close_database(self) -> None:
+        """Release the database and its lock."""
+        if self.db is not None:
+            from vetdesk.ui.background import wait_for_all
+
+            wait_for_all()
+            self.db.close()
+            self.db = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+def run_app(db: str | None = None, screenshot_dir: str | None = None) -> int:
+    """Run the GUI on a database (default: the last one, else the first-run wizard)."""
+    if screenshot_dir is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    setup_logging()
+    app = ensure_application()
+    app.setWindowIcon(QIcon(str(resource("icons", "vetdesk.png"))))
+    install_font(app)
+    settings = Settings()
+    install_translators(settings.language)
+    log.info("VetDesk %s starting (Qt platform %s)", __version__, app.platformName())
+    controller = AppController(app, settings)
+    if db is not None:
+        path: Path | None = Path(db)
+    else:
+        last = settings.last_db
+        path = last if last is not None and last.exists() else None
+    if path is None:
+        if screenshot_dir is not None:
+            print(_tr("截图需要用 --db 指定数据库。"), file=sys.stderr)
+            return EXIT_REJECTED
+        if not controller.run_wizard():
+            return EXIT_OK
+    elif not controller.open(path):
+        return EXIT_REJECTED
+    if screenshot_dir is not None:
+        from vetdesk.ui.screenshots import take_screenshots
+
+        assert controller.window is not None
+        written = take_screenshots(controller.window, Path(screenshot_dir))
+        if controller.window.failed is not None:
+            controller.close_database()
+            return EXIT_REJECTED
+        print(_tr("已保存 {n} 张截图到 {dir}").format(n=len(written), dir=screenshot_dir))
+        controller.window.close()
+        controller.close_database()
+        return EXIT_OK
+    code = app.exec()
+    controller.close_database()
+    return int(code) or controller.exit_code

@@ -1,0 +1,261 @@
+"""Edits as command objects with ``do`` and ``undo``, and the stack that undoes them.
+
+After git-cola's ``cmds.py``: each user edit is an object that knows how to apply and
+revert itself through :mod:`vetdesk.services.records` (so every step is audited). Both
+directions run in the background through :class:`~vetdesk.ui.background.DbOp` and
+return a :class:`Change` the window applies to its tables in place, without a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
+from vetdesk.ui.background import DbOp, Progress
+
+if TYPE_CHECKING:
+    from vetdesk.services.database import Database
+    from vetdesk.services.records import Record
+
+    AnyRecord: TypeAlias = Record[Any]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Commands", text)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit did to one table: ``old`` replaced by ``new`` (either may be None)."""
+
+    entity: str
+    old: AnyRecord | None
+    new: AnyRecord | None
+
+
+def _store(db: Database, year: int, entity: str, current: AnyRecord | None, row: Any) -> AnyRecord:
+    """Write ``row`` over ``current`` (None: as a new record); return the stored record."""
+    from vetdesk.services import records
+    from vetdesk.services.period_data import ConditionRow, SchoolRow, TeacherRow, TrainingRow
+    from vetdesk.services.records import Record
+
+    if entity == SCHOOL:
+        assert isinstance(row, SchoolRow)
+        records.save_school(db, row, original_code=current.row.school_code if current else None)
+        return Record(current.id if current else 0, records.record_key(SCHOOL, row), row)
+    if entity == CONDITION:
+        assert isinstance(row, ConditionRow)
+        records.save_condition(db, year, row)
+        # The id only tells "figures stored" (non-zero) from "nothing yet" (0) here.
+        stored_id = (current.id or 1) if current else 1
+        return Record(stored_id, records.record_key(CONDITION, row), row)
+    if entity == TEACHER:
+        assert isinstance(row, TeacherRow)
+        new_id = records.save_teacher(db, year, row, current.id if current else None)
+        return Record(new_id, records.record_key(TEACHER, row), row)
+    assert isinstance(row, TrainingRow)
+    new_id = records.save_training(db, year, row, current.id if current else None)
+    return Record(new_id, records.record_key(TRAINING, row), row)
+
+
+def _remove(db: Database, year: int, entity: str, current: AnyRecord) -> AnyRecord | None:
+    """Delete a record; return what the table shows in its place (None: nothing)."""
+    from vetdesk.services import records
+    from vetdesk.services.records import Record
+
+    if entity == SCHOOL:
+        records.delete_school(db, current.row.school_code)
+        return None
+    if entity == CONDITION:
+        records.delete_condition(db, year, current.row.school_code)
+        empty = records.empty_condition(current.row.school_code)
+        return Record(0, current.key, empty)
+    if entity == TEACHER:
+        records.delete_teacher(db, year, current.id)
+        return None
+    records.delete_training(db, year, current.id)
+    return None
+
+
+class Command:
+    """An undoable edit; ``do``/``undo`` run in a worker thread and return the change."""
+
+    text = ""
+
+    def do(self, db: Database) -> Change:
+        """Apply the edit."""
+        raise NotImplementedError
+
+    def undo(self, db: Database) -> Change:
+        """Revert the edit."""
+        raise NotImplementedError
+
+
+class SaveRecord(Command):
+    """Add a record (``before`` None) or overwrite one with a new row."""
+
+    def __init__(self, entity: str, year: int, before: AnyRecord | None, row: Any) -> None:
+        self.entity = entity
+        self.year = year
+        self.before = before
+        self.row = row
+        self.after: AnyRecord | None = None
+        self.text = _tr("新增记录") if before is None or before.id == 0 else _tr("修改记录")
+
+    def do(self, db: Database) -> Change:
+        """Store the new row."""
+        self.after = _store(db, self.year, self.entity, self.before, self.row)
+        return Change(self.entity, self.before, self.after)
+
+    def undo(self, db: Database) -> Change:
+        """Put the previous row back, or remove the added record."""
+        assert self.after is not None
+        if self.before is None:
+            _remove(db, self.year, self.entity, self.after)
+            return Change(self.entity, self.after, None)
+        if self.entity == CONDITION and self.before.id == 0:
+            shown = _remove(db, self.year, self.entity, self.after)
+            return Change(self.entity, self.after, shown)
+        restored = _store(db, self.year, self.entity, self.after, self.before.row)
+        # A teacher or training keeps its id when overwritten; keep the record identical.
+        restored = replace(restored, id=self.before.id)
+        return Change(self.entity, self.after, restored)
+
+
+class DeleteRecord(Command):
+    """Delete a record; undo stores it again."""
+
+    def __init__(self, entity: str, year: int, record: AnyRecord) -> None:
+        self.entity = entity
+        self.year = year
+        self.record = record
+        self.shown: AnyRecord | None = None
+        self.text = _tr("删除记录")
+
+    def do(self, db: Database) -> Change:
+        """Delete."""
+        self.shown = _remove(db, self.year, self.entity, self.record)
+        return Change(self.entity, self.record, self.shown)
+
+    def undo(self, db: Database) -> Change:
+        """Store the deleted record again (a teacher comes back with a new id)."""
+        restored = _store(db, self.year, self.entity, None, self.record.row)
+        if self.entity == CONDITION:
+            restored = replace(restored, id=self.record.id)
+        self.record = restored
+        return Change(self.entity, self.shown, restored)
+
+
+class UndoStack(QObject):
+    """The edits of this session, undone and redone one at a time in the background.
+
+    ``busy`` is true while a command runs; the window disables editing meanwhile, so
+    commands never overlap (Anki blocks table updates during an operation the same way).
+    """
+
+    changed = Signal()
+    applied = Signal(object)  # Change
+
+    def __init__(self, db: Database | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db  # set by the window once its database is open
+        self._parent = parent
+        self._done: list[Command] = []
+        self._undone: list[Command] = []
+        self.busy = False
+
+    def can_undo(self) -> bool:
+        """Whether there is an edit to undo."""
+        return bool(self._done) and not self.busy
+
+    def can_redo(self) -> bool:
+        """Whether there is an undone edit to redo."""
+        return bool(self._undone) and not self.busy
+
+    def undo_text(self) -> str:
+        """What undo would revert."""
+        return self._done[-1].text if self._done else ""
+
+    def redo_text(self) -> str:
+        """What redo would apply again."""
+        return self._undone[-1].text if self._undone else ""
+
+    def clear(self) -> None:
+        """Forget every edit (after switching database or period)."""
+        self._done.clear()
+        self._undone.clear()
+        self.changed.emit()
+
+    def push(
+        self, command: Command, on_failure: Callable[[BaseException], None] | None = None
+    ) -> None:
+        """Run a new command; on success it becomes the one undo reverts."""
+
+        def done(change: Change) -> None:
+            self._done.append(command)
+            self._undone.clear()
+            self._finish(change)
+
+        self._run(command.do, done, on_failure)
+
+    def undo(self) -> None:
+        """Revert the last edit."""
+        if not self.can_undo():
+            return
+        command = self._done.pop()
+
+        def done(change: Change) -> None:
+            self._undone.append(command)
+            self._finish(change)
+
+        self._run(command.undo, done, None, restore=lambda: self._done.append(command))
+
+    def redo(self) -> None:
+        """Apply the last undone edit again."""
+        if not self.can_redo():
+            return
+        command = self._undone.pop()
+
+        def done(change: Change) -> None:
+            self._done.append(command)
+            self._finish(change)
+
+        self._run(command.do, done, None, restore=lambda: self._undone.append(command))
+
+    def _run(
+        self,
+        step: Callable[[Database], Change],
+        done: Callable[[Change], None],
+        on_failure: Callable[[BaseException], None] | None,
+        restore: Callable[[], None] | None = None,
+    ) -> None:
+        self.busy = True
+        self.changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            if restore is not None:
+                restore()
+            self.changed.emit()
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                from vetdesk.ui.interaction import show_error
+
+                show_error(self._parent, exc)
+
+        def op(db: Database, _progress: Progress) -> Change:
+            return step(db)
+
+        assert self.db is not None, "no edit before the database is open"
+        DbOp(self._parent, self.db, op).success(done).failure(failed).run()
+
+    def _finish(self, change: Change) -> None:
+        self.busy = False
+        self.applied.emit(change)
+        self.changed.emit()

@@ -1,0 +1,98 @@
+"""Every message box and question goes through here, so tests can answer them headless.
+
+After git-cola's ``cola/interaction.py``: commands and windows never open a
+``QMessageBox`` themselves; they call :func:`inform`, :func:`show_error` or
+:func:`confirm`, and a test swaps the :class:`Interaction` for a recorder.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from vetdesk.errors import VetDeskError
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Interaction", text)
+
+
+class Interaction:
+    """Shows messages with real dialogs; tests replace it with :func:`set_interaction`."""
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        """An information message."""
+        QMessageBox.information(parent, title, text)
+
+    def warn(self, parent: QWidget | None, title: str, text: str) -> None:
+        """A warning or error message."""
+        QMessageBox.warning(parent, title, text)
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """A yes/no question; True for yes."""
+        answer = QMessageBox.question(parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+
+class RecordingInteraction(Interaction):
+    """Records messages instead of showing them and answers questions with ``answer``."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+        self.messages: list[tuple[str, str, str]] = []
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Record an information message."""
+        self.messages.append(("info", title, text))
+
+    def warn(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Record a warning."""
+        self.messages.append(("warning", title, text))
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """Record a question and give the preset answer."""
+        self.messages.append(("confirm", title, text))
+        return self.answer
+
+
+_current: Interaction = Interaction()
+
+
+def set_interaction(interaction: Interaction) -> Interaction:
+    """Install an interaction (tests: a recorder); return the previous one."""
+    global _current
+    previous, _current = _current, interaction
+    return previous
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    """Show an information message."""
+    _current.inform(parent, title, text)
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """Show a warning."""
+    _current.warn(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask a yes/no question."""
+    return _current.confirm(parent, title, text)
+
+
+def error_text(exc: BaseException) -> str:
+    """The message a person should read for an exception."""
+    if isinstance(exc, VetDeskError):
+        return exc.message
+    return _tr("发生了意外错误：{err}\n详细信息已写入日志文件。").format(err=exc)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Show an exception: its own message for user errors, a short note (and a log) otherwise."""
+    if not isinstance(exc, VetDeskError):
+        log.error("unexpected error", exc_info=exc)
+    warn(parent, _tr("VetDesk"), error_text(exc))

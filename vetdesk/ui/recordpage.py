@@ -1,0 +1,232 @@
+"""One domain's page: search, school filter, 新增/修改/删除 and the table of records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vetdesk.services.entities import CONDITION
+from vetdesk.ui.settings import Settings
+from vetdesk.ui.tablemodels import Column, RowTableModel, columns_for, record_model
+
+if TYPE_CHECKING:
+    from vetdesk.services.records import Record
+
+# Pause after typing before filtering: 100 000 rows filter in tens of milliseconds,
+# but doing it on every keystroke of a Chinese input method would still stutter.
+SEARCH_DELAY_MS = 200
+
+
+def configure_table(view: QTableView) -> None:
+    """Settings every large table gets: fixed row height, no word wrap, row selection."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setSortingEnabled(True)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
+    vertical = view.verticalHeader()
+    # A fixed height lets Qt skip measuring rows: essential for 100 000 of them.
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    vertical.setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setDefaultSectionSize(120)
+    header.setStretchLastSection(True)
+    header.setSortIndicatorShown(True)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+
+def apply_widths(view: QTableView, columns: Sequence[Column[Any]]) -> None:
+    """Give columns their declared initial widths (before any saved layout is restored)."""
+    header = view.horizontalHeader()
+    for index, column in enumerate(columns):
+        if column.width:
+            header.resizeSection(index, column.width)
+
+
+class RecordPage(QWidget):
+    """The table of one entity's records with its search box and buttons."""
+
+    add_requested = Signal()
+    edit_requested = Signal(object)
+    delete_requested = Signal(object)
+
+    def __init__(self, entity: str, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entity = entity
+        self.setObjectName(f"page_{entity}")
+        self._settings = settings
+        self.model: RowTableModel[Record[Any]] = record_model(entity, {}, self)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(self.tr("搜索名称、代码或身份证号…"))
+        self.search.setClearButtonEnabled(True)
+        self.school_filter = QComboBox()
+        self.school_filter.setObjectName("school_filter")
+        self.school_filter.setMinimumContentsLength(16)
+        self.school_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.add_button = QPushButton(self.tr("新增(&N)…"))
+        self.edit_button = QPushButton(self.tr("修改(&E)…"))
+        self.delete_button = QPushButton(self.tr("删除"))
+        if entity == CONDITION:
+            # One row per school: figures are filled in or cleared, never added as rows.
+            self.add_button.setVisible(False)
+            self.edit_button.setText(self.tr("填写/修改(&E)…"))
+            self.delete_button.setText(self.tr("清空"))
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+
+        bar = QHBoxLayout()
+        search_label = QLabel(self.tr("查找(&F)："))
+        search_label.setBuddy(self.search)
+        bar.addWidget(search_label)
+        bar.addWidget(self.search, 2)
+        school_label = QLabel(self.tr("学校："))
+        school_label.setBuddy(self.school_filter)
+        bar.addWidget(school_label)
+        bar.addWidget(self.school_filter, 1)
+        bar.addWidget(self.count_label)
+        bar.addStretch()
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
+
+        self.view = QTableView()
+        self.view.setObjectName(f"table_{entity}")
+        self.view.setModel(self.model)
+        configure_table(self.view)
+        self.view.doubleClicked.connect(self._double_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self.apply_search)
+        self.school_filter.currentIndexChanged.connect(self._school_changed)
+        self.add_button.clicked.connect(self.add_requested)
+        self.edit_button.clicked.connect(self._edit_current)
+        self.delete_button.clicked.connect(self._delete_current)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view, self._delete_current)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.view, self._edit_current)
+        self.model.modelReset.connect(self._update_count)
+        self.model.layoutChanged.connect(self._update_count)
+        self._layout_restored = False
+        self.setTabOrder(self.search, self.school_filter)
+        self.setTabOrder(self.school_filter, self.view)
+
+    # --- content --------------------------------------------------------------------------------
+
+    def set_records(
+        self,
+        items: Sequence[Record[Any]],
+        school_names: Mapping[str, str],
+        schools: Sequence[tuple[str, str]],
+    ) -> None:
+        """Show a period's records; keeps the search, school filter and sort."""
+        current = self.school_filter.currentData()
+        self.school_filter.blockSignals(True)
+        self.school_filter.clear()
+        self.school_filter.addItem(self.tr("全部学校"), None)
+        for code, name in schools:
+            self.school_filter.addItem(name, code)
+        self.school_filter.setCurrentIndex(max(0, self.school_filter.findData(current)))
+        self.school_filter.blockSignals(False)
+        self.model.set_items(items, columns_for(self.entity, school_names))
+        if not self._layout_restored:
+            self._layout_restored = True
+            apply_widths(self.view, self.model.columns())
+            state = self._settings.header_state(self.entity)
+            if not state.isEmpty():
+                self.view.horizontalHeader().restoreState(state)
+        self._update_count()
+
+    def save_layout(self) -> None:
+        """Remember column widths and order."""
+        self._settings.set_header_state(self.entity, self.view.horizontalHeader().saveState())
+
+    def current_record(self) -> Record[Any] | None:
+        """The selected record, if any."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.item(index.row())
+
+    def select_key(self, key: str, field: str = "") -> bool:
+        """Select the record with a finding key (clearing filters if it is hidden)."""
+        row = self.model.row_of_key(key)
+        if row < 0 and (self.search.text() or self.school_filter.currentIndex() > 0):
+            self.search.clear()
+            self.school_filter.setCurrentIndex(0)
+            self.apply_search()
+            row = self.model.row_of_key(key)
+        if row < 0:
+            return False
+        column = max(0, self.model.column_of(field)) if field else 0
+        index = self.model.index(row, column)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.view.setFocus()
+        return True
+
+    # --- slots ----------------------------------------------------------------------------------
+
+    def apply_search(self) -> None:
+        """Filter by the search text now."""
+        self._search_timer.stop()
+        self.model.set_search(self.search.text())
+
+    def _school_changed(self) -> None:
+        self.model.set_school(self.school_filter.currentData())
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), len(self.model.items())
+        if shown == total:
+            self.count_label.setText(self.tr("共 %n 条", "", total))
+        else:
+            self.count_label.setText(
+                self.tr("显示 {shown} / 共 {total} 条").format(shown=shown, total=total)
+            )
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.edit_requested.emit(self.model.item(index.row()))
+
+    def _edit_current(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            self.edit_requested.emit(record)
+
+    def _delete_current(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            self.delete_requested.emit(record)
