@@ -51,7 +51,8 @@ def _(message: str) -> str:
     """Translate a Chinese source message into the current language."""
     if _current == "zh":
         return message
-    return _catalogue(_current).get(message, message)
+    # An entry left empty for a translator falls back to the Chinese source.
+    return _catalogue(_current).get(message) or message
 
 
 def N_(message: str) -> str:
@@ -63,4 +64,4 @@ def translate_to(lang: str, message: str) -> str:
     """Translate a message into a given language, whatever the current one is."""
     if lang == "zh":
         return message
-    return _catalogue(lang).get(message, message)
+    return _catalogue(lang).get(message) or message

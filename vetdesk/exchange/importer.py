@@ -37,6 +37,7 @@ from vetdesk.exchange.schema import (
 )
 from vetdesk.exchange.writer import cell_value
 from vetdesk.i18n import _
+from vetdesk.services.backup import REASON_IMPORT
 from vetdesk.services.check import load_explanations
 from vetdesk.services.database import Database
 from vetdesk.services.period_data import load_period_data, load_schools
@@ -415,7 +416,10 @@ def apply_import(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Import a read workbook in one transaction; refuse (changing nothing) if it has issues."""
-    with db.transaction() as session:
+    plan = plan_from_content(db, content, year)
+    if not plan.ok:
+        return plan
+    with db.guarded_write("import", REASON_IMPORT), db.transaction() as session:
         plan = plan_from_content(db, content, year, session)
         if not plan.ok:
             return plan

@@ -19,7 +19,7 @@ from vetdesk.exchange.filesafety import (
 )
 from vetdesk.exchange.meta import META_SHEET, WorkbookMeta, read_meta
 from vetdesk.exchange.schema import EXPORT_SHEETS, Column, SheetSpec, sheet_by_title
-from vetdesk.i18n import _
+from vetdesk.i18n import SUPPORTED_LANGUAGES, _, translate_to
 
 MAX_COLUMNS = 80
 HEADER_SEARCH_ROWS = 10
@@ -91,7 +91,8 @@ class WorkbookContent:
 def _match_headers(cells: Sequence[Any], spec: SheetSpec) -> dict[str, int]:
     by_text: dict[str, Column] = {}
     for column in spec.columns:
-        for text in (column.header, _(column.header), column.key, *column.aliases):
+        translations = (translate_to(lang, column.header) for lang in SUPPORTED_LANGUAGES)
+        for text in (column.header, column.key, *column.aliases, *translations):
             by_text.setdefault(header_key(text), column)
     found: dict[str, int] = {}
     for index, value in enumerate(cells):

@@ -23,7 +23,7 @@ from vetdesk.domain.enums import (
     Title,
     TrainingCategory,
 )
-from vetdesk.i18n import N_, _
+from vetdesk.i18n import SUPPORTED_LANGUAGES, N_, _, translate_to
 
 # Bumped when a template's columns change incompatibly; imports accept the versions listed.
 TEMPLATE_FORMAT = 1
@@ -343,6 +343,13 @@ def sheet_by_title(title: str, candidates: Sequence[SheetSpec] = EXPORT_SHEETS) 
     """The sheet spec whose (Chinese or translated) title matches a worksheet name."""
     cleaned = title.strip()
     for spec in candidates:
-        if cleaned in (spec.title, _(spec.title), spec.key, *spec.aliases):
+        # A workbook made in either language imports in both.
+        names = (
+            spec.title,
+            spec.key,
+            *spec.aliases,
+            *(translate_to(lang, spec.title) for lang in SUPPORTED_LANGUAGES),
+        )
+        if cleaned in names:
             return spec
     return None

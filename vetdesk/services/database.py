@@ -59,6 +59,17 @@ class Database:
         return session
 
     @contextmanager
+    def guarded_write(self, purpose: str, backup_reason: str | None = None) -> Iterator[None]:
+        """Hold the database lock (and take a verified backup first) around a large write."""
+        from vetdesk.db.lock import DatabaseLock
+        from vetdesk.services.backup import pre_operation_backup
+
+        with DatabaseLock(self.path).acquire(purpose):
+            if backup_reason is not None:
+                pre_operation_backup(self, backup_reason)
+            yield
+
+    @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
         with self.session(write=True) as session, session.begin():
@@ -187,11 +198,14 @@ def open_database(path: Path, *, upgrade: bool = True) -> Database:
     """Open an existing database, upgrading its schema if it is older than this version."""
     if not path.exists():
         raise UsageError(_("找不到数据库文件 {path}。").format(path=path))
+    if upgrade:
+        # Imported here: the backup module imports this one.
+        from vetdesk.services.backup import upgrade_with_backup
+
+        upgrade_with_backup(path)  # refuses a newer schema; backs up before migrating
     engine = make_engine(path)
     try:
         migrate.check_not_newer(engine)
-        if upgrade and migrate.needs_upgrade(engine):
-            migrate.upgrade(engine)
     except Exception:
         engine.dispose()
         raise

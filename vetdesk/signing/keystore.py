@@ -76,6 +76,10 @@ def create_key(db: Database, passphrase: str, *, rotate: bool = False) -> OwnKey
             ),
             code="key_exists",
         )
+    if current is not None:
+        from vetdesk.services.backup import REASON_KEY_CHANGE, pre_operation_backup
+
+        pre_operation_backup(db, REASON_KEY_CHANGE)
     private = generate_signing_key()
     public = private.public_key()
     info = db.info()
