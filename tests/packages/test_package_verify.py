@@ -50,7 +50,11 @@ def test_a_fresh_package_verifies(pair, tmp_path):
     assert result.verdict == Verdict.VALID, result.message
     assert (result.unit_code, result.period, result.seq) == ("630223", 2025, 1)
     assert result.fingerprint == active_key(county).fingerprint
-    cover = {r[0]: r[1] for r in openpyxl.load_workbook(path)["封面"].iter_rows(values_only=True) if r and r[0]}
+    cover = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(path)["封面"].iter_rows(values_only=True)
+        if r and r[0]
+    }
     assert cover["上报包序号"] == "1" and cover["签名密钥指纹"] == result.fingerprint
     assert cover["填报单位"].startswith("互助")
 
@@ -117,7 +121,9 @@ def test_edited_signature_data_is_tampering(pair, tmp_path):
             if row[0].value == "signature":
                 row[1].value = "not base64!"
 
-    assert verify_package(city, edited(path, tmp_path / "g.xlsx", garble)).verdict == Verdict.TAMPERED
+    assert (
+        verify_package(city, edited(path, tmp_path / "g.xlsx", garble)).verdict == Verdict.TAMPERED
+    )
 
 
 def test_unknown_revoked_and_wrong_unit_keys(pair, tmp_path, demo_county_template):
@@ -125,7 +131,9 @@ def test_unknown_revoked_and_wrong_unit_keys(pair, tmp_path, demo_county_templat
     path = make_package(county, tmp_path)
     revoke_trusted_key(city, "630223")
     assert verify_package(city, path).verdict == Verdict.REVOKED_KEY
-    fresh_city = create_database(tmp_path / "city2.db", role="city", unit_code="630200", operator="丙")
+    fresh_city = create_database(
+        tmp_path / "city2.db", role="city", unit_code="630200", operator="丙"
+    )
     assert verify_package(fresh_city, path).verdict == Verdict.UNKNOWN_KEY
     # The county's key registered as if it were 乐都区's: the package claims 互助.
     add_trusted_key(fresh_city, "630202", read_key_file(active_key(county).public_key))
@@ -166,7 +174,10 @@ def test_newer_format_is_unsupported(pair, tmp_path):
                 sig_cell = row[1]
         sig_cell.value = signature
 
-    assert verify_package(city, edited(path, tmp_path / "f.xlsx", future)).verdict == Verdict.UNSUPPORTED_FORMAT
+    assert (
+        verify_package(city, edited(path, tmp_path / "f.xlsx", future)).verdict
+        == Verdict.UNSUPPORTED_FORMAT
+    )
 
 
 def test_export_is_refused_until_checks_pass_and_drafts_stay_available(pair, tmp_path):
@@ -180,8 +191,12 @@ def test_export_is_refused_until_checks_pass_and_drafts_stay_available(pair, tmp
     from vetdesk.exchange.export import export_period
 
     export_period(county, 2025, tmp_path / "d.xlsx", draft=True)
-    cover = [r for r in openpyxl.load_workbook(tmp_path / "d.xlsx")["封面"].iter_rows(values_only=True)]
-    assert "草稿" in str(cover[0][0]) and any("不能作为正式上报包" in str(r[1]) for r in cover if r and r[0])
+    cover = [
+        r for r in openpyxl.load_workbook(tmp_path / "d.xlsx")["封面"].iter_rows(values_only=True)
+    ]
+    assert "草稿" in str(cover[0][0]) and any(
+        "不能作为正式上报包" in str(r[1]) for r in cover if r and r[0]
+    )
 
 
 def test_wrong_passphrase_writes_nothing(pair, tmp_path):
@@ -203,3 +218,25 @@ def test_key_rotation(pair, tmp_path):
     assert verify_package(city, path).verdict == Verdict.UNKNOWN_KEY
     add_trusted_key(city, "630223", read_key_file(new.public_key))
     assert verify_package(city, path).verdict == Verdict.VALID
+
+
+def test_package_resaved_unchanged_by_libreoffice_still_verifies(pair, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "exchange"))
+    from xlsx_helpers import SOFFICE, resave_with_libreoffice
+
+    if SOFFICE is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed; scripts/dev.py installs it when run as root"
+        )
+    county, city = pair
+    path = make_package(county, tmp_path)
+    resaved = resave_with_libreoffice(path, tmp_path)
+    assert resaved.read_bytes() != path.read_bytes()
+    result = verify_package(city, resaved)
+    assert result.verdict == Verdict.VALID, result.message
+    edited_after = edited(
+        resaved, tmp_path / "lo-edited.xlsx", lambda wb: wb["教师名册"].cell(3, 3, "改名")
+    )
+    assert verify_package(city, edited_after).sheet == "教师名册"

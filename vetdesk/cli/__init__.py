@@ -12,12 +12,24 @@ import sys
 from collections.abc import Sequence
 
 from vetdesk import __version__
-from vetdesk.cli import core_commands, exchange_commands, maintenance_commands, package_commands
+from vetdesk.cli import (
+    core_commands,
+    exchange_commands,
+    maintenance_commands,
+    merge_commands,
+    package_commands,
+)
 from vetdesk.cli.common import EXIT_USAGE, CommandError, run_command
 from vetdesk.i18n import _, set_language
 
 # Modules that register sub-commands, in the order they appear in --help.
-COMMAND_MODULES = [core_commands, exchange_commands, package_commands, maintenance_commands]
+COMMAND_MODULES = [
+    core_commands,
+    exchange_commands,
+    package_commands,
+    merge_commands,
+    maintenance_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

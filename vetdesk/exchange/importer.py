@@ -357,35 +357,51 @@ def plan_from_content(
         sheet = content.sheet(spec.key)
         if sheet is None:
             continue
-        summary = plan.summary.setdefault(spec.key, SheetSummary())
-        summary.rejected = sum(not r.ok for r in sheet.rows)
         incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
-        current = state.records[spec.key]
-        for key, values in incoming.items():
-            old = current.get(key)
-            if old is None:
-                summary.added += 1
-                plan.changes.append(
-                    RecordChange(spec.sheet_title, _label(spec, values, names), "add")
-                )
-            else:
-                diff = _differences(spec, old, values)
-                if diff:
-                    summary.changed += 1
-                    plan.changes.append(
-                        RecordChange(spec.sheet_title, _label(spec, values, names), "change", diff)
-                    )
-                else:
-                    summary.unchanged += 1
+        removable: Callable[[Record], bool] | None = None
         if _REPLACED_PER_SCHOOL.get(spec.key):
             scope = _scope(spec, sheet.rows, content)
-            for key, old in current.items():
-                if key not in incoming and _in_scope(spec, old, scope):
-                    summary.removed += 1
-                    plan.changes.append(
-                        RecordChange(spec.sheet_title, _label(spec, old, names), "remove")
-                    )
+
+            def removable(record: Record, scope: set[str] = scope) -> bool:
+                return record.get("school_code") in scope
+
+        summary, changes = diff_sheet(spec, state.records[spec.key], incoming, names, removable)
+        summary.rejected = sum(not r.ok for r in sheet.rows)
+        plan.summary[spec.key] = summary
+        plan.changes.extend(changes)
     return plan
+
+
+def diff_sheet(
+    spec: SheetSpec,
+    current: dict[tuple[Any, ...], Record],
+    incoming: dict[tuple[Any, ...], Record],
+    names: dict[str, str],
+    removable: Callable[[Record], bool] | None,
+) -> tuple[SheetSummary, list[RecordChange]]:
+    """Compare a sheet's incoming records with the current ones (``removable``: which may go)."""
+    summary = SheetSummary()
+    changes: list[RecordChange] = []
+    for key, values in incoming.items():
+        old = current.get(key)
+        if old is None:
+            summary.added += 1
+            changes.append(RecordChange(spec.sheet_title, _label(spec, values, names), "add"))
+            continue
+        diff = _differences(spec, old, values)
+        if diff:
+            summary.changed += 1
+            changes.append(
+                RecordChange(spec.sheet_title, _label(spec, values, names), "change", diff)
+            )
+        else:
+            summary.unchanged += 1
+    if removable is not None:
+        for key, old in current.items():
+            if key not in incoming and removable(old):
+                summary.removed += 1
+                changes.append(RecordChange(spec.sheet_title, _label(spec, old, names), "remove"))
+    return summary, changes
 
 
 def _scope(spec: SheetSpec, rows: list[ParsedRow], content: WorkbookContent) -> set[str]:
@@ -393,11 +409,6 @@ def _scope(spec: SheetSpec, rows: list[ParsedRow], content: WorkbookContent) -> 
     if spec is PRACTICES and content.sheet(TEACHERS.key):
         schools |= {r.values["school_code"] for r in content.sheets[TEACHERS.key].rows if r.ok}
     return schools
-
-
-def _in_scope(spec: SheetSpec, record: Record, scope: set[str]) -> bool:
-    del spec
-    return record.get("school_code") in scope
 
 
 def plan_import(

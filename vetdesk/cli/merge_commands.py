@@ -1,0 +1,254 @@
+"""Sub-commands of the city's round trip: merge, status, receipt."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from vetdesk.cli.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_db_argument,
+    add_json_argument,
+    print_json,
+)
+from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
+from vetdesk.i18n import _
+from vetdesk.services.database import open_database
+
+_ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
+
+
+def register(sub: Any) -> None:
+    """Register this module's sub-commands."""
+    p = sub.add_parser(
+        "merge",
+        help=_("市局：核验并合并各县区上报包"),
+        description=_(
+            "逐个核验上报包；对有效的上报包显示与该县区上次接收数据的差异，"
+            "并以整体替换的方式合并（每个上报包一个事务）。"
+        ),
+    )
+    add_db_argument(p)
+    p.add_argument(
+        "files", type=Path, nargs="+", help=_("上报包文件（可以是 U 盘上的文件夹中的多个文件）")
+    )
+    p.add_argument("--dry-run", action="store_true", help=_("只核验和预览，不合并"))
+    p.add_argument(
+        "--receipts", type=Path, metavar="DIR", help=_("为每个上报包签发回执，写入此文件夹")
+    )
+    add_passphrase_argument(p)
+    add_json_argument(p)
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser(
+        "status",
+        help=_("市局：各县区上报情况"),
+        description=_("显示各县区本年度是否已上报、何时、第几号上报包、警告说明情况。"),
+    )
+    add_db_argument(p)
+    p.add_argument("--period", type=int, required=True, help=_("统计年度"))
+    add_json_argument(p)
+    p.set_defaults(func=cmd_status)
+
+    receipt = sub.add_parser("receipt", help=_("县区：导入市局回执"))
+    receipt_sub = receipt.add_subparsers(dest="receipt_command", required=True, metavar=_("操作"))
+    p = receipt_sub.add_parser("import", help=_("导入并核验市局回执"))
+    add_db_argument(p)
+    p.add_argument("file", type=Path, help=_("回执文件"))
+    add_json_argument(p)
+    p.set_defaults(func=cmd_receipt_import)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _preview_json(preview: Any, receipt: Path | None) -> dict[str, Any]:
+    return {
+        **preview.verification.to_json(),
+        "status": preview.status,
+        "applied": preview.applied,
+        "summary": {k: vars(v) for k, v in preview.summary.items()},
+        "changes": [
+            {
+                "sheet": c.sheet,
+                "record": c.record,
+                "action": c.action,
+                "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in c.fields],
+            }
+            for c in preview.changes
+        ],
+        "conflicts": preview.conflicts,
+        "duplicates": preview.duplicates,
+        "reasons": preview.reasons,
+        "receipt": str(receipt) if receipt else None,
+    }
+
+
+def _print_preview(preview: Any, receipt: Path | None) -> None:
+    v = preview.verification
+    w = sys.stdout.write
+    w(f"{'✓' if v.ok else '✗'} {v.file_name} [{v.verdict}] {v.message}\n")
+    if v.fingerprint:
+        w("    " + _("签名密钥指纹：{fp}").format(fp=v.fingerprint) + "\n")
+    for note in v.notes:
+        w("    " + note + "\n")
+    from vetdesk.exchange.schema import ALL_SHEETS
+
+    for key, s in preview.summary.items():
+        w(
+            "    "
+            + _("{sheet}：新增 {a}，修改 {c}，删除 {r}，不变 {u}").format(
+                sheet=ALL_SHEETS[key].sheet_title,
+                a=s.added,
+                c=s.changed,
+                r=s.removed,
+                u=s.unchanged,
+            )
+            + "\n"
+        )
+    for change in preview.changes[:50]:
+        w(f"      [{_(_ACTIONS[change.action])}] {change.sheet} · {change.record}\n")
+        for f in change.fields:
+            w(f"          {f.field}: {f.old} → {f.new}\n")
+    if len(preview.changes) > 50:
+        w(
+            "      "
+            + _("……另有 {n} 项变更未列出（用 --json 查看全部）").format(n=len(preview.changes) - 50)
+            + "\n"
+        )
+    for text in preview.conflicts:
+        w("    " + _("冲突：{text}").format(text=text) + "\n")
+    for text in preview.duplicates:
+        w("    " + _("重复：{text}").format(text=text) + "\n")
+    result = {
+        "accepted": _("已合并。"),
+        "rejected": _("未合并。"),
+        "pending": _("预览完成，未合并。"),
+    }
+    w("    " + result[preview.status] + "\n")
+    if receipt:
+        w("    " + _("回执：{path}").format(path=receipt) + "\n")
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Run ``vetdesk merge``."""
+    from vetdesk.packages.merge import apply_merge, preview_merge
+    from vetdesk.packages.receipt import issue_receipt
+    from vetdesk.packages.verify import verify_package
+
+    files = _expand(args.files)
+    db = open_database(args.db)
+    outputs = []
+    try:
+        passphrase = read_passphrase(args) if args.receipts and not args.dry_run else None
+        for path in files:
+            verification = verify_package(db, path)
+            preview = preview_merge(db, verification)
+            if preview.mergeable and not args.dry_run:
+                preview = apply_merge(db, verification, file_name=path.name)
+            receipt = None
+            if passphrase is not None and preview.status != "pending":
+                receipt = issue_receipt(db, preview, args.receipts, passphrase)
+            outputs.append((preview, receipt))
+    finally:
+        db.close()
+    if args.json:
+        print_json([_preview_json(p, r) for p, r in outputs])
+    else:
+        for preview, receipt in outputs:
+            _print_preview(preview, receipt)
+    ok = all(p.mergeable for p, _r in outputs)
+    return EXIT_OK if ok else EXIT_REJECTED
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Run ``vetdesk status``."""
+    from vetdesk.packages.merge import status_board
+
+    db = open_database(args.db)
+    try:
+        board = status_board(db, args.period)
+    finally:
+        db.close()
+    if args.json:
+        print_json(
+            [
+                {
+                    **vars(row),
+                    "accepted_at": row.accepted_at.isoformat() if row.accepted_at else None,
+                }
+                for row in board
+            ]
+        )
+        return EXIT_OK
+    print(_("{year} 年度各县区上报情况").format(year=args.period))
+    for row in board:
+        if row.submitted:
+            print(
+                "  ✓ "
+                + _(
+                    "{name}：第 {seq} 号，{at} 接收，填报人 {op}；警告 {w} 条（已说明 {x} 条）"
+                ).format(
+                    name=row.unit_name,
+                    seq=row.seq,
+                    at=row.accepted_at,
+                    op=row.county_operator,
+                    w=row.warnings,
+                    x=row.warnings_explained,
+                )
+            )
+        else:
+            print("  ✗ " + _("{name}：尚未上报").format(name=row.unit_name))
+    done = sum(r.submitted for r in board)
+    print(_("已上报 {done}/{total} 个县区。").format(done=done, total=len(board)))
+    return EXIT_OK
+
+
+def cmd_receipt_import(args: argparse.Namespace) -> int:
+    """Run ``vetdesk receipt import``."""
+    from vetdesk.packages.receipt import import_receipt
+
+    db = open_database(args.db)
+    try:
+        result = import_receipt(db, args.file)
+    finally:
+        db.close()
+    if args.json:
+        print_json(
+            {
+                "ok": True,
+                "period": result.period,
+                "seq": result.seq,
+                "status": result.status,
+                "reasons": result.reasons,
+                "period_submitted": result.period_submitted,
+            }
+        )
+    elif result.status == "accepted":
+        print(
+            _("市局已接收 {year} 年度第 {seq} 号上报包。").format(
+                year=result.period, seq=result.seq
+            )
+            + (_("本年度状态已改为“已上报”。") if result.period_submitted else "")
+        )
+    else:
+        print(
+            _("市局未接收 {year} 年度第 {seq} 号上报包，原因：").format(
+                year=result.period, seq=result.seq
+            )
+        )
+        for reason in result.reasons:
+            print("  · " + reason)
+    return EXIT_OK
