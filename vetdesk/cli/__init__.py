@@ -18,6 +18,7 @@ from vetdesk.cli import (
     maintenance_commands,
     merge_commands,
     package_commands,
+    task_commands,
 )
 from vetdesk.cli.common import EXIT_USAGE, CommandError, run_command
 from vetdesk.i18n import _, set_language
@@ -28,6 +29,7 @@ COMMAND_MODULES = [
     exchange_commands,
     package_commands,
     merge_commands,
+    task_commands,
     maintenance_commands,
 ]
 

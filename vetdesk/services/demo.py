@@ -258,7 +258,7 @@ class _Generator:
             level=str(seed.level),
             category=str(seed.category),
             ownership=seed.ownership,
-            credit_code=_credit_code(county, self.school_serial, seed.ownership == "private"),
+            credit_code=_credit_code(county, int(code[-6:]), seed.ownership == "private"),
             address=f"{load_units().get(county).name}教育路{rng.randrange(1, 200)}号",  # type: ignore[union-attr]
             contact_person=self._name(),
             contact_phone=f"0972-{rng.randrange(8000000, 8999999)}",
