@@ -59,8 +59,12 @@ STEPS: list[tuple[str, Step]] = [
 def extra_steps() -> list[tuple[str, Step]]:
     """Steps contributed by optional parts (exchange, signing, reports, GUI) once present."""
     steps: list[tuple[str, Step]] = []
-    for module_name in ("vetdesk.exchange.selftest", "vetdesk.signing.selftest",
-                        "vetdesk.reports.selftest", "vetdesk.ui.selftest"):
+    for module_name in (
+        "vetdesk.exchange.selftest",
+        "vetdesk.signing.selftest",
+        "vetdesk.reports.selftest",
+        "vetdesk.ui.selftest",
+    ):
         try:
             module = __import__(module_name, fromlist=["STEPS"])
         except ModuleNotFoundError as exc:

@@ -10,22 +10,33 @@ from builders import condition, period_data, roster, school, teacher, training
 
 from vetdesk.domain.enums import Severity
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.services.period_data import PracticeRow
+from vetdesk.services.period_data import (
+    BaseRow,
+    DestinationRow,
+    EnterpriseRow,
+    MajorRow,
+    PilotRow,
+    PracticeRow,
+)
 from vetdesk.standards.assess import assess_period
 from vetdesk.standards.ruleset import load_default_ruleset
 from vetdesk.validation.checks import practice_months, validate_period
 
 RULES = load_default_ruleset()
+S = "3663230001"
 UNITS = {"630223"}
 
 
-def findings_for(schools=None, conditions=None, teachers=None, trainings=None, previous=None):
+def findings_for(
+    schools=None, conditions=None, teachers=None, trainings=None, previous=None, **ten
+):
     schools = schools if schools is not None else [school()]
     conditions = conditions if conditions is not None else [condition()]
     teachers = teachers if teachers is not None else roster()
     data = period_data(
         schools, conditions, teachers, trainings if trainings is not None else [training()]
     )
+    data = replace(data, **{k: tuple(v) for k, v in ten.items()})
     return validate_period(RULES, data, assess_period(RULES, data), UNITS, previous)
 
 
@@ -136,9 +147,36 @@ CASES = {
     "training.hours.zero": {"trainings": [training(hours=0)]},
     "training.hours.large": {"trainings": [training(hours=2400)]},
     "training.duplicate": {"trainings": [training(), training()]},
+    "major.status.invalid": {
+        "majors": [MajorRow(S, "610201", "现代农艺", "合并", None, False, False, True, 10)]
+    },
+    "major.status_year.required": {
+        "majors": [MajorRow(S, "610201", "现代农艺", "new", None, False, False, True, 10)]
+    },
+    "major.status_year.future": {
+        "majors": [MajorRow(S, "610201", "现代农艺", "new", 2027, False, False, True, 10)]
+    },
+    "major.code.invalid": {
+        "majors": [MajorRow(S, "61020", "现代农艺", "kept", None, False, False, True, 10)]
+    },
+    "enterprise.forms.required": {
+        "enterprises": [EnterpriseRow(S, "某公司", None, None, "", None)]
+    },
+    "enterprise.forms.invalid": {
+        "enterprises": [EnterpriseRow(S, "某公司", None, None, "order_class,捐款", None)]
+    },
+    "enterprise.credit_code.invalid": {
+        "enterprises": [EnterpriseRow(S, "某公司", "91110108MA01KP2T8U", None, "order_class", None)]
+    },
+    "pilot.level.invalid": {"pilots": [PilotRow(S, "幼儿照护", "特级", 10, 5)]},
+    "pilot.counts.order": {"pilots": [PilotRow(S, "幼儿照护", "junior", 10, 11)]},
+    "destination.counts.order": {"destinations": [DestinationRow(S, 100, 90, 20)]},
+    "base.choice.invalid": {"bases": [BaseRow(S, "某基地", "农场", "built", 2024)]},
+    "base.year.missing": {"bases": [BaseRow(S, "某基地", "virtual_simulation", "built", None)]},
 }
 
 WARNINGS = {
+    "base.year.missing",
     "condition.range.land_per_student",
     "condition.change.large",
     "teacher.age.over_limit",
@@ -190,7 +228,12 @@ def test_every_rule_in_the_code_has_a_case():
         .joinpath("vetdesk/validation/checks.py")
         .read_text(encoding="utf-8")
     )
-    in_code = set(re.findall(r'"((?:school|condition|teacher|training)\.[a-z_.]+)"', source))
+    in_code = set(
+        re.findall(
+            r'"((?:school|condition|teacher|training|major|enterprise|pilot|destination|base)\.[a-z_.]+)"',
+            source,
+        )
+    )
     in_code.discard("condition.range.")
     missing = {r for r in in_code if r not in CASES and not r.startswith("condition.range")}
     assert not missing, missing

@@ -199,8 +199,11 @@ def test_workbook_layout_cover_rules_sheet_and_manifest(pair, tmp_path):
     }
     assert manifest["ruleset"]["id"] == "cn-vet-2022" and len(manifest["ruleset"]["sha256"]) == 64
     assert isinstance(manifest["targets"], list) and {t["kind"] for t in manifest["targets"]} == {
-        "compliance_share"
+        "compliance_share",
+        "target_set",
     }
+    target_set = next(t for t in manifest["targets"] if t["kind"] == "target_set")["content"]
+    assert target_set["source"]["number"] == "东政办〔2024〕74号"
     assert set(manifest["sheets"]) == {"schools", "rules"}
     assert json.loads(meta_cell(wb, "ruleset").value)["ruleset_id"] == "cn-vet-2022"
     verification = verify_task(county, path)
@@ -589,3 +592,25 @@ def test_cli_usage_errors(pair, tmp_path, capsys, task_cli):
     )
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_edited_targets_travel_to_the_county(pair, tmp_path):
+    """The city's edited ten-measure targets are in force at the county after the task import."""
+    from vetdesk.standards.targets import targets_in_force
+
+    county, city = pair
+    with city.transaction() as session:
+        from vetdesk.standards.targets import (
+            install_targets,
+            load_default_targets,
+            parse_target_set,
+        )
+
+        data = dict(load_default_targets().raw)
+        data["version"] = "2026.2"
+        install_targets(session, parse_target_set(data))
+    path = tmp_path / "task.xlsx"
+    export_task(city, 2025, path, PASSPHRASE, unit_code="630223")
+    assert import_task(county, path).applied
+    with county.session() as session:
+        assert targets_in_force(session).version == "2026.2"

@@ -18,6 +18,7 @@ from vetdesk.cli import (
     maintenance_commands,
     merge_commands,
     package_commands,
+    target_commands,
     task_commands,
 )
 from vetdesk.cli.common import EXIT_USAGE, CommandError, run_command
@@ -30,6 +31,7 @@ COMMAND_MODULES = [
     package_commands,
     merge_commands,
     task_commands,
+    target_commands,
     maintenance_commands,
 ]
 

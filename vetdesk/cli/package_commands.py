@@ -179,6 +179,7 @@ def cmd_key_export(args: argparse.Namespace) -> int:
         own = active_key(db)
     finally:
         db.close()
+
     def write(tmp: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 

@@ -39,6 +39,20 @@ _AUDITED: dict[type[Base], frozenset[str]] = {
     models.PackageLedger: frozenset({"id"}),
     models.TaskImport: frozenset({"id"}),
     models.TaskIssue: frozenset({"id"}),
+    models.Major: frozenset({"id", "school_id", "period_id"}),
+    models.CooperatingEnterprise: frozenset({"id", "school_id", "period_id"}),
+    models.CertificatePilot: frozenset({"id", "school_id", "period_id"}),
+    models.GraduateDestination: frozenset({"id", "school_id", "period_id"}),
+    models.TrainingBase: frozenset({"id", "school_id", "period_id"}),
+    models.TargetProgress: frozenset({"id", "period_id"}),
+}
+# The column that names a record of the per-school ten-measure tables in the log.
+_NAMED_BY = {
+    models.Major: "major_code",
+    models.CooperatingEnterprise: "name",
+    models.CertificatePilot: "certificate",
+    models.GraduateDestination: "school_id",
+    models.TrainingBase: "name",
 }
 _MASKED = frozenset({"id_number"})
 
@@ -70,6 +84,15 @@ def record_key(session: Session, obj: Any) -> str:
             if isinstance(obj, models.Teacher):
                 return f"teacher:{code}:{year}:{mask_id_number(obj.id_number)}"
             return f"training:{code}:{year}:{obj.name}"
+        named_by = _NAMED_BY.get(type(obj))
+        if named_by is not None:
+            school = session.get(models.School, obj.school_id)
+            period = session.get(models.Period, obj.period_id)
+            code = school.school_code if school else str(obj.school_id)
+            year = period.year if period else obj.period_id
+            return f"{type(obj).__tablename__}:{code}:{year}:{getattr(obj, named_by)}"
+        if isinstance(obj, models.TargetProgress):
+            return f"target:{obj.target_id}"
         if isinstance(obj, models.EnterprisePractice):
             teacher = session.get(models.Teacher, obj.teacher_id)
             owner = mask_id_number(teacher.id_number) if teacher else str(obj.teacher_id)

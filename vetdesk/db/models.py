@@ -360,3 +360,108 @@ class TaskIssue(Base):
     seq: Mapped[int] = mapped_column(Integer)
     manifest_sha256: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Major(Base):
+    """A major (专业) a school runs or adjusted, in one period."""
+
+    __tablename__ = "majors"
+    __table_args__ = (
+        UniqueConstraint("period_id", "school_id", "major_code"),
+        CheckConstraint("enrolment >= 0", name="non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    major_code: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    status_year: Mapped[int | None] = mapped_column(Integer)
+    brand: Mapped[bool] = mapped_column(Boolean, default=False)
+    double_excellent: Mapped[bool] = mapped_column(Boolean, default=False)
+    agriculture: Mapped[bool] = mapped_column(Boolean, default=False)
+    enrolment: Mapped[int | None] = mapped_column(Integer)
+
+
+class CooperatingEnterprise(Base):
+    """An enterprise a school cooperates with, in one period."""
+
+    __tablename__ = "cooperating_enterprises"
+    __table_args__ = (UniqueConstraint("period_id", "school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    forms: Mapped[str] = mapped_column(String(200))
+    since_year: Mapped[int | None] = mapped_column(Integer)
+
+
+class CertificatePilot(Base):
+    """A 1+X certificate pilot run by a school, in one period."""
+
+    __tablename__ = "certificate_pilots"
+    __table_args__ = (
+        UniqueConstraint("period_id", "school_id", "certificate", "level"),
+        CheckConstraint("candidates >= 0 AND certified >= 0", name="non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    certificate: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    candidates: Mapped[int] = mapped_column(Integer)
+    certified: Mapped[int] = mapped_column(Integer)
+
+
+class GraduateDestination(Base):
+    """Where a school's graduates of the period went."""
+
+    __tablename__ = "graduate_destinations"
+    __table_args__ = (
+        UniqueConstraint("period_id", "school_id"),
+        CheckConstraint(
+            "graduates >= 0 AND employed >= 0 AND further_study >= 0", name="non_negative"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    graduates: Mapped[int] = mapped_column(Integer)
+    employed: Mapped[int] = mapped_column(Integer)
+    further_study: Mapped[int] = mapped_column(Integer)
+
+
+class TrainingBase(Base):
+    """A practice centre, virtual-simulation base or master studio of a school."""
+
+    __tablename__ = "training_bases"
+    __table_args__ = (UniqueConstraint("period_id", "school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int | None] = mapped_column(Integer)
+
+
+class TargetProgress(Base):
+    """Progress toward a ten-measure target entered by hand, with its evidence."""
+
+    __tablename__ = "target_progress"
+    __table_args__ = (UniqueConstraint("period_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[str] = mapped_column(String(60))
+    value: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(String(50))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -161,3 +161,50 @@ class Severity(LabelledEnum):
 
     ERROR = "error", N_("错误")
     WARNING = "warning", N_("警告")
+
+
+class MajorStatus(LabelledEnum):
+    """Status of a major in the 14th five-year plan's adjustments."""
+
+    KEPT = "kept", N_("保留")
+    NEW = "new", N_("新增")
+    STOPPED = "stopped", N_("停招")
+    REVOKED = "revoked", N_("撤销")
+    REDIRECTED = "redirected", N_("转向")
+
+
+class CooperationForm(LabelledEnum):
+    """Forms of school–enterprise cooperation."""
+
+    ORDER_CLASS = "order_class", N_("订单班")
+    NAMED_CLASS = "named_class", N_("冠名班")
+    APPRENTICESHIP = "apprenticeship", N_("学徒制")
+    INDUSTRY_COLLEGE = "industry_college", N_("产业学院")
+    TRAINING_BASE = "training_base", N_("实训基地")
+    OTHER = "other", N_("其他合作")
+
+
+class CertificateLevel(LabelledEnum):
+    """Level of a 1+X vocational skill certificate."""
+
+    JUNIOR = "junior", N_("初级")
+    INTERMEDIATE = "intermediate", N_("中级")
+    SENIOR = "senior", N_("高级")
+
+
+class BaseKind(LabelledEnum):
+    """Kind of practice centre, base or studio counted by the ten measures."""
+
+    PRACTICE_CENTRE = "practice_centre", N_("开放型区域产教融合实践中心")
+    VIRTUAL_SIMULATION = "virtual_simulation", N_("虚拟仿真实训基地")
+    MASTER_STUDIO = "master_studio", N_("名师（名匠）工作室")
+    OTHER = "other", N_("其他基地")
+
+
+class BaseStatus(LabelledEnum):
+    """Stage of a practice centre, base or studio."""
+
+    PLANNED = "planned", N_("规划中")
+    BUILDING = "building", N_("建设中")
+    BUILT = "built", N_("已建成")
+    RECOGNISED = "recognised", N_("已认定")

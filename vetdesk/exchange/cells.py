@@ -14,7 +14,6 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from vetdesk.domain.enums import Honour
 from vetdesk.domain.identifiers import (
     IdentifierError,
     mask_id_number,
@@ -178,18 +177,16 @@ def _enum(column: Column, value: Any) -> str:
     return str(member.value)
 
 
-def _honours(value: Any) -> str:
-    parts = [
-        p.strip() for p in re.split(r"[,，、;；/]", normalize_text(_plain_text(value))) if p.strip()
-    ]
-    values = []
+def _multi(column: Column, value: Any) -> str:
+    assert column.enum is not None
+    text = normalize_text(_plain_text(value))
+    parts = [p.strip() for p in re.split(r"[,，、;；/]", text) if p.strip()]
+    values: list[str] = []
     for part in parts:
-        member = Honour.from_text(part)
+        member = column.enum.from_text(part)
         if member is None:
-            choices = "、".join(m.label for m in Honour)
-            raise CellError(
-                _("荣誉称号“{v}”不在可选列表中：{choices}。").format(v=part, choices=choices)
-            )
+            choices = "、".join(m.label for m in column.enum)
+            raise CellError(_("“{v}”不在可选列表中：{choices}。").format(v=part, choices=choices))
         if member.value not in values:
             values.append(member.value)
     return ",".join(values)
@@ -274,8 +271,13 @@ def parse_cell(column: Column, value: Any, *, is_formula: bool = False) -> Any:
         return _enum(column, value)
     if kind == Kind.BOOL:
         return _bool(value)
-    if kind == Kind.HONOURS:
-        return _honours(value)
+    if kind == Kind.MULTI:
+        return _multi(column, value)
+    if kind == Kind.YEAR:
+        year = _int(value)
+        if not EARLIEST.year <= year <= LATEST.year:
+            raise CellError(_("年份 {v} 不在合理范围内（1950–2100）。").format(v=year))
+        return year
     raise AssertionError(kind)
 
 

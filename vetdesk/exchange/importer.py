@@ -30,6 +30,7 @@ from vetdesk.exchange.schema import (
     EXPLANATIONS,
     PRACTICES,
     SCHOOLS,
+    SIMPLE_SHEETS,
     SUPPORTED_TEMPLATE_FORMATS,
     TEACHERS,
     TRAININGS,
@@ -50,9 +51,19 @@ SHEET_ORDER: tuple[SheetSpec, ...] = (
     TEACHERS,
     PRACTICES,
     TRAININGS,
+    *SIMPLE_SHEETS,
     EXPLANATIONS,
 )
+# The table behind each ten-measure sheet.
+SIMPLE_MODELS: dict[str, type[Any]] = {
+    "majors": models.Major,
+    "enterprises": models.CooperatingEnterprise,
+    "pilots": models.CertificatePilot,
+    "destinations": models.GraduateDestination,
+    "bases": models.TrainingBase,
+}
 _REPLACED_PER_SCHOOL = {
+    **{spec.key: True for spec in SIMPLE_SHEETS},
     CONDITIONS.key: False,
     TEACHERS.key: True,
     PRACTICES.key: True,
@@ -502,6 +513,8 @@ def _apply(
             progress(done, total)
     _apply_teachers(session, content, period, ids)
     _apply_trainings(session, content, period, ids)
+    for spec in SIMPLE_SHEETS:
+        _apply_simple(session, content, spec, period, ids)
     sheet = content.sheet(EXPLANATIONS.key)
     if sheet:
         existing_expl = {
@@ -617,6 +630,44 @@ def _apply_teachers(
                 _assign(
                     practice, {"enterprise": values["enterprise"], "end_date": values["end_date"]}
                 )
+
+
+def _apply_simple(
+    session: Session,
+    content: WorkbookContent,
+    spec: SheetSpec,
+    period: models.Period,
+    ids: dict[str, int],
+) -> None:
+    sheet = content.sheet(spec.key)
+    if sheet is None:
+        return
+    model = SIMPLE_MODELS[spec.key]
+    code_of = {v: k for k, v in ids.items()}
+    fields_of = [c.key for c in spec.data_columns if c.key != "school_code"]
+    key_fields = [k for k in spec.natural_key if k != "school_code"]
+    current = {
+        (code_of[row.school_id], *(getattr(row, k) for k in key_fields)): row
+        for row in session.scalars(select(model).where(model.period_id == period.id))
+    }
+    incoming = {
+        (r.values["school_code"], *(r.values[k] for k in key_fields)): r.values for r in sheet.rows
+    }
+    scope = {k[0] for k in incoming}
+    for key, old in current.items():
+        if key[0] in scope and key not in incoming:
+            session.delete(old)
+    session.flush()
+    for key, values in incoming.items():
+        fields = {name: values.get(name) for name in fields_of}
+        for name in ("brand", "double_excellent", "agriculture"):
+            if name in fields and fields[name] is None:
+                fields[name] = False  # an empty yes/no cell means no
+        row = current.get(key)
+        if row is None:
+            session.add(model(school_id=ids[key[0]], period_id=period.id, **fields))
+        else:
+            _assign(row, fields)
 
 
 def _apply_trainings(

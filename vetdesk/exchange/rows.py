@@ -20,6 +20,14 @@ from vetdesk.exchange.schema import (
 from vetdesk.services.period_data import PeriodData
 
 Record = dict[str, Any]
+# Sheet key -> PeriodData attribute of the ten-measure sheets.
+_SIMPLE_ROWS = {
+    "majors": "majors",
+    "enterprises": "enterprises",
+    "pilots": "pilots",
+    "destinations": "destinations",
+    "bases": "bases",
+}
 
 
 def sheet_records(
@@ -57,6 +65,11 @@ def sheet_records(
             record = {c.key: getattr(tr, c.key) for c in spec.data_columns}
             record["school_name"] = names.get(tr.school_code, "")
             yield record
+    elif spec.key in _SIMPLE_ROWS:
+        for row in getattr(data, _SIMPLE_ROWS[spec.key]):
+            record = {c.key: getattr(row, c.key) for c in spec.data_columns}
+            record["school_name"] = names.get(row.school_code, "")
+            yield record
     elif spec is EXPLANATIONS:
         for (rule, key, field), text in sorted(explanations.items()):
             yield {"rule": rule, "record_key": key, "field": field, "text": text}
@@ -71,7 +84,7 @@ def canonical_value(column: Column, value: Any) -> Any:
     if column.kind == Kind.DATE:
         assert isinstance(value, dt.date)
         return value.isoformat()
-    if column.kind in (Kind.INT, Kind.WAN_YUAN):
+    if column.kind in (Kind.INT, Kind.WAN_YUAN, Kind.YEAR):
         return int(value)
     if column.kind == Kind.BOOL:
         return bool(value)

@@ -12,9 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from vetdesk.domain.enums import (
+    BaseKind,
+    BaseStatus,
+    CertificateLevel,
+    CooperationForm,
     DoubleTeacherLevel,
     Education,
+    Honour,
     LabelledEnum,
+    MajorStatus,
     Ownership,
     SchoolCategory,
     SchoolLevel,
@@ -23,7 +29,7 @@ from vetdesk.domain.enums import (
     Title,
     TrainingCategory,
 )
-from vetdesk.i18n import SUPPORTED_LANGUAGES, N_, _, translate_to
+from vetdesk.i18n import N_, SUPPORTED_LANGUAGES, _, translate_to
 
 # Bumped when a template's columns change incompatibly; imports accept the versions listed.
 TEMPLATE_FORMAT = 1
@@ -43,7 +49,8 @@ class Kind(enum.StrEnum):
     DATE = "date"
     ENUM = "enum"
     BOOL = "bool"
-    HONOURS = "honours"
+    MULTI = "multi"  # several choices of an enum, separated by 、 or commas
+    YEAR = "year"
 
 
 @dataclass(frozen=True)
@@ -249,7 +256,8 @@ TEACHERS = SheetSpec(
         Column(
             "honours",
             N_("荣誉称号"),
-            Kind.HONOURS,
+            Kind.MULTI,
+            enum=Honour,
             width=16,
             hint=N_(
                 "可多选，用逗号或顿号分隔：教学名师、名匠、名校长、教育家型校长、乡村工匠、其他荣誉"
@@ -312,6 +320,109 @@ TRAININGS = SheetSpec(
     ),
 )
 
+MAJORS = SheetSpec(
+    key="majors",
+    title=N_("专业设置"),
+    natural_key=("school_code", "major_code"),
+    description=N_("每个专业一行，包括本规划期内新增、停招、撤销、转向的专业。"),
+    columns=(
+        SCHOOL_CODE,
+        SCHOOL_NAME_INFO,
+        Column(
+            "major_code",
+            N_("专业代码"),
+            Kind.CODE,
+            required=True,
+            width=12,
+            max_length=12,
+            hint=N_("《职业教育专业目录（2021年）》中的 6 位专业代码"),
+        ),
+        Column("name", N_("专业名称"), Kind.TEXT, required=True, width=24),
+        Column("status", N_("专业状态"), Kind.ENUM, required=True, enum=MajorStatus, width=10),
+        Column(
+            "status_year",
+            N_("状态变动年份"),
+            Kind.YEAR,
+            width=12,
+            hint=N_("新增、停招、撤销或转向的年份"),
+        ),
+        Column("brand", N_("品牌示范专业（是/否）"), Kind.BOOL, width=12),
+        Column("double_excellent", N_("“双优”专业（是/否）"), Kind.BOOL, width=12),
+        Column("agriculture", N_("涉农专业（是/否）"), Kind.BOOL, width=12),
+        Column("enrolment", N_("在校生数（人）"), Kind.INT, width=10),
+    ),
+)
+
+ENTERPRISES = SheetSpec(
+    key="enterprises",
+    title=N_("合作企业"),
+    natural_key=("school_code", "name"),
+    description=N_("与学校开展校企合作的企业，每家企业一行。"),
+    columns=(
+        SCHOOL_CODE,
+        SCHOOL_NAME_INFO,
+        Column("name", N_("企业名称"), Kind.TEXT, required=True, width=30),
+        Column("credit_code", N_("统一社会信用代码"), Kind.CODE, width=22),
+        Column("industry", N_("所属行业"), Kind.TEXT, width=16),
+        Column(
+            "forms",
+            N_("合作形式"),
+            Kind.MULTI,
+            required=True,
+            enum=CooperationForm,
+            width=24,
+            hint=N_(
+                "可多选，用顿号或逗号分隔：订单班、冠名班、学徒制、产业学院、实训基地、其他合作"
+            ),
+        ),
+        Column("since_year", N_("合作起始年份"), Kind.YEAR, width=12),
+    ),
+)
+
+PILOTS = SheetSpec(
+    key="pilots",
+    title=N_("1+X证书试点"),
+    natural_key=("school_code", "certificate", "level"),
+    description=N_("学校承担的 1+X 职业技能等级证书试点，每个证书（等级）一行。"),
+    columns=(
+        SCHOOL_CODE,
+        SCHOOL_NAME_INFO,
+        Column("certificate", N_("证书名称"), Kind.TEXT, required=True, width=30),
+        Column("level", N_("证书等级"), Kind.ENUM, required=True, enum=CertificateLevel, width=10),
+        Column("candidates", N_("参加考核人数"), Kind.INT, required=True, width=12),
+        Column("certified", N_("取得证书人数"), Kind.INT, required=True, width=12),
+    ),
+)
+
+DESTINATIONS = SheetSpec(
+    key="destinations",
+    title=N_("毕业生去向"),
+    natural_key=("school_code",),
+    description=N_("本年度毕业生的去向，每校一行。"),
+    columns=(
+        SCHOOL_CODE,
+        SCHOOL_NAME_INFO,
+        Column("graduates", N_("毕业生数（人）"), Kind.INT, required=True, width=12),
+        Column("employed", N_("就业人数（人）"), Kind.INT, required=True, width=12),
+        Column("further_study", N_("升学人数（人）"), Kind.INT, required=True, width=12),
+    ),
+)
+
+BASES = SheetSpec(
+    key="bases",
+    title=N_("实践中心与工作室"),
+    natural_key=("school_code", "name"),
+    description=N_("开放型区域产教融合实践中心、虚拟仿真实训基地、名师（名匠）工作室等。"),
+    columns=(
+        SCHOOL_CODE,
+        SCHOOL_NAME_INFO,
+        Column("name", N_("名称"), Kind.TEXT, required=True, width=30),
+        Column("kind", N_("类型"), Kind.ENUM, required=True, enum=BaseKind, width=26),
+        Column("status", N_("建设状态"), Kind.ENUM, required=True, enum=BaseStatus, width=10),
+        Column("year", N_("建成或认定年份"), Kind.YEAR, width=12),
+    ),
+)
+
 EXPLANATIONS = SheetSpec(
     key="explanations",
     title=N_("警告说明"),
@@ -326,7 +437,17 @@ EXPLANATIONS = SheetSpec(
 )
 
 # The data sheets of a school template, in order.
-TEMPLATE_SHEETS: tuple[SheetSpec, ...] = (CONDITIONS, TEACHERS, PRACTICES, TRAININGS)
+TEMPLATE_SHEETS: tuple[SheetSpec, ...] = (
+    CONDITIONS,
+    TEACHERS,
+    PRACTICES,
+    TRAININGS,
+    MAJORS,
+    ENTERPRISES,
+    PILOTS,
+    DESTINATIONS,
+    BASES,
+)
 # The data sheets of a county's export (and of the signed package).
 EXPORT_SHEETS: tuple[SheetSpec, ...] = (
     SCHOOLS,
@@ -334,8 +455,15 @@ EXPORT_SHEETS: tuple[SheetSpec, ...] = (
     TEACHERS,
     PRACTICES,
     TRAININGS,
+    MAJORS,
+    ENTERPRISES,
+    PILOTS,
+    DESTINATIONS,
+    BASES,
     EXPLANATIONS,
 )
+# The ten-measure sheets: plain per-school rows, imported and merged the same way.
+SIMPLE_SHEETS: tuple[SheetSpec, ...] = (MAJORS, ENTERPRISES, PILOTS, DESTINATIONS, BASES)
 ALL_SHEETS: dict[str, SheetSpec] = {s.key: s for s in EXPORT_SHEETS}
 
 

@@ -35,7 +35,7 @@ from vetdesk.services.period_data import PeriodData, load_period_data
 
 LISTS_SHEET = "_lists"
 BLANK_ROWS = 300
-_TEXT_KINDS = (Kind.TEXT, Kind.NAME, Kind.CODE, Kind.ID_NUMBER, Kind.HONOURS)
+_TEXT_KINDS = (Kind.TEXT, Kind.NAME, Kind.CODE, Kind.ID_NUMBER, Kind.MULTI)
 
 
 @dataclass(frozen=True)

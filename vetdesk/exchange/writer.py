@@ -23,7 +23,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from vetdesk import __version__
-from vetdesk.domain.enums import Honour
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected
 from vetdesk.exchange.atomic import write_atomically
@@ -57,10 +56,11 @@ def cell_value(column: Column, value: Any) -> Any:
         assert column.enum is not None
         member = column.enum.from_text(str(value))
         return member.label_zh if member else str(value)
-    if kind == Kind.HONOURS:
+    if kind == Kind.MULTI:
+        assert column.enum is not None
         labels = []
         for part in str(value).split(","):
-            member = Honour.from_text(part)
+            member = column.enum.from_text(part)
             labels.append(member.label_zh if member else part)
         return "、".join(labels)
     if kind == Kind.BOOL:
@@ -109,7 +109,7 @@ def make_cell(ws: Any, column: Column, value: Any, where: str) -> WriteOnlyCell:
         cell.number_format = DATE_FORMAT
     elif column.kind == Kind.WAN_YUAN:
         cell.number_format = "0.00##"
-    elif column.kind == Kind.INT:
+    elif column.kind in (Kind.INT, Kind.YEAR):
         cell.number_format = "0"
     return cell
 

@@ -22,6 +22,7 @@ from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.exchange.importer import (
     SHEET_ORDER,
+    SIMPLE_MODELS,
     RecordChange,
     SheetSummary,
     _apply,
@@ -195,7 +196,13 @@ def apply_merge(db: Database, verification: Verification, *, file_name: str = ""
             )
         )
         if school_ids:
-            for table in (models.SchoolCondition, models.Teacher, models.TrainingProgramme):
+            tables: tuple[Any, ...] = (
+                models.SchoolCondition,
+                models.Teacher,
+                models.TrainingProgramme,
+                *SIMPLE_MODELS.values(),
+            )
+            for table in tables:
                 for obj in session.scalars(
                     select(table).where(
                         table.period_id == period.id, table.school_id.in_(school_ids)

@@ -95,6 +95,7 @@ from vetdesk.signing.keys import (
 from vetdesk.signing.keystore import active_key, key_folder, unlock_key
 from vetdesk.standards.assess import threshold_text
 from vetdesk.standards.ruleset import RuleSet, RuleSetError, parse_ruleset
+from vetdesk.standards.targets import install_targets, parse_target_set, targets_in_force
 
 # --- the readable rule-set sheet ------------------------------------------------------------
 
@@ -561,12 +562,15 @@ def rule_records(ruleset: RuleSet) -> list[Record]:
     return records
 
 
-def _targets(ruleset: RuleSet) -> list[dict[str, Any]]:
+def _targets(ruleset: RuleSet, target_set: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     # A list on purpose: the ten-measure targets of 东政办〔2024〕74号 are added to it later,
     # each entry saying its own kind.
     targets: list[dict[str, Any]] = []
     for raw in ruleset.raw.get("compliance_targets", []):
         targets.append({"kind": "compliance_share", **{k: raw[k] for k in sorted(raw)}})
+    if target_set is not None:
+        # The city's ten-measure target set (东政办〔2024〕74号) travels whole, signed.
+        targets.append({"kind": "target_set", "content": target_set})
     return targets
 
 
@@ -630,6 +634,7 @@ def export_task(
         statistics_date = period.statistics_date
         due = deadline or period.deadline
         ruleset = db.ruleset(session)
+        target_set = dict(targets_in_force(session).raw)
         schools = [
             {c.key: getattr(s, c.key) for c in SCHOOLS.data_columns}
             for s in load_schools(session, active_only=True)
@@ -671,7 +676,7 @@ def export_task(
             "version": ruleset.version,
             "sha256": sha256_hex(text.encode("utf-8")),
         },
-        "targets": _targets(ruleset),
+        "targets": _targets(ruleset, target_set),
         "units": list(covered),
         "sheets": {
             SCHOOLS.key: sheet_digest(SCHOOLS, schools),
@@ -1262,6 +1267,12 @@ def _summary(result: TaskImportResult) -> str:
     )
 
 
+def _install_target_set(session: Session, targets: Sequence[Mapping[str, Any]]) -> None:
+    for item in targets:
+        if item.get("kind") == "target_set" and isinstance(item.get("content"), dict):
+            install_targets(session, parse_target_set(item["content"]))
+
+
 def plan_task(db: Database, path: Path) -> TaskImportResult:
     """Verify a task and describe what importing it would change (nothing is written)."""
     _require_county(db)
@@ -1292,6 +1303,7 @@ def import_task(db: Database, path: Path) -> TaskImportResult:
             return result
         _plan(session, db, payload, result)
         _apply(session, payload, result)
+        _install_target_set(session, payload.targets)
         session.add(
             models.TaskImport(
                 period_year=payload.year,

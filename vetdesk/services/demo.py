@@ -20,9 +20,14 @@ from sqlalchemy.orm import Session
 from vetdesk.db import models
 from vetdesk.db.audit import append_entry
 from vetdesk.domain.enums import (
+    BaseKind,
+    BaseStatus,
+    CertificateLevel,
+    CooperationForm,
     DoubleTeacherLevel,
     Education,
     Honour,
+    MajorStatus,
     Role,
     SchoolCategory,
     SchoolLevel,
@@ -201,6 +206,215 @@ _TRAININGS = [
     ("拉面经济从业人员岗前培训", TrainingCategory.PRE_JOB, TargetGroup.RURAL_MIGRANT),
     ("中式烹调师继续教育", TrainingCategory.CONTINUING, TargetGroup.ENTERPRISE_STAFF),
 ]
+
+
+@dataclass(frozen=True)
+class TenMeasurePlan:
+    """The ten-measure figures of one demo school (all invented)."""
+
+    majors: tuple[tuple[str, str, MajorStatus, int | None, str, int | None], ...]
+    enterprises: tuple[tuple[str, str, tuple[CooperationForm, ...], int], ...]
+    pilots: tuple[tuple[str, CertificateLevel, int, int], ...]
+    destinations: tuple[int, int, int]
+    bases: tuple[tuple[str, BaseKind, BaseStatus, int | None], ...]
+    honours: tuple[Honour, ...] = ()
+
+
+_K, _N, _S, _R, _T = (
+    MajorStatus.KEPT,
+    MajorStatus.NEW,
+    MajorStatus.STOPPED,
+    MajorStatus.REVOKED,
+    MajorStatus.REDIRECTED,
+)
+_ORDER, _NAMED, _APP, _COLLEGE, _BASE = (
+    CooperationForm.ORDER_CLASS,
+    CooperationForm.NAMED_CLASS,
+    CooperationForm.APPRENTICESHIP,
+    CooperationForm.INDUSTRY_COLLEGE,
+    CooperationForm.TRAINING_BASE,
+)
+_J, _M = CertificateLevel.JUNIOR, CertificateLevel.INTERMEDIATE
+_VS, _PC, _MS = BaseKind.VIRTUAL_SIMULATION, BaseKind.PRACTICE_CENTRE, BaseKind.MASTER_STUDIO
+_BUILT, _RECOG, _BUILDING = BaseStatus.BUILT, BaseStatus.RECOGNISED, BaseStatus.BUILDING
+_TIANYOUDE = "青海互助天佑德青稞酒股份有限公司"
+
+# Flags: B brand demonstration major, D 双优, A agriculture-related. The majors' codes
+# and names are illustrative, not checked against the 2021 catalogue.
+TEN_MEASURE: dict[tuple[str, int], TenMeasurePlan] = {
+    ("630202", 0): TenMeasurePlan(
+        majors=(
+            ("610201", "现代农艺技术", _K, None, "BA", 320),
+            ("700601", "汽车运用与维修", _K, None, "D", 410),
+            ("710201", "计算机应用", _K, None, "", 380),
+            ("740101", "中餐烹饪", _N, 2022, "", 150),
+            ("730701", "会计事务", _S, 2023, "", 60),
+        ),
+        enterprises=(
+            (_TIANYOUDE, "食品制造", (_ORDER, _BASE), 2019),
+            ("海东市乐都区现代农业产业园", "农业", (_APP,), 2021),
+            ("青海盐湖工业股份有限公司", "化工", (_NAMED,), 2020),
+        ),
+        pilots=(("汽车运用与维修", _J, 60, 52), ("Web 前端开发", _J, 40, 31)),
+        destinations=(690, 560, 85),
+        bases=(("乐都汽修虚拟仿真实训基地", _VS, _RECOG, 2024),),
+        honours=(Honour.TEACHING_MASTER,),
+    ),
+    ("630202", 1): TenMeasurePlan(
+        majors=(
+            ("660301", "焊接技术应用", _K, None, "B", 260),
+            ("660601", "电气自动化设备安装与维修", _K, None, "", 240),
+            ("700201", "农业机械使用与维护", _T, 2023, "A", 90),
+        ),
+        enterprises=(
+            ("中国电信海东分公司", "通信", (_ORDER,), 2022),
+            ("青海民和恒盛电力设备有限公司", "电力", (_APP, _BASE), 2020),
+        ),
+        pilots=(("特殊焊接技术", _M, 35, 30),),
+        destinations=(420, 380, 20),
+        bases=(("海东焊接技能大师工作室", _MS, _RECOG, 2023),),
+        honours=(Honour.CRAFTSMAN,),
+    ),
+    ("630203", 0): TenMeasurePlan(
+        majors=(
+            ("710204", "物联网技术应用", _N, 2024, "B", 120),
+            ("740201", "高星级饭店运营与管理", _K, None, "", 200),
+            ("730103", "高铁乘务", _K, None, "D", 330),
+            ("720101", "服装设计与工艺", _R, 2022, "", 0),
+        ),
+        enterprises=(
+            ("平安高铁站客运段", "交通运输", (_ORDER, _NAMED), 2021),
+            ("海东市平安区文旅集团", "旅游", (_APP,), 2023),
+        ),
+        pilots=(("轨道交通客运服务", _J, 80, 71), ("物联网安装调试与运维", _J, 30, 22)),
+        destinations=(520, 430, 50),
+        bases=(
+            ("平安区域产教融合实践中心", _PC, _BUILDING, None),
+            ("高铁乘务虚拟仿真实训室", _VS, _BUILT, 2025),
+        ),
+    ),
+    ("630203", 1): TenMeasurePlan(
+        majors=(
+            ("730701", "电子商务", _K, None, "", 150),
+            ("790101", "幼儿保育", _K, None, "", 160),
+            ("730702", "直播电商服务", _N, 2023, "", 70),
+        ),
+        enterprises=(("海东市平安区新时代电商产业园", "电子商务", (_ORDER,), 2022),),
+        pilots=(("幼儿照护", _J, 50, 46),),
+        destinations=(260, 200, 30),
+        bases=(),
+    ),
+    ("630222", 0): TenMeasurePlan(
+        majors=(
+            ("610101", "设施农业生产技术", _K, None, "BA", 280),
+            ("740101", "中餐烹饪（拉面）", _K, None, "BD", 450),
+            ("700601", "汽车运用与维修", _K, None, "", 300),
+            ("710201", "计算机应用", _S, 2022, "", 40),
+            ("610301", "畜禽生产技术", _N, 2021, "A", 110),
+        ),
+        enterprises=(
+            ("民和县拉面产业协会", "餐饮", (_ORDER, _COLLEGE), 2018),
+            ("青海民和恒盛电力设备有限公司", "电力", (_APP,), 2021),
+            ("民和县现代农业示范园", "农业", (_BASE,), 2020),
+        ),
+        pilots=(("中式面点", _J, 90, 84), ("农产品食品检验", _J, 25, 19)),
+        destinations=(760, 640, 90),
+        bases=(("拉面技艺虚拟仿真实训基地", _VS, _RECOG, 2024),),
+        honours=(Honour.TEACHING_MASTER, Honour.RURAL_CRAFTSMAN),
+    ),
+    ("630223", 0): TenMeasurePlan(
+        majors=(
+            ("740102", "中西面点", _K, None, "B", 260),
+            ("700601", "汽车运用与维修", _K, None, "D", 380),
+            ("730701", "电子商务", _K, None, "", 300),
+            ("610203", "园林技术", _K, None, "A", 150),
+            ("790102", "民族工艺品制作（土族盘绣）", _N, 2022, "B", 90),
+            ("660301", "会计事务", _R, 2021, "", 0),
+            ("720302", "酒店服务", _S, 2024, "", 30),
+        ),
+        enterprises=(
+            (_TIANYOUDE, "食品制造", (_ORDER, _NAMED, _COLLEGE), 2016),
+            ("互助土族盘绣合作社", "手工艺", (_APP,), 2020),
+            ("青海互助威思顿精酿啤酒有限公司", "食品制造", (_ORDER,), 2021),
+        ),
+        pilots=(
+            ("汽车运用与维修", _J, 70, 66),
+            ("电子商务数据分析", _J, 45, 38),
+            ("母婴护理", _J, 30, 27),
+        ),
+        destinations=(880, 700, 120),
+        bases=(
+            ("互助青稞酒酿造虚拟仿真实训基地", _VS, _RECOG, 2023),
+            ("互助县区域产教融合实践中心", _PC, _BUILT, 2025),
+        ),
+        honours=(Honour.TEACHING_MASTER, Honour.CRAFTSMAN),
+    ),
+    ("630224", 0): TenMeasurePlan(
+        majors=(
+            ("700601", "汽车运用与维修", _K, None, "", 200),
+            ("740101", "中餐烹饪", _K, None, "", 260),
+            ("610201", "现代农艺技术", _S, 2023, "A", 20),
+        ),
+        enterprises=(("化隆县拉面经济服务中心", "餐饮", (_ORDER,), 2020),),
+        pilots=(("中式面点", _J, 40, 29),),
+        destinations=(450, 350, 40),
+        bases=(),
+    ),
+    ("630225", 0): TenMeasurePlan(
+        majors=(
+            ("740101", "中餐烹饪", _K, None, "B", 240),
+            ("790301", "民族音乐与舞蹈", _K, None, "", 120),
+            ("610401", "畜禽养殖（牛羊）", _K, None, "A", 100),
+            ("730702", "旅游服务与管理", _N, 2025, "", 60),
+        ),
+        enterprises=(
+            ("循化县撒拉族绿色家园饮品公司", "食品制造", (_ORDER, _BASE), 2019),
+            ("循化县文化旅游有限公司", "旅游", (_APP,), 2022),
+        ),
+        pilots=(("餐饮服务", _J, 55, 47),),
+        destinations=(540, 450, 50),
+        bases=(("循化撒拉族刺绣大师工作室", _MS, _BUILDING, None),),
+    ),
+    ("630200", 0): TenMeasurePlan(
+        majors=(
+            ("510101", "现代农业技术", _K, None, "BA", 600),
+            ("460701", "新能源汽车技术", _N, 2022, "BD", 420),
+            ("510301", "畜牧兽医", _K, None, "A", 380),
+            ("530701", "电子商务", _K, None, "", 500),
+            ("550101", "学前教育", _K, None, "", 700),
+            ("490101", "护理", _N, 2021, "", 650),
+            ("530302", "会计信息管理", _S, 2024, "", 80),
+            ("540101", "旅游管理", _T, 2022, "", 150),
+        ),
+        enterprises=(
+            ("青海盐湖工业股份有限公司", "化工", (_COLLEGE, _BASE), 2019),
+            ("海东市第一人民医院", "卫生", (_ORDER,), 2020),
+            ("比亚迪汽车工业有限公司", "汽车制造", (_ORDER, _NAMED, _COLLEGE), 2022),
+            ("青海省农牧科技集团", "农业", (_APP,), 2021),
+            ("海东市乐都区现代农业产业园", "农业", (_BASE,), 2022),
+        ),
+        pilots=(
+            ("老年照护", _M, 120, 101),
+            ("新能源汽车动力电池技术", _M, 80, 62),
+            ("智能财税", _J, 90, 77),
+        ),
+        destinations=(1820, 1250, 460),
+        bases=(
+            ("新能源汽车虚拟仿真实训基地", _VS, _RECOG, 2024),
+            ("护理虚拟仿真实训基地", _VS, _BUILT, 2025),
+        ),
+        honours=(Honour.EDUCATOR_PRINCIPAL, Honour.TEACHING_MASTER),
+    ),
+}
+
+# Progress the city enters by hand in the demo (documents named are invented).
+CITY_ENTERED_PROGRESS = (
+    ("industry_consortium", 1, "（演示）海东市高原特色农牧业产教联合体成立文件"),
+    ("industry_communities", 1, "（演示）盐湖化工行业产教融合共同体章程"),
+    ("vocational_group", 1, "（演示）海东职业教育集团理事会名单"),
+    ("guidance_committees", 2, "（演示）市级专业建设教学指导委员会聘任通知（2 个）"),
+)
+
 EXAMPLE_EXPLANATION = _("（演示说明）学校已知悉，已列入本年度整改计划，具体情况见附件说明。")
 
 
@@ -250,6 +464,7 @@ class _Generator:
         # demo and the city's demo describe the same schools identically.
         code = _school_code(seed.level, int(county[-2:]) * 10_000 + copy * 10 + index)
         self.rng = rng = random.Random(f"{self.seed}:{code}")
+        self._school_start = len(self.teacher_rows)
         self.school_serial += 1
         school = models.School(
             school_code=code,
@@ -271,6 +486,7 @@ class _Generator:
         self._conditions(school, seed, students, passes)
         self._teachers(school, county, seed, students, passes)
         self._trainings(school)
+        self._ten_measure(school, county, index)
 
     def _conditions(
         self, school: models.School, seed: SchoolSeed, students: int, passes: bool
@@ -363,10 +579,6 @@ class _Generator:
             title = rng.choices(list(Title), weights=[2, 20, 40, 25, 13])[0]
             education = rng.choices(list(Education), weights=[1, 14, 75, 9, 1])[0]
             honours = None
-            if rng.random() < 0.03:
-                honours = str(
-                    rng.choice([Honour.TEACHING_MASTER, Honour.CRAFTSMAN, Honour.RURAL_CRAFTSMAN])
-                )
             row: dict[str, object] = {
                 "school_id": school.id,
                 "period_id": self.period.id,
@@ -437,6 +649,81 @@ class _Generator:
                 )
             )
 
+    def _ten_measure(self, school: models.School, county: str, index: int) -> None:
+        """The ten-measure figures of a school: fixed per base school, so totals are checkable."""
+        plan = TEN_MEASURE.get((county, index))
+        if plan is None:
+            return
+        period = self.period.id
+        for code, name, status, year, flags, enrolment in plan.majors:
+            self.session.add(
+                models.Major(
+                    school_id=school.id,
+                    period_id=period,
+                    major_code=code,
+                    name=name,
+                    status=str(status),
+                    status_year=year,
+                    brand="B" in flags,
+                    double_excellent="D" in flags,
+                    agriculture="A" in flags,
+                    enrolment=enrolment,
+                )
+            )
+        for name, industry, forms, since in plan.enterprises:
+            self.session.add(
+                models.CooperatingEnterprise(
+                    school_id=school.id,
+                    period_id=period,
+                    name=name,
+                    credit_code=None,
+                    industry=industry,
+                    forms=",".join(str(f) for f in forms),
+                    since_year=since,
+                )
+            )
+        for certificate, level, candidates, certified in plan.pilots:
+            self.session.add(
+                models.CertificatePilot(
+                    school_id=school.id,
+                    period_id=period,
+                    certificate=certificate,
+                    level=str(level),
+                    candidates=candidates,
+                    certified=certified,
+                )
+            )
+        graduates, employed, further = plan.destinations
+        self.session.add(
+            models.GraduateDestination(
+                school_id=school.id,
+                period_id=period,
+                graduates=graduates,
+                employed=employed,
+                further_study=further,
+            )
+        )
+        for name, kind, stage, built in plan.bases:
+            self.session.add(
+                models.TrainingBase(
+                    school_id=school.id,
+                    period_id=period,
+                    name=name,
+                    kind=str(kind),
+                    status=str(stage),
+                    year=built,
+                )
+            )
+        # Honours go to the school's first specialty teachers, in the order listed.
+        honoured = [
+            r
+            for r in self.teacher_rows[self._school_start :]
+            if r["role"]
+            in (str(TeacherRole.SPECIALTY_COURSE), str(TeacherRole.PRACTICE_INSTRUCTOR))
+        ]
+        for row, honour in zip(honoured, plan.honours, strict=False):
+            row["honours"] = str(honour)
+
     def flush_roster(self) -> None:
         if not self.teacher_rows:
             return
@@ -492,6 +779,11 @@ def generate_demo(
             record_key=f"period:{year}",
             new_value=f"demo scale={scale} seed={seed}",
         )
+    if info.role == Role.CITY:
+        from vetdesk.services.targets import enter_progress
+
+        for target_id, value, evidence in CITY_ENTERED_PROGRESS:
+            enter_progress(db, year, target_id, value, evidence)
     report = run_check(db, year)
     errors = report.errors
     if errors:  # a bug in the generator, not a user problem

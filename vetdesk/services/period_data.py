@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,6 +102,65 @@ class TrainingRow:
 
 
 @dataclass(frozen=True)
+class MajorRow:
+    """A major of a school."""
+
+    school_code: str
+    major_code: str
+    name: str
+    status: str
+    status_year: int | None
+    brand: bool
+    double_excellent: bool
+    agriculture: bool
+    enrolment: int | None
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    """A cooperating enterprise of a school."""
+
+    school_code: str
+    name: str
+    credit_code: str | None
+    industry: str | None
+    forms: str
+    since_year: int | None
+
+
+@dataclass(frozen=True)
+class PilotRow:
+    """A 1+X certificate pilot of a school."""
+
+    school_code: str
+    certificate: str
+    level: str
+    candidates: int
+    certified: int
+
+
+@dataclass(frozen=True)
+class DestinationRow:
+    """Graduate destinations of a school."""
+
+    school_code: str
+    graduates: int
+    employed: int
+    further_study: int
+
+
+@dataclass(frozen=True)
+class BaseRow:
+    """A practice centre, virtual-simulation base or studio of a school."""
+
+    school_code: str
+    name: str
+    kind: str
+    status: str
+    year: int | None
+
+
+@dataclass(frozen=True)
 class PeriodInfo:
     """The period itself."""
 
@@ -119,6 +179,11 @@ class PeriodData:
     conditions: dict[str, ConditionRow]
     teachers: tuple[TeacherRow, ...]
     trainings: tuple[TrainingRow, ...]
+    majors: tuple[MajorRow, ...] = ()
+    enterprises: tuple[EnterpriseRow, ...] = ()
+    pilots: tuple[PilotRow, ...] = ()
+    destinations: tuple[DestinationRow, ...] = ()
+    bases: tuple[BaseRow, ...] = ()
 
     def teachers_by_school(self) -> dict[str, list[TeacherRow]]:
         """The roster grouped by school code."""
@@ -128,8 +193,11 @@ class PeriodData:
         return grouped
 
 
-def _copy(row_type: type, obj: object, **extra: object) -> object:
-    names = [f.name for f in fields(row_type) if f.name not in extra]
+RowT = TypeVar("RowT")
+
+
+def _copy(row_type: type[RowT], obj: object, **extra: object) -> RowT:
+    names = [f.name for f in fields(row_type) if f.name not in extra]  # type: ignore[arg-type]
     return row_type(**{n: getattr(obj, n) for n in names}, **extra)
 
 
@@ -154,15 +222,13 @@ def load_schools(session: Session, *, active_only: bool = False) -> tuple[School
     stmt = select(models.School).order_by(models.School.county_code, models.School.school_code)
     if active_only:
         stmt = stmt.where(models.School.active.is_(True))
-    return tuple(_copy(SchoolRow, s) for s in session.scalars(stmt))  # type: ignore[misc]
+    return tuple(_copy(SchoolRow, s) for s in session.scalars(stmt))
 
 
 def load_period_data(session: Session, year: int) -> PeriodData:
     """Read one period's data as plain rows (a handful of queries, however large)."""
     period = get_period(session, year)
-    code_of = dict(
-        session.execute(select(models.School.id, models.School.school_code)).all()
-    )
+    code_of = dict(session.execute(select(models.School.id, models.School.school_code)).all())
     schools = load_schools(session)
     conditions = {
         code_of[c.school_id]: _copy(ConditionRow, c, school_code=code_of[c.school_id])
@@ -195,4 +261,28 @@ def load_period_data(session: Session, year: int) -> PeriodData:
             .order_by(models.TrainingProgramme.school_id, models.TrainingProgramme.id)
         )
     )
-    return PeriodData(period_info(period), schools, conditions, teachers, trainings)  # type: ignore[arg-type]
+    return PeriodData(
+        period_info(period),
+        schools,
+        conditions,
+        teachers,
+        trainings,
+        majors=_load_simple(session, models.Major, MajorRow, period.id, code_of),
+        enterprises=_load_simple(
+            session, models.CooperatingEnterprise, EnterpriseRow, period.id, code_of
+        ),
+        pilots=_load_simple(session, models.CertificatePilot, PilotRow, period.id, code_of),
+        destinations=_load_simple(
+            session, models.GraduateDestination, DestinationRow, period.id, code_of
+        ),
+        bases=_load_simple(session, models.TrainingBase, BaseRow, period.id, code_of),
+    )
+
+
+def _load_simple(
+    session: Session, model: Any, row_type: type[RowT], period_id: int, code_of: dict[int, str]
+) -> tuple[RowT, ...]:
+    rows = session.scalars(
+        select(model).where(model.period_id == period_id).order_by(model.school_id, model.id)
+    )
+    return tuple(_copy(row_type, r, school_code=code_of[r.school_id]) for r in rows)

@@ -14,9 +14,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 
 from vetdesk.domain.enums import (
+    BaseKind,
+    BaseStatus,
+    CertificateLevel,
+    CooperationForm,
     DoubleTeacherLevel,
     Education,
     Honour,
+    MajorStatus,
     Ownership,
     SchoolCategory,
     SchoolLevel,
@@ -735,6 +740,192 @@ def check_trainings(
             )
 
 
+def _simple_finding(
+    sev: Severity,
+    rule: str,
+    entity: str,
+    school: str,
+    label: str,
+    key: str,
+    field: str,
+    value: object,
+    message: str,
+) -> Finding:
+    return Finding(
+        sev,
+        rule,
+        entity,
+        f"{entity}:{school}:{key}",
+        school,
+        label,
+        field,
+        "" if value is None else str(value),
+        message,
+    )
+
+
+def check_ten_measure(data: PeriodData) -> Iterator[Finding]:
+    """Checks of the ten-measure domains: majors, enterprises, 1+X pilots, destinations, bases."""
+    year = data.period.year
+    for m in data.majors:
+        if MajorStatus.from_text(m.status) is None:
+            yield _simple_finding(
+                E,
+                "major.status.invalid",
+                "major",
+                m.school_code,
+                m.name,
+                m.major_code,
+                "status",
+                m.status,
+                _("专业状态“{v}”无效，请从下拉列表中选择。").format(v=m.status),
+            )
+        elif m.status != MajorStatus.KEPT and m.status_year is None:
+            status = MajorStatus.from_text(m.status)
+            yield _simple_finding(
+                E,
+                "major.status_year.required",
+                "major",
+                m.school_code,
+                m.name,
+                m.major_code,
+                "status_year",
+                "",
+                _("专业状态为“{s}”时须填写变动年份。").format(
+                    s=status.label if status else m.status
+                ),
+            )
+        if m.status_year is not None and m.status_year > year:
+            yield _simple_finding(
+                E,
+                "major.status_year.future",
+                "major",
+                m.school_code,
+                m.name,
+                m.major_code,
+                "status_year",
+                m.status_year,
+                _("变动年份 {y} 晚于统计年度 {year}。").format(y=m.status_year, year=year),
+            )
+        if not (m.major_code.isdigit() and len(m.major_code) == 6):
+            yield _simple_finding(
+                E,
+                "major.code.invalid",
+                "major",
+                m.school_code,
+                m.name,
+                m.major_code,
+                "major_code",
+                m.major_code,
+                _("专业代码应为《职业教育专业目录》中的 6 位数字代码。"),
+            )
+    for e in data.enterprises:
+        if not e.forms:
+            yield _simple_finding(
+                E,
+                "enterprise.forms.required",
+                "enterprise",
+                e.school_code,
+                e.name,
+                e.name,
+                "forms",
+                "",
+                _("请至少选择一种合作形式。"),
+            )
+        elif any(CooperationForm.from_text(f) is None for f in e.forms.split(",")):
+            yield _simple_finding(
+                E,
+                "enterprise.forms.invalid",
+                "enterprise",
+                e.school_code,
+                e.name,
+                e.name,
+                "forms",
+                e.forms,
+                _("合作形式“{v}”无效，请从列表中选择。").format(v=e.forms),
+            )
+        if e.credit_code:
+            try:
+                validate_credit_code(e.credit_code)
+            except IdentifierError as exc:
+                yield _simple_finding(
+                    E,
+                    "enterprise.credit_code.invalid",
+                    "enterprise",
+                    e.school_code,
+                    e.name,
+                    e.name,
+                    "credit_code",
+                    e.credit_code,
+                    str(exc),
+                )
+    for p in data.pilots:
+        if CertificateLevel.from_text(p.level) is None:
+            yield _simple_finding(
+                E,
+                "pilot.level.invalid",
+                "pilot",
+                p.school_code,
+                p.certificate,
+                p.certificate,
+                "level",
+                p.level,
+                _("证书等级“{v}”无效。").format(v=p.level),
+            )
+        if p.certified > p.candidates:
+            yield _simple_finding(
+                E,
+                "pilot.counts.order",
+                "pilot",
+                p.school_code,
+                p.certificate,
+                p.certificate,
+                "certified",
+                p.certified,
+                _("取得证书人数 {c} 多于参加考核人数 {n}。").format(c=p.certified, n=p.candidates),
+            )
+    for d in data.destinations:
+        if d.employed + d.further_study > d.graduates:
+            yield _simple_finding(
+                E,
+                "destination.counts.order",
+                "destination",
+                d.school_code,
+                d.school_code,
+                "",
+                "employed",
+                d.employed,
+                _("就业人数 {e} 与升学人数 {f} 之和多于毕业生数 {g}。").format(
+                    e=d.employed, f=d.further_study, g=d.graduates
+                ),
+            )
+    for b in data.bases:
+        if BaseKind.from_text(b.kind) is None or BaseStatus.from_text(b.status) is None:
+            yield _simple_finding(
+                E,
+                "base.choice.invalid",
+                "base",
+                b.school_code,
+                b.name,
+                b.name,
+                "kind",
+                b.kind,
+                _("类型或建设状态无效，请从下拉列表中选择。"),
+            )
+        elif b.status in (BaseStatus.BUILT, BaseStatus.RECOGNISED) and b.year is None:
+            yield _simple_finding(
+                W,
+                "base.year.missing",
+                "base",
+                b.school_code,
+                b.name,
+                b.name,
+                "year",
+                "",
+                _("已建成或已认定的基地请填写建成（认定）年份。"),
+            )
+
+
 def validate_period(
     ruleset: RuleSet,
     data: PeriodData,
@@ -750,6 +941,7 @@ def validate_period(
         *check_conditions(ruleset, data, by_code, previous),
         *check_teachers(ruleset, data.teachers, data.period.statistics_date, schools),
         *check_trainings(ruleset, data.trainings, data.period.year),
+        *check_ten_measure(data),
     ]
     order = {Severity.ERROR: 0, Severity.WARNING: 1}
     findings.sort(key=lambda f: (order[f.severity], f.school_code, f.entity, f.record_key, f.rule))

@@ -1,0 +1,141 @@
+"""Sub-commands of the ten-measure tracker: targets, targets set/export/install."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from vetdesk.cli.common import EXIT_OK, add_db_argument, add_json_argument, print_json
+from vetdesk.i18n import _
+from vetdesk.services.database import open_database
+
+_STATUS = {"done": "已完成", "on_track": "推进中", "behind": "滞后"}
+
+
+def register(sub: Any) -> None:
+    """Register this module's sub-commands."""
+    p = sub.add_parser(
+        "targets",
+        help=_("十条措施目标任务进展"),
+        description=_("按东政办〔2024〕74号的目标任务，计算或列出本年度各项目标的进展。"),
+    )
+    targets_sub = p.add_subparsers(dest="targets_command", required=True, metavar=_("操作"))
+    q = targets_sub.add_parser("show", help=_("显示各项目标的进展"))
+    add_db_argument(q)
+    q.add_argument("--period", type=int, required=True, help=_("统计年度"))
+    add_json_argument(q)
+    q.set_defaults(func=cmd_targets)
+    q = targets_sub.add_parser("set", help=_("填写无法自动计算的目标进展（附佐证）"))
+    add_db_argument(q)
+    q.add_argument("--period", type=int, required=True, help=_("统计年度"))
+    q.add_argument("--target", required=True, help=_("目标编号"))
+    q.add_argument("--value", type=int, required=True, help=_("完成数"))
+    q.add_argument("--evidence", required=True, help=_("佐证材料（文件名称、文号或说明）"))
+    q.set_defaults(func=cmd_targets_set)
+    q = targets_sub.add_parser("export", help=_("导出目标任务文件（供市局编辑）"))
+    add_db_argument(q)
+    q.add_argument("--out", type=Path, required=True, help=_("输出文件（.json）"))
+    q.set_defaults(func=cmd_targets_export)
+    q = targets_sub.add_parser("install", help=_("市局：启用编辑后的目标任务文件（随任务包下发）"))
+    add_db_argument(q)
+    q.add_argument("file", type=Path, help=_("目标任务文件（.json）"))
+    q.set_defaults(func=cmd_targets_install)
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    """Run ``vetdesk targets show``."""
+    from vetdesk.services.targets import target_progress
+
+    db = open_database(args.db)
+    try:
+        target_set, progress = target_progress(db, args.period)
+    finally:
+        db.close()
+    if args.json:
+        print_json(
+            {
+                "target_set": {"id": target_set.target_set_id, "version": target_set.version},
+                "period": args.period,
+                "targets": [
+                    {
+                        "id": p.target.id,
+                        "measure": p.target.measure,
+                        "indicator": p.target.indicator,
+                        "target": p.target_text(),
+                        "value": None if p.value is None else f"{float(p.value):.4f}",
+                        "display": p.value_text(),
+                        "status": p.status,
+                        "deadline": p.target.deadline.isoformat(),
+                        "entered": p.entered,
+                        "evidence": p.evidence,
+                        "lead": list(p.target.lead),
+                        "responsible": list(p.target.responsible),
+                    }
+                    for p in progress
+                ],
+            }
+        )
+        return EXIT_OK
+    print(
+        _("{title}（{version}）{year} 年度进展").format(
+            title=target_set.title, version=target_set.version, year=args.period
+        )
+    )
+    for p in progress:
+        mark = {"done": "✓", "on_track": "…", "behind": "✗"}[p.status]
+        source = _("（填报）") if p.entered else ""
+        print(
+            f"  {mark} [{p.target.measure}] {p.target.indicator}：{p.value_text()} / {p.target_text()}"
+            f"  {_(_STATUS[p.status])}{source}  {_('截止')} {p.target.deadline}"
+        )
+    return EXIT_OK
+
+
+def cmd_targets_set(args: argparse.Namespace) -> int:
+    """Run ``vetdesk targets set``."""
+    from vetdesk.services.targets import enter_progress
+
+    db = open_database(args.db)
+    try:
+        enter_progress(db, args.period, args.target, args.value, args.evidence)
+    finally:
+        db.close()
+    print(_("已记录。"))
+    return EXIT_OK
+
+
+def cmd_targets_export(args: argparse.Namespace) -> int:
+    """Run ``vetdesk targets export``."""
+    from vetdesk.exchange.atomic import write_atomically
+    from vetdesk.services.targets import current_target_json
+
+    db = open_database(args.db)
+    try:
+        text = current_target_json(db)
+    finally:
+        db.close()
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text + "\n", encoding="utf-8")
+
+    write_atomically(args.out, write)
+    print(_("已导出目标任务文件 {path}。").format(path=args.out))
+    return EXIT_OK
+
+
+def cmd_targets_install(args: argparse.Namespace) -> int:
+    """Run ``vetdesk targets install``."""
+    from vetdesk.services.targets import install_target_file
+
+    db = open_database(args.db)
+    try:
+        target_set = install_target_file(db, args.file)
+    finally:
+        db.close()
+    print(
+        _("已启用目标任务 {id} {version}，下次导出任务包时一并下发。").format(
+            id=target_set.target_set_id, version=target_set.version
+        )
+    )
+    return EXIT_OK
