@@ -111,6 +111,18 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_trust_revoke)
 
     p = sub.add_parser(
+        "privacy",
+        help=_("市局：上报包中教师身份证号的处理方式"),
+        description=_(
+            "hashed：县区上报包中的身份证号以带密钥的散列代替（仍可发现跨县重复）；"
+            "plain：保留原号码。设置随下一次任务包下发到各县区。"
+        ),
+    )
+    add_db_argument(p)
+    p.add_argument("--mode", choices=["hashed", "plain"], required=True, help=_("hashed 或 plain"))
+    p.set_defaults(func=cmd_privacy)
+
+    p = sub.add_parser(
         "verify",
         help=_("核验上报包"),
         description=_("核验上报包的来源、完整性和新旧，给出唯一结论；不改动数据库。"),
@@ -286,6 +298,39 @@ def cmd_verify(args: argparse.Namespace) -> int:
             for note in r.notes:
                 print("    " + note)
     return EXIT_OK if all(r.ok for r in results) else EXIT_REJECTED
+
+
+def cmd_privacy(args: argparse.Namespace) -> int:
+    """Run ``vetdesk privacy``."""
+    from vetdesk.signing.privacy import (
+        IdPrivacy,
+        install_privacy,
+        new_hashed_privacy,
+        privacy_in_force,
+    )
+
+    db = open_database(args.db)
+    try:
+        if not db.info().is_city:
+            raise UsageError(_("身份证号的处理方式由市局设定，并通过任务包下发。"))
+        with db.transaction() as session:
+            current = privacy_in_force(session)
+            if args.mode == "hashed":
+                privacy = current if current.hashed else new_hashed_privacy()
+            else:
+                privacy = IdPrivacy("plain")
+            install_privacy(session, privacy)
+    finally:
+        db.close()
+    if privacy.hashed:
+        print(
+            _(
+                "已设定：上报包中的身份证号以带密钥的散列代替（密钥编号 {key}）。请导出并下发任务包。"
+            ).format(key=privacy.key_id)
+        )
+    else:
+        print(_("已设定：上报包保留身份证号原文。请导出并下发任务包。"))
+    return EXIT_OK
 
 
 def export_signed(args: argparse.Namespace) -> int:

@@ -19,7 +19,12 @@ from sqlalchemy import func, select
 from vetdesk import __version__
 from vetdesk.db import migrate, models
 from vetdesk.errors import InputRejected
-from vetdesk.exchange.export import build_export_workbook, check_target, take_snapshot
+from vetdesk.exchange.export import (
+    ExportSnapshot,
+    build_export_workbook,
+    check_target,
+    take_snapshot,
+)
 from vetdesk.exchange.meta import KIND_PACKAGE
 from vetdesk.exchange.reader import read_workbook
 from vetdesk.exchange.schema import EXPORT_SHEETS
@@ -31,6 +36,7 @@ from vetdesk.services.check import CheckReport
 from vetdesk.services.database import Database
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
 from vetdesk.signing.keystore import active_key, key_folder, unlock_key
+from vetdesk.signing.privacy import IdPrivacy, hash_id_number, privacy_in_force
 
 
 class NotReadyToSubmit(InputRejected):
@@ -80,6 +86,15 @@ def _remember_seq(unit_code: str, year: int, seq: int) -> None:
     tmp.replace(path)
 
 
+def _hash_id_numbers(snapshot: ExportSnapshot, privacy: IdPrivacy) -> None:
+    # The city asked for keyed hashes: no 身份证号 leaves the county in this package.
+    for key in ("teachers", "practices"):
+        snapshot.records[key] = [
+            {**record, "id_number": hash_id_number(privacy, str(record["id_number"]))}
+            for record in snapshot.records[key]
+        ]
+
+
 def refusal_message(report: CheckReport) -> str:
     """Why the official package cannot be exported yet."""
     lines = [
@@ -103,6 +118,10 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
     if not report.ready_to_submit:
         raise NotReadyToSubmit(refusal_message(report), report)
     private = unlock_key(db, passphrase)
+    with db.session() as session:
+        privacy = privacy_in_force(session)
+    if privacy.hashed:
+        _hash_id_numbers(snapshot, privacy)
     with db.session() as session:
         last = session.scalar(
             select(models.PackageExport)
@@ -142,6 +161,7 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
             "warnings_explained": explained,
         },
         "counts": snapshot.counts(),
+        "id_privacy": {"mode": privacy.mode, "key_id": privacy.key_id},
         "sheets": {
             spec.key: sheet_digest(spec, snapshot.records[spec.key]) for spec in EXPORT_SHEETS
         },

@@ -37,6 +37,7 @@ from vetdesk.packages.verify import Verification
 from vetdesk.services.backup import REASON_MERGE
 from vetdesk.services.database import Database
 from vetdesk.services.periods import ensure_period
+from vetdesk.signing.privacy import hash_id_number, is_hashed_id, privacy_in_force
 
 
 @dataclass
@@ -110,9 +111,19 @@ def preview_merge(
                 .where(models.Period.year == year, models.School.county_code != unit)
             ).all()
         }
+        privacy = privacy_in_force(session)
     finally:
         if own:
             session.close()
+    if privacy.hashed:
+        # Counties that sent plain numbers and counties that sent hashes are compared alike.
+        others.update(
+            {
+                hash_id_number(privacy, ident): where
+                for ident, where in list(others.items())
+                if not is_hashed_id(ident)
+            }
+        )
     county_schools = {code for code, county in state.school_codes.items() if county == unit}
     names = dict(state.names)
     schools_sheet = content.sheet(SCHOOLS.key)
@@ -151,13 +162,17 @@ def preview_merge(
     teachers = content.sheet("teachers")
     for row in teachers.rows if teachers else []:
         ident = row.values.get("id_number")
+        if privacy.hashed and ident not in others and not is_hashed_id(str(ident)):
+            ident = hash_id_number(privacy, str(ident)) if str(ident) else ident
         if ident in others:
             code, county = others[ident]
             owner = load_units().get(county)
             preview.duplicates.append(
                 _("教师 {name}（{id}）同时登记在{owner}的学校 {school}。").format(
                     name=row.values.get("name"),
-                    id=mask_id_number(str(ident)),
+                    id=_("身份证号已加密")
+                    if is_hashed_id(str(ident))
+                    else mask_id_number(str(ident)),
                     owner=owner.name if owner else county,
                     school=code,
                 )

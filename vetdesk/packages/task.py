@@ -93,6 +93,8 @@ from vetdesk.signing.keys import (
     public_key_from_text,
 )
 from vetdesk.signing.keystore import active_key, key_folder, unlock_key
+from vetdesk.signing.privacy import from_json as privacy_from_json
+from vetdesk.signing.privacy import install_privacy, privacy_in_force
 from vetdesk.standards.assess import threshold_text
 from vetdesk.standards.ruleset import RuleSet, RuleSetError, parse_ruleset
 from vetdesk.standards.targets import install_targets, parse_target_set, targets_in_force
@@ -635,6 +637,7 @@ def export_task(
         due = deadline or period.deadline
         ruleset = db.ruleset(session)
         target_set = dict(targets_in_force(session).raw)
+        id_privacy = privacy_in_force(session).to_json()
         schools = [
             {c.key: getattr(s, c.key) for c in SCHOOLS.data_columns}
             for s in load_schools(session, active_only=True)
@@ -677,6 +680,7 @@ def export_task(
             "sha256": sha256_hex(text.encode("utf-8")),
         },
         "targets": _targets(ruleset, target_set),
+        "settings": {"id_privacy": id_privacy},
         "units": list(covered),
         "sheets": {
             SCHOOLS.key: sheet_digest(SCHOOLS, schools),
@@ -1304,6 +1308,9 @@ def import_task(db: Database, path: Path) -> TaskImportResult:
         _plan(session, db, payload, result)
         _apply(session, payload, result)
         _install_target_set(session, payload.targets)
+        settings = verification.manifest.get("settings") if verification.manifest else None
+        if isinstance(settings, dict) and "id_privacy" in settings:
+            install_privacy(session, privacy_from_json(settings["id_privacy"]))
         session.add(
             models.TaskImport(
                 period_year=payload.year,

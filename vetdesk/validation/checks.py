@@ -48,6 +48,7 @@ from vetdesk.services.period_data import (
     TeacherRow,
     TrainingRow,
 )
+from vetdesk.signing.privacy import is_hashed_id
 from vetdesk.standards.assess import (
     SchoolAssessment,
     format_value,
@@ -373,6 +374,8 @@ def check_teachers(
     teachers: Iterable[TeacherRow],
     statistics_date: dt.date,
     schools: Mapping[str, SchoolRow],
+    *,
+    allow_hashed_ids: bool = False,
 ) -> Iterator[Finding]:
     """Roster checks: 身份证号, duplicates, enumerations, dates, 双师型, enterprise practice."""
     validation = ruleset.validation
@@ -394,18 +397,21 @@ def check_teachers(
             finding = _enum_check(t, field, enum_type, rule)
             if finding:
                 yield finding
-        try:
-            info = parse_id_number(t.id_number, today=statistics_date)
-        except IdentifierError as exc:
-            yield _teacher_finding(
-                E,
-                "teacher.id_number.invalid",
-                t,
-                "id_number",
-                mask_id_number(t.id_number),
-                str(exc),
-            )
-            info = None
+        if allow_hashed_ids and is_hashed_id(t.id_number):
+            info = None  # the city holds a keyed hash from a county's package, not the number
+        else:
+            try:
+                info = parse_id_number(t.id_number, today=statistics_date)
+            except IdentifierError as exc:
+                yield _teacher_finding(
+                    E,
+                    "teacher.id_number.invalid",
+                    t,
+                    "id_number",
+                    mask_id_number(t.id_number),
+                    str(exc),
+                )
+                info = None
         if seen[t.id_number] > 1:
             others = sorted({o.school_code for o in roster if o.id_number == t.id_number})
             yield _teacher_finding(
@@ -932,6 +938,8 @@ def validate_period(
     assessments: Iterable[SchoolAssessment],
     unit_codes: set[str],
     previous: PeriodData | None = None,
+    *,
+    allow_hashed_ids: bool = False,
 ) -> list[Finding]:
     """All findings of a period, errors first, in a stable order."""
     by_code = {a.school.school_code: a for a in assessments}
@@ -939,7 +947,13 @@ def validate_period(
     findings = [
         *check_schools(data.schools, unit_codes),
         *check_conditions(ruleset, data, by_code, previous),
-        *check_teachers(ruleset, data.teachers, data.period.statistics_date, schools),
+        *check_teachers(
+            ruleset,
+            data.teachers,
+            data.period.statistics_date,
+            schools,
+            allow_hashed_ids=allow_hashed_ids,
+        ),
         *check_trainings(ruleset, data.trainings, data.period.year),
         *check_ten_measure(data),
     ]
