@@ -64,8 +64,6 @@ def issues_at(plan):
 def db_digest(path: Path) -> str:
     import sqlite3
 
-    from conftest import copy_db  # noqa: F401  (fixture module on sys.path)
-
     with sqlite3.connect(path) as conn:
         dump = "\n".join(conn.iterdump())
     return hashlib.sha256(dump.encode()).hexdigest()
