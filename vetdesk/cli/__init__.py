@@ -18,6 +18,7 @@ from vetdesk.cli import (
     maintenance_commands,
     merge_commands,
     package_commands,
+    report_commands,
     target_commands,
     task_commands,
 )
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
     merge_commands,
     task_commands,
     target_commands,
+    report_commands,
     maintenance_commands,
 ]
 

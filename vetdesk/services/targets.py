@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -95,3 +96,22 @@ def current_target_json(db: Database) -> str:
     """The target set in force, as JSON to edit."""
     with db.session() as session:
         return targets_in_force(session).to_json()
+
+
+def progress_chart_items(db: Database, year: int) -> list[Any]:
+    """The ten-measure progress as chart items (vetdesk.reports.charts.ProgressItem)."""
+    from vetdesk.reports.charts import ProgressItem
+
+    _set, progress = target_progress(db, year)
+    items = []
+    for p in progress:
+        measure = _("第{n}条").format(n=p.target.measure)
+        actual: Any = p.value if p.value is not None else 0
+        target: Any = p.target.target
+        indicator = p.target.indicator
+        if p.target.is_percent:
+            # Shares read as percentages on the chart (66.7 / 90, not 0.6667 / 0.9).
+            actual, target = round(float(actual) * 100, 1), round(float(target) * 100, 1)
+            indicator = f"{indicator}（%）"
+        items.append(ProgressItem(measure, indicator, target, actual, p.target.deadline, p.status))
+    return items
