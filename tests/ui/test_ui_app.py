@@ -74,13 +74,29 @@ def test_screenshots_of_every_main_screen(qtbot, county_db, tmp_path, recorder):
         "04-training.png",
         "05-checks.png",
         "06-compliance.png",
+        "07-keys.png",
+        "08-backups.png",
+        "09-audit.png",
         "20-teacher-form.png",
         "21-wizard.png",
         "22-settings.png",
         "23-about.png",
+        "24-wizard-signing-key.png",
+        "25-wizard-enrolment.png",
+        "26-enrolment-form.png",
+        "27-register-key.png",
+        "28-template-export.png",
+        "29-import-refused.png",
+        "30-import-preview.png",
+        "31-package-export.png",
+        "32-damaged-database.png",
     ):
         assert expected in names
     assert all((out / n).stat().st_size > 5000 for n in names)
+    # Screenshots never write keys: the key shown is made in memory only.
+    from vetdesk.paths import data_dir
+
+    assert not (data_dir() / "keys").exists()
 
 
 def test_standard_buttons_are_chinese_and_english_is_available(qtbot):

@@ -23,9 +23,18 @@ def test_wizard_creates_a_county_database(qtbot, tmp_path, recorder):
     target = tmp_path / "hualong.db"
     operator.path.setText(str(target))
     assert operator.isComplete()
-    wizard.next()  # signing-key placeholder
+    wizard.next()
     assert wizard.currentPage().objectName() == "signing_key_page"
-    wizard.next()  # task-package placeholder
+    key_page = wizard.currentPage()
+    assert not key_page.isComplete()  # a passphrase, or the choice to skip the key
+    key_page.skip.setChecked(True)
+    wizard.next()  # creates the database in the background, then moves on
+    qtbot.waitUntil(lambda: wizard.currentPage().objectName() == "enrolment_page", timeout=30_000)
+    assert wizard.key is None and wizard.currentPage().fingerprint.text() == "未创建"
+    wizard.next()
+    assert wizard.currentPage().objectName() == "trusted_keys_page"
+    wizard.next()
+    assert wizard.currentPage().objectName() == "task_package_page"
     wizard.accept()
     assert wizard.database is not None, recorder.messages
     wizard.database.close()

@@ -187,10 +187,12 @@ class AppController:
         self._show_window(path, old_window)
         return True
 
-    def _show_window(self, source: Path | Database, old: QWidget | None) -> None:
+    def _show_window(
+        self, source: Path | Database, old: QWidget | None, *, read_only: bool = False
+    ) -> None:
         from vetdesk.ui.mainwindow import MainWindow
 
-        window = MainWindow(source, self.settings)
+        window = MainWindow(source, self.settings, read_only=read_only)
         window.open_database_requested.connect(lambda p: self.open(p, window))
         window.new_database_requested.connect(lambda: self.run_wizard(window))
         window.language_requested.connect(self.switch_language)
@@ -209,7 +211,11 @@ class AppController:
         log.info("opened %s", db.path)
 
     def _open_failed(self, window: QWidget, exc: BaseException) -> None:
-        interaction.show_error(window, exc)
+        from vetdesk.services.backup import DatabaseDamaged
+
+        # A damaged database was explained in the window's recovery dialog already.
+        if not isinstance(exc, DatabaseDamaged):
+            interaction.show_error(window, exc)
         self.exit_code = EXIT_REJECTED
         window.close()
         self.close_database()
@@ -230,7 +236,7 @@ class AppController:
         install_translators(lang)
         if self.window is not None and self.db is not None:
             self.window.save_layout()
-            self._show_window(self.db, self.window)
+            self._show_window(self.db, self.window, read_only=self.window.read_only)
 
     def close_database(self) -> None:
         """Release the database and its lock."""

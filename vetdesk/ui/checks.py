@@ -123,6 +123,7 @@ class FindingsModel(RowTableModel[Finding]):
         )
         self._severity: str | None = None
         self._rule: str | None = None
+        self.read_only = False  # a damaged database opened read-only: no explanations
 
     def set_filters(self, severity: str | None, rule: str | None) -> None:
         """Show only one severity (or unexplained warnings) and one rule (None: all)."""
@@ -158,7 +159,7 @@ class FindingsModel(RowTableModel[Finding]):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         """Warnings' 说明 cells are editable."""
         flags = super().flags(index)
-        if self.is_explanation(index):
+        if self.is_explanation(index) and not self.read_only:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -252,6 +253,10 @@ class ChecksPanel(QWidget):
         self.rule_filter.currentIndexChanged.connect(self._filters_changed)
         self.model.modelReset.connect(self._update_count)
         self._restored = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Stop (or allow) typing explanations: a read-only database cannot store them."""
+        self.model.read_only = read_only
 
     def set_findings(
         self,

@@ -1,16 +1,18 @@
 """Every message box and question goes through here, so tests can answer them headless.
 
 After git-cola's ``cola/interaction.py``: commands and windows never open a
-``QMessageBox`` themselves; they call :func:`inform`, :func:`show_error` or
-:func:`confirm`, and a test swaps the :class:`Interaction` for a recorder.
+``QMessageBox`` or a file dialog themselves; they call :func:`inform`, :func:`show_error`,
+:func:`confirm`, :func:`open_file` or :func:`save_file`, and a test swaps the
+:class:`Interaction` for a recorder.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from vetdesk.errors import VetDeskError
 
@@ -37,6 +39,20 @@ class Interaction:
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
+    def open_file(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> Path | None:
+        """Ask for an existing file; None when cancelled."""
+        path, _filter = QFileDialog.getOpenFileName(parent, title, start, filters)
+        return Path(path) if path else None
+
+    def save_file(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> Path | None:
+        """Ask where to save a file; None when cancelled."""
+        path, _filter = QFileDialog.getSaveFileName(parent, title, start, filters)
+        return Path(path) if path else None
+
 
 class RecordingInteraction(Interaction):
     """Records messages instead of showing them and answers questions with ``answer``."""
@@ -44,6 +60,8 @@ class RecordingInteraction(Interaction):
     def __init__(self, answer: bool = True) -> None:
         self.answer = answer
         self.messages: list[tuple[str, str, str]] = []
+        # Answers to file dialogs, taken in order; an empty queue answers "cancelled".
+        self.paths: list[Path] = []
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         """Record an information message."""
@@ -57,6 +75,20 @@ class RecordingInteraction(Interaction):
         """Record a question and give the preset answer."""
         self.messages.append(("confirm", title, text))
         return self.answer
+
+    def open_file(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> Path | None:
+        """Record the question and give the next preset path."""
+        self.messages.append(("open_file", title, start))
+        return self.paths.pop(0) if self.paths else None
+
+    def save_file(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> Path | None:
+        """Record the question and give the next preset path."""
+        self.messages.append(("save_file", title, start))
+        return self.paths.pop(0) if self.paths else None
 
 
 _current: Interaction = Interaction()
@@ -82,6 +114,16 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Ask a yes/no question."""
     return _current.confirm(parent, title, text)
+
+
+def open_file(parent: QWidget | None, title: str, start: str | Path, filters: str) -> Path | None:
+    """Ask for a file to open (None: cancelled)."""
+    return _current.open_file(parent, title, str(start), filters)
+
+
+def save_file(parent: QWidget | None, title: str, start: str | Path, filters: str) -> Path | None:
+    """Ask where to save a file (None: cancelled)."""
+    return _current.save_file(parent, title, str(start), filters)
 
 
 def error_text(exc: BaseException) -> str:

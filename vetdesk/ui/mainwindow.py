@@ -2,8 +2,12 @@
 
 Everything the window shows comes from one background load (tables and the period
 check) and is refreshed in place after each edit; the GUI thread only ever holds plain
-rows. Later features plug in through :meth:`MainWindow.add_page` and :attr:`menus`
-(the exchange, signing and merge dialogs add their entries there).
+rows. Later features plug in through :meth:`MainWindow.add_page` and :attr:`menus`;
+the 交换 menu is an :class:`~vetdesk.ui.exchange.ExchangeMenu` with named sections
+(:attr:`MainWindow.exchange`), where the city's inbox, merge and status screens go.
+
+Opening runs the start-up check (:func:`vetdesk.services.backup.open_for_use`) in the
+background; a damaged database offers to open read-only or to restore a backup.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -38,25 +43,40 @@ from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, DeleteRecord, SaveRecord, UndoStack
+from vetdesk.ui.exchange import (
+    SECTION_EXCEL,
+    SECTION_KEYS,
+    SECTION_PACKAGES,
+    ExchangeMenu,
+)
+from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
 
 if TYPE_CHECKING:
     from vetdesk.services import records
+    from vetdesk.services.backup import BackupInfo, DatabaseDamaged, RestoreResult
     from vetdesk.services.check import CheckReport
     from vetdesk.services.database import Database, DatabaseInfo
     from vetdesk.services.period_data import PeriodInfo
     from vetdesk.services.records import Record, Tables
     from vetdesk.standards.ruleset import RuleSet
+    from vetdesk.ui.auditlog import AuditPage
+    from vetdesk.ui.backups import BackupsPage, DamagedDialog
     from vetdesk.ui.checks import ChecksPanel
     from vetdesk.ui.compliance import CompliancePage
+    from vetdesk.ui.exchange import ImportDialog, PackageExportDialog
     from vetdesk.ui.forms.recordform import RecordForm
+    from vetdesk.ui.keys import KeysPage
     from vetdesk.validation.findings import Finding
 
 log = logging.getLogger(__name__)
 
 PAGE_CHECKS = "checks"
 PAGE_COMPLIANCE = "compliance"
+PAGE_KEYS = "keys"
+PAGE_BACKUPS = "backups"
+PAGE_AUDIT = "audit"
 
 
 @dataclass(frozen=True)
@@ -71,9 +91,37 @@ class Snapshot:
 
 
 def _open_database(path: Path) -> Database:
-    from vetdesk.services.database import open_database
+    """Check and open a database (runs in a worker); take the day's backup if due."""
+    from vetdesk.services.backup import BackupFailed, backup_if_due, open_for_use
 
-    return open_database(path)
+    db = open_for_use(path)  # raises DatabaseDamaged when the quick check finds damage
+    try:
+        backup_if_due(path)
+    except (BackupFailed, OSError):  # a missed daily backup must not keep anyone from working
+        log.warning("daily backup of %s failed", path, exc_info=True)
+    return db
+
+
+def _open_read_only(path: Path) -> Database:
+    """Open a (damaged) database read-only: nothing can be written to it (runs in a worker)."""
+    from vetdesk.db.engine import make_engine
+    from vetdesk.services.database import Database
+
+    db = Database(path, make_engine(path, read_only=True))
+    try:
+        db.info()
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> Database:
+    """Restore a backup over a closed database, then open it (runs in a worker)."""
+    from vetdesk.services.backup import restore_backup
+
+    outcome.append(restore_backup(path, backup))
+    return _open_database(path)
 
 
 def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapshot:
@@ -107,7 +155,12 @@ class MainWindow(QMainWindow):
     open_failed = Signal(object)  # exception
 
     def __init__(
-        self, source: Database | Path, settings: Settings, parent: QWidget | None = None
+        self,
+        source: Database | Path,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         """Build the window on an open database, or on a file opened after the first paint.
 
@@ -124,6 +177,12 @@ class MainWindow(QMainWindow):
         self.report: CheckReport | None = None
         self.active_form: RecordForm | None = None
         self.failed: BaseException | None = None
+        self.read_only = read_only  # a damaged database, opened read-only
+        self.damaged_dialog: DamagedDialog | None = None
+        self._damage: DatabaseDamaged | None = None  # what the start-up check found
+        self.dialog: QWidget | None = None  # the exchange dialog open now (for tests)
+        self._opener: Callable[[], Database] = partial(_open_database, self.path)
+        self._after_open: Callable[[], None] | None = None
         self.loading = True
         self._started = False
         self._check_generation = 0
@@ -151,6 +210,9 @@ class MainWindow(QMainWindow):
             self.add_page(entity, title, partial(self._build_record_page, entity))
         self.add_page(PAGE_CHECKS, self.tr("核验"), self._build_checks)
         self.add_page(PAGE_COMPLIANCE, self.tr("达标情况"), self._build_compliance)
+        self.add_page(PAGE_KEYS, self.tr("签名密钥"), self._build_keys)
+        self.add_page(PAGE_BACKUPS, self.tr("备份与恢复"), self._build_backups)
+        self.add_page(PAGE_AUDIT, self.tr("审计日志"), self._build_audit)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.currentRowChanged.connect(lambda _row: self._update_actions())
 
@@ -212,7 +274,9 @@ class MainWindow(QMainWindow):
         info = db.info()
         role = Role.from_text(info.role)
         self.unit_label.setText(f"{info.unit_name} · {role.label if role else info.role}")
+        self.read_only_label.setVisible(self.read_only)
         self.setWindowTitle(self._title())
+        self._update_exchange_actions()
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -282,10 +346,51 @@ class MainWindow(QMainWindow):
 
         return CompliancePage(self.settings)
 
+    def _current_db(self) -> Database | None:
+        return self._db
+
+    def _build_keys(self) -> QWidget:
+        from vetdesk.ui.keys import KeysPage
+
+        return KeysPage(self._current_db)
+
+    def _build_backups(self) -> QWidget:
+        from vetdesk.ui.backups import BackupsPage
+
+        page = BackupsPage(self._current_db)
+        page.restore_requested.connect(lambda backup: self.restore_backup(backup.path))
+        return page
+
+    def _build_audit(self) -> QWidget:
+        from vetdesk.ui.auditlog import AuditPage
+
+        return AuditPage(self._current_db)
+
+    @property
+    def keys_page(self) -> KeysPage:
+        """The signing-key page."""
+        return self.page(PAGE_KEYS)  # type: ignore[return-value]
+
+    @property
+    def backups_page(self) -> BackupsPage:
+        """The backup page."""
+        return self.page(PAGE_BACKUPS)  # type: ignore[return-value]
+
+    @property
+    def audit_page(self) -> AuditPage:
+        """The audit-log page."""
+        return self.page(PAGE_AUDIT)  # type: ignore[return-value]
+
+    def _data_pages(self) -> list[DataPage]:
+        built = [self.stack.widget(i) for i in range(self.stack.count())]
+        return [w for w in built if isinstance(w, DataPage)]
+
     def _nav_changed(self, row: int) -> None:
         if 0 <= row < len(self._page_ids):
-            self.page(self._page_ids[row])
+            page = self.page(self._page_ids[row])
             self.stack.setCurrentIndex(row)
+            if isinstance(page, DataPage):
+                page.ensure_fresh()  # also when the window is not shown (tests, screenshots)
 
     def page_ids(self) -> list[str]:
         """The ids of the pages, in navigation order."""
@@ -354,6 +459,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_find)
         data_menu = bar.addMenu(self.tr("数据(&D)"))
         data_menu.addAction(self.act_check)
+        exchange_menu = bar.addMenu(self.tr("交换(&X)"))
+        self.exchange = ExchangeMenu(exchange_menu)
+        self._build_exchange_actions()
         view_menu = bar.addMenu(self.tr("查看(&V)"))
         for number, page_id in enumerate(self._page_ids, start=1):
             item = self.nav.item(number - 1)
@@ -367,6 +475,7 @@ class MainWindow(QMainWindow):
             "file": file_menu,
             "edit": edit_menu,
             "data": data_menu,
+            "exchange": exchange_menu,
             "view": view_menu,
             "help": help_menu,
         }
@@ -389,9 +498,64 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.act_check)
         self.addToolBar(toolbar)
 
+    def _build_exchange_actions(self) -> None:
+        from vetdesk.ui.wizard import task_service_available
+
+        self.act_template = self._action(self.tr("导出学校填报模板(&T)…"), self.export_template)
+        self.act_import = self._action(
+            self.tr("导入学校填报表(&I)…"), self.import_workbook, "Ctrl+I"
+        )
+        self.act_draft = self._action(self.tr("导出全年数据（草稿，不签名）…"), self._export_draft)
+        self.act_package = self._action(
+            self.tr("导出正式上报包（签名）(&P)…"), self.export_package, "Ctrl+E"
+        )
+        self.act_verify = self._action(self.tr("核验上报包(&V)…"), self.verify_package)
+        self.act_task = self._action(self.tr("导入市局任务包…"), self.import_task)
+        self.act_receipt = self._action(self.tr("导入市局回执…"), self.import_receipt)
+        self.act_keys = self._action(
+            self.tr("签名密钥与公钥登记…"), lambda: self.show_page(PAGE_KEYS)
+        )
+        for action in (self.act_template, self.act_import, self.act_draft):
+            self.exchange.add(SECTION_EXCEL, action)
+        self.exchange.add(SECTION_PACKAGES, self.act_package)
+        if task_service_available():
+            self.exchange.add(SECTION_PACKAGES, self.act_task)
+        self.exchange.add(SECTION_PACKAGES, self.act_receipt)
+        self.exchange.add(SECTION_PACKAGES, self.act_verify)
+        self.exchange.add(SECTION_KEYS, self.act_keys)
+        # SECTION_CITY stays empty until the city's inbox, merge preview and status board.
+
+    def _update_exchange_actions(self) -> None:
+        """Show the actions that fit the role; disable writing ones when read-only."""
+        if self._db is None:
+            for action in self.exchange.menu.actions():
+                if not action.isSeparator():
+                    action.setEnabled(False)
+            return
+        is_city = self.info.is_city
+        has_period = self.year is not None
+        writable = not self.read_only
+        self.act_package.setVisible(not is_city)
+        self.act_task.setVisible(not is_city)
+        self.act_receipt.setVisible(not is_city)
+        self.act_receipt.setEnabled(writable)
+        self.act_template.setEnabled(has_period)
+        self.act_import.setEnabled(writable)
+        self.act_draft.setEnabled(has_period)
+        self.act_package.setEnabled(has_period and writable)
+        self.act_task.setEnabled(writable)
+        self.act_verify.setEnabled(True)
+        self.act_keys.setEnabled(True)
+        self.act_new_period.setEnabled(writable)
+        self.exchange.tidy()
+
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.unit_label = QLabel()
+        self.read_only_label = QLabel(self.tr("只读：数据库已损坏"))
+        self.read_only_label.setObjectName("read_only")
+        self.read_only_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.read_only_label.setVisible(False)
         self.period_label = QLabel()
         self.period_label.setObjectName("period_state")
         self.errors_button = QToolButton()
@@ -405,6 +569,7 @@ class MainWindow(QMainWindow):
         self.warnings_button.setAutoRaise(True)
         self.warnings_button.clicked.connect(lambda: self._show_findings(severity="unexplained"))
         status.addWidget(self.unit_label)
+        status.addWidget(self.read_only_label)
         status.addWidget(self.period_label)
         status.addPermanentWidget(self.errors_button)
         status.addPermanentWidget(self.warnings_button)
@@ -412,9 +577,10 @@ class MainWindow(QMainWindow):
     def _title(self) -> str:
         if self._db is None:
             return f"VetDesk — {self.path.name}"
-        return self.tr("VetDesk 职教数据台 — {unit}（{file}）").format(
+        title = self.tr("VetDesk 职教数据台 — {unit}（{file}）").format(
             unit=self.info.unit_name, file=self.path.name
         )
+        return title + self.tr("【只读】") if self.read_only else title
 
     def _update_actions(self) -> None:
         stack = self.undo_stack
@@ -439,6 +605,7 @@ class MainWindow(QMainWindow):
             and tables.period.state == PeriodState.OPEN
             and not self.undo_stack.busy
             and not self.loading
+            and not self.read_only
         )
 
     # --- loading --------------------------------------------------------------------------------
@@ -456,15 +623,25 @@ class MainWindow(QMainWindow):
         def failed(exc: BaseException) -> None:
             self.loading = False
             self.statusBar().clearMessage()
+            self._after_open = None
             self._update_actions()
             if self._db is None:  # the database itself could not be opened
+                from vetdesk.services.backup import DatabaseDamaged
+
+                if isinstance(exc, DatabaseDamaged):
+                    self._offer_recovery(exc)
+                    return
+                if self._damage is not None:
+                    # Opening read-only or restoring failed: say why, offer the choice again.
+                    self._recovery_failed(exc)
+                    return
                 self.failed = exc
                 self.open_failed.emit(exc)
                 return
             interaction.show_error(self, exc)
 
         source: Database | Callable[[], Database] = (
-            self._db if self._db is not None else partial(_open_database, self.path)
+            self._db if self._db is not None else self._opener
         )
         DbOp(self, source, op, label=self.tr("正在读取数据…")).success(self._loaded).failure(
             failed
@@ -473,6 +650,8 @@ class MainWindow(QMainWindow):
     def _loaded(self, result: tuple[Database, Snapshot]) -> None:
         db, snapshot = result
         if self._db is None:
+            if not self.read_only:
+                self._damage = None  # opened normally: restored, or sound after all
             self._database_ready(db)
             self.opened.emit(db)
         self.loading = False
@@ -502,6 +681,17 @@ class MainWindow(QMainWindow):
         if snapshot.report is not None:
             self._show_report(snapshot.report)
         self._update_actions()
+        self._update_exchange_actions()
+        self.checks.set_read_only(self.read_only)
+        for page in self._data_pages():
+            page.set_read_only(self.read_only)
+            page.invalidate()
+        current = self.stack.currentWidget()
+        if isinstance(current, DataPage):
+            current.ensure_fresh()
+        then, self._after_open = self._after_open, None
+        if then is not None:
+            then()
         self.loaded.emit()
 
     def school_names(self) -> dict[str, str]:
@@ -793,6 +983,199 @@ class MainWindow(QMainWindow):
         from vetdesk.ui.about import AboutDialog
 
         AboutDialog(self.db, self).open()
+
+    # --- exchange -------------------------------------------------------------------------------
+
+    def _open_dialog(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _obj=None: setattr(self, "dialog", None))
+        dialog.open()
+        return dialog
+
+    def export_template(self) -> QDialog | None:
+        """Open the template export for the period shown."""
+        if self._db is None or self.year is None:
+            return None
+        from vetdesk.ui.exchange import TemplateExportDialog
+
+        schools = [(code, name) for code, name in self._active_schools()]
+        return self._open_dialog(TemplateExportDialog(self.db, self.year, schools, self))
+
+    def import_workbook(self, path: Path | None = None) -> ImportDialog | None:
+        """Open the import preview (reading ``path`` at once when given)."""
+        if self._db is None:
+            return None
+        from vetdesk.ui.exchange import ImportDialog
+
+        dialog = ImportDialog(self.db, self.year, read_only=self.read_only, parent=self)
+        dialog.imported.connect(self._imported)
+        self._open_dialog(dialog)
+        if path is not None:
+            dialog.load(path)
+        return dialog
+
+    def _imported(self, plan: Any) -> None:
+        self.statusBar().showMessage(
+            self.tr("已导入 {file}，正在重新核验…").format(file=plan.file_name), 10_000
+        )
+        self.undo_stack.clear()  # the edits before the import no longer apply to the data
+        self.reload(plan.year)
+
+    def _export_draft(self) -> None:
+        if self._db is not None and self.year is not None:
+            from vetdesk.ui.exchange import export_draft
+
+            export_draft(self, self.db, self.year)
+
+    def export_package(self) -> PackageExportDialog | None:
+        """Open the signed package export for the period shown (counties)."""
+        if self._db is None or self.year is None or self.info.is_city:
+            return None
+        from vetdesk.ui.exchange import PackageExportDialog
+
+        dialog = PackageExportDialog(self.db, self.year, self)
+        dialog.show_checks_requested.connect(self._show_open_findings)
+        dialog.show_keys_requested.connect(lambda: self.show_page(PAGE_KEYS))
+        dialog.exported.connect(lambda _result: self.reload())
+        self._open_dialog(dialog)
+        return dialog
+
+    def _show_open_findings(self) -> None:
+        errors, _unexplained = self.status_counts()
+        self._show_findings(severity=str(Severity.ERROR) if errors else "unexplained")
+
+    def verify_package(self) -> QDialog | None:
+        """Open the package verification."""
+        if self._db is None:
+            return None
+        from vetdesk.ui.exchange import VerifyPackageDialog
+
+        return self._open_dialog(VerifyPackageDialog(self.db, self))
+
+    def import_task(self) -> QDialog | None:
+        """Open the city task package import (counties)."""
+        if self._db is None or self.info.is_city:
+            return None
+        from vetdesk.ui.exchange import TaskImportDialog
+
+        dialog = TaskImportDialog(self.db, read_only=self.read_only, parent=self)
+        dialog.imported.connect(lambda: self.reload())
+        return self._open_dialog(dialog)
+
+    def import_receipt(self, path: Path | None = None) -> None:
+        """Import the city's signed receipt (counties); the period may become submitted."""
+        if self._db is None or self.info.is_city or self.read_only:
+            return
+        from vetdesk.ui.exchange import import_receipt
+
+        import_receipt(self, self.db, path, lambda _result: self.reload())
+
+    # --- backups, restore and the damaged database ----------------------------------------------
+
+    def restore_backup(self, backup: Path) -> None:
+        """Replace the database by a backup; the current state is backed up first.
+
+        The database must be closed for the restore: the window waits until no background
+        work is left, closes it, restores and opens it again, all without blocking.
+        """
+        if self.loading or self._db is None:
+            return
+        self.loading = True
+        self._update_actions()
+        self.statusBar().showMessage(self.tr("正在恢复备份…"))
+        self._when_idle(lambda: self._restore_now(backup))
+
+    def _when_idle(self, then: Callable[[], None]) -> None:
+        from vetdesk.ui.background import running_count
+
+        if running_count():
+            QTimer.singleShot(50, lambda: self._when_idle(then))
+        else:
+            then()
+
+    def _restore_now(self, backup: Path) -> None:
+        outcome: list[RestoreResult] = []
+        old = self._db
+        self._db = None
+        self.undo_stack.clear()
+        if old is not None:
+            old.close()
+        self.read_only = False
+        self._opener = partial(_restore_and_open, self.path, backup, outcome)
+
+        def after() -> None:
+            if outcome:
+                self._restored(outcome[0])
+
+        self._after_open = after
+        self.reload()
+        # Whatever happens, the next open (a failed restore included) is a normal one.
+        self._opener = partial(_open_database, self.path)
+
+    def _restored(self, result: RestoreResult) -> None:
+        lines = [
+            self.tr("已用 {time} 的备份恢复数据库。").format(
+                time=result.restored.created.strftime("%Y-%m-%d %H:%M:%S")
+            )
+        ]
+        if result.safety_backup is not None:
+            lines.append(
+                self.tr("恢复前的状态已另存为备份 {name}。").format(
+                    name=result.safety_backup.path.name
+                )
+            )
+        self.statusBar().showMessage(lines[0], 10_000)
+        interaction.inform(self, self.tr("恢复备份"), "\n".join(lines))
+
+    def _recovery_failed(self, exc: BaseException) -> None:
+        damage = self._damage
+        assert damage is not None
+        text = interaction.error_text(exc)
+        if self.read_only:
+            text = self.tr("数据库损坏严重，无法以只读方式打开：{err}\n请从备份恢复。").format(
+                err=text
+            )
+        self.read_only = False
+        interaction.warn(self, self.tr("数据库已损坏"), text)
+        self._offer_recovery(damage)
+
+    def _offer_recovery(self, damage: DatabaseDamaged) -> None:
+        from vetdesk.ui.backups import DamagedDialog
+
+        self._damage = damage
+        dialog = DamagedDialog(damage, self)
+        self.damaged_dialog = dialog
+
+        def decided(result: int) -> None:
+            self.damaged_dialog = None
+            if dialog.choice == DamagedDialog.READ_ONLY:
+                self.open_read_only()
+            elif dialog.choice == DamagedDialog.RESTORE and (chosen := dialog.selected()):
+                self.restore_damaged(chosen)
+            else:
+                self.failed = damage
+                self.open_failed.emit(damage)
+            dialog.deleteLater()
+
+        dialog.finished.connect(decided)
+        dialog.open()
+
+    def open_read_only(self) -> None:
+        """Open the (damaged) database read-only: look and export, change nothing."""
+        self.read_only = True
+        self._opener = partial(_open_read_only, self.path)
+        self.reload()
+        self._opener = partial(_open_database, self.path)
+
+    def restore_damaged(self, backup: BackupInfo) -> None:
+        """Restore a backup over the damaged database (kept as a raw copy), then open it."""
+        self.read_only = False
+        outcome: list[RestoreResult] = []
+        self._opener = partial(_restore_and_open, self.path, backup.path, outcome)
+        self._after_open = lambda: self._restored(outcome[0]) if outcome else None
+        self.reload()
+        self._opener = partial(_open_database, self.path)
 
     # --- layout ---------------------------------------------------------------------------------
 

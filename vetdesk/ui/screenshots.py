@@ -6,6 +6,7 @@ platform renders exactly what a desktop would, with the shipped font.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -13,7 +14,17 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from vetdesk.services.entities import TEACHER
+from vetdesk.ui.background import running_count
 from vetdesk.ui.mainwindow import MainWindow
+from vetdesk.ui.pagebase import DataPage
+from vetdesk.ui.wizard import SigningKeyPage
+
+# A 身份证号 with a wrong check digit, for the refused-cell screenshot.
+BAD_ID = "63212619850309124X"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Screenshots", text)
 
 
 def wait_until(condition: object, timeout_s: float = 60.0) -> bool:
@@ -45,7 +56,9 @@ def take_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     if window.failed is not None:
         return written
     for number, page_id in enumerate(window.page_ids(), start=1):
-        window.show_page(page_id)
+        page = window.show_page(page_id)
+        if isinstance(page, DataPage):
+            _wait_for_page(page)
         written.append(_save(window, out_dir / f"{number:02d}-{page_id}.png"))
     # The teacher form, filled with the first teacher, as people see it when editing.
     window.show_page(TEACHER)
@@ -71,4 +84,178 @@ def take_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
         written.append(_save(dialog, out_dir / name))
         dialog.close()
         dialog.deleteLater()
+    written.extend(exchange_screenshots(window, out_dir))
     return written
+
+
+def _wait_for_page(page: DataPage) -> None:
+    done: list[bool] = []
+    page.refreshed.connect(lambda: done.append(True))
+    page.ensure_fresh()
+    wait_until(lambda: bool(done), 10.0)
+    wait_until(lambda: running_count() == 0, 10.0)
+
+
+def _shoot(dialog: QWidget, path: Path, size: tuple[int, int] | None = None) -> Path:
+    if size is not None:
+        dialog.resize(*size)
+    dialog.show()
+    QCoreApplication.processEvents()
+    return _save(dialog, path)
+
+
+def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The exchange, key, backup and first-run screens, filled as people see them.
+
+    Nothing is written to the database or the data directory: the key shown is made in
+    memory only, and the workbooks read for the import preview live in a temporary folder.
+    """
+    from vetdesk.signing.keys import fingerprint, generate_signing_key, key_id, public_key_to_text
+    from vetdesk.signing.keystore import OwnKey
+    from vetdesk.signing.trust import read_key_file
+    from vetdesk.ui.backups import DamagedDialog
+    from vetdesk.ui.keys import RegisterKeyDialog
+    from vetdesk.ui.wizard import SetupWizard
+
+    written: list[Path] = []
+    db = window.db
+    info = db.info()
+    # A key made in memory, only to show what the screens look like with one.
+    public = generate_signing_key().public_key()
+    own = OwnKey(
+        key_id(public),
+        public_key_to_text(public, info.unit_code),
+        fingerprint(public),
+        Path("keys") / f"{key_id(public)}.key",
+        dt.datetime.now().replace(microsecond=0),
+    )
+
+    wizard = SetupWizard(window)
+    wizard.resize(760, 560)
+    wizard.show()  # QWizard only navigates once shown
+    wizard.role_page.unit.setCurrentIndex(max(0, wizard.role_page.unit.findData(info.unit_code)))
+    wizard.next()
+    wizard.operator_page.operator.setText(info.operator or "张老师")
+    wizard.operator_page.path.setText(str(out_dir / "not-created" / "vetdesk.db"))
+    wizard.next()
+    key_page = wizard.currentPage()
+    if isinstance(key_page, SigningKeyPage):
+        key_page.fields.first.setText("示例口令 1234")
+        key_page.fields.second.setText("示例口令 123")
+        written.append(_shoot(wizard, out_dir / "24-wizard-signing-key.png"))
+        # Move on as if the database and key had been created, without creating them.
+        wizard.key = own
+        key_page._done = True
+        wizard.next()
+        written.append(_shoot(wizard, out_dir / "25-wizard-enrolment.png"))
+        wizard.key = None
+    wizard.close()
+    wizard.deleteLater()
+
+    from vetdesk.reports.enrolment import EnrolmentForm, enrolment_png
+
+    form = EnrolmentForm(
+        info.unit_code,
+        info.unit_name,
+        info.role,
+        own.public_key,
+        own.fingerprint,
+        own.key_id,
+        own.created_at.date(),
+        dt.date.today(),
+    )
+    page_png = out_dir / "26-enrolment-form.png"
+    page_png.write_bytes(enrolment_png(form, dpi=110))
+    written.append(page_png)
+
+    register = RegisterKeyDialog(db, window)
+    other = generate_signing_key().public_key()
+    partner = str(register.unit.currentData())
+    register.file_edit.setText(str(Path.home() / f"vetdesk-{partner}.pub"))
+    register.show_candidate(read_key_file(public_key_to_text(other, partner)))
+    register.typed.setText(fingerprint(generate_signing_key().public_key()))
+    register.register()  # a mistyped fingerprint: shows the refusal, registers nothing
+    written.append(_shoot(register, out_dir / "27-register-key.png"))
+    register.close()
+    register.deleteLater()
+
+    template = window.export_template()
+    if template is not None:
+        written.append(_shoot(template, out_dir / "28-template-export.png"))
+        template.close()
+    written.extend(_import_screens(window, out_dir))
+
+    package = window.export_package()
+    if package is not None:
+        wait_until(lambda: running_count() == 0, 10.0)
+        written.append(_shoot(package, out_dir / "31-package-export.png"))
+        package.close()
+
+    from vetdesk.services.backup import DatabaseDamaged, list_backups
+
+    damage = DatabaseDamaged(
+        db.path, [_tr("示例：database disk image is malformed")], list_backups(db.path)
+    )
+    damaged = DamagedDialog(damage, window)
+    written.append(_shoot(damaged, out_dir / "32-damaged-database.png"))
+    damaged.close()
+    damaged.deleteLater()
+    return written
+
+
+def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The import preview of a returned template: with a refused cell, then corrected."""
+    import tempfile
+
+    import openpyxl
+
+    from vetdesk.exchange.schema import TEACHERS
+    from vetdesk.exchange.template import write_template
+
+    written: list[Path] = []
+    if window.year is None or not window.school_names():
+        return written
+    code = next(iter(window.school_names()))
+    with tempfile.TemporaryDirectory(prefix="vetdesk-shots-") as folder:
+        workbook = Path(folder) / "返回的填报表.xlsx"
+        write_template(window.db, window.year, workbook, school_code=code)
+        wb = openpyxl.load_workbook(workbook)
+        sheet = wb[TEACHERS.sheet_title]
+        # Headers are in the language the template was written in: match them by column.
+        keys = {c.header_text: c.key for c in TEACHERS.columns}
+        headers = [keys.get(str(c.value or ""), "") for c in sheet[1]]
+        new_row = {
+            "school_code": code,
+            "name": _tr("示例教师"),
+            "id_number": BAD_ID,
+            "role": "专任教师（专业课）",
+            "education": "本科",
+            "title": "中级",
+            "double_teacher_level": "无",
+            "hired_date": "2012-09-01",
+        }
+        sheet.append([new_row.get(h) for h in headers])
+        wb.save(workbook)
+        dialog = window.import_workbook(workbook)
+        if dialog is None:
+            return written
+        wait_until(lambda: not dialog.busy, 30.0)
+        written.append(_shoot(dialog, out_dir / "29-import-refused.png"))
+        wb = openpyxl.load_workbook(workbook)
+        sheet = wb[TEACHERS.sheet_title]
+        for row in sheet.iter_rows(min_row=sheet.max_row):
+            for cell in row:
+                if cell.value == BAD_ID:
+                    cell.value = _valid_id()
+        wb.save(workbook)
+        dialog.reread()
+        wait_until(lambda: not dialog.busy, 30.0)
+        written.append(_shoot(dialog, out_dir / "30-import-preview.png"))
+        dialog.close()
+    return written
+
+
+def _valid_id() -> str:
+    from vetdesk.domain.identifiers import generate_id_number
+
+    return generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")

@@ -48,7 +48,47 @@ def _step_main_window(tmp: Path) -> str:
         db.close()
 
 
+def _step_modules(tmp: Path) -> str:
+    """Import every GUI module and print support: a frozen build must have bundled them all."""
+    import importlib
+    import pkgutil
+
+    import vetdesk.ui
+
+    names = [m.name for m in pkgutil.walk_packages(vetdesk.ui.__path__, "vetdesk.ui.")]
+    for name in names:
+        importlib.import_module(name)
+    from PySide6.QtPrintSupport import QPrinter
+
+    assert QPrinter is not None
+    return f"{len(names)} modules, QtPrintSupport present"
+
+
+def _step_enrolment_pdf(tmp: Path) -> str:
+    """Draw the key enrolment form as PDF and PNG (matplotlib's PDF and Agg backends)."""
+    import datetime as dt
+
+    from vetdesk.reports.enrolment import EnrolmentForm, enrolment_png, write_enrolment_pdf
+
+    form = EnrolmentForm(
+        "630223",
+        "互助土族自治县",
+        "county",
+        "vetdesk-ed25519 AAAA 630223",
+        "00000 11111 22222 33333 44444 55555 66666 77777",
+        "0000000000000000",
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 1),
+    )
+    pdf = write_enrolment_pdf(form, tmp / "enrolment.pdf")
+    png = enrolment_png(form, dpi=30)
+    assert pdf.read_bytes().startswith(b"%PDF") and png.startswith(b"\x89PNG")
+    return f"PDF {pdf.stat().st_size} bytes, PNG {len(png)} bytes"
+
+
 STEPS: list[tuple[str, Callable[[Path], str]]] = [
     ("GUI font", _step_font),
+    ("GUI modules", _step_modules),
     ("GUI main window", _step_main_window),
+    ("enrolment form", _step_enrolment_pdf),
 ]

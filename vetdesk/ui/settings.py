@@ -20,9 +20,11 @@ log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "vetdesk.ini"
 
+# Not "general/…": QSettings writes the INI group "general" as its reserved [%General]
+# section and reads it back as "General/…", so such keys never round-trip.
 DEFAULTS: dict[str, Any] = {
-    "general/language": "zh",
-    "general/last_db": "",
+    "app/language": "zh",
+    "app/last_db": "",
     "window/geometry": QByteArray(),
     "window/state": QByteArray(),
     "window/page": 0,
@@ -70,22 +72,22 @@ class Settings:
     @property
     def language(self) -> str:
         """'zh' or 'en'."""
-        lang = str(self.value("general/language"))
+        lang = str(self.value("app/language"))
         return lang if lang in ("zh", "en") else "zh"
 
     @language.setter
     def language(self, lang: str) -> None:
-        self.set_value("general/language", lang)
+        self.set_value("app/language", lang)
 
     @property
     def last_db(self) -> Path | None:
         """The database opened last, if any."""
-        text = str(self.value("general/last_db") or "")
+        text = str(self.value("app/last_db") or "")
         return Path(text) if text else None
 
     @last_db.setter
     def last_db(self, path: Path | None) -> None:
-        self.set_value("general/last_db", str(path) if path else "")
+        self.set_value("app/last_db", str(path) if path else "")
 
     def header_state(self, table: str) -> QByteArray:
         """The saved column widths and order of a table."""

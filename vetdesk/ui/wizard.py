@@ -1,22 +1,25 @@
 """The first-run wizard: county or city, the unit, the operator, where the data lives.
 
-Pages for features that come later plug in through :data:`PAGE_HOOKS`: the signing-key
-page and starting from a city task package are placeholders (marked HOOK) that the
-signing and exchange engineers replace with ``PAGE_HOOKS["signing_key"] = TheirPage``.
-The wizard itself only collects answers; :meth:`SetupWizard.create_database` makes the database
-through the services.
+The pages after the operator page come from :data:`PAGE_HOOKS`: the signing key
+(leaving it creates the database and the key in the background), the enrolment form with
+the fingerprint (save as PDF or print), the other side's public keys, and, for a county,
+an optional start from a city task package. The wizard only collects answers and calls the
+services; :func:`create_from_answers` makes the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -36,9 +39,20 @@ from vetdesk.domain.enums import Role
 from vetdesk.domain.units import load_units
 from vetdesk.paths import data_dir
 from vetdesk.services import records
+from vetdesk.ui import interaction
+from vetdesk.ui.background import DbOp, Progress, wait_for_all
+from vetdesk.ui.keys import TrustedKeysWidget, print_enrolment, save_enrolment_pdf
+from vetdesk.ui.pagebase import (
+    ERROR_STYLE,
+    PassphraseFields,
+    fingerprint_font,
+    fingerprint_label,
+    fingerprint_text,
+)
 
 if TYPE_CHECKING:
     from vetdesk.services.database import Database
+    from vetdesk.signing.keystore import OwnKey
 
 
 def _tr(text: str) -> str:
@@ -141,47 +155,340 @@ class OperatorPage(QWizardPage):
             self.path.setText(path)
 
 
-class SigningKeyPage(QWizardPage):
-    """HOOK (signing issue): create the unit's signing key here.
+@dataclass(frozen=True)
+class SetupAnswers:
+    """What the first pages collected, as plain values a worker thread may use."""
 
-    Placeholder until the signing engineers set ``PAGE_HOOKS["signing_key"]``.
+    path: Path
+    role: str
+    unit_code: str
+    operator: str
+    year: int
+
+
+def create_from_answers(answers: SetupAnswers) -> Database:
+    """Create the database and its first period (runs in a worker)."""
+    from vetdesk.services.database import create_database
+
+    db = create_database(
+        answers.path, role=answers.role, unit_code=answers.unit_code, operator=answers.operator
+    )
+    records.open_period(db, answers.year)
+    return db
+
+
+class SetupPage(QWizardPage):
+    """A page of :class:`SetupWizard`, which it can reach with :meth:`setup`."""
+
+    def setup(self) -> SetupWizard:
+        """The wizard this page belongs to."""
+        wizard = self.wizard()
+        assert isinstance(wizard, SetupWizard)
+        return wizard
+
+    def applies(self) -> bool:
+        """Whether the page is shown for the answers given so far."""
+        return True
+
+
+class SigningKeyPage(SetupPage):
+    """Create the database and, with a passphrase, the unit's signing key.
+
+    This is the commit page: leaving it creates the database (in the background), so the
+    pages after it can show the fingerprint and register the other side's keys.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("signing_key_page")
         self.setTitle(_tr("签名密钥"))
-        self.setSubTitle(_tr("上报数据包需要本单位的签名密钥。"))
-        label = QLabel(
-            _tr("签名密钥的创建将在后续版本中提供。现在可以直接继续，稍后在“文件”菜单中创建。")
+        self.setSubTitle(
+            _tr("本单位导出的正式数据包用签名密钥签名，对方凭登记过的公钥核验来源和完整性。")
         )
-        label.setWordWrap(True)
+        intro = QLabel(
+            _tr(
+                "请设置保护密钥的口令。每次导出签名数据包都要输入该口令；口令遗失后只能更换密钥，"
+                "并重新向对方登记。"
+            )
+        )
+        intro.setWordWrap(True)
+        self.fields = PassphraseFields()
+        self.fields.changed.connect(self.completeChanged)
+        self.skip = QCheckBox(_tr("暂不创建签名密钥（以后可在“签名密钥”页面创建）"))
+        self.skip.setObjectName("skip_key")
+        self.skip.toggled.connect(self.fields.setDisabled)
+        self.skip.toggled.connect(self.completeChanged)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_tr("口令："), self.fields)
         layout = QVBoxLayout(self)
-        layout.addWidget(label)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.skip)
+        layout.addWidget(self.message)
+        layout.addStretch()
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, _tr("创建数据库"))
+        self._running = False
+        self._done = False
+
+    def isComplete(self) -> bool:
+        """A usable passphrase, or the choice to create the key later; not while working."""
+        if self._running:
+            return False
+        return self.skip.isChecked() or not self.fields.problem()
+
+    def validatePage(self) -> bool:
+        """Leave the page once the database (and key) exist; start creating them otherwise."""
+        if self._done:
+            return True
+        if not self._running:
+            self.start()
+        return False
+
+    def start(self) -> None:
+        """Create the database (if not yet) and the key in the background."""
+        wizard = self.setup()
+        passphrase = None if self.skip.isChecked() else self.fields.passphrase()
+        source: Database | Callable[[], Database] = (
+            wizard.database
+            if wizard.database is not None
+            else partial(create_from_answers, wizard.answers())
+        )
+        self._running = True
+        wizard.set_busy(True)
+        self.message.clear()
+        self.completeChanged.emit()
+
+        def op(
+            db: Database, _progress: Progress
+        ) -> tuple[Database, OwnKey | None, Exception | None]:
+            if passphrase is None:
+                return db, None, None
+            from vetdesk.signing.keystore import create_key
+
+            try:
+                return db, create_key(db, passphrase), None
+            except Exception as exc:  # the database exists: keep it, let the person retry
+                return db, None, exc
+
+        def done(result: tuple[Database, OwnKey | None, Exception | None]) -> None:
+            db, key, problem = result
+            self._running = False
+            wizard.set_busy(False)
+            wizard.database = db
+            wizard.key = key
+            if problem is not None:
+                self.message.setText(interaction.error_text(problem))
+                self.completeChanged.emit()
+                return
+            self._done = True
+            self.fields.clear()  # the passphrase is not kept in memory longer than needed
+            self.completeChanged.emit()
+            wizard.next()
+
+        def failed(exc: BaseException) -> None:
+            self._running = False
+            wizard.set_busy(False)
+            self.message.setText(interaction.error_text(exc))
+            self.completeChanged.emit()
+
+        label = _tr("正在创建数据库和签名密钥…") if passphrase else _tr("正在创建数据库…")
+        DbOp(self, source, op, label=label).success(done).failure(failed).run()
 
 
-class TaskPackagePage(QWizardPage):
-    """HOOK (exchange issue): optionally start from a city task package."""
+class EnrolmentPage(SetupPage):
+    """Show the new key's fingerprint; save or print the enrolment form for the other side."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("enrolment_page")
+        self.setTitle(_tr("签名密钥登记表"))
+        self.setSubTitle(_tr("对方登记本单位的公钥时，要与签字盖章的登记表逐位核对指纹。"))
+        self.fingerprint = fingerprint_label(20)
+        self.fingerprint.setObjectName("fingerprint")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.pdf_button = QPushButton(_tr("保存登记表 PDF…"))
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.print_button = QPushButton(_tr("打印登记表…"))
+        self.print_button.clicked.connect(self.print_form)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_tr("本单位签名密钥的指纹：")))
+        layout.addWidget(self.fingerprint)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
+        layout.addStretch()
+
+    def initializePage(self) -> None:
+        """Show the fingerprint of the key just created (or say there is none)."""
+        key = self.setup().key
+        has_key = key is not None
+        self.pdf_button.setEnabled(has_key)
+        self.print_button.setEnabled(has_key)
+        self.fingerprint.setFont(fingerprint_font(20) if key else self.font())
+        if key is None:
+            self.fingerprint.setText(_tr("未创建"))
+            self.text.setText(
+                _tr("数据库已创建，签名密钥稍后在“签名密钥”页面创建，届时再打印登记表。")
+            )
+            return
+        self.fingerprint.setText(fingerprint_text(key.fingerprint))
+        self.text.setText(
+            _tr(
+                "数据库和签名密钥已创建。请保存或打印登记表，由经办人签字、加盖单位公章后，"
+                "连同公钥文件（“签名密钥”页面可导出）交给对方。"
+            )
+        )
+
+    def save_pdf(self, target: Path | None = None) -> bool:
+        """Save the enrolment form as PDF (asks where unless given)."""
+        db = self.setup().database
+        return db is not None and save_enrolment_pdf(self, db, target)
+
+    def print_form(self) -> None:
+        """Print the enrolment form."""
+        db = self.setup().database
+        if db is not None:
+            print_enrolment(self, db)
+
+
+class TrustedKeysPage(SetupPage):
+    """Register the other side's public keys (optional, can be done later)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("trusted_keys_page")
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.keys = TrustedKeysWidget(self._database)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.keys, 1)
+
+    def _database(self) -> Database | None:
+        wizard = self.wizard()
+        return wizard.database if isinstance(wizard, SetupWizard) else None
+
+    def initializePage(self) -> None:
+        """Title and text for the county or the city; list what is registered."""
+        if self.setup().role_page.role() == Role.CITY:
+            self.setTitle(_tr("登记各县区的公钥（可选）"))
+            self.intro.setText(
+                _tr(
+                    "市局凭各县区的公钥核验上报包。收到县区的公钥文件和签字盖章的登记表后，"
+                    "在这里登记；也可以以后在“签名密钥”页面登记。"
+                )
+            )
+        else:
+            self.setTitle(_tr("登记市局的公钥（可选）"))
+            self.intro.setText(
+                _tr(
+                    "县区凭市局的公钥核验市局下发的任务包和回执。收到市局的公钥文件和签字盖章的"
+                    "登记表后，在这里登记；也可以以后在“签名密钥”页面登记。"
+                )
+            )
+        self.keys.refresh()
+
+
+def task_service_available() -> bool:
+    """Whether this build has the task-package service (vetdesk.packages.task)."""
+    import importlib.util
+
+    return importlib.util.find_spec("vetdesk.packages.task") is not None
+
+
+class TaskPackagePage(SetupPage):
+    """Optionally start from a city task package: period, school registry and rule set."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("task_package_page")
         self.setTitle(_tr("市局任务包（可选）"))
-        label = QLabel(
+        self.setSubTitle(_tr("任务包由市局签名下发，含统计期、本县区学校名录和标准规则集。"))
+        self.available = task_service_available()
+        self._importing = False
+        intro = QLabel(
             _tr(
+                "如果已收到市局的任务包，可以现在导入（需先登记市局的公钥）；"
+                "也可以直接按“完成”，以后从“交换”菜单导入。"
+            )
+            if self.available
+            else _tr(
                 "如果市局已下发任务包，以后可从任务包开始（将在后续版本中提供）。"
-                "现在按“完成”即创建一个空数据库。"
+                "现在按“完成”即可开始使用。"
             )
         )
-        label.setWordWrap(True)
+        intro.setWordWrap(True)
+        self.import_button = QPushButton(_tr("导入任务包…"))
+        self.import_button.setVisible(self.available)
+        self.import_button.clicked.connect(lambda: self.choose_and_import())
+        self.result = QLabel()
+        self.result.setObjectName("task_result")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
-        layout.addWidget(label)
+        layout.addWidget(intro)
+        layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.result, 1)
+
+    def applies(self) -> bool:
+        """Task packages go from the city to the counties."""
+        return self.setup().role_page.role() != Role.CITY
+
+    def isComplete(self) -> bool:
+        """Not while a task package is being imported (the database must stay open)."""
+        return not self._importing
+
+    def _busy(self, busy: bool) -> None:
+        self._importing = busy
+        self.import_button.setEnabled(not busy)
+        self.setup().set_busy(busy)
+        self.completeChanged.emit()
+
+    def choose_and_import(self, path: Path | None = None) -> None:
+        """Import a task package into the new database."""
+        db = self.setup().database
+        if db is None:
+            return
+        if path is None:
+            path = interaction.open_file(
+                self, _tr("选择市局任务包"), str(Path.home()), _tr("任务包 (*.xlsx)")
+            )
+            if path is None:
+                return
+        chosen = path
+        self._busy(True)
+
+        def op(database: Database, _progress: Progress) -> str:
+            from vetdesk.packages.task import import_task
+
+            return import_task(database, chosen).describe()
+
+        def done(text: str) -> None:
+            self._busy(False)
+            self.result.setText(text)
+
+        def failed(exc: BaseException) -> None:
+            self._busy(False)
+            self.result.setText(interaction.error_text(exc))
+
+        DbOp(self, db, op, label=_tr("正在导入任务包…")).success(done).failure(failed).run()
 
 
-# Pages after the operator page, in order; later features replace the placeholders.
+# Pages after the operator page, in order. The signing-key page creates the database.
 PAGE_HOOKS: dict[str, Callable[[], QWizardPage]] = {
-    "signing_key": SigningKeyPage,  # HOOK: signing-key creation
-    "task_package": TaskPackagePage,  # HOOK: start from a city task package
+    "signing_key": SigningKeyPage,
+    "enrolment": EnrolmentPage,
+    "trusted_keys": TrustedKeysPage,
+    "task_package": TaskPackagePage,
 }
 
 
@@ -200,29 +507,59 @@ class SetupWizard(QWizard):
         for factory in PAGE_HOOKS.values():
             self.addPage(factory())
         self.database: Database | None = None
-        self.resize(640, 460)
+        self.key: OwnKey | None = None
+        self.busy = False
+        self.resize(720, 520)
 
-    def accept(self) -> None:
-        """Create the database, then close."""
-        from vetdesk.ui.interaction import show_error
-
-        try:
-            self.database = self.create_database()
-        except Exception as exc:  # shown to the person; the wizard stays open to fix it
-            show_error(self, exc)
-            return
-        super().accept()
-
-    def create_database(self) -> Database:
-        """Create the database and its first period from the answers."""
-        from vetdesk.services.database import create_database
-
-        path = Path(self.operator_page.path.text().strip())
-        db = create_database(
-            path,
+    def answers(self) -> SetupAnswers:
+        """The answers of the first pages."""
+        return SetupAnswers(
+            path=Path(self.operator_page.path.text().strip()),
             role=self.role_page.role(),
             unit_code=self.role_page.unit_code(),
             operator=self.operator_page.operator.text(),
+            year=self.operator_page.year.value(),
         )
-        records.open_period(db, self.operator_page.year.value())
-        return db
+
+    def set_busy(self, busy: bool) -> None:
+        """Keep the person from leaving or cancelling while the database is being written."""
+        self.busy = busy
+        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
+            button = self.button(which)
+            if button is not None:
+                button.setEnabled(not busy)
+
+    def nextId(self) -> int:
+        """The next page that applies to the answers (the task page is for counties only)."""
+        following = [i for i in self.pageIds() if i > self.currentId()]
+        for page_id in following:
+            page = self.page(page_id)
+            if not isinstance(page, SetupPage) or page.applies():
+                return page_id
+        return -1
+
+    def accept(self) -> None:
+        """Close; the database exists already (made when leaving the signing-key page)."""
+        if self.database is None:
+            try:
+                self.database = self.create_database()
+            except Exception as exc:  # shown to the person; the wizard stays open to fix it
+                interaction.show_error(self, exc)
+                return
+        super().accept()
+
+    def reject(self) -> None:
+        """Cancel; a database already created is closed and kept (File → Open finds it)."""
+        if self.busy:  # Esc while the database is written: its result must arrive first
+            return
+        if self.database is not None:
+            # Cancel is disabled while the database is written, so nothing is left to wait
+            # for here but, at most, a read that is finishing.
+            wait_for_all()
+            self.database.close()
+            self.database = None
+        super().reject()
+
+    def create_database(self) -> Database:
+        """Create the database and its first period from the answers (blocking)."""
+        return create_from_answers(self.answers())

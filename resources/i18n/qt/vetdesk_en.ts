@@ -54,6 +54,256 @@ A database can be used by one window at a time.</translation>
     </message>
   </context>
   <context>
+    <name>AuditPage</name>
+    <message>
+      <source>时间</source>
+      <translation>Time</translation>
+    </message>
+    <message>
+      <source>操作员</source>
+      <translation>Operator</translation>
+    </message>
+    <message>
+      <source>操作</source>
+      <translation>Action</translation>
+    </message>
+    <message>
+      <source>数据表</source>
+      <translation>Table</translation>
+    </message>
+    <message>
+      <source>记录</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <source>字段</source>
+      <translation>Field</translation>
+    </message>
+    <message>
+      <source>原值</source>
+      <translation>Old value</translation>
+    </message>
+    <message>
+      <source>新值</source>
+      <translation>New value</translation>
+    </message>
+    <message>
+      <source>搜索记录、字段或值</source>
+      <translation>Search records, fields or values</translation>
+    </message>
+    <message>
+      <source>数据表：</source>
+      <translation>Table:</translation>
+    </message>
+    <message>
+      <source>操作员：</source>
+      <translation>Operator:</translation>
+    </message>
+    <message>
+      <source>操作：</source>
+      <translation>Action:</translation>
+    </message>
+    <message>
+      <source>从：</source>
+      <translation>From:</translation>
+    </message>
+    <message>
+      <source>到：</source>
+      <translation>To:</translation>
+    </message>
+    <message>
+      <source>导出…</source>
+      <translation>Export…</translation>
+    </message>
+    <message>
+      <source>导出符合筛选条件的全部条目（CSV 或 Excel）</source>
+      <translation>Export every entry that matches the filters (CSV or Excel)</translation>
+    </message>
+    <message>
+      <source>校验日志完整性</source>
+      <translation>Check log integrity</translation>
+    </message>
+    <message>
+      <source>每条日志都与前一条以哈希相连；事后改动任何一条都会被发现</source>
+      <translation>Each entry is chained to the previous one by its hash, so any later change to an entry is detected</translation>
+    </message>
+    <message>
+      <source>不限</source>
+      <translation>Any</translation>
+    </message>
+    <message>
+      <source>全部</source>
+      <translation>All</translation>
+    </message>
+    <message>
+      <source>（未记录）</source>
+      <translation>(not recorded)</translation>
+    </message>
+    <message>
+      <source>共 {total} 条，符合条件 {matching} 条</source>
+      <translation>{total} entries, {matching} matching</translation>
+    </message>
+    <message>
+      <source>，显示最新的 {shown} 条（导出包含全部）</source>
+      <translation>; showing the newest {shown} (exports include all)</translation>
+    </message>
+    <message>
+      <source>审计日志-{date}.xlsx</source>
+      <translation>audit-log-{date}.xlsx</translation>
+    </message>
+    <message>
+      <source>导出审计日志</source>
+      <translation>Export audit log</translation>
+    </message>
+    <message>
+      <source>Excel 工作簿 (*.xlsx);;CSV 文本 (*.csv)</source>
+      <translation>Excel workbook (*.xlsx);;CSV text (*.csv)</translation>
+    </message>
+    <message>
+      <source>已导出 {n} 条审计日志到
+{path}</source>
+      <translation>Exported {n} audit log entries to
+{path}</translation>
+    </message>
+    <message>
+      <source>正在导出审计日志…</source>
+      <translation>Exporting the audit log…</translation>
+    </message>
+    <message>
+      <source>审计日志</source>
+      <translation>Audit log</translation>
+    </message>
+    <message>
+      <source>审计日志完整：所有条目的哈希链都吻合。</source>
+      <translation>The audit log is intact: the hash chain matches for every entry.</translation>
+    </message>
+    <message>
+      <source>审计日志第 {id} 条与哈希链不符：该条或其之前的记录在写入后被改动过。请保留数据库文件并报告。</source>
+      <translation>Audit log entry {id} does not match the hash chain: it or an earlier entry was changed after it was written. Keep the database file and report this.</translation>
+    </message>
+    <message>
+      <source>正在校验审计日志…</source>
+      <translation>Checking the audit log…</translation>
+    </message>
+  </context>
+  <context>
+    <name>Backups</name>
+    <message>
+      <source>{n} KB</source>
+      <translation>{n} KB</translation>
+    </message>
+    <message>
+      <source>{n:.1f} MB</source>
+      <translation>{n:.1f} MB</translation>
+    </message>
+    <message>
+      <source>备份时间</source>
+      <translation>Backed up</translation>
+    </message>
+    <message>
+      <source>原因</source>
+      <translation>Reason</translation>
+    </message>
+    <message>
+      <source>统计年度</source>
+      <translation>Periods</translation>
+    </message>
+    <message>
+      <source>大小</source>
+      <translation>Size</translation>
+    </message>
+    <message>
+      <source>状态</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>已校验</source>
+      <translation>Verified</translation>
+    </message>
+    <message>
+      <source>损坏数据库的原样副本</source>
+      <translation>Raw copy of a damaged database</translation>
+    </message>
+    <message>
+      <source>文件</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <source>VetDesk 每天第一次打开数据库时、以及每次导入、合并、更换密钥之前自动备份，每个备份都经过完整性校验。恢复时会先把当前状态另存为一个备份，不会丢失。</source>
+      <translation>VetDesk backs up the database the first time it opens it each day and before every import, merge and key change; every backup is checked for integrity. A restore first saves the current state as another backup, so nothing is lost.</translation>
+    </message>
+    <message>
+      <source>立即备份</source>
+      <translation>Back up now</translation>
+    </message>
+    <message>
+      <source>恢复所选备份…</source>
+      <translation>Restore selected backup…</translation>
+    </message>
+    <message>
+      <source>打开备份文件夹</source>
+      <translation>Open backup folder</translation>
+    </message>
+    <message>
+      <source>共 {n} 个备份</source>
+      <translation>{n} backups</translation>
+    </message>
+    <message>
+      <source>备份</source>
+      <translation>Backup</translation>
+    </message>
+    <message>
+      <source>已备份（已校验）：{name}</source>
+      <translation>Backed up and verified: {name}</translation>
+    </message>
+    <message>
+      <source>正在备份…</source>
+      <translation>Backing up…</translation>
+    </message>
+    <message>
+      <source>用 {time} 的备份（{reason}）替换当前数据库？
+当前数据库会先另存为一个备份，恢复后也可以再换回来。</source>
+      <translation>Replace the current database with the backup of {time} ({reason})?
+The current database is saved as a backup first, so you can switch back later.</translation>
+    </message>
+    <message>
+      <source>恢复备份</source>
+      <translation>Restore backup</translation>
+    </message>
+    <message>
+      <source>数据库已损坏</source>
+      <translation>Database damaged</translation>
+    </message>
+    <message>
+      <source>&lt;b&gt;数据库 {name} 未通过启动检查，可能已损坏。&lt;/b&gt;</source>
+      <translation>&lt;b&gt;Database {name} failed the start-up check and may be damaged.&lt;/b&gt;</translation>
+    </message>
+    <message>
+      <source>检查发现：{problems}</source>
+      <translation>The check found: {problems}</translation>
+    </message>
+    <message>
+      <source>可以先以只读方式打开查看（不能修改），或从一个备份恢复（当前的文件会原样保留一份副本）。请选择要恢复的备份，通常是最新的一个。</source>
+      <translation>You can open it read-only to look at it (no changes possible), or restore a backup (an exact copy of the current file is kept). Choose the backup to restore; usually the newest one.</translation>
+    </message>
+    <message>
+      <source>没有找到这个数据库的备份。可以以只读方式打开，尽量查看和导出数据。</source>
+      <translation>No backup of this database was found. You can open it read-only to see and export as much data as possible.</translation>
+    </message>
+    <message>
+      <source>以只读方式打开</source>
+      <translation>Open read-only</translation>
+    </message>
+    <message>
+      <source>从所选备份恢复</source>
+      <translation>Restore selected backup</translation>
+    </message>
+    <message>
+      <source>退出</source>
+      <translation>Quit</translation>
+    </message>
+  </context>
+  <context>
     <name>ChecksPanel</name>
     <message>
       <source>学校</source>
@@ -283,6 +533,445 @@ A database can be used by one window at a time.</translation>
     </message>
   </context>
   <context>
+    <name>Exchange</name>
+    <message>
+      <source>Excel 工作簿 ({patterns})</source>
+      <translation>Excel workbooks ({patterns})</translation>
+    </message>
+    <message>
+      <source>导出学校填报模板</source>
+      <translation>Export school template</translation>
+    </message>
+    <message>
+      <source>模板已按学校名录和上一年度的数据预填。学校在 Excel 或 WPS 中填写后发回，再用“导入学校填报表”导入。</source>
+      <translation>The template is prefilled from the school registry and last year's figures. Schools fill it in with Excel or WPS and send it back; then import it with "Import school workbook".</translation>
+    </message>
+    <message>
+      <source>全部学校（一个工作簿）</source>
+      <translation>All schools (one workbook)</translation>
+    </message>
+    <message>
+      <source>浏览…</source>
+      <translation>Browse…</translation>
+    </message>
+    <message>
+      <source>导出</source>
+      <translation>Export</translation>
+    </message>
+    <message>
+      <source>统计年度：</source>
+      <translation>Period:</translation>
+    </message>
+    <message>
+      <source>{year} 年度</source>
+      <translation>{year}</translation>
+    </message>
+    <message>
+      <source>学校：</source>
+      <translation>School:</translation>
+    </message>
+    <message>
+      <source>保存到：</source>
+      <translation>Save to:</translation>
+    </message>
+    <message>
+      <source>{name}-{year}-填报模板.xlsx</source>
+      <translation>{name}-{year}-template.xlsx</translation>
+    </message>
+    <message>
+      <source>保存模板</source>
+      <translation>Save template</translation>
+    </message>
+    <message>
+      <source>已导出模板：
+{path}
+预填行数：{lines}</source>
+      <translation>Template exported:
+{path}
+Prefilled rows: {lines}</translation>
+    </message>
+    <message>
+      <source>正在导出模板…</source>
+      <translation>Exporting the template…</translation>
+    </message>
+    <message>
+      <source>新增</source>
+      <translation>Added</translation>
+    </message>
+    <message>
+      <source>修改</source>
+      <translation>Changed</translation>
+    </message>
+    <message>
+      <source>删除</source>
+      <translation>Removed</translation>
+    </message>
+    <message>
+      <source>工作表</source>
+      <translation>Sheet</translation>
+    </message>
+    <message>
+      <source>未变</source>
+      <translation>Unchanged</translation>
+    </message>
+    <message>
+      <source>拒收</source>
+      <translation>Rejected</translation>
+    </message>
+    <message>
+      <source>操作</source>
+      <translation>Action</translation>
+    </message>
+    <message>
+      <source>记录</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <source>变化（原值 → 新值）</source>
+      <translation>Changes (old → new)</translation>
+    </message>
+    <message>
+      <source>行</source>
+      <translation>Row</translation>
+    </message>
+    <message>
+      <source>列</source>
+      <translation>Col.</translation>
+    </message>
+    <message>
+      <source>列名</source>
+      <translation>Column</translation>
+    </message>
+    <message>
+      <source>填写的值</source>
+      <translation>Value entered</translation>
+    </message>
+    <message>
+      <source>拒收原因</source>
+      <translation>Reason for rejection</translation>
+    </message>
+    <message>
+      <source>导入学校填报表</source>
+      <translation>Import school workbook</translation>
+    </message>
+    <message>
+      <source>选择学校发回的 .xlsx 文件</source>
+      <translation>Choose the .xlsx file the school sent back</translation>
+    </message>
+    <message>
+      <source>选择文件…</source>
+      <translation>Choose file…</translation>
+    </message>
+    <message>
+      <source>重新读取</source>
+      <translation>Read again</translation>
+    </message>
+    <message>
+      <source>文件在 Excel 中改正并保存后，重新读取它</source>
+      <translation>Read the file again after it was corrected and saved in Excel</translation>
+    </message>
+    <message>
+      <source>文件：</source>
+      <translation>File:</translation>
+    </message>
+    <message>
+      <source>请选择文件。导入前先显示将新增、修改和删除的内容，确认后才写入。</source>
+      <translation>Choose a file. Before anything is imported you see what would be added, changed and removed; nothing is written until you confirm.</translation>
+    </message>
+    <message>
+      <source>汇总</source>
+      <translation>Summary</translation>
+    </message>
+    <message>
+      <source>拒收的单元格</source>
+      <translation>Rejected cells</translation>
+    </message>
+    <message>
+      <source>变更明细</source>
+      <translation>Changes</translation>
+    </message>
+    <message>
+      <source>保存标注的错误工作簿…</source>
+      <translation>Save annotated workbook…</translation>
+    </message>
+    <message>
+      <source>学校原文件的副本：每个有问题的单元格标红并附批注，首页列出全部问题，可直接发回学校</source>
+      <translation>A copy of the school's file with every problem cell in red with a comment, and a first sheet listing all problems; send it straight back to the school</translation>
+    </message>
+    <message>
+      <source>确认导入</source>
+      <translation>Import</translation>
+    </message>
+    <message>
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <source>选择学校发回的填报表</source>
+      <translation>Choose the workbook the school sent back</translation>
+    </message>
+    <message>
+      <source>正在读取 {name}…</source>
+      <translation>Reading {name}…</translation>
+    </message>
+    <message>
+      <source>正在读取工作簿…</source>
+      <translation>Reading the workbook…</translation>
+    </message>
+    <message>
+      <source>拒收的单元格 ({n})</source>
+      <translation>Rejected cells ({n})</translation>
+    </message>
+    <message>
+      <source>变更明细 ({n})</source>
+      <translation>Changes ({n})</translation>
+    </message>
+    <message>
+      <source>✗ 发现 {n} 处问题，文件不能导入（数据库未改动）。请保存标注的错误工作簿发回学校，改正后重新读取。</source>
+      <translation>✗ {n} problem(s) found: the file cannot be imported (the database is unchanged). Save the annotated workbook, send it back to the school, and read the corrected file again.</translation>
+    </message>
+    <message>
+      <source>✓ 文件没有问题，与数据库中 {year} 年度的数据一致，无需导入。</source>
+      <translation>✓ The file has no problems and matches the {year} data in the database: nothing to import.</translation>
+    </message>
+    <message>
+      <source>✓ 文件没有问题。导入 {year} 年度将新增 {added} 条、修改 {changed} 条、删除 {removed} 条记录。</source>
+      <translation>✓ The file has no problems. Importing it into {year} adds {added}, changes {changed} and removes {removed} records.</translation>
+    </message>
+    <message>
+      <source>（将新建 {year} 年度统计期）</source>
+      <translation> (creates the {year} period)</translation>
+    </message>
+    <message>
+      <source>退回-{name}</source>
+      <translation>returned-{name}</translation>
+    </message>
+    <message>
+      <source>保存标注的错误工作簿</source>
+      <translation>Save annotated workbook</translation>
+    </message>
+    <message>
+      <source>标注的错误工作簿</source>
+      <translation>Annotated workbook</translation>
+    </message>
+    <message>
+      <source>已保存 {path}
+标出 {n} 个单元格。可把这个文件直接发回学校修改。</source>
+      <translation>Saved {path}
+{n} cell(s) marked. You can send this file straight back to the school for correction.</translation>
+    </message>
+    <message>
+      <source>正在标注工作簿…</source>
+      <translation>Annotating the workbook…</translation>
+    </message>
+    <message>
+      <source>导入 {name} 到 {year} 年度？导入前会自动备份数据库；工作表中出现的每所学校，其本年度的名单将以文件为准。</source>
+      <translation>Import {name} into {year}? The database is backed up first. For every school that appears in a sheet, the file's rows replace that school's rows of the year.</translation>
+    </message>
+    <message>
+      <source>✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。</source>
+      <translation>✓ Imported {name} ({year}). The database was backed up before the import.</translation>
+    </message>
+    <message>
+      <source>已取消导入，数据库未改动。</source>
+      <translation>Import cancelled; the database is unchanged.</translation>
+    </message>
+    <message>
+      <source>正在导入…</source>
+      <translation>Importing…</translation>
+    </message>
+    <message>
+      <source>导出正式上报包（签名）</source>
+      <translation>Export signed package</translation>
+    </message>
+    <message>
+      <source>正式上报包是本单位 {year} 年度的全部数据，用本单位的签名密钥签名。只有核验没有错误、所有警告都已填写说明时才能导出。</source>
+      <translation>The signed package holds all of this unit's {year} data, signed with the unit's key. It can be exported only when the check finds no errors and every warning has an explanation.</translation>
+    </message>
+    <message>
+      <source>正在读取…</source>
+      <translation>Reading…</translation>
+    </message>
+    <message>
+      <source>{unit}-{year}-上报包.xlsx</source>
+      <translation>{unit}-{year}-package.xlsx</translation>
+    </message>
+    <message>
+      <source>单位：</source>
+      <translation>Unit:</translation>
+    </message>
+    <message>
+      <source>签名密钥指纹：</source>
+      <translation>Key fingerprint:</translation>
+    </message>
+    <message>
+      <source>密钥口令：</source>
+      <translation>Key passphrase:</translation>
+    </message>
+    <message>
+      <source>转到核验页处理</source>
+      <translation>Go to the checks</translation>
+    </message>
+    <message>
+      <source>转到“签名密钥”页面</source>
+      <translation>Go to Signing keys</translation>
+    </message>
+    <message>
+      <source>签名并导出</source>
+      <translation>Sign and export</translation>
+    </message>
+    <message>
+      <source>尚未创建</source>
+      <translation>Not created yet</translation>
+    </message>
+    <message>
+      <source>本单位还没有签名密钥，不能导出正式上报包。请先在“签名密钥”页面创建。</source>
+      <translation>This unit has no signing key yet, so no signed package can be exported. Create one on the Signing keys page first.</translation>
+    </message>
+    <message>
+      <source>保存上报包</source>
+      <translation>Save package</translation>
+    </message>
+    <message>
+      <source>正在核验、签名并导出…</source>
+      <translation>Checking, signing and exporting…</translation>
+    </message>
+    <message>
+      <source>&lt;p style='font-size:15pt'&gt;✓ 已导出第 &lt;b&gt;{seq}&lt;/b&gt; 号上报包&lt;/p&gt;&lt;p&gt;文件：{path}&lt;br&gt;签名密钥指纹：{fp}&lt;br&gt;上报包标识（SHA-256）：{digest}&lt;/p&gt;&lt;p&gt;请把文件交市局；如需重新上报，再次导出会得到第 {next} 号，市局以最新一号为准。&lt;/p&gt;</source>
+      <translation>&lt;p style='font-size:15pt'&gt;✓ Package no. &lt;b&gt;{seq}&lt;/b&gt; exported&lt;/p&gt;&lt;p&gt;File: {path}&lt;br&gt;Key fingerprint: {fp}&lt;br&gt;Package ID (SHA-256): {digest}&lt;/p&gt;&lt;p&gt;Send the file to the city bureau. If you need to resubmit, the next export is no. {next}; the city bureau uses the newest number.&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <source>完成</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>数据尚未通过核验，不能导出正式上报包：错误 {e} 条，未说明的警告 {w} 条。请修正错误、为警告填写说明后再导出。未写入任何文件。</source>
+      <translation>The data has not passed the check, so the signed package cannot be exported: {e} error(s), {w} unexplained warning(s). Fix the errors and explain the warnings, then export again. No file was written.</translation>
+    </message>
+    <message>
+      <source>错误 · {line}</source>
+      <translation>Error · {line}</translation>
+    </message>
+    <message>
+      <source>待说明 · {line}</source>
+      <translation>To explain · {line}</translation>
+    </message>
+    <message>
+      <source>核验上报包</source>
+      <translation>Verify package</translation>
+    </message>
+    <message>
+      <source>选择上报包…</source>
+      <translation>Choose package…</translation>
+    </message>
+    <message>
+      <source>核验只读取文件，不改动数据库。</source>
+      <translation>Verification only reads the file; the database is not changed.</translation>
+    </message>
+    <message>
+      <source>选择上报包</source>
+      <translation>Choose package</translation>
+    </message>
+    <message>
+      <source>正在核验…</source>
+      <translation>Verifying…</translation>
+    </message>
+    <message>
+      <source>单位：{unit}</source>
+      <translation>Unit: {unit}</translation>
+    </message>
+    <message>
+      <source>统计年度：{year}</source>
+      <translation>Period: {year}</translation>
+    </message>
+    <message>
+      <source>序号：{seq}</source>
+      <translation>Number: {seq}</translation>
+    </message>
+    <message>
+      <source>签名密钥指纹：{fp}</source>
+      <translation>Key fingerprint: {fp}</translation>
+    </message>
+    <message>
+      <source>有问题的工作表：{sheet}</source>
+      <translation>Sheet with the problem: {sheet}</translation>
+    </message>
+    <message>
+      <source>导入市局任务包</source>
+      <translation>Import city task package</translation>
+    </message>
+    <message>
+      <source>选择任务包…</source>
+      <translation>Choose task package…</translation>
+    </message>
+    <message>
+      <source>任务包由市局签名下发：先核验签名并预览变化，确认后才写入（导入前自动备份）。</source>
+      <translation>Task packages are signed by the city bureau. The signature is verified and the changes previewed first; nothing is written until you confirm (the database is backed up before the import).</translation>
+    </message>
+    <message>
+      <source>选择市局任务包</source>
+      <translation>Choose the city's task package</translation>
+    </message>
+    <message>
+      <source>正在核验任务包…</source>
+      <translation>Verifying the task package…</translation>
+    </message>
+    <message>
+      <source>正在导入任务包…</source>
+      <translation>Importing the task package…</translation>
+    </message>
+    <message>
+      <source>市局已接收 {year} 年度第 {seq} 号上报包。</source>
+      <translation>The city bureau accepted package no. {seq} for {year}.</translation>
+    </message>
+    <message>
+      <source>市局未接收 {year} 年度第 {seq} 号上报包。</source>
+      <translation>The city bureau did not accept package no. {seq} for {year}.</translation>
+    </message>
+    <message>
+      <source>原因：</source>
+      <translation>Reasons:</translation>
+    </message>
+    <message>
+      <source>{year} 年度已标记为“已上报”。</source>
+      <translation>{year} is now marked as submitted.</translation>
+    </message>
+    <message>
+      <source>请按原因修改后重新导出上报包（序号会加一）。</source>
+      <translation>Correct what the reasons say and export the package again (it gets the next number).</translation>
+    </message>
+    <message>
+      <source>选择市局回执</source>
+      <translation>Choose the city's receipt</translation>
+    </message>
+    <message>
+      <source>市局回执</source>
+      <translation>City receipt</translation>
+    </message>
+    <message>
+      <source>正在核验回执…</source>
+      <translation>Verifying the receipt…</translation>
+    </message>
+    <message>
+      <source>{unit}-{year}-草稿.xlsx</source>
+      <translation>{unit}-{year}-draft.xlsx</translation>
+    </message>
+    <message>
+      <source>导出全年数据（草稿）</source>
+      <translation>Export period data (draft)</translation>
+    </message>
+    <message>
+      <source>已导出 {path}
+这是未签名的草稿，只供查看或留存；正式上报请导出签名上报包。</source>
+      <translation>Exported {path}
+This is an unsigned draft for reading or keeping; to report, export the signed package.</translation>
+    </message>
+    <message>
+      <source>正在导出…</source>
+      <translation>Exporting…</translation>
+    </message>
+  </context>
+  <context>
     <name>Interaction</name>
     <message>
       <source>发生了意外错误：{err}
@@ -293,6 +982,277 @@ Details were written to the log file.</translation>
     <message>
       <source>VetDesk</source>
       <translation>VetDesk</translation>
+    </message>
+  </context>
+  <context>
+    <name>Keys</name>
+    <message>
+      <source>有效</source>
+      <translation>Active</translation>
+    </message>
+    <message>
+      <source>已停用（已更换）</source>
+      <translation>Retired (replaced)</translation>
+    </message>
+    <message>
+      <source>已吊销</source>
+      <translation>Revoked</translation>
+    </message>
+    <message>
+      <source>签名密钥登记表-{unit}.pdf</source>
+      <translation>key-enrolment-form-{unit}.pdf</translation>
+    </message>
+    <message>
+      <source>保存登记表</source>
+      <translation>Save enrolment form</translation>
+    </message>
+    <message>
+      <source>登记表</source>
+      <translation>Enrolment form</translation>
+    </message>
+    <message>
+      <source>已保存签名密钥登记表：
+{path}
+请打印后由经办人签字、加盖单位公章，交对方核对。</source>
+      <translation>Key enrolment form saved:
+{path}
+Print it, have it signed by the person responsible and stamped with the unit's seal, and give it to the other unit for checking.</translation>
+    </message>
+    <message>
+      <source>正在生成登记表…</source>
+      <translation>Preparing the enrolment form…</translation>
+    </message>
+    <message>
+      <source>打印登记表</source>
+      <translation>Print enrolment form</translation>
+    </message>
+    <message>
+      <source>打印</source>
+      <translation>Print</translation>
+    </message>
+    <message>
+      <source>无法打印登记表，请先保存为 PDF 再打印。</source>
+      <translation>The enrolment form could not be printed. Save it as a PDF and print that.</translation>
+    </message>
+    <message>
+      <source>正在准备打印…</source>
+      <translation>Preparing to print…</translation>
+    </message>
+    <message>
+      <source>签名密钥登记表.pdf</source>
+      <translation>key-enrolment-form.pdf</translation>
+    </message>
+    <message>
+      <source>本机没有安装打印机。登记表将保存为 PDF 并用系统的阅读器打开，可从那里打印。</source>
+      <translation>No printer is installed on this computer. The enrolment form will be saved as a PDF and opened in the system viewer, from which it can be printed.</translation>
+    </message>
+    <message>
+      <source>更换签名密钥</source>
+      <translation>Replace signing key</translation>
+    </message>
+    <message>
+      <source>创建签名密钥</source>
+      <translation>Create signing key</translation>
+    </message>
+    <message>
+      <source>更换后旧密钥停用。请把新的公钥文件和新的登记表交对方重新登记，否则对方将无法核验本单位以后的上报包。</source>
+      <translation>The old key is retired. Give the new public key file and a new enrolment form to the other unit to register; otherwise it cannot verify this unit's future packages.</translation>
+    </message>
+    <message>
+      <source>签名密钥用于给本单位导出的正式上报包签名。口令保护本机上的密钥文件，每次导出上报包时都要输入；请牢记，口令遗失后只能更换密钥。</source>
+      <translation>The signing key signs the packages this unit exports. The passphrase protects the key file on this computer and is asked for at every export; remember it: a lost passphrase means replacing the key.</translation>
+    </message>
+    <message>
+      <source>更换密钥</source>
+      <translation>Replace key</translation>
+    </message>
+    <message>
+      <source>创建密钥</source>
+      <translation>Create key</translation>
+    </message>
+    <message>
+      <source>口令：</source>
+      <translation>Passphrase:</translation>
+    </message>
+    <message>
+      <source>正在生成密钥…</source>
+      <translation>Creating the key…</translation>
+    </message>
+    <message>
+      <source>登记对方公钥</source>
+      <translation>Register a public key</translation>
+    </message>
+    <message>
+      <source>选择对方发来的公钥文件，再把对方签字盖章的登记表上的指纹逐位输入下面的框中。两者完全一致才会登记；不一致说明文件有误或被替换，请电话联系对方。</source>
+      <translation>Choose the public key file the other unit sent, then type the fingerprint from its signed and stamped enrolment form into the box below. The key is registered only if both are identical; a difference means the file is wrong or was replaced: telephone the other unit.</translation>
+    </message>
+    <message>
+      <source>选择公钥文件…</source>
+      <translation>Choose key file…</translation>
+    </message>
+    <message>
+      <source>按登记表输入 40 位数字，空格可有可无</source>
+      <translation>Type the 40 digits from the form; spaces are optional</translation>
+    </message>
+    <message>
+      <source>核对并登记</source>
+      <translation>Check and register</translation>
+    </message>
+    <message>
+      <source>对方单位：</source>
+      <translation>Unit:</translation>
+    </message>
+    <message>
+      <source>公钥文件：</source>
+      <translation>Key file:</translation>
+    </message>
+    <message>
+      <source>文件中公钥的指纹：</source>
+      <translation>Fingerprint of the key in the file:</translation>
+    </message>
+    <message>
+      <source>登记表上的指纹：</source>
+      <translation>Fingerprint on the form:</translation>
+    </message>
+    <message>
+      <source>选择对方的公钥文件</source>
+      <translation>Choose the other unit's public key file</translation>
+    </message>
+    <message>
+      <source>公钥文件 ({patterns});;所有文件 (*)</source>
+      <translation>Public key files ({patterns});;All files (*)</translation>
+    </message>
+    <message>
+      <source>无法读取公钥文件 {name}：{err}</source>
+      <translation>Cannot read the public key file {name}: {err}</translation>
+    </message>
+    <message>
+      <source>密钥编号 {key}</source>
+      <translation>Key ID {key}</translation>
+    </message>
+    <message>
+      <source>，标注 {comment}</source>
+      <translation>, labelled {comment}</translation>
+    </message>
+    <message>
+      <source>指纹不一致，公钥未登记。登记表上的指纹与文件中公钥的指纹不同：文件可能不是对方的，或在传送中被替换。请电话联系对方核实。</source>
+      <translation>The fingerprints differ: the key was not registered. The fingerprint on the form is not that of the key in the file, so the file may not come from the other unit or may have been replaced on the way. Telephone the other unit to check.</translation>
+    </message>
+    <message>
+      <source>已登记{unit}的公钥（密钥编号 {key}）。</source>
+      <translation>Registered the public key of {unit} (key ID {key}).</translation>
+    </message>
+    <message>
+      <source>单位</source>
+      <translation>Unit</translation>
+    </message>
+    <message>
+      <source>单位代码</source>
+      <translation>Unit code</translation>
+    </message>
+    <message>
+      <source>密钥编号</source>
+      <translation>Key ID</translation>
+    </message>
+    <message>
+      <source>指纹</source>
+      <translation>Fingerprint</translation>
+    </message>
+    <message>
+      <source>状态</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>登记时间</source>
+      <translation>Registered</translation>
+    </message>
+    <message>
+      <source>登记对方公钥…</source>
+      <translation>Register a public key…</translation>
+    </message>
+    <message>
+      <source>吊销所选公钥…</source>
+      <translation>Revoke selected key…</translation>
+    </message>
+    <message>
+      <source>尚未登记公钥的单位：{units}。登记后才能核验对方发来的数据包。</source>
+      <translation>No public key registered yet for: {units}. Their packages can be verified only after registration.</translation>
+    </message>
+    <message>
+      <source>已登记全部对方单位（{units}）的有效公钥。</source>
+      <translation>Active public keys are registered for every other unit ({units}).</translation>
+    </message>
+    <message>
+      <source>吊销{unit}的公钥 {key}？吊销后，用该密钥签名的数据包将被拒收，且不能恢复。</source>
+      <translation>Revoke the public key {key} of {unit}? Packages signed with it will be refused from now on; this cannot be undone.</translation>
+    </message>
+    <message>
+      <source>吊销公钥</source>
+      <translation>Revoke public key</translation>
+    </message>
+    <message>
+      <source>本单位签名密钥</source>
+      <translation>This unit's signing key</translation>
+    </message>
+    <message>
+      <source>创建签名密钥…</source>
+      <translation>Create signing key…</translation>
+    </message>
+    <message>
+      <source>导出公钥文件…</source>
+      <translation>Export public key file…</translation>
+    </message>
+    <message>
+      <source>保存登记表 PDF…</source>
+      <translation>Save enrolment form as PDF…</translation>
+    </message>
+    <message>
+      <source>打印登记表…</source>
+      <translation>Print enrolment form…</translation>
+    </message>
+    <message>
+      <source>指纹（对方登记本单位公钥时逐位核对）：</source>
+      <translation>Fingerprint (the other unit checks it digit by digit when registering our key):</translation>
+    </message>
+    <message>
+      <source>已登记的对方公钥</source>
+      <translation>Registered public keys of other units</translation>
+    </message>
+    <message>
+      <source>尚未创建</source>
+      <translation>Not created yet</translation>
+    </message>
+    <message>
+      <source>本单位还没有签名密钥。导出正式上报包前，请先创建密钥，并把公钥文件和签字盖章的登记表交给对方登记。</source>
+      <translation>This unit has no signing key yet. Before exporting a signed package, create one and give the public key file and the signed, stamped enrolment form to the other unit to register.</translation>
+    </message>
+    <message>
+      <source>密钥编号 {key} · 创建于 {created}
+私钥文件（只在本机，不要复制给他人）：{path}</source>
+      <translation>Key ID {key} · created {created}
+Private key file (stays on this computer; never copy it to anyone): {path}</translation>
+    </message>
+    <message>
+      <source>更换签名密钥…</source>
+      <translation>Replace signing key…</translation>
+    </message>
+    <message>
+      <source>导出公钥文件</source>
+      <translation>Export public key file</translation>
+    </message>
+    <message>
+      <source>公钥文件 (*.pub)</source>
+      <translation>Public key files (*.pub)</translation>
+    </message>
+    <message>
+      <source>已导出公钥文件：
+{path}
+指纹 {fp}
+请把此文件连同签字盖章的登记表一起交给对方。</source>
+      <translation>Public key file exported:
+{path}
+Fingerprint {fp}
+Give this file to the other unit together with the signed and stamped enrolment form.</translation>
     </message>
   </context>
   <context>
@@ -320,6 +1280,18 @@ Details were written to the log file.</translation>
     <message>
       <source>达标情况</source>
       <translation>Compliance</translation>
+    </message>
+    <message>
+      <source>签名密钥</source>
+      <translation>Signing keys</translation>
+    </message>
+    <message>
+      <source>备份与恢复</source>
+      <translation>Backups</translation>
+    </message>
+    <message>
+      <source>审计日志</source>
+      <translation>Audit log</translation>
     </message>
     <message>
       <source>新建数据库(&amp;N)…</source>
@@ -378,6 +1350,10 @@ Details were written to the log file.</translation>
       <translation>&amp;Data</translation>
     </message>
     <message>
+      <source>交换(&amp;X)</source>
+      <translation>E&amp;xchange</translation>
+    </message>
+    <message>
       <source>查看(&amp;V)</source>
       <translation>&amp;View</translation>
     </message>
@@ -394,8 +1370,48 @@ Details were written to the log file.</translation>
       <translation>Perio&amp;d:</translation>
     </message>
     <message>
+      <source>导出学校填报模板(&amp;T)…</source>
+      <translation>Export school &amp;template…</translation>
+    </message>
+    <message>
+      <source>导入学校填报表(&amp;I)…</source>
+      <translation>&amp;Import school workbook…</translation>
+    </message>
+    <message>
+      <source>导出全年数据（草稿，不签名）…</source>
+      <translation>Export period data (unsigned draft)…</translation>
+    </message>
+    <message>
+      <source>导出正式上报包（签名）(&amp;P)…</source>
+      <translation>Export signed &amp;package…</translation>
+    </message>
+    <message>
+      <source>核验上报包(&amp;V)…</source>
+      <translation>&amp;Verify package…</translation>
+    </message>
+    <message>
+      <source>导入市局任务包…</source>
+      <translation>Import city task package…</translation>
+    </message>
+    <message>
+      <source>导入市局回执…</source>
+      <translation>Import city receipt…</translation>
+    </message>
+    <message>
+      <source>签名密钥与公钥登记…</source>
+      <translation>Signing keys and registered keys…</translation>
+    </message>
+    <message>
+      <source>只读：数据库已损坏</source>
+      <translation>Read-only: database damaged</translation>
+    </message>
+    <message>
       <source>VetDesk 职教数据台 — {unit}（{file}）</source>
       <translation>VetDesk — {unit} ({file})</translation>
+    </message>
+    <message>
+      <source>【只读】</source>
+      <translation> [read-only]</translation>
     </message>
     <message>
       <source>正在读取数据…</source>
@@ -476,6 +1492,59 @@ Details were written to the log file.</translation>
     <message>
       <source>统计年度：</source>
       <translation>Statistics year:</translation>
+    </message>
+    <message>
+      <source>已导入 {file}，正在重新核验…</source>
+      <translation>Imported {file}; checking again…</translation>
+    </message>
+    <message>
+      <source>正在恢复备份…</source>
+      <translation>Restoring the backup…</translation>
+    </message>
+    <message>
+      <source>已用 {time} 的备份恢复数据库。</source>
+      <translation>The database was restored from the backup of {time}.</translation>
+    </message>
+    <message>
+      <source>恢复前的状态已另存为备份 {name}。</source>
+      <translation>The state before the restore was saved as backup {name}.</translation>
+    </message>
+    <message>
+      <source>恢复备份</source>
+      <translation>Restore backup</translation>
+    </message>
+    <message>
+      <source>数据库损坏严重，无法以只读方式打开：{err}
+请从备份恢复。</source>
+      <translation>The database is too badly damaged to open read-only: {err}
+Please restore a backup.</translation>
+    </message>
+    <message>
+      <source>数据库已损坏</source>
+      <translation>Database damaged</translation>
+    </message>
+  </context>
+  <context>
+    <name>PageBase</name>
+    <message>
+      <source>至少 {n} 个字符，可用中文、字母、数字</source>
+      <translation>At least {n} characters: Chinese, letters or digits</translation>
+    </message>
+    <message>
+      <source>再次输入口令</source>
+      <translation>Type the passphrase again</translation>
+    </message>
+    <message>
+      <source>请输入口令。</source>
+      <translation>Please enter a passphrase.</translation>
+    </message>
+    <message>
+      <source>口令至少需要 {n} 个字符。</source>
+      <translation>The passphrase needs at least {n} characters.</translation>
+    </message>
+    <message>
+      <source>两次输入的口令不一致。</source>
+      <translation>The two passphrases differ.</translation>
     </message>
   </context>
   <context>
@@ -567,6 +1636,17 @@ Details were written to the log file.</translation>
     </message>
   </context>
   <context>
+    <name>Screenshots</name>
+    <message>
+      <source>示例：database disk image is malformed</source>
+      <translation>Example: database disk image is malformed</translation>
+    </message>
+    <message>
+      <source>示例教师</source>
+      <translation>Sample Teacher</translation>
+    </message>
+  </context>
+  <context>
     <name>SetupWizard</name>
     <message>
       <source>欢迎使用 VetDesk 职教数据台</source>
@@ -629,20 +1709,112 @@ Details were written to the log file.</translation>
       <translation>Signing key</translation>
     </message>
     <message>
-      <source>上报数据包需要本单位的签名密钥。</source>
-      <translation>Submitted packages need your unit's signing key.</translation>
+      <source>本单位导出的正式数据包用签名密钥签名，对方凭登记过的公钥核验来源和完整性。</source>
+      <translation>Packages this unit exports are signed with its signing key; the other unit checks their origin and integrity with the public key it registered.</translation>
     </message>
     <message>
-      <source>签名密钥的创建将在后续版本中提供。现在可以直接继续，稍后在“文件”菜单中创建。</source>
-      <translation>Creating the signing key comes in a later version. Continue now and create it later from the File menu.</translation>
+      <source>请设置保护密钥的口令。每次导出签名数据包都要输入该口令；口令遗失后只能更换密钥，并重新向对方登记。</source>
+      <translation>Choose a passphrase to protect the key. It is asked for at every signed export; a lost passphrase means replacing the key and registering it with the other unit again.</translation>
+    </message>
+    <message>
+      <source>暂不创建签名密钥（以后可在“签名密钥”页面创建）</source>
+      <translation>Do not create a signing key now (it can be created later on the Signing keys page)</translation>
+    </message>
+    <message>
+      <source>口令：</source>
+      <translation>Passphrase:</translation>
+    </message>
+    <message>
+      <source>创建数据库</source>
+      <translation>Create database</translation>
+    </message>
+    <message>
+      <source>正在创建数据库和签名密钥…</source>
+      <translation>Creating the database and the signing key…</translation>
+    </message>
+    <message>
+      <source>正在创建数据库…</source>
+      <translation>Creating the database…</translation>
+    </message>
+    <message>
+      <source>签名密钥登记表</source>
+      <translation>Key enrolment form</translation>
+    </message>
+    <message>
+      <source>对方登记本单位的公钥时，要与签字盖章的登记表逐位核对指纹。</source>
+      <translation>When the other unit registers our public key, it checks the fingerprint digit by digit against the signed and stamped enrolment form.</translation>
+    </message>
+    <message>
+      <source>保存登记表 PDF…</source>
+      <translation>Save enrolment form as PDF…</translation>
+    </message>
+    <message>
+      <source>打印登记表…</source>
+      <translation>Print enrolment form…</translation>
+    </message>
+    <message>
+      <source>本单位签名密钥的指纹：</source>
+      <translation>Fingerprint of this unit's signing key:</translation>
+    </message>
+    <message>
+      <source>未创建</source>
+      <translation>Not created</translation>
+    </message>
+    <message>
+      <source>数据库已创建，签名密钥稍后在“签名密钥”页面创建，届时再打印登记表。</source>
+      <translation>The database has been created. Create the signing key later on the Signing keys page, and print the enrolment form then.</translation>
+    </message>
+    <message>
+      <source>数据库和签名密钥已创建。请保存或打印登记表，由经办人签字、加盖单位公章后，连同公钥文件（“签名密钥”页面可导出）交给对方。</source>
+      <translation>The database and the signing key have been created. Save or print the enrolment form, have it signed and stamped with the unit's seal, and give it to the other unit together with the public key file (exported from the Signing keys page).</translation>
+    </message>
+    <message>
+      <source>登记各县区的公钥（可选）</source>
+      <translation>Register the counties' public keys (optional)</translation>
+    </message>
+    <message>
+      <source>市局凭各县区的公钥核验上报包。收到县区的公钥文件和签字盖章的登记表后，在这里登记；也可以以后在“签名密钥”页面登记。</source>
+      <translation>The city bureau verifies the counties' packages with their public keys. Register a county's key here once you have its key file and its signed and stamped enrolment form, or later on the Signing keys page.</translation>
+    </message>
+    <message>
+      <source>登记市局的公钥（可选）</source>
+      <translation>Register the city bureau's public key (optional)</translation>
+    </message>
+    <message>
+      <source>县区凭市局的公钥核验市局下发的任务包和回执。收到市局的公钥文件和签字盖章的登记表后，在这里登记；也可以以后在“签名密钥”页面登记。</source>
+      <translation>The county verifies the city bureau's task packages and receipts with its public key. Register it here once you have the city's key file and its signed and stamped enrolment form, or later on the Signing keys page.</translation>
     </message>
     <message>
       <source>市局任务包（可选）</source>
       <translation>City task package (optional)</translation>
     </message>
     <message>
-      <source>如果市局已下发任务包，以后可从任务包开始（将在后续版本中提供）。现在按“完成”即创建一个空数据库。</source>
-      <translation>Starting from a task package sent by the city comes in a later version. Press Finish to create an empty database now.</translation>
+      <source>任务包由市局签名下发，含统计期、本县区学校名录和标准规则集。</source>
+      <translation>A task package is signed and issued by the city bureau; it holds the period, the county's school registry and the rule set.</translation>
+    </message>
+    <message>
+      <source>如果已收到市局的任务包，可以现在导入（需先登记市局的公钥）；也可以直接按“完成”，以后从“交换”菜单导入。</source>
+      <translation>If you have received the city's task package, import it now (the city's public key must be registered first), or press Finish and import it later from the Exchange menu.</translation>
+    </message>
+    <message>
+      <source>如果市局已下发任务包，以后可从任务包开始（将在后续版本中提供）。现在按“完成”即可开始使用。</source>
+      <translation>Starting from a city task package will come in a later version. Press Finish to start working.</translation>
+    </message>
+    <message>
+      <source>导入任务包…</source>
+      <translation>Import task package…</translation>
+    </message>
+    <message>
+      <source>选择市局任务包</source>
+      <translation>Choose the city's task package</translation>
+    </message>
+    <message>
+      <source>任务包 (*.xlsx)</source>
+      <translation>Task packages (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>正在导入任务包…</source>
+      <translation>Importing the task package…</translation>
     </message>
     <message>
       <source>VetDesk 初始设置</source>

@@ -1,0 +1,45 @@
+"""The 交换 menu: sections keep their order; actions fit the county or the city."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+from vetdesk.ui.exchange import SECTION_CITY, SECTION_EXCEL, SECTION_KEYS, SECTION_PACKAGES
+
+
+def _texts(actions):  # type: ignore[no-untyped-def]
+    return [a.text() for a in actions if a.isVisible()]
+
+
+def test_county_menu_sections_and_later_additions(county_window):
+    """A county sees templates, import, package, task, receipt; new actions stay in their section."""
+    window = county_window
+    menu = window.exchange
+    assert window.menus["exchange"] is menu.menu
+    assert _texts(menu.actions(SECTION_EXCEL)) == [
+        "导出学校填报模板(&T)…",
+        "导入学校填报表(&I)…",
+        "导出全年数据（草稿，不签名）…",
+    ]
+    packages = _texts(menu.actions(SECTION_PACKAGES))
+    assert packages[0] == "导出正式上报包（签名）(&P)…"
+    assert "导入市局回执…" in packages and "核验上报包(&V)…" in packages
+    assert _texts(menu.actions(SECTION_KEYS)) == ["签名密钥与公钥登记…"]
+    # A later screen (the city's inbox) slots into its section without moving the others.
+    inbox = QAction("上报包收件箱…", window)
+    menu.add(SECTION_CITY, inbox)
+    extra = QAction("导出另一种模板…", window)
+    menu.add(SECTION_EXCEL, extra)
+    assert menu.actions(SECTION_CITY) == [inbox]
+    assert menu.actions(SECTION_EXCEL)[-1] is extra
+    assert menu.menu.actions()[-1] is inbox
+
+
+def test_city_menu_has_no_county_actions(window_factory, city_db):
+    """The city verifies packages but exports none and imports no task or receipt."""
+    window = window_factory(city_db)
+    visible = _texts(window.exchange.menu.actions())
+    assert "核验上报包(&V)…" in visible
+    assert "导出正式上报包（签名）(&P)…" not in visible
+    assert "导入市局任务包…" not in visible and "导入市局回执…" not in visible
+    assert window.export_package() is None

@@ -1,0 +1,285 @@
+"""Backups: the list of verified copies, a backup now, restoring a chosen one.
+
+The page only asks; the window does the restore (it must close its database first, see
+:meth:`vetdesk.ui.mainwindow.MainWindow.restore_backup`), through
+:func:`vetdesk.services.backup.restore_backup`, which saves the current state as a backup
+before replacing it. :class:`DamagedDialog` is what the start-up check shows when the
+database is damaged: open it read-only, or restore a backup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vetdesk.ui import interaction
+from vetdesk.ui.background import DbOp, Progress
+from vetdesk.ui.pagebase import ERROR_STYLE, DataPage, DbSource
+from vetdesk.ui.recordpage import apply_widths, configure_table
+from vetdesk.ui.tablemodels import Column, RowTableModel
+
+if TYPE_CHECKING:
+    from vetdesk.services.backup import BackupInfo, DatabaseDamaged
+    from vetdesk.services.database import Database
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Backups", text)
+
+
+def size_text(size: int) -> str:
+    """A file size for people (KB below one MB)."""
+    if size < 1024 * 1024:
+        return _tr("{n} KB").format(n=max(1, round(size / 1024)))
+    return _tr("{n:.1f} MB").format(n=size / 1024 / 1024)
+
+
+def backup_columns() -> list[Column[BackupInfo]]:
+    """The columns of the backup list."""
+    return [
+        Column(
+            "created",
+            _tr("备份时间"),
+            lambda b: b.created,
+            lambda b: b.created.strftime("%Y-%m-%d %H:%M:%S"),
+            width=160,
+        ),
+        Column("reason", _tr("原因"), lambda b: b.reason, lambda b: b.reason_label, width=130),
+        Column(
+            "periods",
+            _tr("统计年度"),
+            lambda b: b.periods,
+            lambda b: "、".join(str(y) for y in b.periods),
+            width=120,
+        ),
+        Column("size", _tr("大小"), lambda b: b.size, lambda b: size_text(b.size), numeric=True),
+        Column(
+            "verified",
+            _tr("状态"),
+            lambda b: b.verified,
+            lambda b: _tr("已校验") if b.verified else _tr("损坏数据库的原样副本"),
+            width=170,
+        ),
+        Column("file", _tr("文件"), lambda b: b.path.name, width=300),
+    ]
+
+
+def _backup_table(model: RowTableModel[BackupInfo]) -> QTableView:
+    view = QTableView()
+    view.setObjectName("backups")
+    configure_table(view)
+    view.setModel(model)
+    apply_widths(view, model.columns())
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class BackupsPage(DataPage):
+    """The database's backups, newest first; back up now or restore one."""
+
+    restore_requested = Signal(object)  # BackupInfo
+
+    def __init__(self, db: DbSource, parent: QWidget | None = None) -> None:
+        super().__init__(db, parent)
+        self.setObjectName("page_backups")
+        intro = QLabel(
+            _tr(
+                "VetDesk 每天第一次打开数据库时、以及每次导入、合并、更换密钥之前自动备份，"
+                "每个备份都经过完整性校验。恢复时会先把当前状态另存为一个备份，不会丢失。"
+            )
+        )
+        intro.setWordWrap(True)
+        self.model: RowTableModel[BackupInfo] = RowTableModel(backup_columns(), parent=self)
+        self.view = _backup_table(self.model)
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update())
+        self.view.doubleClicked.connect(lambda _index: self.request_restore())
+        self.count_label = QLabel()
+        self.backup_button = QPushButton(_tr("立即备份"))
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton(_tr("恢复所选备份…"))
+        self.restore_button.setObjectName("restore")
+        self.restore_button.clicked.connect(self.request_restore)
+        self.folder_button = QPushButton(_tr("打开备份文件夹"))
+        self.folder_button.clicked.connect(self._open_folder)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.folder_button)
+        buttons.addStretch()
+        buttons.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._update()
+
+    def _selected(self) -> BackupInfo | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()) if rows else None
+
+    def _update(self) -> None:
+        selected = self._selected()
+        self.backup_button.setEnabled(self.db is not None and not self.read_only)
+        self.restore_button.setEnabled(selected is not None and selected.verified)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A read-only (damaged) database cannot be backed up, only restored."""
+        super().set_read_only(read_only)
+        self._update()
+
+    def load(self, db: Database) -> None:
+        """List the backups in the background (each one's periods are read from it)."""
+        path = db.path
+
+        def op(_db: Database, _progress: Progress) -> list[BackupInfo]:
+            from vetdesk.services.backup import list_backups
+
+            return list_backups(path)
+
+        def done(backups: list[BackupInfo]) -> None:
+            self.model.set_items(backups)
+            self.count_label.setText(_tr("共 {n} 个备份").format(n=len(backups)))
+            self._update()
+            self.refreshed.emit()
+
+        DbOp(self, db, op).success(done).run()
+
+    def select(self, backup_path: Path) -> bool:
+        """Select the row of a backup file."""
+        for row in range(self.model.rowCount()):
+            if self.model.item(row).path == backup_path:
+                self.view.selectRow(row)
+                return True
+        return False
+
+    def backup_now(self) -> None:
+        """Make a manual backup in the background."""
+        db = self.db
+        if db is None:
+            return
+        path = db.path
+        self.backup_button.setEnabled(False)
+
+        def op(_db: Database, _progress: Progress) -> BackupInfo:
+            from vetdesk.services.backup import REASON_MANUAL, create_backup
+
+            return create_backup(path, REASON_MANUAL)
+
+        def done(info: BackupInfo) -> None:
+            self.refresh()
+            interaction.inform(
+                self, _tr("备份"), _tr("已备份（已校验）：{name}").format(name=info.path.name)
+            )
+
+        def failed(exc: BaseException) -> None:
+            self._update()
+            interaction.show_error(self, exc)
+
+        DbOp(self, db, op, label=_tr("正在备份…")).success(done).failure(failed).run()
+
+    def request_restore(self) -> None:
+        """Ask to restore the selected backup; the window does it."""
+        backup = self._selected()
+        db = self.db
+        if backup is None or db is None or not backup.verified:
+            return
+        question = _tr(
+            "用 {time} 的备份（{reason}）替换当前数据库？\n"
+            "当前数据库会先另存为一个备份，恢复后也可以再换回来。"
+        ).format(time=backup.created.strftime("%Y-%m-%d %H:%M:%S"), reason=backup.reason_label)
+        if interaction.confirm(self, _tr("恢复备份"), question):
+            self.restore_requested.emit(backup)
+
+    def _open_folder(self) -> None:
+        db = self.db
+        if db is None:
+            return
+        from vetdesk.services.backup import backup_dir
+
+        folder = backup_dir(db.path)
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+class DamagedDialog(QDialog):
+    """The start-up check found damage: open read-only, restore a backup, or quit."""
+
+    READ_ONLY, RESTORE = "read_only", "restore"
+
+    def __init__(self, damage: DatabaseDamaged, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DamagedDialog")
+        self.setWindowTitle(_tr("数据库已损坏"))
+        self.choice: str | None = None
+        self.damage = damage
+        title = QLabel(
+            _tr("<b>数据库 {name} 未通过启动检查，可能已损坏。</b>").format(name=damage.path.name)
+        )
+        title.setStyleSheet(ERROR_STYLE)
+        detail = QLabel(_tr("检查发现：{problems}").format(problems="；".join(damage.problems[:3])))
+        detail.setWordWrap(True)
+        detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        advice = QLabel(
+            _tr(
+                "可以先以只读方式打开查看（不能修改），或从一个备份恢复（当前的文件会原样保留一份副本）。"
+                "请选择要恢复的备份，通常是最新的一个。"
+            )
+            if damage.backups
+            else _tr("没有找到这个数据库的备份。可以以只读方式打开，尽量查看和导出数据。")
+        )
+        advice.setWordWrap(True)
+        self.model: RowTableModel[BackupInfo] = RowTableModel(backup_columns(), parent=self)
+        self.model.set_items([b for b in damage.backups if b.verified])
+        self.view = _backup_table(self.model)
+        self.view.setVisible(bool(damage.backups))
+        self.read_only_button = QPushButton(_tr("以只读方式打开"))
+        self.read_only_button.setObjectName("read_only")
+        self.read_only_button.clicked.connect(lambda: self.decide(self.READ_ONLY))
+        self.restore_button = QPushButton(_tr("从所选备份恢复"))
+        self.restore_button.setObjectName("restore")
+        self.restore_button.clicked.connect(lambda: self.decide(self.RESTORE))
+        quit_button = QPushButton(_tr("退出"))
+        quit_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.read_only_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch()
+        buttons.addWidget(quit_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(detail)
+        layout.addWidget(advice)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.resize(820, 420 if damage.backups else 220)
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update())
+        if self.model.rowCount():
+            self.view.selectRow(0)  # the newest verified backup
+        self._update()
+
+    def _update(self) -> None:
+        self.restore_button.setEnabled(self.selected() is not None)
+
+    def selected(self) -> BackupInfo | None:
+        """The backup chosen for the restore."""
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()) if rows else None
+
+    def decide(self, choice: str) -> None:
+        """Close with a choice (read-only or restore)."""
+        if choice == self.RESTORE and self.selected() is None:
+            return
+        self.choice = choice
+        self.accept()
