@@ -74,3 +74,33 @@ def test_foreign_keys_are_enforced(tmp_path):
             )
         )
     db.close()
+
+
+def test_read_only_open_writes_nothing_beside_the_file(tmp_path):
+    from vetdesk.services.database import open_read_only
+
+    folder = tmp_path / "a#b%c"
+    folder.mkdir()
+    path = folder / "c.db"
+    db = create_database(path, role="county", unit_code="630223", operator="甲")
+    db.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    before = sorted(p.name for p in folder.iterdir())
+    ro = open_read_only(path)
+    assert ro.info().unit_code == "630223"
+    from sqlalchemy.exc import OperationalError
+
+    with pytest.raises(OperationalError, match=r"readonly|read-only"), ro.transaction() as session:
+        session.execute(text("UPDATE settings SET value = 'x'"))
+    ro.close()
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_fingerprint_comparison_ignores_spaces_and_full_width_digits():
+    from vetdesk.signing.trust import fingerprints_match
+
+    assert fingerprints_match("１２３４５ 67890", "12345 67890")
+    assert not fingerprints_match("12345 67891", "12345 67890")
+    assert not fingerprints_match("", "")

@@ -213,7 +213,9 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
     candidate = read_key_file(text)
     print(_("公钥指纹：{fp}").format(fp=candidate.fingerprint))
     if args.fingerprint is not None:
-        if "".join(args.fingerprint.split()) != "".join(candidate.fingerprint.split()):
+        from vetdesk.signing.trust import fingerprints_match
+
+        if not fingerprints_match(args.fingerprint, candidate.fingerprint):
             raise CommandError(
                 _("指纹不一致，公钥未登记。请与对方核实。"),
                 EXIT_REJECTED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,13 +40,28 @@ def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # A read-only look at a possibly damaged file: no journal-mode change (it would
+    # write, and fails on damaged schema pages), no -wal/-shm created beside it.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA query_only=ON")
+    dbapi_connection.execute("PRAGMA busy_timeout=5000")
+
+
 def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
     """Create an engine on a database file with VetDesk's connection settings."""
-    target = Path(path)
+    target = Path(path).resolve()
     if read_only:
-        url = f"sqlite:///file:{target.as_posix()}?mode=ro&uri=true"
-    else:
-        url = f"sqlite:///{target.as_posix()}"
+        # SQLite's own URI with a quoted path ("#", "?" or "%" in a folder name cannot
+        # break it), opened by a creator so that no URL parser touches it.
+        uri = f"file:{quote(target.as_posix())}?mode=ro"
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+        )
+        event.listen(engine, "connect", _on_connect_read_only)
+        event.listen(engine, "begin", _on_begin)
+        return engine
+    url = f"sqlite:///{target.as_posix()}"
     engine = create_engine(url, future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)

@@ -194,6 +194,13 @@ def create_database(path: Path, *, role: str, unit_code: str, operator: str) -> 
     return db
 
 
+def open_read_only(path: Path) -> Database:
+    """Open a database for reading only (a damaged one, or one another program holds)."""
+    if not path.exists():
+        raise UsageError(_("找不到数据库文件 {path}。").format(path=path))
+    return Database(path, make_engine(path, read_only=True))
+
+
 def open_database(path: Path, *, upgrade: bool = True) -> Database:
     """Open an existing database, upgrading its schema if it is older than this version."""
     if not path.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -36,6 +37,15 @@ class KeyCandidate:
     key_id: str
     fingerprint: str
     comment: str
+
+
+def fingerprints_match(typed: str, actual: str) -> bool:
+    """Whether a fingerprint typed from paper matches (spaces, full-width digits ignored)."""
+
+    def digits(text: str) -> str:
+        return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+    return bool(digits(typed)) and digits(typed) == digits(actual)
 
 
 def read_key_file(text: str) -> KeyCandidate:
