@@ -30,7 +30,9 @@ def test_county_menu_sections_and_later_additions(county_window):
     menu.add(SECTION_CITY, inbox)
     extra = QAction("导出另一种模板…", window)
     menu.add(SECTION_EXCEL, extra)
-    assert menu.actions(SECTION_CITY) == [inbox]
+    # The city's own actions are there but hidden at a county.
+    assert menu.actions(SECTION_CITY)[-1] is inbox
+    assert _texts(menu.actions(SECTION_CITY)) == ["上报包收件箱…"]
     assert menu.actions(SECTION_EXCEL)[-1] is extra
     assert menu.menu.actions()[-1] is inbox
 
@@ -43,3 +45,8 @@ def test_city_menu_has_no_county_actions(window_factory, city_db):
     assert "导出正式上报包（签名）(&P)…" not in visible
     assert "导入市局任务包…" not in visible and "导入市局回执…" not in visible
     assert window.export_package() is None
+    assert _texts(window.exchange.actions(SECTION_CITY)) == [
+        "上报包收件箱（核验、合并、回执）…",
+        "上报情况",
+        "合并工作簿…",
+    ]

@@ -44,6 +44,7 @@ from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, DeleteRecord, SaveRecord, UndoStack
 from vetdesk.ui.exchange import (
+    SECTION_CITY,
     SECTION_EXCEL,
     SECTION_KEYS,
     SECTION_PACKAGES,
@@ -64,10 +65,13 @@ if TYPE_CHECKING:
     from vetdesk.ui.auditlog import AuditPage
     from vetdesk.ui.backups import BackupsPage, DamagedDialog
     from vetdesk.ui.checks import ChecksPanel
+    from vetdesk.ui.city import InboxPage, StatusBoardPage
     from vetdesk.ui.compliance import CompliancePage
+    from vetdesk.ui.dashboard import DashboardPage
     from vetdesk.ui.exchange import ImportDialog, PackageExportDialog
     from vetdesk.ui.forms.recordform import RecordForm
     from vetdesk.ui.keys import KeysPage
+    from vetdesk.ui.targets import MeasureDataPage, TargetsPage
     from vetdesk.validation.findings import Finding
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,13 @@ PAGE_COMPLIANCE = "compliance"
 PAGE_KEYS = "keys"
 PAGE_BACKUPS = "backups"
 PAGE_AUDIT = "audit"
+PAGE_TARGETS = "targets"
+PAGE_MEASURES = "measure_data"
+PAGE_DASHBOARD = "dashboard"
+PAGE_INBOX = "inbox"
+PAGE_STATUS = "status_board"
+# Pages only a city database has: hidden in the navigation of a county.
+CITY_PAGES = (PAGE_INBOX, PAGE_STATUS)
 
 
 @dataclass(frozen=True)
@@ -213,6 +224,11 @@ class MainWindow(QMainWindow):
         self.add_page(PAGE_KEYS, self.tr("签名密钥"), self._build_keys)
         self.add_page(PAGE_BACKUPS, self.tr("备份与恢复"), self._build_backups)
         self.add_page(PAGE_AUDIT, self.tr("审计日志"), self._build_audit)
+        self.add_page(PAGE_TARGETS, self.tr("目标任务"), self._build_targets)
+        self.add_page(PAGE_MEASURES, self.tr("专业与合作"), self._build_measures)
+        self.add_page(PAGE_DASHBOARD, self.tr("图表"), self._build_dashboard)
+        self.add_page(PAGE_INBOX, self.tr("上报包收件箱"), self._build_inbox)
+        self.add_page(PAGE_STATUS, self.tr("上报情况"), self._build_status)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.currentRowChanged.connect(lambda _row: self._update_actions())
 
@@ -276,7 +292,22 @@ class MainWindow(QMainWindow):
         self.unit_label.setText(f"{info.unit_name} · {role.label if role else info.role}")
         self.read_only_label.setVisible(self.read_only)
         self.setWindowTitle(self._title())
+        self._show_city_pages(info.is_city)
         self._update_exchange_actions()
+
+    def _show_city_pages(self, is_city: bool) -> None:
+        for page_id in CITY_PAGES:
+            item = self.nav.item(self._page_ids.index(page_id))
+            if item is not None:
+                item.setHidden(not is_city)
+            action = self.view_actions.get(page_id)
+            if action is not None:
+                action.setVisible(is_city)
+
+    def page_hidden(self, page_id: str) -> bool:
+        """Whether a page is left out of the navigation (the city's pages at a county)."""
+        item = self.nav.item(self._page_ids.index(page_id))
+        return item is not None and item.isHidden()
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -365,6 +396,69 @@ class MainWindow(QMainWindow):
         from vetdesk.ui.auditlog import AuditPage
 
         return AuditPage(self._current_db)
+
+    def _year_now(self) -> int | None:
+        return self.year
+
+    def _build_targets(self) -> QWidget:
+        from vetdesk.ui.targets import TargetsPage
+
+        return TargetsPage(self._current_db, self._year_now)
+
+    def _build_measures(self) -> QWidget:
+        from vetdesk.ui.targets import MeasureDataPage
+
+        return MeasureDataPage(self._current_db, self._year_now)
+
+    def _build_dashboard(self) -> QWidget:
+        from vetdesk.ui.dashboard import DashboardPage
+
+        return DashboardPage(self._current_db, self._year_now)
+
+    def _build_inbox(self) -> QWidget:
+        from vetdesk.ui.city import InboxPage
+
+        page = InboxPage(self._current_db)
+        page.merged.connect(self._package_merged)
+        return page
+
+    def _build_status(self) -> QWidget:
+        from vetdesk.ui.city import StatusBoardPage
+
+        return StatusBoardPage(self._current_db, self._year_now)
+
+    def _package_merged(self, entry: Any) -> None:
+        period = entry.verification.period
+        self.statusBar().showMessage(
+            self.tr("已合并 {file}，正在重新核验…").format(file=entry.path.name), 10_000
+        )
+        self.undo_stack.clear()  # the merged county's rows were replaced
+        self.reload(period if isinstance(period, int) else None)
+
+    @property
+    def targets_page(self) -> TargetsPage:
+        """The ten-measure target page."""
+        return self.page(PAGE_TARGETS)  # type: ignore[return-value]
+
+    @property
+    def measures_page(self) -> MeasureDataPage:
+        """The read-only page of the new domains' records."""
+        return self.page(PAGE_MEASURES)  # type: ignore[return-value]
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        """The chart page."""
+        return self.page(PAGE_DASHBOARD)  # type: ignore[return-value]
+
+    @property
+    def inbox(self) -> InboxPage:
+        """The city's package inbox."""
+        return self.page(PAGE_INBOX)  # type: ignore[return-value]
+
+    @property
+    def status_board(self) -> StatusBoardPage:
+        """The city's submission status board."""
+        return self.page(PAGE_STATUS)  # type: ignore[return-value]
 
     @property
     def keys_page(self) -> KeysPage:
@@ -459,16 +553,20 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.act_find)
         data_menu = bar.addMenu(self.tr("数据(&D)"))
         data_menu.addAction(self.act_check)
+        self.act_report = self._action(self.tr("生成报告(&R)…"), self.write_report)
+        data_menu.addAction(self.act_report)
         exchange_menu = bar.addMenu(self.tr("交换(&X)"))
         self.exchange = ExchangeMenu(exchange_menu)
         self._build_exchange_actions()
         view_menu = bar.addMenu(self.tr("查看(&V)"))
+        self.view_actions: dict[str, QAction] = {}
         for number, page_id in enumerate(self._page_ids, start=1):
             item = self.nav.item(number - 1)
             title = item.text() if item is not None else page_id
-            view_menu.addAction(
-                self._action(title, lambda p=page_id: self.show_page(p), f"Ctrl+{number}")
-            )
+            shortcut = f"Ctrl+{number}" if number <= 9 else None
+            action = self._action(title, lambda p=page_id: self.show_page(p), shortcut)
+            view_menu.addAction(action)
+            self.view_actions[page_id] = action
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self.act_about)
         self.menus = {
@@ -523,7 +621,13 @@ class MainWindow(QMainWindow):
         self.exchange.add(SECTION_PACKAGES, self.act_receipt)
         self.exchange.add(SECTION_PACKAGES, self.act_verify)
         self.exchange.add(SECTION_KEYS, self.act_keys)
-        # SECTION_CITY stays empty until the city's inbox, merge preview and status board.
+        self.act_inbox = self._action(
+            self.tr("上报包收件箱（核验、合并、回执）…"), lambda: self.show_page(PAGE_INBOX)
+        )
+        self.act_status = self._action(self.tr("上报情况"), lambda: self.show_page(PAGE_STATUS))
+        self.act_city_workbook = self._action(self.tr("合并工作簿…"), self.write_city_workbook)
+        for action in (self.act_inbox, self.act_status, self.act_city_workbook):
+            self.exchange.add(SECTION_CITY, action)
 
     def _update_exchange_actions(self) -> None:
         """Show the actions that fit the role; disable writing ones when read-only."""
@@ -536,6 +640,12 @@ class MainWindow(QMainWindow):
         has_period = self.year is not None
         writable = not self.read_only
         self.act_package.setVisible(not is_city)
+        for action in (self.act_inbox, self.act_status, self.act_city_workbook):
+            action.setVisible(is_city)
+        self.act_inbox.setEnabled(True)
+        self.act_status.setEnabled(has_period)
+        self.act_city_workbook.setEnabled(has_period)
+        self.act_report.setEnabled(has_period)
         self.act_task.setVisible(not is_city)
         self.act_receipt.setVisible(not is_city)
         self.act_receipt.setEnabled(writable)
@@ -683,6 +793,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._update_exchange_actions()
         self.checks.set_read_only(self.read_only)
+        if PAGE_INBOX not in self._factories:
+            self.inbox.set_read_only(self.read_only)
         for page in self._data_pages():
             page.set_read_only(self.read_only)
             page.invalidate()
@@ -1070,6 +1182,22 @@ class MainWindow(QMainWindow):
         from vetdesk.ui.exchange import import_receipt
 
         import_receipt(self, self.db, path, lambda _result: self.reload())
+
+    def write_city_workbook(self, target: Path | None = None) -> None:
+        """Write the merged city workbook of the period shown (city)."""
+        if self._db is None or self.year is None or not self.info.is_city:
+            return
+        from vetdesk.ui.city import write_workbook
+
+        write_workbook(self, self.db, self.year, target)
+
+    def write_report(self, target: Path | None = None) -> None:
+        """Write the PDF report of the period shown."""
+        if self._db is None or self.year is None:
+            return
+        from vetdesk.ui.dashboard import write_report
+
+        write_report(self, self.db, self.year, target)
 
     # --- backups, restore and the damaged database ----------------------------------------------
 

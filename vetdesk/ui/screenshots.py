@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from vetdesk.services.entities import TEACHER
 from vetdesk.ui.background import running_count
-from vetdesk.ui.mainwindow import MainWindow
+from vetdesk.ui.mainwindow import PAGE_DASHBOARD, PAGE_INBOX, MainWindow
 from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.wizard import SigningKeyPage
 
@@ -56,10 +56,17 @@ def take_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     if window.failed is not None:
         return written
     for number, page_id in enumerate(window.page_ids(), start=1):
+        if window.page_hidden(page_id):  # the city's pages at a county
+            continue
+        if page_id == PAGE_INBOX:
+            written.extend(_inbox_screens(window, out_dir, number))
+            continue
         page = window.show_page(page_id)
         if isinstance(page, DataPage):
             _wait_for_page(page)
         written.append(_save(window, out_dir / f"{number:02d}-{page_id}.png"))
+        if page_id == PAGE_DASHBOARD:
+            written.extend(_dashboard_screens(window, out_dir, number))
     # The teacher form, filled with the first teacher, as people see it when editing.
     window.show_page(TEACHER)
     page = window.record_pages[TEACHER]
@@ -259,3 +266,96 @@ def _valid_id() -> str:
     from vetdesk.domain.identifiers import generate_id_number
 
     return generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")
+
+
+def _dashboard_screens(window: MainWindow, out_dir: Path, number: int) -> list[Path]:
+    """The other charts of the dashboard, as shown in the window."""
+    from vetdesk.ui.dashboard import CHART_GAPS, CHART_PROGRESS, CHART_TREND, DashboardPage
+
+    page = window.dashboard
+    written: list[Path] = []
+    if not isinstance(page, DashboardPage) or page.data is None:
+        return written
+    for chart in (CHART_PROGRESS, CHART_GAPS, CHART_TREND):
+        page.show_chart(chart)
+        written.append(_save(window, out_dir / f"{number:02d}-dashboard-{chart}.png"))
+    page.show_chart(CHART_PROGRESS)
+    return written
+
+
+def _inbox_screens(window: MainWindow, out_dir: Path, number: int) -> list[Path]:
+    """The city's inbox holding two counties' packages and a refused one.
+
+    The packages are made in a temporary folder by demo counties with their own keys
+    (in a temporary data directory); each is verified by its own county, as the city
+    would once the key is registered, and previewed against the city's data. Nothing is
+    written to the city's database or to the data directory.
+    """
+    import os
+    import tempfile
+
+    from sqlalchemy import text
+
+    from vetdesk.packages.county import export_package
+    from vetdesk.packages.merge import preview_merge
+    from vetdesk.packages.verify import verify_package
+    from vetdesk.services.database import create_database
+    from vetdesk.services.demo import generate_demo
+    from vetdesk.signing.keystore import create_key
+    from vetdesk.ui.city import InboxEntry, build_entry
+
+    page = window.inbox
+    window.show_page(PAGE_INBOX)
+    written: list[Path] = []
+    year = window.year
+    if year is None or not window.info.is_city:
+        return [_save(window, out_dir / f"{number:02d}-{PAGE_INBOX}.png")]
+    city = window.db
+    passphrase = "示例口令 2025 年度"
+    saved_env = os.environ.get("VETDESK_DATA_DIR")
+    entries: list[InboxEntry] = []
+    with tempfile.TemporaryDirectory(prefix="vetdesk-inbox-") as folder:
+        root = Path(folder)
+        os.environ["VETDESK_DATA_DIR"] = str(root / "data")
+        try:
+            for unit, change in (("630223", True), ("630202", False)):
+                county = create_database(
+                    root / f"{unit}.db", role="county", unit_code=unit, operator=_tr("县填报员")
+                )
+                try:
+                    generate_demo(county, year=year)
+                    if change:
+                        with county.transaction() as session:
+                            session.execute(
+                                text(
+                                    "UPDATE training_programmes SET hours = hours + 8, "
+                                    "enrolled = enrolled + 5 "
+                                    "WHERE id IN (SELECT id FROM training_programmes LIMIT 2)"
+                                )
+                            )
+                    create_key(county, passphrase)
+                    package = root / f"{unit}-{year}-上报包.xlsx"
+                    export_package(county, year, package, passphrase)
+                    verification = verify_package(county, package)
+                    entries.append(
+                        build_entry(package, verification, preview_merge(city, verification))
+                    )
+                finally:
+                    county.close()
+            # The same package at a city that has not registered the county's key.
+            stranger = root / "来历不明-上报包.xlsx"
+            stranger.write_bytes(entries[-1].path.read_bytes())
+            entries.append(build_entry(stranger, verify_package(city, stranger), None))
+        finally:
+            if saved_env is None:
+                os.environ.pop("VETDESK_DATA_DIR", None)
+            else:
+                os.environ["VETDESK_DATA_DIR"] = saved_env
+        page.model.set_items(entries)
+        page.select(entries[0].path)
+        page.tabs.setCurrentIndex(1)
+        written.append(_save(window, out_dir / f"{number:02d}-{PAGE_INBOX}.png"))
+        page.select(entries[-1].path)
+        written.append(_save(window, out_dir / f"{number:02d}-{PAGE_INBOX}-refused.png"))
+        page.model.set_items([])
+    return written

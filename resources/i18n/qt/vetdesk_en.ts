@@ -403,6 +403,351 @@ The current database is saved as a backup first, so you can switch back later.</
     </message>
   </context>
   <context>
+    <name>City</name>
+    <message>
+      <source>有效</source>
+      <translation>Valid</translation>
+    </message>
+    <message>
+      <source>不是上报包</source>
+      <translation>Not a package</translation>
+    </message>
+    <message>
+      <source>文件已损坏</source>
+      <translation>File damaged</translation>
+    </message>
+    <message>
+      <source>格式版本不支持</source>
+      <translation>Unsupported format</translation>
+    </message>
+    <message>
+      <source>签名密钥未登记</source>
+      <translation>Key not registered</translation>
+    </message>
+    <message>
+      <source>签名密钥已吊销</source>
+      <translation>Key revoked</translation>
+    </message>
+    <message>
+      <source>单位与密钥不符</source>
+      <translation>Wrong unit for key</translation>
+    </message>
+    <message>
+      <source>内容被改动</source>
+      <translation>Tampered</translation>
+    </message>
+    <message>
+      <source>重复或过期的包</source>
+      <translation>Replayed or outdated</translation>
+    </message>
+    <message>
+      <source>序号冲突</source>
+      <translation>Sequence conflict</translation>
+    </message>
+    <message>
+      <source>待处理</source>
+      <translation>Pending</translation>
+    </message>
+    <message>
+      <source>已接收并合并</source>
+      <translation>Accepted and merged</translation>
+    </message>
+    <message>
+      <source>已拒收</source>
+      <translation>Rejected</translation>
+    </message>
+    <message>
+      <source>核验未通过</source>
+      <translation>Failed verification</translation>
+    </message>
+    <message>
+      <source>文件</source>
+      <translation>File</translation>
+    </message>
+    <message>
+      <source>县区</source>
+      <translation>County</translation>
+    </message>
+    <message>
+      <source>年度</source>
+      <translation>Year</translation>
+    </message>
+    <message>
+      <source>序号</source>
+      <translation>No.</translation>
+    </message>
+    <message>
+      <source>核验结果</source>
+      <translation>Verification</translation>
+    </message>
+    <message>
+      <source>处理</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>签名密钥指纹</source>
+      <translation>Key fingerprint</translation>
+    </message>
+    <message>
+      <source>签发回执</source>
+      <translation>Issue receipts</translation>
+    </message>
+    <message>
+      <source>为每个处理的上报包签发回执</source>
+      <translation>Issue a signed receipt for every package accepted or rejected</translation>
+    </message>
+    <message>
+      <source>回执</source>
+      <translation>Receipts</translation>
+    </message>
+    <message>
+      <source>选择…</source>
+      <translation>Choose…</translation>
+    </message>
+    <message>
+      <source>回执用市局签名密钥签名，县区导入后即可确认上报结果。口令只在本次运行期间保存在内存中。</source>
+      <translation>Receipts are signed with the city's key; importing one tells the county what became of its package. The passphrase is kept in memory for this session only.</translation>
+    </message>
+    <message>
+      <source>回执保存到：</source>
+      <translation>Save receipts in:</translation>
+    </message>
+    <message>
+      <source>密钥口令：</source>
+      <translation>Key passphrase:</translation>
+    </message>
+    <message>
+      <source>回执保存到</source>
+      <translation>Save receipts in</translation>
+    </message>
+    <message>
+      <source>拒收上报包</source>
+      <translation>Reject package</translation>
+    </message>
+    <message>
+      <source>拒收 {county} {year} 年度第 {seq} 号上报包。请写明原因，回执会告知县区：</source>
+      <translation>Reject package no. {seq} of {county} for {year}. State the reason; the receipt tells the county:</translation>
+    </message>
+    <message>
+      <source>例如：培训项目数据与上年差异过大，请核实后重新上报。</source>
+      <translation>For example: training figures differ greatly from last year; please check and submit again.</translation>
+    </message>
+    <message>
+      <source>拒收</source>
+      <translation>Reject</translation>
+    </message>
+    <message>
+      <source>已接收 {county} 第 {seq} 号上报包并合并。</source>
+      <translation>Package no. {seq} of {county} accepted and merged.</translation>
+    </message>
+    <message>
+      <source>已拒收 {county} 第 {seq} 号上报包：{reason}</source>
+      <translation>Package no. {seq} of {county} rejected: {reason}</translation>
+    </message>
+    <message>
+      <source>回执：{path}</source>
+      <translation>Receipt: {path}</translation>
+    </message>
+    <message>
+      <source>本次未签发回执。</source>
+      <translation>No receipt was issued.</translation>
+    </message>
+    <message>
+      <source>添加上报包…</source>
+      <translation>Add packages…</translation>
+    </message>
+    <message>
+      <source>添加文件夹（如U盘）…</source>
+      <translation>Add a folder (e.g. USB stick)…</translation>
+    </message>
+    <message>
+      <source>清除已处理</source>
+      <translation>Clear processed</translation>
+    </message>
+    <message>
+      <source>核验只读取文件；接收并合并后才改动市级数据。</source>
+      <translation>Verifying only reads the files; the city's data change only when a package is accepted and merged.</translation>
+    </message>
+    <message>
+      <source>选择一个上报包查看合并预览。</source>
+      <translation>Select a package to preview its merge.</translation>
+    </message>
+    <message>
+      <source>各表汇总</source>
+      <translation>Per sheet</translation>
+    </message>
+    <message>
+      <source>变化明细</source>
+      <translation>Changes</translation>
+    </message>
+    <message>
+      <source>冲突</source>
+      <translation>Conflicts</translation>
+    </message>
+    <message>
+      <source>重复教师</source>
+      <translation>Duplicate teachers</translation>
+    </message>
+    <message>
+      <source>接收并合并</source>
+      <translation>Accept and merge</translation>
+    </message>
+    <message>
+      <source>拒收…</source>
+      <translation>Reject…</translation>
+    </message>
+    <message>
+      <source>选择上报包</source>
+      <translation>Choose packages</translation>
+    </message>
+    <message>
+      <source>选择存放上报包的文件夹</source>
+      <translation>Choose the folder holding the packages</translation>
+    </message>
+    <message>
+      <source>添加上报包</source>
+      <translation>Add packages</translation>
+    </message>
+    <message>
+      <source>文件夹 {folder} 中没有 .xlsx 文件。</source>
+      <translation>The folder {folder} holds no .xlsx files.</translation>
+    </message>
+    <message>
+      <source>正在核验 {name}…</source>
+      <translation>Verifying {name}…</translation>
+    </message>
+    <message>
+      <source>正在核验上报包…</source>
+      <translation>Verifying packages…</translation>
+    </message>
+    <message>
+      <source>{file} — {county} {year} 年度第 {seq} 号上报包</source>
+      <translation>{file} — {county}, {year}, package no. {seq}</translation>
+    </message>
+    <message>
+      <source>有问题的工作表：{sheet}</source>
+      <translation>Sheet at fault: {sheet}</translation>
+    </message>
+    <message>
+      <source>与市局现有的该县区数据相比：新增 {a} 条，修改 {c} 条，删除 {r} 条。</source>
+      <translation>Compared with the city's data for this county: {a} added, {c} changed, {r} removed.</translation>
+    </message>
+    <message>
+      <source>与市局现有的该县区数据完全相同。</source>
+      <translation>Identical to the city's data for this county.</translation>
+    </message>
+    <message>
+      <source>冲突（{n}）</source>
+      <translation>Conflicts ({n})</translation>
+    </message>
+    <message>
+      <source>重复教师（{n}）</source>
+      <translation>Duplicate teachers ({n})</translation>
+    </message>
+    <message>
+      <source>变化明细（{n}）</source>
+      <translation>Changes ({n})</translation>
+    </message>
+    <message>
+      <source>正在解锁签名密钥…</source>
+      <translation>Unlocking the signing key…</translation>
+    </message>
+    <message>
+      <source>正在合并…</source>
+      <translation>Merging…</translation>
+    </message>
+    <message>
+      <source>正在签发回执…</source>
+      <translation>Issuing the receipt…</translation>
+    </message>
+    <message>
+      <source>合并前的检查发现冲突，未合并。请查看冲突。</source>
+      <translation>The check before merging found conflicts; nothing was merged. See the conflicts.</translation>
+    </message>
+    <message>
+      <source>正在合并上报包…</source>
+      <translation>Merging the package…</translation>
+    </message>
+    <message>
+      <source>无警告</source>
+      <translation>No warnings</translation>
+    </message>
+    <message>
+      <source>警告 {n} 条，均已说明</source>
+      <translation>{n} warnings, all explained</translation>
+    </message>
+    <message>
+      <source>警告 {n} 条，{m} 条未说明</source>
+      <translation>{n} warnings, {m} unexplained</translation>
+    </message>
+    <message>
+      <source>代码</source>
+      <translation>Code</translation>
+    </message>
+    <message>
+      <source>状态</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>✓ 已上报</source>
+      <translation>✓ Submitted</translation>
+    </message>
+    <message>
+      <source>✗ 未上报</source>
+      <translation>✗ Not submitted</translation>
+    </message>
+    <message>
+      <source>接收时间</source>
+      <translation>Accepted at</translation>
+    </message>
+    <message>
+      <source>县区填报人</source>
+      <translation>County operator</translation>
+    </message>
+    <message>
+      <source>错误</source>
+      <translation>Errors</translation>
+    </message>
+    <message>
+      <source>已接收包数</source>
+      <translation>Packages accepted</translation>
+    </message>
+    <message>
+      <source>警告说明</source>
+      <translation>Warnings</translation>
+    </message>
+    <message>
+      <source>“已上报”指市局已接收并合并该县区本年度的上报包；序号为最近接收的一次。警告说明来自上报包中的核验结果。</source>
+      <translation>"Submitted" means the city has accepted and merged the county's package for the year; the number is that of the latest one accepted. Warnings are those of the check carried in the package.</translation>
+    </message>
+    <message>
+      <source>尚无统计期。</source>
+      <translation>No period yet.</translation>
+    </message>
+    <message>
+      <source>{year} 年度上报情况：已上报 {n} / {total} 个县区</source>
+      <translation>Submissions for {year}: {n} of {total} counties</translation>
+    </message>
+    <message>
+      <source>{unit}-{year}-合并.xlsx</source>
+      <translation>{unit}-{year}-merged.xlsx</translation>
+    </message>
+    <message>
+      <source>合并工作簿</source>
+      <translation>City workbook</translation>
+    </message>
+    <message>
+      <source>已写入 {path}
+汇总表：{sheets}</source>
+      <translation>Written to {path}
+Summary sheets: {sheets}</translation>
+    </message>
+    <message>
+      <source>正在生成合并工作簿…</source>
+      <translation>Writing the city workbook…</translation>
+    </message>
+  </context>
+  <context>
     <name>Commands</name>
     <message>
       <source>新增记录</source>
@@ -530,6 +875,113 @@ The current database is saved as a backup first, so you can switch back later.</
     <message>
       <source>{name}（{code}）：{verdict}</source>
       <translation>{name} ({code}): {verdict}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Dashboard</name>
+    <message>
+      <source>各县区办学条件达标率（目标 90%）</source>
+      <translation>School-condition compliance by county (target 90%)</translation>
+    </message>
+    <message>
+      <source>未达标学校的指标差距</source>
+      <translation>Failing indicators of non-compliant schools</translation>
+    </message>
+    <message>
+      <source>各校“双师型”教师占专业课教师比例</source>
+      <translation>Dual-qualified share of specialty teachers by school</translation>
+    </message>
+    <message>
+      <source>培训参训人次（按对象和类别）</source>
+      <translation>Training participants by target group and category</translation>
+    </message>
+    <message>
+      <source>十项措施目标任务进度</source>
+      <translation>Progress of the ten-measure targets</translation>
+    </message>
+    <message>
+      <source>历年变化趋势</source>
+      <translation>Trend across periods</translation>
+    </message>
+    <message>
+      <source>复制</source>
+      <translation>Copy</translation>
+    </message>
+    <message>
+      <source>把图表作为图片复制到剪贴板，可粘贴到 Word 或 WPS</source>
+      <translation>Copy the chart as an image, to paste into Word or WPS</translation>
+    </message>
+    <message>
+      <source>另存为…</source>
+      <translation>Save as…</translation>
+    </message>
+    <message>
+      <source>保存为 PNG 图片或 SVG 矢量图</source>
+      <translation>Save as a PNG image or an SVG vector drawing</translation>
+    </message>
+    <message>
+      <source>生成报告…</source>
+      <translation>Write report…</translation>
+    </message>
+    <message>
+      <source>图表(&amp;C)：</source>
+      <translation>&amp;Chart:</translation>
+    </message>
+    <message>
+      <source>打开此页时读取数据并绘制图表。</source>
+      <translation>The charts are drawn when this page is opened.</translation>
+    </message>
+    <message>
+      <source>尚无统计期。</source>
+      <translation>No period yet.</translation>
+    </message>
+    <message>
+      <source>正在读取数据并绘制图表…</source>
+      <translation>Reading the data and drawing the charts…</translation>
+    </message>
+    <message>
+      <source>{year} 年度 · {scope} · 数据截至 {date}</source>
+      <translation>{year} · {scope} · data as of {date}</translation>
+    </message>
+    <message>
+      <source>已复制“{chart}”。</source>
+      <translation>Copied "{chart}".</translation>
+    </message>
+    <message>
+      <source>保存图表</source>
+      <translation>Save chart</translation>
+    </message>
+    <message>
+      <source>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</source>
+      <translation>PNG image (*.png);;SVG drawing (*.svg)</translation>
+    </message>
+    <message>
+      <source>已保存 {path}</source>
+      <translation>Saved {path}</translation>
+    </message>
+    <message>
+      <source>正在保存图表…</source>
+      <translation>Saving the chart…</translation>
+    </message>
+    <message>
+      <source>{unit}-{year}-职业教育数据报告.pdf</source>
+      <translation>{unit}-{year}-vocational-education-report.pdf</translation>
+    </message>
+    <message>
+      <source>生成报告</source>
+      <translation>Write report</translation>
+    </message>
+    <message>
+      <source>PDF 文件 (*.pdf)</source>
+      <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+      <source>已生成报告 {path}</source>
+      <translation>Report written to {path}</translation>
+    </message>
+    <message>
+      <source>正在生成报告…</source>
+      <translation>Writing the report…</translation>
     </message>
   </context>
   <context>
@@ -1294,6 +1746,30 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>Audit log</translation>
     </message>
     <message>
+      <source>目标任务</source>
+      <translation>Targets</translation>
+    </message>
+    <message>
+      <source>专业与合作</source>
+      <translation>Majors and partners</translation>
+    </message>
+    <message>
+      <source>图表</source>
+      <translation>Charts</translation>
+    </message>
+    <message>
+      <source>上报包收件箱</source>
+      <translation>Package inbox</translation>
+    </message>
+    <message>
+      <source>上报情况</source>
+      <translation>Submissions</translation>
+    </message>
+    <message>
+      <source>已合并 {file}，正在重新核验…</source>
+      <translation>Merged {file}; checking again…</translation>
+    </message>
+    <message>
       <source>新建数据库(&amp;N)…</source>
       <translation>&amp;New database…</translation>
     </message>
@@ -1350,6 +1826,10 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>&amp;Data</translation>
     </message>
     <message>
+      <source>生成报告(&amp;R)…</source>
+      <translation>Write &amp;report…</translation>
+    </message>
+    <message>
       <source>交换(&amp;X)</source>
       <translation>E&amp;xchange</translation>
     </message>
@@ -1400,6 +1880,14 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>签名密钥与公钥登记…</source>
       <translation>Signing keys and registered keys…</translation>
+    </message>
+    <message>
+      <source>上报包收件箱（核验、合并、回执）…</source>
+      <translation>Package inbox (verify, merge, receipts)…</translation>
+    </message>
+    <message>
+      <source>合并工作簿…</source>
+      <translation>City workbook…</translation>
     </message>
     <message>
       <source>只读：数据库已损坏</source>
@@ -1645,6 +2133,10 @@ Please restore a backup.</translation>
       <source>示例教师</source>
       <translation>Sample Teacher</translation>
     </message>
+    <message>
+      <source>县填报员</source>
+      <translation>County operator</translation>
+    </message>
   </context>
   <context>
     <name>SetupWizard</name>
@@ -1846,6 +2338,249 @@ Please restore a backup.</translation>
     <message>
       <source>企业实践（段）</source>
       <translation>Enterprise practice (stretches)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Targets</name>
+    <message>
+      <source>已完成</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>按期推进</source>
+      <translation>On track</translation>
+    </message>
+    <message>
+      <source>滞后</source>
+      <translation>Behind</translation>
+    </message>
+    <message>
+      <source>措施</source>
+      <translation>Measure</translation>
+    </message>
+    <message>
+      <source>第{n}条</source>
+      <translation>No. {n}</translation>
+    </message>
+    <message>
+      <source>指标</source>
+      <translation>Indicator</translation>
+    </message>
+    <message>
+      <source>目标</source>
+      <translation>Target</translation>
+    </message>
+    <message>
+      <source>当前值</source>
+      <translation>Value</translation>
+    </message>
+    <message>
+      <source>状态</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>期限</source>
+      <translation>Deadline</translation>
+    </message>
+    <message>
+      <source>来源</source>
+      <translation>Source</translation>
+    </message>
+    <message>
+      <source>手工填报</source>
+      <translation>Entered</translation>
+    </message>
+    <message>
+      <source>数据计算</source>
+      <translation>Computed</translation>
+    </message>
+    <message>
+      <source>牵头单位</source>
+      <translation>Lead units</translation>
+    </message>
+    <message>
+      <source>佐证材料</source>
+      <translation>Evidence</translation>
+    </message>
+    <message>
+      <source>填报进度（手工填报的目标）</source>
+      <translation>Enter progress (targets entered by hand)</translation>
+    </message>
+    <message>
+      <source>文件名称、文号或说明，例如：海东市教育局〔2025〕12号</source>
+      <translation>Document title, number or note, e.g. 海东市教育局〔2025〕12号</translation>
+    </message>
+    <message>
+      <source>保存</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <source>目标：</source>
+      <translation>Target:</translation>
+    </message>
+    <message>
+      <source>数值：</source>
+      <translation>Value:</translation>
+    </message>
+    <message>
+      <source>佐证材料：</source>
+      <translation>Evidence:</translation>
+    </message>
+    <message>
+      <source>尚无统计期。</source>
+      <translation>No period yet.</translation>
+    </message>
+    <message>
+      <source>{title}（{year} 年度）</source>
+      <translation>{title} ({year})</translation>
+    </message>
+    <message>
+      <source>共 {n} 项：已完成 {done} 项，按期推进 {on} 项，滞后 {behind} 项</source>
+      <translation>{n} targets: {done} done, {on} on track, {behind} behind</translation>
+    </message>
+    <message>
+      <source>选择一项目标。</source>
+      <translation>Select a target.</translation>
+    </message>
+    <message>
+      <source>第{n}条 {indicator}（目标 {target}）</source>
+      <translation>Measure {n}: {indicator} (target {target})</translation>
+    </message>
+    <message>
+      <source>此项由上报数据自动计算，无需填写。</source>
+      <translation>Computed from the submitted data; nothing to enter.</translation>
+    </message>
+    <message>
+      <source>此项由市局填报。</source>
+      <translation>Entered by the city bureau.</translation>
+    </message>
+    <message>
+      <source>填写当前完成数及佐证材料。</source>
+      <translation>Enter the current figure and its evidence.</translation>
+    </message>
+    <message>
+      <source>已保存。</source>
+      <translation>Saved.</translation>
+    </message>
+    <message>
+      <source>学校</source>
+      <translation>School</translation>
+    </message>
+    <message>
+      <source>专业</source>
+      <translation>Majors</translation>
+    </message>
+    <message>
+      <source>专业代码</source>
+      <translation>Major code</translation>
+    </message>
+    <message>
+      <source>专业名称</source>
+      <translation>Major</translation>
+    </message>
+    <message>
+      <source>年份</source>
+      <translation>Year</translation>
+    </message>
+    <message>
+      <source>品牌专业</source>
+      <translation>Brand</translation>
+    </message>
+    <message>
+      <source>双优专业</source>
+      <translation>Double-excellent</translation>
+    </message>
+    <message>
+      <source>涉农专业</source>
+      <translation>Agricultural</translation>
+    </message>
+    <message>
+      <source>在校生</source>
+      <translation>Students</translation>
+    </message>
+    <message>
+      <source>合作企业</source>
+      <translation>Partner enterprises</translation>
+    </message>
+    <message>
+      <source>企业名称</source>
+      <translation>Enterprise</translation>
+    </message>
+    <message>
+      <source>统一社会信用代码</source>
+      <translation>Unified social credit code</translation>
+    </message>
+    <message>
+      <source>行业</source>
+      <translation>Industry</translation>
+    </message>
+    <message>
+      <source>合作形式</source>
+      <translation>Forms of cooperation</translation>
+    </message>
+    <message>
+      <source>合作起始年</source>
+      <translation>Since</translation>
+    </message>
+    <message>
+      <source>1+X 证书试点</source>
+      <translation>1+X certificate pilots</translation>
+    </message>
+    <message>
+      <source>证书名称</source>
+      <translation>Certificate</translation>
+    </message>
+    <message>
+      <source>等级</source>
+      <translation>Level</translation>
+    </message>
+    <message>
+      <source>考核人数</source>
+      <translation>Candidates</translation>
+    </message>
+    <message>
+      <source>取证人数</source>
+      <translation>Certified</translation>
+    </message>
+    <message>
+      <source>毕业去向</source>
+      <translation>Graduate destinations</translation>
+    </message>
+    <message>
+      <source>毕业生</source>
+      <translation>Graduates</translation>
+    </message>
+    <message>
+      <source>就业</source>
+      <translation>Employed</translation>
+    </message>
+    <message>
+      <source>升学</source>
+      <translation>Further study</translation>
+    </message>
+    <message>
+      <source>实训基地与工作室</source>
+      <translation>Practice bases and studios</translation>
+    </message>
+    <message>
+      <source>名称</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>类型</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>数据类别(&amp;K)：</source>
+      <translation>&amp;Kind of record:</translation>
+    </message>
+    <message>
+      <source>这些数据随学校填报表导入（专业、合作企业、1+X 证书试点、毕业去向、实训基地工作表），此处只供查看；目标任务页的计算值来自这里。</source>
+      <translation>These records come in with the school templates (sheets for majors, partner enterprises, 1+X pilots, graduate destinations and practice bases) and are shown here read-only; the computed values on the Targets page are drawn from them.</translation>
+    </message>
+    <message>
+      <source>共 {n} 条</source>
+      <translation>{n} records</translation>
     </message>
   </context>
 </TS>

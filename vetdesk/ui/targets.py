@@ -1,0 +1,547 @@
+"""The ten-measure screens: every target with its progress, and the new domains' records.
+
+:class:`TargetsPage` lists the targets of 东政办〔2024〕74号 with where each stands
+(:func:`vetdesk.services.targets.target_progress`); for the targets measured by hand the
+city enters a value with its evidence (:func:`~vetdesk.services.targets.enter_progress`).
+:class:`MeasureDataPage` shows the records the computed targets are drawn from (majors,
+cooperating enterprises, 1+X pilots, graduate destinations, practice bases), read-only:
+the record service edits only schools, conditions, teachers and trainings; these come in
+through the school templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vetdesk.domain import enums
+from vetdesk.ui import interaction
+from vetdesk.ui.background import DbOp, Progress
+from vetdesk.ui.pagebase import ERROR_STYLE, OK_STYLE, DataPage, DbSource
+from vetdesk.ui.recordpage import apply_widths, configure_table
+from vetdesk.ui.tablemodels import Column, RowTableModel
+
+if TYPE_CHECKING:
+    from vetdesk.services.database import Database
+    from vetdesk.services.period_data import PeriodData
+
+YearSource = Callable[[], "int | None"]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Targets", text)
+
+
+def status_label(status: str) -> str:
+    """A target's status in words."""
+    return {"done": _tr("已完成"), "on_track": _tr("按期推进"), "behind": _tr("滞后")}.get(
+        status, status
+    )
+
+
+STATUS_BRUSHES = {
+    "done": QBrush(QColor("#e3f1e4")),
+    "behind": QBrush(QColor("#fde2e1")),
+}
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target as the table shows it."""
+
+    target_id: str
+    measure: int
+    indicator: str
+    target: str
+    value: str
+    status: str
+    deadline: str
+    lead: str
+    entered: bool
+    evidence: str
+    entered_value: int | None
+
+
+def target_rows(db: Database, year: int) -> tuple[str, list[TargetRow]]:
+    """The title of the target set and one row per target (runs in the worker)."""
+    from vetdesk.services.targets import target_progress
+
+    target_set, progress = target_progress(db, year)
+    rows = [
+        TargetRow(
+            p.target.id,
+            p.target.measure,
+            p.target.indicator,
+            p.target_text(),
+            p.value_text(),
+            p.status,
+            p.target.deadline.isoformat(),
+            "、".join(p.target.lead),
+            p.entered,
+            p.evidence or "",
+            int(p.value) if p.entered and p.value is not None else None,
+        )
+        for p in progress
+    ]
+    return target_set.title, rows
+
+
+def target_columns() -> list[Column[TargetRow]]:
+    """Columns of the target table."""
+    return [
+        Column(
+            "measure",
+            _tr("措施"),
+            lambda r: r.measure,
+            lambda r: _tr("第{n}条").format(n=r.measure),
+            width=60,
+        ),
+        Column("indicator", _tr("指标"), lambda r: r.indicator, width=300),
+        Column("target", _tr("目标"), lambda r: r.target, width=90),
+        Column("value", _tr("当前值"), lambda r: r.value, width=90),
+        Column(
+            "status", _tr("状态"), lambda r: r.status, lambda r: status_label(r.status), width=80
+        ),
+        Column("deadline", _tr("期限"), lambda r: r.deadline, width=90),
+        Column(
+            "source",
+            _tr("来源"),
+            lambda r: r.entered,
+            lambda r: _tr("手工填报") if r.entered else _tr("数据计算"),
+            width=80,
+        ),
+        Column("lead", _tr("牵头单位"), lambda r: r.lead, width=200),
+        Column("evidence", _tr("佐证材料"), lambda r: r.evidence, width=200),
+    ]
+
+
+class _TargetModel(RowTableModel[TargetRow]):
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and index.isValid()
+            and self.columns()[index.column()].key == "status"
+        ):
+            return STATUS_BRUSHES.get(self.item(index.row()).status)
+        return super().data(index, role)
+
+
+class TargetsPage(DataPage):
+    """Every ten-measure target, its value and status; hand-entered values for the city."""
+
+    saved = Signal(str)  # target id
+
+    def __init__(self, db: DbSource, year: YearSource, parent: QWidget | None = None) -> None:
+        super().__init__(db, parent)
+        self.setObjectName("page_targets")
+        self._year = year
+        self.is_city = False
+        self.rows: list[TargetRow] = []
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.counts = QLabel()
+        self.counts.setObjectName("counts")
+        self.model = _TargetModel(target_columns(), parent=self)
+        self.view = QTableView()
+        self.view.setObjectName("targets")
+        configure_table(self.view)
+        self.view.setModel(self.model)
+        apply_widths(self.view, self.model.columns())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_selected())
+
+        self.form_box = QGroupBox(_tr("填报进度（手工填报的目标）"))
+        self.form_box.setObjectName("entry")
+        self.target_label = QLabel()
+        self.target_label.setWordWrap(True)
+        self.value = QSpinBox()
+        self.value.setObjectName("value")
+        self.value.setRange(0, 1_000_000_000)
+        self.value.setGroupSeparatorShown(True)
+        self.evidence = QLineEdit()
+        self.evidence.setObjectName("evidence")
+        self.evidence.setPlaceholderText(
+            _tr("文件名称、文号或说明，例如：海东市教育局〔2025〕12号")
+        )
+        self.save_button = QPushButton(_tr("保存"))
+        self.save_button.setObjectName("save")
+        self.save_button.clicked.connect(lambda: self.save())
+        self.form_hint = QLabel()
+        self.form_hint.setWordWrap(True)
+        form = QFormLayout(self.form_box)
+        form.addRow(_tr("目标："), self.target_label)
+        form.addRow(_tr("数值："), self.value)
+        form.addRow(_tr("佐证材料："), self.evidence)
+        row = QHBoxLayout()
+        row.addWidget(self.form_hint, 1)
+        row.addWidget(self.save_button)
+        form.addRow(row)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.form_box)
+        self._show_selected()
+
+    def load(self, db: Database) -> None:
+        """Read the targets and their progress for the period shown."""
+        year = self._year()
+        self.is_city = db.info().is_city
+        if year is None:
+            self.model.set_items([])
+            self.heading.setText(_tr("尚无统计期。"))
+            self.refreshed.emit()
+            return
+
+        def op(database: Database, _progress: Progress) -> tuple[str, list[TargetRow]]:
+            return target_rows(database, year)
+
+        def done(result: tuple[str, list[TargetRow]]) -> None:
+            title, rows = result
+            keep = self.selected()
+            self.rows = rows
+            self.model.set_items(rows)
+            self.heading.setText(_tr("{title}（{year} 年度）").format(title=title, year=year))
+            by_status = {
+                s: sum(1 for r in rows if r.status == s) for s in ("done", "on_track", "behind")
+            }
+            self.counts.setText(
+                _tr("共 {n} 项：已完成 {done} 项，按期推进 {on} 项，滞后 {behind} 项").format(
+                    n=len(rows),
+                    done=by_status["done"],
+                    on=by_status["on_track"],
+                    behind=by_status["behind"],
+                )
+            )
+            if keep is not None:
+                self.select(keep.target_id)
+            self._show_selected()
+            self.refreshed.emit()
+
+        DbOp(self, db, op).success(done).run()
+
+    def selected(self) -> TargetRow | None:
+        """The target selected."""
+        index = self.view.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def select(self, target_id: str) -> bool:
+        """Select a target by id."""
+        for row in range(self.model.rowCount()):
+            if self.model.item(row).target_id == target_id:
+                self.view.selectRow(row)
+                self._show_selected()
+                return True
+        return False
+
+    def _show_selected(self) -> None:
+        row = self.selected()
+        editable = row is not None and row.entered and self.is_city and not self.read_only
+        for widget in (self.value, self.evidence, self.save_button):
+            widget.setEnabled(editable)
+        self.form_hint.setStyleSheet("")
+        if row is None:
+            self.target_label.setText(_tr("选择一项目标。"))
+            self.form_hint.setText("")
+            return
+        self.target_label.setText(
+            _tr("第{n}条 {indicator}（目标 {target}）").format(
+                n=row.measure, indicator=row.indicator, target=row.target
+            )
+        )
+        if not row.entered:
+            self.form_hint.setText(_tr("此项由上报数据自动计算，无需填写。"))
+        elif not self.is_city:
+            self.form_hint.setText(_tr("此项由市局填报。"))
+        else:
+            self.form_hint.setText(_tr("填写当前完成数及佐证材料。"))
+        self.value.setValue(row.entered_value or 0)
+        self.evidence.setText(row.evidence)
+
+    def save(self) -> DbOp[None] | None:
+        """Record the value and evidence typed for the selected target."""
+        row = self.selected()
+        db = self.db
+        year = self._year()
+        if row is None or not row.entered or db is None or year is None or self.read_only:
+            return None
+        value, evidence, target_id = self.value.value(), self.evidence.text(), row.target_id
+
+        def op(database: Database, _progress: Progress) -> None:
+            from vetdesk.services.targets import enter_progress
+
+            enter_progress(database, year, target_id, value, evidence)
+
+        def done(_result: None) -> None:
+            self.form_hint.setStyleSheet(OK_STYLE)
+            self.form_hint.setText(_tr("已保存。"))
+            self.saved.emit(target_id)
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.form_hint.setStyleSheet(ERROR_STYLE)
+            self.form_hint.setText(interaction.error_text(exc))
+
+        return DbOp(self, db, op).success(done).failure(failed).run()
+
+
+# --- the new domains, read-only -----------------------------------------------------------------
+
+
+def _label(enum_type: type[enums.LabelledEnum], value: str) -> str:
+    member = enum_type.from_text(value) if value else None
+    return member.label if member is not None else value
+
+
+def _yes(value: bool) -> str:
+    return "✓" if value else ""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One of the new record kinds: its title, rows and columns."""
+
+    key: str
+    title: str
+    rows: Callable[[PeriodData], tuple[Any, ...]]
+    columns: Callable[[dict[str, str]], list[Column[Any]]]
+
+
+def _school(names: dict[str, str]) -> Column[Any]:
+    return Column(
+        "school", _tr("学校"), lambda r: names.get(r.school_code, r.school_code), width=240
+    )
+
+
+def _year(key: str, title: str) -> Column[Any]:
+    """A year column, shown without a thousands separator."""
+
+    def value(row: Any) -> object:
+        return getattr(row, key)
+
+    return Column(
+        key,
+        title,
+        value,
+        lambda r: "" if value(r) is None else str(value(r)),
+        numeric=True,
+        width=70,
+    )
+
+
+def _forms_text(value: str) -> str:
+    return "、".join(_label(enums.CooperationForm, part) for part in value.split(",") if part)
+
+
+def domains() -> list[Domain]:
+    """The new domains, in the order of the ten measures."""
+    return [
+        Domain(
+            "majors",
+            _tr("专业"),
+            lambda d: d.majors,
+            lambda n: [
+                _school(n),
+                Column("major_code", _tr("专业代码"), lambda r: r.major_code, width=90),
+                Column("name", _tr("专业名称"), lambda r: r.name, width=200),
+                Column(
+                    "status",
+                    _tr("状态"),
+                    lambda r: r.status,
+                    lambda r: _label(enums.MajorStatus, r.status),
+                ),
+                _year("status_year", _tr("年份")),
+                Column(
+                    "brand", _tr("品牌专业"), lambda r: r.brand, lambda r: _yes(r.brand), width=70
+                ),
+                Column(
+                    "double_excellent",
+                    _tr("双优专业"),
+                    lambda r: r.double_excellent,
+                    lambda r: _yes(r.double_excellent),
+                    width=70,
+                ),
+                Column(
+                    "agriculture",
+                    _tr("涉农专业"),
+                    lambda r: r.agriculture,
+                    lambda r: _yes(r.agriculture),
+                    width=70,
+                ),
+                Column("enrolment", _tr("在校生"), lambda r: r.enrolment, numeric=True, width=70),
+            ],
+        ),
+        Domain(
+            "enterprises",
+            _tr("合作企业"),
+            lambda d: d.enterprises,
+            lambda n: [
+                _school(n),
+                Column("name", _tr("企业名称"), lambda r: r.name, width=240),
+                Column("credit_code", _tr("统一社会信用代码"), lambda r: r.credit_code, width=170),
+                Column("industry", _tr("行业"), lambda r: r.industry, width=120),
+                Column(
+                    "forms",
+                    _tr("合作形式"),
+                    lambda r: r.forms,
+                    lambda r: _forms_text(r.forms),
+                    width=200,
+                ),
+                _year("since_year", _tr("合作起始年")),
+            ],
+        ),
+        Domain(
+            "pilots",
+            _tr("1+X 证书试点"),
+            lambda d: d.pilots,
+            lambda n: [
+                _school(n),
+                Column("certificate", _tr("证书名称"), lambda r: r.certificate, width=260),
+                Column(
+                    "level",
+                    _tr("等级"),
+                    lambda r: r.level,
+                    lambda r: _label(enums.CertificateLevel, r.level),
+                    width=70,
+                ),
+                Column(
+                    "candidates", _tr("考核人数"), lambda r: r.candidates, numeric=True, width=80
+                ),
+                Column("certified", _tr("取证人数"), lambda r: r.certified, numeric=True, width=80),
+            ],
+        ),
+        Domain(
+            "destinations",
+            _tr("毕业去向"),
+            lambda d: d.destinations,
+            lambda n: [
+                _school(n),
+                Column("graduates", _tr("毕业生"), lambda r: r.graduates, numeric=True, width=80),
+                Column("employed", _tr("就业"), lambda r: r.employed, numeric=True, width=80),
+                Column(
+                    "further_study", _tr("升学"), lambda r: r.further_study, numeric=True, width=80
+                ),
+            ],
+        ),
+        Domain(
+            "bases",
+            _tr("实训基地与工作室"),
+            lambda d: d.bases,
+            lambda n: [
+                _school(n),
+                Column("name", _tr("名称"), lambda r: r.name, width=260),
+                Column(
+                    "kind",
+                    _tr("类型"),
+                    lambda r: r.kind,
+                    lambda r: _label(enums.BaseKind, r.kind),
+                    width=150,
+                ),
+                Column(
+                    "status",
+                    _tr("状态"),
+                    lambda r: r.status,
+                    lambda r: _label(enums.BaseStatus, r.status),
+                    width=90,
+                ),
+                _year("year", _tr("年份")),
+            ],
+        ),
+    ]
+
+
+class MeasureDataPage(DataPage):
+    """The records behind the computed targets, one kind at a time (read-only)."""
+
+    def __init__(self, db: DbSource, year: YearSource, parent: QWidget | None = None) -> None:
+        super().__init__(db, parent)
+        self.setObjectName("page_measure_data")
+        self._year = year
+        self._domains = domains()
+        self.data: PeriodData | None = None
+        self.names: dict[str, str] = {}
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        for domain in self._domains:
+            self.kind.addItem(domain.title, domain.key)
+        self.kind.currentIndexChanged.connect(lambda _i: self._show())
+        self.count = QLabel()
+        self.count.setObjectName("count")
+        top = QHBoxLayout()
+        label = QLabel(_tr("数据类别(&K)："))
+        label.setBuddy(self.kind)
+        top.addWidget(label)
+        top.addWidget(self.kind)
+        top.addWidget(self.count, 1)
+        self.model: RowTableModel[Any] = RowTableModel([], parent=self)
+        self.view = QTableView()
+        self.view.setObjectName("measure_data")
+        configure_table(self.view)
+        self.view.setModel(self.model)
+        note = QLabel(
+            _tr(
+                "这些数据随学校填报表导入（专业、合作企业、1+X 证书试点、毕业去向、实训基地工作表），"
+                "此处只供查看；目标任务页的计算值来自这里。"
+            )
+        )
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(note)
+
+    def load(self, db: Database) -> None:
+        """Read the period's data."""
+        year = self._year()
+        if year is None:
+            self.data = None
+            self._show()
+            self.refreshed.emit()
+            return
+
+        def op(database: Database, _progress: Progress) -> PeriodData:
+            from vetdesk.services.period_data import load_period_data
+
+            with database.session() as session:
+                return load_period_data(session, year)
+
+        def done(data: PeriodData) -> None:
+            self.data = data
+            self.names = {s.school_code: s.name for s in data.schools}
+            self._show()
+            self.refreshed.emit()
+
+        DbOp(self, db, op).success(done).run()
+
+    def show_kind(self, key: str) -> None:
+        """Show one kind of record."""
+        self.kind.setCurrentIndex(max(0, self.kind.findData(key)))
+
+    def _show(self) -> None:
+        domain = self._domains[max(0, self.kind.currentIndex())]
+        rows = domain.rows(self.data) if self.data is not None else ()
+        columns = domain.columns(self.names)
+        self.model.set_items(rows, columns)
+        apply_widths(self.view, columns)
+        self.count.setText(_tr("共 {n} 条").format(n=len(rows)))
