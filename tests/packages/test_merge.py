@@ -42,9 +42,10 @@ def test_fork_is_refused(setup):
         for row in session.scalars(select(models.PackageExport)):
             session.delete(row)
         session.scalars(select(models.SchoolCondition)).first().books += 5
-    from vetdesk.packages import county as county_module
+    from vetdesk.packages.county import SEQ_FILE
+    from vetdesk.signing.keystore import key_folder
 
-    county_module._seq_file(county.info().unit_code).unlink()
+    (key_folder(county.info().unit_code) / SEQ_FILE).unlink()
     forked = make_package(county, folder, "b.xlsx")
     result = verify_package(city, forked)
     assert result.verdict == Verdict.FORK and result.seq == 1

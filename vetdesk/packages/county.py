@@ -9,7 +9,6 @@ manifest names the hash of the previous one.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +34,9 @@ from vetdesk.packages.verify import verify_content
 from vetdesk.services.check import CheckReport
 from vetdesk.services.database import Database
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
-from vetdesk.signing.keystore import active_key, key_folder, unlock_key
+from vetdesk.signing.keystore import active_key, unlock_key
 from vetdesk.signing.privacy import IdPrivacy, hash_id_number, privacy_in_force
+from vetdesk.signing.sequence import remember_seq, remembered_seq
 
 
 class NotReadyToSubmit(InputRejected):
@@ -60,30 +60,7 @@ class PackageResult:
     counts: dict[str, int]
 
 
-def _seq_file(unit_code: str) -> Path:
-    return key_folder(unit_code) / "last_seq.json"
-
-
-def _file_seq(unit_code: str, year: int) -> int:
-    try:
-        data = json.loads(_seq_file(unit_code).read_text(encoding="utf-8"))
-        return int(data.get(str(year), 0))
-    except (OSError, ValueError, AttributeError):
-        return 0
-
-
-def _remember_seq(unit_code: str, year: int, seq: int) -> None:
-    path = _seq_file(unit_code)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[str(year)] = max(seq, int(data.get(str(year), 0)))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+SEQ_FILE = "last_seq.json"
 
 
 def _hash_id_numbers(snapshot: ExportSnapshot, privacy: IdPrivacy) -> None:
@@ -137,7 +114,7 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
             )
             or 0
         )
-    seq = max(db_seq, _file_seq(info.unit_code, year)) + 1
+    seq = max(db_seq, remembered_seq(info.unit_code, year, SEQ_FILE)) + 1
     explained = len(report.warnings)
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -211,7 +188,7 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
                     file_name=target.name,
                 )
             )
-        _remember_seq(info.unit_code, year, seq)
+        remember_seq(info.unit_code, year, seq, SEQ_FILE)
 
     save_workbook(workbook, target, verify_and_record)
     del own

@@ -92,9 +92,10 @@ from vetdesk.signing.keys import (
     key_id,
     public_key_from_text,
 )
-from vetdesk.signing.keystore import active_key, key_folder, unlock_key
+from vetdesk.signing.keystore import active_key, unlock_key
 from vetdesk.signing.privacy import from_json as privacy_from_json
 from vetdesk.signing.privacy import install_privacy, privacy_in_force
+from vetdesk.signing.sequence import remember_seq, remembered_seq
 from vetdesk.standards.assess import threshold_text
 from vetdesk.standards.ruleset import RuleSet, RuleSetError, parse_ruleset
 from vetdesk.standards.targets import install_targets, parse_target_set, targets_in_force
@@ -579,32 +580,6 @@ def _targets(ruleset: RuleSet, target_set: dict[str, Any] | None = None) -> list
 # --- export (city) ------------------------------------------------------------------------
 
 
-def _seq_path(unit_code: str) -> Path:
-    return key_folder(unit_code) / SEQ_FILE
-
-
-def _file_seq(unit_code: str, year: int) -> int:
-    try:
-        data = json.loads(_seq_path(unit_code).read_text(encoding="utf-8"))
-        return int(data.get(str(year), 0))
-    except (OSError, ValueError, AttributeError):
-        return 0
-
-
-def _remember_seq(unit_code: str, year: int, seq: int) -> None:
-    path = _seq_path(unit_code)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            data = {}
-    except (OSError, ValueError):
-        data = {}
-    data[str(year)] = max(seq, int(data.get(str(year), 0)))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(path)
-
-
 def _covered_units(unit_code: str | None) -> tuple[str, ...]:
     units = load_units()
     if unit_code is None:
@@ -660,7 +635,7 @@ def export_task(
     check_records(SCHOOLS, schools)
     check_records(RULES, rules)
     private = unlock_key(db, passphrase)
-    seq = max(db_seq, _file_seq(info.unit_code, year)) + 1
+    seq = max(db_seq, remembered_seq(info.unit_code, year, SEQ_FILE)) + 1
     manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
         "alg": ALGORITHM,
@@ -774,7 +749,7 @@ def export_task(
             )
             if deadline is not None:
                 get_period(session, year).deadline = deadline
-        _remember_seq(info.unit_code, year, seq)
+        remember_seq(info.unit_code, year, seq, SEQ_FILE)
 
     save_workbook(workbook, target, verify_and_record)
     return TaskResult(
