@@ -11,3 +11,10 @@ CONDITION = "condition"
 TEACHER = "teacher"
 TRAINING = "training"
 ENTITIES = (SCHOOL, CONDITION, TEACHER, TRAINING)
+# The ten-measure record kinds (named like the period check's findings about them).
+MAJOR = "major"
+ENTERPRISE = "enterprise"
+PILOT = "pilot"
+DESTINATION = "destination"
+BASE = "base"
+MEASURE_ENTITIES = (MAJOR, ENTERPRISE, PILOT, DESTINATION, BASE)

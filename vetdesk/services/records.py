@@ -252,11 +252,12 @@ class FieldSpec:
     required: bool = False
     choices: Callable[[], list[tuple[str, str]]] | None = None
     hint: str = ""
+    title: str = ""  # the untranslated label, when the field tables of fields.py lack it
 
     @property
     def label(self) -> str:
         """The field's name in the current language (with its unit)."""
-        return field_label(self.entity, self.name)
+        return _(self.title) if self.title else field_label(self.entity, self.name)
 
     @property
     def hint_text(self) -> str:

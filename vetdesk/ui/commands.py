@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
+from vetdesk.services.entities import CONDITION, MEASURE_ENTITIES, SCHOOL, TEACHER, TRAINING
 from vetdesk.ui.background import DbOp, Progress
 
 if TYPE_CHECKING:
@@ -44,6 +44,13 @@ def _store(db: Database, year: int, entity: str, current: AnyRecord | None, row:
     from vetdesk.services.period_data import ConditionRow, SchoolRow, TeacherRow, TrainingRow
     from vetdesk.services.records import Record
 
+    if entity in MEASURE_ENTITIES:
+        from vetdesk.services import measure_records
+
+        new_id = measure_records.save_measure(
+            db, year, entity, row, current.id if current else None
+        )
+        return Record(new_id, measure_records.measure_key(entity, row), row)
     if entity == SCHOOL:
         assert isinstance(row, SchoolRow)
         records.save_school(db, row, original_code=current.row.school_code if current else None)
@@ -68,6 +75,11 @@ def _remove(db: Database, year: int, entity: str, current: AnyRecord) -> AnyReco
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
+    if entity in MEASURE_ENTITIES:
+        from vetdesk.services import measure_records
+
+        measure_records.delete_measure(db, year, entity, current.id)
+        return None
     if entity == SCHOOL:
         records.delete_school(db, current.row.school_code)
         return None

@@ -39,7 +39,18 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.domain.enums import PeriodState, Role, Severity
-from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
+from vetdesk.services.entities import (
+    BASE,
+    CONDITION,
+    DESTINATION,
+    ENTERPRISE,
+    MAJOR,
+    MEASURE_ENTITIES,
+    PILOT,
+    SCHOOL,
+    TEACHER,
+    TRAINING,
+)
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, DeleteRecord, SaveRecord, UndoStack
@@ -55,7 +66,7 @@ from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
 
 if TYPE_CHECKING:
-    from vetdesk.services import records
+    from vetdesk.services import measure_records, records
     from vetdesk.services.backup import BackupInfo, DatabaseDamaged, RestoreResult
     from vetdesk.services.check import CheckReport
     from vetdesk.services.database import Database, DatabaseInfo
@@ -408,7 +419,21 @@ class MainWindow(QMainWindow):
     def _build_measures(self) -> QWidget:
         from vetdesk.ui.targets import MeasureDataPage
 
-        return MeasureDataPage(self._current_db, self._year_now)
+        page = MeasureDataPage(self._current_db, self._year_now, self.settings)
+        page.add_requested.connect(self.add_record)
+        page.edit_requested.connect(self.edit_record)
+        page.delete_requested.connect(self.delete_record)
+        editable = self._editable()
+        for entity, record_page in page.pages.items():
+            # Registered like the other record pages: buttons, finding marks, changes.
+            self.record_pages[entity] = record_page
+            for button in (
+                record_page.add_button,
+                record_page.edit_button,
+                record_page.delete_button,
+            ):
+                button.setEnabled(editable)
+        return page
 
     def _build_dashboard(self) -> QWidget:
         from vetdesk.ui.dashboard import DashboardPage
@@ -442,7 +467,7 @@ class MainWindow(QMainWindow):
 
     @property
     def measures_page(self) -> MeasureDataPage:
-        """The read-only page of the new domains' records."""
+        """The page of the ten-measure records (majors, enterprises, pilots, …)."""
         return self.page(PAGE_MEASURES)  # type: ignore[return-value]
 
     @property
@@ -706,7 +731,9 @@ class MainWindow(QMainWindow):
         for page in self.record_pages.values():
             for button in (page.add_button, page.edit_button, page.delete_button):
                 button.setEnabled(editable)
-        self.act_add.setEnabled(editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING))
+        self.act_add.setEnabled(
+            editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING, PAGE_MEASURES)
+        )
 
     def _editable(self) -> bool:
         tables = self.snapshot.tables if self.snapshot else None
@@ -916,6 +943,13 @@ class MainWindow(QMainWindow):
         )
         return records.DraftContext.build(self.snapshot.ruleset, self.snapshot.unit_codes, tables)
 
+    def _measure_context(self) -> measure_records.MeasureContext:
+        assert self.snapshot is not None and self.snapshot.tables is not None
+        from vetdesk.services import measure_records
+
+        shown = {e: self.record_pages[e].model.items() for e in MEASURE_ENTITIES}
+        return measure_records.MeasureContext.build(self.snapshot.tables.period, shown)
+
     def _active_schools(self) -> list[tuple[str, str]]:
         return [
             (r.row.school_code, r.row.name)
@@ -938,7 +972,6 @@ class MainWindow(QMainWindow):
         return self._open_form(entity, record, getattr(record.row, "school_code", None))
 
     def _open_form(self, entity: str, record: Record[Any] | None, school: str | None) -> RecordForm:
-        ctx = self._context()
         original = record.row if record is not None else None
         schools: list[tuple[str, str]] | None = None
         titles = {
@@ -946,12 +979,33 @@ class MainWindow(QMainWindow):
             CONDITION: (self.tr("填写办学条件"), self.tr("填写办学条件")),
             TEACHER: (self.tr("新增教师"), self.tr("修改教师")),
             TRAINING: (self.tr("新增培训项目"), self.tr("修改培训项目")),
+            MAJOR: (self.tr("新增专业"), self.tr("修改专业")),
+            ENTERPRISE: (self.tr("新增合作企业"), self.tr("修改合作企业")),
+            PILOT: (self.tr("新增 1+X 证书试点"), self.tr("修改 1+X 证书试点")),
+            DESTINATION: (self.tr("填写毕业生去向"), self.tr("修改毕业生去向")),
+            BASE: (self.tr("新增实践中心或工作室"), self.tr("修改实践中心或工作室")),
         }
         title = titles[entity][0 if record is None else 1]
-        from vetdesk.services import records
+        from vetdesk.services import measure_records, records
         from vetdesk.ui.forms.recordform import RecordForm
 
-        values: dict[str, object] = records.form_values(original) if original is not None else {}
+        if entity in MEASURE_ENTITIES:
+            values = measure_records.form_values(original) if original is not None else {}
+            return self._run_form(
+                entity,
+                record,
+                RecordForm(
+                    self,
+                    title=title,
+                    specs=measure_records.MEASURE_FIELDS[entity],
+                    values=values,
+                    drafter=measure_records.draft_for(self._measure_context(), entity, original),
+                    schools=self._active_schools(),
+                    school_code=school,
+                ),
+            )
+        ctx = self._context()
+        values = records.form_values(original) if original is not None else {}
         if entity == SCHOOL:
             if original is None:
                 values = {"county_code": self.info.unit_code if not self.info.is_city else None}
@@ -991,6 +1045,10 @@ class MainWindow(QMainWindow):
             schools=schools,
             school_code=school,
         )
+        return self._run_form(entity, record, form)
+
+    def _run_form(self, entity: str, record: Record[Any] | None, form: RecordForm) -> RecordForm:
+        """Open a record form; its accepted draft becomes an undoable save."""
         self.active_form = form
 
         def accepted() -> None:
@@ -1009,8 +1067,10 @@ class MainWindow(QMainWindow):
             return
         if entity == CONDITION and record.id == 0:
             return
-        label = getattr(record.row, "name", "") or self.school_names().get(
-            record.row.school_code, ""
+        label = (
+            getattr(record.row, "name", "")
+            or getattr(record.row, "certificate", "")
+            or self.school_names().get(record.row.school_code, "")
         )
         question = (
             self.tr("清空“{name}”本年度的办学条件数据？可用“撤销”恢复。")
@@ -1034,12 +1094,23 @@ class MainWindow(QMainWindow):
             model.remove_item(change.old)
         if change.new is not None:
             self.record_pages[change.entity].select_key(change.new.key)
+        if change.entity in MEASURE_ENTITIES:
+            # The targets and charts are computed from these records.
+            for page_id in (PAGE_TARGETS, PAGE_DASHBOARD):
+                if page_id not in self._factories:
+                    page = self.page(page_id)
+                    if isinstance(page, DataPage):
+                        page.invalidate()
+                        if page is self.stack.currentWidget():
+                            page.ensure_fresh()
         self.refresh_check()
 
     def _add_current(self) -> None:
         page_id = self.current_page_id()
         if page_id in (SCHOOL, TEACHER, TRAINING):
             self.add_record(page_id)
+        elif page_id == PAGE_MEASURES:
+            self.add_record(self.measures_page.current_entity())
 
     def _focus_search(self) -> None:
         page = self.record_pages.get(self.current_page_id())
@@ -1053,7 +1124,11 @@ class MainWindow(QMainWindow):
         """Show the record and field a finding is about."""
         entity = finding.entity if finding.entity in self.record_pages else SCHOOL
         page = self.record_pages[entity]
-        self.show_page(entity)
+        if entity in MEASURE_ENTITIES:
+            self.show_page(PAGE_MEASURES)
+            self.measures_page.show_kind(entity)
+        else:
+            self.show_page(entity)
         found = page.select_key(finding.record_key, finding.field)
         if not found and entity != SCHOOL:
             self.show_page(SCHOOL)

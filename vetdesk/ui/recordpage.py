@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from vetdesk.services.entities import CONDITION
 from vetdesk.ui.settings import Settings
-from vetdesk.ui.tablemodels import Column, RowTableModel, columns_for, record_model
+from vetdesk.ui.tablemodels import Column, ColumnsFor, RowTableModel, columns_for, record_model
 
 if TYPE_CHECKING:
     from vetdesk.services.records import Record
@@ -68,12 +68,20 @@ class RecordPage(QWidget):
     edit_requested = Signal(object)
     delete_requested = Signal(object)
 
-    def __init__(self, entity: str, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        entity: str,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        columns: ColumnsFor | None = None,
+    ) -> None:
         super().__init__(parent)
         self.entity = entity
         self.setObjectName(f"page_{entity}")
         self._settings = settings
-        self.model: RowTableModel[Record[Any]] = record_model(entity, {}, self)
+        self._columns = columns
+        self.model: RowTableModel[Record[Any]] = record_model(entity, {}, self, columns)
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -157,7 +165,12 @@ class RecordPage(QWidget):
             self.school_filter.addItem(name, code)
         self.school_filter.setCurrentIndex(max(0, self.school_filter.findData(current)))
         self.school_filter.blockSignals(False)
-        self.model.set_items(items, columns_for(self.entity, school_names))
+        columns = (
+            self._columns(school_names)
+            if self._columns is not None
+            else columns_for(self.entity, school_names)
+        )
+        self.model.set_items(items, columns)
         if not self._layout_restored:
             self._layout_restored = True
             apply_widths(self.view, self.model.columns())

@@ -568,12 +568,22 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         return None
 
 
+ColumnsFor = Callable[[Mapping[str, str]], Sequence[Column[Any]]]
+
+
 def record_model(
-    entity: str, school_names: Mapping[str, str], parent: Any = None
+    entity: str,
+    school_names: Mapping[str, str],
+    parent: Any = None,
+    columns: ColumnsFor | None = None,
 ) -> RowTableModel[Record[Any]]:
-    """A table model over the :class:`Record` items of one entity."""
+    """A table model over the :class:`Record` items of one entity.
+
+    ``columns`` gives the columns of a kind :func:`columns_for` does not know (the
+    ten-measure records declare theirs in :mod:`vetdesk.ui.targets`).
+    """
     return RowTableModel(
-        columns_for(entity, school_names),
+        columns(school_names) if columns is not None else columns_for(entity, school_names),
         row_of=lambda rec: rec.row,
         key_of=lambda rec: rec.key,
         school_of=lambda rec: rec.row.school_code,

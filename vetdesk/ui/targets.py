@@ -4,15 +4,17 @@
 (:func:`vetdesk.services.targets.target_progress`); for the targets measured by hand the
 city enters a value with its evidence (:func:`~vetdesk.services.targets.enter_progress`).
 :class:`MeasureDataPage` shows the records the computed targets are drawn from (majors,
-cooperating enterprises, 1+X pilots, graduate destinations, practice bases), read-only:
-the record service edits only schools, conditions, teachers and trainings; these come in
-through the school templates.
+cooperating enterprises, 1+X pilots, graduate destinations, practice bases), one
+:class:`~vetdesk.ui.recordpage.RecordPage` per kind: the window adds, edits and deletes
+them through the record form and the undo stack
+(:mod:`vetdesk.services.measure_records`), as it does schools, teachers and trainings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -26,21 +28,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from vetdesk.domain import enums
+from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, PILOT
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import ERROR_STYLE, OK_STYLE, DataPage, DbSource
-from vetdesk.ui.recordpage import apply_widths, configure_table
+from vetdesk.ui.recordpage import RecordPage, apply_widths, configure_table
+from vetdesk.ui.settings import Settings
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
 if TYPE_CHECKING:
     from vetdesk.services.database import Database
+    from vetdesk.services.measure_records import MeasureTables
     from vetdesk.services.period_data import PeriodData
+    from vetdesk.services.records import Record
 
 YearSource = Callable[[], "int | None"]
 
@@ -306,7 +313,7 @@ class TargetsPage(DataPage):
         return DbOp(self, db, op).success(done).failure(failed).run()
 
 
-# --- the new domains, read-only -----------------------------------------------------------------
+# --- the new domains' records -------------------------------------------------------------------
 
 
 def _label(enum_type: type[enums.LabelledEnum], value: str) -> str:
@@ -325,10 +332,11 @@ class Domain:
     key: str
     title: str
     rows: Callable[[PeriodData], tuple[Any, ...]]
-    columns: Callable[[dict[str, str]], list[Column[Any]]]
+    columns: Callable[[Mapping[str, str]], list[Column[Any]]]
+    entity: str = ""  # the record kind edited (see vetdesk.services.entities)
 
 
-def _school(names: dict[str, str]) -> Column[Any]:
+def _school(names: Mapping[str, str]) -> Column[Any]:
     return Column(
         "school", _tr("学校"), lambda r: names.get(r.school_code, r.school_code), width=240
     )
@@ -391,6 +399,7 @@ def domains() -> list[Domain]:
                 ),
                 Column("enrolment", _tr("在校生"), lambda r: r.enrolment, numeric=True, width=70),
             ],
+            MAJOR,
         ),
         Domain(
             "enterprises",
@@ -410,6 +419,7 @@ def domains() -> list[Domain]:
                 ),
                 _year("since_year", _tr("合作起始年")),
             ],
+            ENTERPRISE,
         ),
         Domain(
             "pilots",
@@ -430,6 +440,7 @@ def domains() -> list[Domain]:
                 ),
                 Column("certified", _tr("取证人数"), lambda r: r.certified, numeric=True, width=80),
             ],
+            PILOT,
         ),
         Domain(
             "destinations",
@@ -443,6 +454,7 @@ def domains() -> list[Domain]:
                     "further_study", _tr("升学"), lambda r: r.further_study, numeric=True, width=80
                 ),
             ],
+            DESTINATION,
         ),
         Domain(
             "bases",
@@ -467,81 +479,109 @@ def domains() -> list[Domain]:
                 ),
                 _year("year", _tr("年份")),
             ],
+            BASE,
         ),
     ]
 
 
 class MeasureDataPage(DataPage):
-    """The records behind the computed targets, one kind at a time (read-only)."""
+    """The records behind the computed targets, one kind at a time, added and edited here.
 
-    def __init__(self, db: DbSource, year: YearSource, parent: QWidget | None = None) -> None:
+    Each kind is a :class:`RecordPage` (search, school filter, 新增/修改/删除); the page
+    only forwards their requests with the kind, and the window runs the form and the
+    undoable command, as for schools, teachers and trainings.
+    """
+
+    add_requested = Signal(str)  # entity
+    edit_requested = Signal(str, object)  # entity, Record
+    delete_requested = Signal(str, object)  # entity, Record
+
+    def __init__(
+        self,
+        db: DbSource,
+        year: YearSource,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(db, parent)
         self.setObjectName("page_measure_data")
         self._year = year
         self._domains = domains()
-        self.data: PeriodData | None = None
+        self.tables: MeasureTables | None = None
         self.names: dict[str, str] = {}
         self.kind = QComboBox()
         self.kind.setObjectName("kind")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, RecordPage] = {}
         for domain in self._domains:
             self.kind.addItem(domain.title, domain.key)
-        self.kind.currentIndexChanged.connect(lambda _i: self._show())
-        self.count = QLabel()
-        self.count.setObjectName("count")
+            page = RecordPage(domain.entity, settings, columns=domain.columns)
+            page.add_requested.connect(partial(self.add_requested.emit, domain.entity))
+            page.edit_requested.connect(partial(self.edit_requested.emit, domain.entity))
+            page.delete_requested.connect(partial(self.delete_requested.emit, domain.entity))
+            self.pages[domain.entity] = page
+            self.stack.addWidget(page)
+        self.kind.currentIndexChanged.connect(self.stack.setCurrentIndex)
         top = QHBoxLayout()
         label = QLabel(_tr("数据类别(&K)："))
         label.setBuddy(self.kind)
         top.addWidget(label)
         top.addWidget(self.kind)
-        top.addWidget(self.count, 1)
-        self.model: RowTableModel[Any] = RowTableModel([], parent=self)
-        self.view = QTableView()
-        self.view.setObjectName("measure_data")
-        configure_table(self.view)
-        self.view.setModel(self.model)
+        top.addStretch(1)
         note = QLabel(
             _tr(
-                "这些数据随学校填报表导入（专业、合作企业、1+X 证书试点、毕业去向、实训基地工作表），"
-                "此处只供查看；目标任务页的计算值来自这里。"
+                "这些数据可在此逐条新增、修改和删除，也可随学校填报表导入（专业、合作企业、"
+                "1+X 证书试点、毕业去向、实训基地工作表）；目标任务页的计算值来自这里。"
             )
         )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.stack, 1)
         layout.addWidget(note)
 
+    @property
+    def current_page(self) -> RecordPage:
+        """The record page of the kind shown."""
+        return self.pages[self._domains[max(0, self.kind.currentIndex())].entity]
+
+    @property
+    def model(self) -> RowTableModel[Record[Any]]:
+        """The table model of the kind shown."""
+        return self.current_page.model
+
+    def current_entity(self) -> str:
+        """The kind shown (see :mod:`vetdesk.services.entities`)."""
+        return self.current_page.entity
+
     def load(self, db: Database) -> None:
-        """Read the period's data."""
+        """Read the period's records with their ids."""
         year = self._year()
         if year is None:
-            self.data = None
-            self._show()
+            self.tables = None
+            for page in self.pages.values():
+                page.set_records((), {}, ())
             self.refreshed.emit()
             return
 
-        def op(database: Database, _progress: Progress) -> PeriodData:
-            from vetdesk.services.period_data import load_period_data
+        def op(database: Database, _progress: Progress) -> MeasureTables:
+            from vetdesk.services.measure_records import load_measure_tables
 
-            with database.session() as session:
-                return load_period_data(session, year)
+            return load_measure_tables(database, year)
 
-        def done(data: PeriodData) -> None:
-            self.data = data
-            self.names = {s.school_code: s.name for s in data.schools}
-            self._show()
+        def done(tables: MeasureTables) -> None:
+            self.tables = tables
+            self.names = tables.names()
+            schools = [(code, name) for code, name, active in tables.schools if active]
+            for entity, page in self.pages.items():
+                page.set_records(tables.records.get(entity, ()), self.names, schools)
             self.refreshed.emit()
 
         DbOp(self, db, op).success(done).run()
 
     def show_kind(self, key: str) -> None:
-        """Show one kind of record."""
-        self.kind.setCurrentIndex(max(0, self.kind.findData(key)))
-
-    def _show(self) -> None:
-        domain = self._domains[max(0, self.kind.currentIndex())]
-        rows = domain.rows(self.data) if self.data is not None else ()
-        columns = domain.columns(self.names)
-        self.model.set_items(rows, columns)
-        apply_widths(self.view, columns)
-        self.count.setText(_tr("共 {n} 条").format(n=len(rows)))
+        """Show one kind of record (by its key, e.g. "majors", or its entity, "major")."""
+        for index, domain in enumerate(self._domains):
+            if key in (domain.key, domain.entity):
+                self.kind.setCurrentIndex(index)
+                return

@@ -1954,6 +1954,46 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>Edit training programme</translation>
     </message>
     <message>
+      <source>新增专业</source>
+      <translation>New major</translation>
+    </message>
+    <message>
+      <source>修改专业</source>
+      <translation>Edit major</translation>
+    </message>
+    <message>
+      <source>新增合作企业</source>
+      <translation>New cooperating enterprise</translation>
+    </message>
+    <message>
+      <source>修改合作企业</source>
+      <translation>Edit cooperating enterprise</translation>
+    </message>
+    <message>
+      <source>新增 1+X 证书试点</source>
+      <translation>New 1+X certificate pilot</translation>
+    </message>
+    <message>
+      <source>修改 1+X 证书试点</source>
+      <translation>Edit 1+X certificate pilot</translation>
+    </message>
+    <message>
+      <source>填写毕业生去向</source>
+      <translation>Enter graduate destinations</translation>
+    </message>
+    <message>
+      <source>修改毕业生去向</source>
+      <translation>Edit graduate destinations</translation>
+    </message>
+    <message>
+      <source>新增实践中心或工作室</source>
+      <translation>New practice centre or studio</translation>
+    </message>
+    <message>
+      <source>修改实践中心或工作室</source>
+      <translation>Edit practice centre or studio</translation>
+    </message>
+    <message>
       <source>清空“{name}”本年度的办学条件数据？可用“撤销”恢复。</source>
       <translation>Clear this year's condition figures of “{name}”? Undo brings them back.</translation>
     </message>
@@ -2575,12 +2615,8 @@ Please restore a backup.</translation>
       <translation>&amp;Kind of record:</translation>
     </message>
     <message>
-      <source>这些数据随学校填报表导入（专业、合作企业、1+X 证书试点、毕业去向、实训基地工作表），此处只供查看；目标任务页的计算值来自这里。</source>
-      <translation>These records come in with the school templates (sheets for majors, partner enterprises, 1+X pilots, graduate destinations and practice bases) and are shown here read-only; the computed values on the Targets page are drawn from them.</translation>
-    </message>
-    <message>
-      <source>共 {n} 条</source>
-      <translation>{n} records</translation>
+      <source>这些数据可在此逐条新增、修改和删除，也可随学校填报表导入（专业、合作企业、1+X 证书试点、毕业去向、实训基地工作表）；目标任务页的计算值来自这里。</source>
+      <translation>These records can be added, edited and deleted here one by one, or imported with the school templates (the majors, enterprises, 1+X pilots, destinations and bases sheets); the computed values on the targets page come from here.</translation>
     </message>
   </context>
 </TS>
