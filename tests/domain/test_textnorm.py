@@ -161,3 +161,10 @@ def test_normalize_text_of_blank_only_is_empty() -> None:
 def test_normalize_text_is_idempotent(value: str) -> None:
     once = normalize_text(value)
     assert normalize_text(once) == once
+
+
+def test_the_whitespace_list_is_exactly_what_str_isspace_accepts():
+    from vetdesk.domain import textnorm
+
+    expected = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert textnorm._WHITESPACE == expected

@@ -43,21 +43,23 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 _FULLWIDTH_TABLE = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 
-def _is_blank(char: str) -> bool:
-    return char.isspace() or char in _ZERO_WIDTH
+# Every character str.isspace() accepts, plus the zero-width ones: precomputed so that
+# stripping and dropping run in C (str.strip / str.translate), not a Python loop per character.
+# (tests/domain/test_textnorm.py checks the list against str.isspace over all of Unicode.)
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_BLANKS = _WHITESPACE + "".join(sorted(_ZERO_WIDTH))
+_DROP_BLANKS = str.maketrans(dict.fromkeys(_BLANKS))
 
 
 def _strip_blank(value: str) -> str:
-    start, end = 0, len(value)
-    while start < end and _is_blank(value[start]):
-        start += 1
-    while end > start and _is_blank(value[end - 1]):
-        end -= 1
-    return value[start:end]
+    return value.strip(_BLANKS)
 
 
 def _drop_blanks(value: str) -> str:
-    return "".join(char for char in value if not _is_blank(char))
+    return value.translate(_DROP_BLANKS)
 
 
 def fullwidth_to_halfwidth(value: str) -> str:

@@ -630,6 +630,9 @@ def _apply_teachers(
                 _assign(
                     practice, {"enterprise": values["enterprise"], "end_date": values["end_date"]}
                 )
+    # Flushed while the teachers are still held here: the audit log names each practice by
+    # its teacher, and later the session would have to load every teacher again, one SELECT each.
+    session.flush()
 
 
 def _apply_simple(
