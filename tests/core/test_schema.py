@@ -90,9 +90,9 @@ def test_read_only_open_writes_nothing_beside_the_file(tmp_path):
     before = sorted(p.name for p in folder.iterdir())
     ro = open_read_only(path)
     assert ro.info().unit_code == "630223"
-    from sqlalchemy.exc import OperationalError
+    from vetdesk.services.database import DatabaseWriteFailed
 
-    with pytest.raises(OperationalError, match=r"readonly|read-only"), ro.transaction() as session:
+    with pytest.raises(DatabaseWriteFailed, match="只读"), ro.transaction() as session:
         session.execute(text("UPDATE settings SET value = 'x'"))
     ro.close()
     assert sorted(p.name for p in folder.iterdir()) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from vetdesk.errors import InputRejected
@@ -77,3 +77,18 @@ def write_atomically(
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+@contextlib.contextmanager
+def temp_space_errors(target: Path) -> Iterator[None]:
+    """Turn an OSError while building a file in the temp folder into a clear WriteFailed."""
+    try:
+        yield
+    except WriteFailed:
+        raise
+    except OSError as exc:
+        raise WriteFailed(
+            _("生成 {name} 时写入临时文件失败：磁盘空间不足或临时文件夹不可写（{err}）。").format(
+                name=target.name, err=exc.strerror or exc
+            )
+        ) from exc

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from vetdesk.exchange.atomic import WriteFailed
+from vetdesk.exchange.atomic import WriteFailed, temp_space_errors
 from vetdesk.exchange.meta import KIND_DRAFT, KIND_EXPORT, WorkbookMeta
 from vetdesk.exchange.rows import Record, sheet_records
 from vetdesk.exchange.schema import EXPORT_SHEETS, SheetSpec
@@ -205,8 +205,9 @@ def export_period(
     """Write a period to an .xlsx file (atomically) and return what was written."""
     check_target(target)
     snapshot = take_snapshot(db, year)
-    workbook, _meta = build_export_workbook(
-        db, snapshot, KIND_DRAFT if draft else KIND_EXPORT, {}, progress=progress
-    )
-    save_workbook(workbook, target)
+    with temp_space_errors(target):
+        workbook, _meta = build_export_workbook(
+            db, snapshot, KIND_DRAFT if draft else KIND_EXPORT, {}, progress=progress
+        )
+        save_workbook(workbook, target)
     return snapshot

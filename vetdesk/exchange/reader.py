@@ -172,6 +172,17 @@ def _read_sheet(
                 file_name=file_name,
                 detail="too many columns",
             )
+        if number > header_row + spec.max_rows:
+            # Counted by row number, not by filled rows: openpyxl hands over every empty
+            # row of a gap, so a lone cell at row 1 048 576 would otherwise cost minutes.
+            raise UnsafeFileError(
+                _("工作表“{sheet}”超过 {max} 行数据，超出上限，请拆分后分批导入。").format(
+                    sheet=title, max=spec.max_rows
+                ),
+                code="zip_bomb",
+                file_name=file_name,
+                detail="row number beyond the limit",
+            )
         parsed = _read_row(number, row, spec, mapping, letters, title, issues, previous)
         if parsed is None:
             continue

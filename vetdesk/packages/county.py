@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from vetdesk import __version__
 from vetdesk.db import migrate, models
 from vetdesk.errors import InputRejected
+from vetdesk.exchange.atomic import temp_space_errors
 from vetdesk.exchange.export import (
     ExportSnapshot,
     build_export_workbook,
@@ -151,19 +152,20 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
         CoverLine(_("签名密钥指纹"), fp),
         CoverLine(_("上报包标识（SHA-256）"), digest),
     ]
-    workbook, _meta = build_export_workbook(
-        db,
-        snapshot,
-        KIND_PACKAGE,
-        {
-            "manifest": manifest_text,
-            "signature": signature,
-            "fingerprint": fp,
-            "seq": str(seq),
-            "key_id": str(manifest["key_id"]),
-        },
-        extra_cover=cover,
-    )
+    with temp_space_errors(target):
+        workbook, _meta = build_export_workbook(
+            db,
+            snapshot,
+            KIND_PACKAGE,
+            {
+                "manifest": manifest_text,
+                "signature": signature,
+                "fingerprint": fp,
+                "seq": str(seq),
+                "key_id": str(manifest["key_id"]),
+            },
+            extra_cover=cover,
+        )
 
     def verify_and_record(tmp: Path) -> None:
         # Read the written file back with the city's own verifier: a writer/reader
@@ -190,6 +192,7 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
             )
         remember_seq(info.unit_code, year, seq, SEQ_FILE)
 
-    save_workbook(workbook, target, verify_and_record)
+    with temp_space_errors(target):
+        save_workbook(workbook, target, verify_and_record)
     del own
     return PackageResult(target, seq, digest, fp, snapshot.counts())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vetdesk import __version__
@@ -72,8 +73,11 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
-        with self.session(write=True) as session, session.begin():
-            yield session
+        try:
+            with self.session(write=True) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise _write_error(self.path, exc) from exc
 
     def info(self) -> DatabaseInfo:
         """The database's role, unit and operator."""
@@ -116,6 +120,29 @@ class Database:
     def close(self) -> None:
         """Release the database file."""
         self.engine.dispose()
+
+
+class DatabaseWriteFailed(InputRejected):
+    """SQLite could not write the database file (read-only, disk full, I/O error)."""
+
+    code = "db_write_failed"
+
+
+def _write_error(path: Path, exc: OperationalError) -> Exception:
+    text = str(exc.orig).lower()
+    if "readonly" in text or "read-only" in text:
+        return DatabaseWriteFailed(
+            _(
+                "数据库文件 {name} 是只读的，无法保存更改。请检查文件属性或把数据库复制到本机可写的位置。"
+            ).format(name=path.name)
+        )
+    if "full" in text or "disk i/o" in text or "i/o error" in text:
+        return DatabaseWriteFailed(
+            _(
+                "写入数据库 {name} 失败：磁盘空间不足或磁盘出错。更改已全部撤销，请腾出空间后重试。"
+            ).format(name=path.name)
+        )
+    return exc
 
 
 def _seed_units(session: Session) -> None:
