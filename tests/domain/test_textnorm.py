@@ -167,4 +167,4 @@ def test_the_whitespace_list_is_exactly_what_str_isspace_accepts():
     from vetdesk.domain import textnorm
 
     expected = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-    assert textnorm._WHITESPACE == expected
+    assert expected == textnorm._WHITESPACE
