@@ -7,8 +7,9 @@ Reads what installer/build_linux.sh (or build_windows.ps1) left in dist/:
 - installed size: the one-folder build dist/vetdesk (what the installer puts in the
   program folder, less uninstall.exe);
 - frozen start: wall time of ``vetdesk-debug --version`` (first run, then the median of
-  warm runs). Time to first paint needs a flag that shows the main window and exits after
-  its first paint; the app has none yet, so it is reported as not measured.
+  warm runs). Time to first paint: the frozen ``vetdesk`` on a demo database, with
+  VETDESK_EXIT_AFTER_FIRST_PAINT set, until it prints its marker, against a bare PySide6
+  window started from this Python.
 
 Usage: python bench/bench_installer.py [--dist DIR] [--runs N] [--json FILE]
 """
@@ -76,6 +77,58 @@ def time_command(command: list[str], runs: int) -> tuple[float, float, str]:
     return timings[0], warm, output
 
 
+_BARE_WINDOW = (
+    "import sys\n"
+    "from PySide6.QtCore import QEvent, QObject, QTimer\n"
+    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+    "app = QApplication(sys.argv[:1]); w = QMainWindow(); w.resize(1280, 800)\n"
+    "class P(QObject):\n"
+    "    def eventFilter(self, o, e):\n"
+    "        if e.type() == QEvent.Type.Paint:\n"
+    "            print('VETDESK-FIRST-PAINT', flush=True); QTimer.singleShot(0, app.quit)\n"
+    "        return False\n"
+    "p = P(); w.installEventFilter(p); w.show(); app.exec()\n"
+)
+
+
+def _until_marker(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "VETDESK-FIRST-PAINT" in line:
+            break
+    elapsed = time.perf_counter() - started
+    process.wait(timeout=60)
+    return elapsed
+
+
+def first_paint(gui: Path, runs: int) -> tuple[float, float]:
+    """Median seconds from launch to the first paint: the frozen app, and a bare PySide6 window."""
+    import statistics
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "VETDESK_DATA_DIR": tmp,
+            "VETDESK_EXIT_AFTER_FIRST_PAINT": "1",
+        }
+        db = Path(tmp) / "demo.db"
+        subprocess.run(
+            [sys.executable, "-m", "vetdesk", "demo", "--db", str(db), "--period", "2025"],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        frozen = [_until_marker([str(gui), "--db", str(db)], env) for _ in range(runs)]
+        bare = [_until_marker([sys.executable, "-c", _BARE_WINDOW], env) for _ in range(runs)]
+    return statistics.median(frozen), statistics.median(bare)
+
+
 def mb(size: int) -> str:
     """Format a byte count as decimal MB and binary MiB."""
     return f"{size / 1e6:.1f} MB ({size / 2**20:.1f} MiB)"
@@ -123,11 +176,17 @@ def main(argv: list[str] | None = None) -> int:
         results["start_version"] = {"first_s": round(first, 3), "warm_median_s": round(warm, 3)}
     else:
         print(f"frozen start:    not measured: no {exe}")
-    print(
-        "first paint:     NOT MEASURED: needs an app flag that exits after the main window's "
-        "first paint (to be added); --version only measures interpreter + bundle start-up"
-    )
-    results["first_paint"] = None
+    gui = payload / ("vetdesk.exe" if os.name == "nt" else "vetdesk")
+    if gui.is_file():
+        frozen, bare = first_paint(gui, max(args.runs, 1))
+        print(
+            f"first paint:     frozen vetdesk on a demo database {frozen:.2f} s (median), "
+            f"bare PySide6 window {bare:.2f} s: ratio {frozen / bare:.2f}"
+        )
+        results["first_paint"] = {"frozen_s": round(frozen, 3), "bare_s": round(bare, 3)}
+    else:
+        print(f"first paint:     not measured: no {gui}")
+        results["first_paint"] = None
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

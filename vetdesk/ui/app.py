@@ -151,6 +151,10 @@ def lock_message(path: Path, exc: BaseException) -> str:
     )
 
 
+# Set to make the GUI print a marker on its main window's first paint and quit.
+FIRST_PAINT_ENV = "VETDESK_EXIT_AFTER_FIRST_PAINT"
+
+
 class AppController:
     """Owns the database lock and the main window; switches database and language.
 
@@ -202,7 +206,28 @@ class AppController:
         self.window = window
         if old is not None:
             old.close()
+        if os.environ.get(FIRST_PAINT_ENV):
+            self._exit_after_first_paint(window)
         window.show()
+
+    def _exit_after_first_paint(self, window: QWidget) -> None:
+        # For bench/bench_installer.py: the frozen app's time to first paint is measured
+        # from outside, as the moment this line appears on standard output.
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        app = self.app
+
+        class Probe(QObject):
+            def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and not getattr(self, "done", False):
+                    self.done = True
+                    if sys.stdout is not None:
+                        print("VETDESK-FIRST-PAINT", flush=True)
+                    QTimer.singleShot(0, app.quit)
+                return False
+
+        self._probe = Probe(window)
+        window.installEventFilter(self._probe)
 
     def _opened(self, db: Database) -> None:
         self.db = db
