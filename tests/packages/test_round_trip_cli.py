@@ -143,6 +143,30 @@ def test_six_counties_to_the_city_and_back(world, capsys):
                 conn.execute("SELECT state FROM periods WHERE year = 2025").fetchone()[0]
                 == "submitted"
             )
+    # City → counties again: a task package per county (registry, rule set, targets, deadline).
+    for code, db in counties.items():
+        task = folder / f"task-{code}.xlsx"
+        code_, issued = run_json(
+            capsys,
+            "task",
+            "export",
+            "--db",
+            str(city),
+            "--period",
+            "2025",
+            "--unit",
+            code,
+            "--deadline",
+            "2026-03-31",
+            "--out",
+            str(task),
+        )
+        assert code_ == 0, issued
+        code_, imported = run_json(capsys, "task", "import", "--db", str(db), str(task))
+        assert code_ == 0 and imported["applied"], imported
+        with sqlite3.connect(db) as conn:
+            deadline = conn.execute("SELECT deadline FROM periods WHERE year = 2025").fetchone()[0]
+        assert deadline == "2026-03-31"
 
 
 def test_a_resubmission_shows_its_changes_and_replaces_the_data(world, capsys):
