@@ -130,7 +130,7 @@ def report(
         "content from before or after the operation, keeps its audit chain and lock, and the",
         "operation run again completes. Export targets hold the old file or a complete new one.",
         "",
-        "| operation | points | kills | left as before | left as after | target file old / new | re-runs | temp files left |",
+        "| operation | points | kills | left as before | left as after | target file old / new | re-runs | stale temp files |",
         "|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     kills = 0

@@ -209,9 +209,10 @@ def crash_campaign(
         else:
             kills += 1
         state, file_state = judge(sc, m, db, job, where)
-        states[state] += 1
-        if file_state:
-            files[file_state] += 1
+        if outcome.killed:  # runs that finished before their timed kill are judged, not counted
+            states[state] += 1
+            if file_state:
+                files[file_state] += 1
         leftovers += len(temp_leftovers(job))
         # Recovery: the same operation run again completes from whatever the kill left.
         if sc.retry and i % RETRY_EVERY == 0:

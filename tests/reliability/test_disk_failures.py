@@ -242,16 +242,6 @@ def test_read_only_old_database_is_left_unchanged(
 
 
 @posix_only
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "PRODUCTION: vetdesk/services/backup.py upgrade_with_backup (called by open_database "
-        "for every command and the GUI): a read-only database that needs a schema upgrade "
-        "fails inside migrate.upgrade with sqlalchemy.exc.OperationalError 'attempt to write "
-        "a readonly database' (a traceback, even for vetdesk check); expected a VetDeskError "
-        "saying the file is read-only (只读) and must be copied somewhere writable first."
-    ),
-)
 def test_read_only_old_database_gives_a_clear_message(
     read_only_old_database: tuple[Path, bytes, subprocess.CompletedProcess[str]],
 ) -> None:

@@ -236,7 +236,10 @@ def open_database(path: Path, *, upgrade: bool = True) -> Database:
         # Imported here: the backup module imports this one.
         from vetdesk.services.backup import upgrade_with_backup
 
-        upgrade_with_backup(path)  # refuses a newer schema; backs up before migrating
+        try:
+            upgrade_with_backup(path)  # refuses a newer schema; backs up before migrating
+        except OperationalError as exc:
+            raise _write_error(path, exc) from exc
     engine = make_engine(path)
     try:
         migrate.check_not_newer(engine)
