@@ -291,3 +291,24 @@ def test_export_opens_in_libreoffice_and_survives_a_resave(county_db, tmp_path):
     assert canonical_snapshot(db) == canonical_snapshot(target)
     db.close()
     target.close()
+
+
+def test_stale_temp_files_of_a_crashed_export_are_removed(county_db, tmp_path):
+    import os
+    import time
+
+    db = open_database(county_db)
+    out = tmp_path / "x.xlsx"
+    old = tmp_path / ".x.xlsx.abc123.tmp"
+    fresh = tmp_path / ".x.xlsx.def456.tmp"
+    other = tmp_path / ".y.xlsx.abc123.tmp"
+    for path in (old, fresh, other):
+        path.write_bytes(b"half a workbook")
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+    os.utime(other, (day_ago, day_ago))
+    export_period(db, 2025, out, draft=True)
+    assert not old.exists()
+    assert fresh.exists()  # could belong to a write still in progress
+    assert other.exists()  # another file's leftovers are its own writer's business
+    db.close()

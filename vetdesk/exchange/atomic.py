@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +32,23 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+STALE_AFTER_SECONDS = 24 * 3600
+
+
+def remove_stale_temp_files(target: Path) -> int:
+    """Remove temporary files an interrupted write of ``target`` left behind (older than a day)."""
+    # A crash between writing and renaming leaves ".<name>.<random>.tmp"; a day-old one
+    # cannot belong to a write still in progress.
+    removed = 0
+    now = time.time()
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_AFTER_SECONDS:
+                leftover.unlink()
+                removed += 1
+    return removed
+
+
 def write_atomically(
     target: Path,
     write: Callable[[Path], None],
@@ -43,6 +62,7 @@ def write_atomically(
     folder = target.parent
     if not folder.is_dir():
         raise WriteFailed(_("保存位置不存在：{folder}").format(folder=folder))
+    remove_stale_temp_files(target)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -820,13 +820,14 @@ def open_workbook_safely(
     """Check ``path``, then open it with openpyxl; any problem with the file is an UnsafeFileError."""
     assert_defusedxml_active()
     name = path.name
-    _checked_size(path, limits)
+    size = _checked_size(path, limits)
     # Read once into memory (at most max_file_bytes) and check and parse those same
     # bytes: the file cannot change between check and parse, and the USB stick may
-    # be pulled out afterwards.
+    # be pulled out afterwards. One byte more than the size seen shows a file that grew;
+    # asking for the whole limit would allocate it even for a small file.
     try:
         with path.open("rb") as fh:
-            data = fh.read(limits.max_file_bytes + 1)
+            data = fh.read(min(size, limits.max_file_bytes) + 1)
     except OSError as exc:
         raise _unreadable(name, exc) from exc
     if len(data) > limits.max_file_bytes:
