@@ -39,7 +39,10 @@ SYSTEM_PACKAGES = {
     "shellcheck": "the build-script lint test",
 }
 # Only for the full run (VETDESK_FULL=1): the silent install/uninstall under wine.
-FULL_RUN_PACKAGES = {"wine": "the installer run under wine", "wine64": "the installer run under wine"}
+FULL_RUN_PACKAGES = {
+    "wine": "the installer run under wine",
+    "wine64": "the installer run under wine",
+}
 
 
 def log(message: str) -> None:
@@ -110,13 +113,17 @@ def ensure_venv() -> None:
     stamp.write_text(digest)
 
 
-def ensure_system_packages() -> None:
-    """Install missing Debian packages the tests use, when running as root with apt."""
+# What the GUI itself needs on a bare Debian: Qt's runtime libraries (the font ships with VetDesk).
+GUI_PACKAGES = ("libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3")
+
+
+def ensure_system_packages(*, gui_only: bool = False) -> None:
+    """Install missing Debian packages the tests (or only the GUI) use, when root with apt."""
     if not shutil.which("dpkg-query") or not shutil.which("apt-get"):
         log("not a Debian system: system packages not checked")
         return
-    wanted = dict(SYSTEM_PACKAGES)
-    if os.environ.get("VETDESK_FULL") == "1":
+    wanted = {k: v for k, v in SYSTEM_PACKAGES.items() if not gui_only or k in GUI_PACKAGES}
+    if os.environ.get("VETDESK_FULL") == "1" and not gui_only:
         wanted.update(FULL_RUN_PACKAGES)
     missing = []
     for package in wanted:
@@ -150,7 +157,9 @@ def cmd_test(extra: list[str]) -> int:
     ensure_system_packages()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
     log("ruff")
-    lint_paths = [p for p in ("vetdesk", "tests", "bench", "scripts", "installer") if (ROOT / p).exists()]
+    lint_paths = [
+        p for p in ("vetdesk", "tests", "bench", "scripts", "installer") if (ROOT / p).exists()
+    ]
     run([str(BIN / "ruff"), "check", *lint_paths], cwd=ROOT)
     log("mypy")
     run([str(BIN / "mypy")], cwd=ROOT)
@@ -162,6 +171,7 @@ def cmd_test(extra: list[str]) -> int:
 def cmd_demo(extra: list[str]) -> int:
     """Create the demo database (once) and open VetDesk on it."""
     ensure_venv()
+    ensure_system_packages(gui_only=True)
     data = Path(os.environ.get("VETDESK_DATA_DIR", ROOT / "demo-data"))
     data.mkdir(parents=True, exist_ok=True)
     db = data / "demo-county.db"
