@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 
@@ -12,8 +13,18 @@ from vetdesk.services.records import TEACHER
 from vetdesk.ui.app import setup_logging
 
 
+def _log_file() -> Path:
+    # setup_logging installs its file handler once per process (in the data dir of the
+    # test that first called it); read whichever file that handler writes.
+    setup_logging()
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "_vetdesk", False) and isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    raise AssertionError("no VetDesk log file handler")
+
+
 def test_log_has_no_id_numbers_after_editing_teachers(county_window, qtbot):
-    log_path = setup_logging()
+    log_path = _log_file()
     window = county_window
     page = window.record_pages[TEACHER]
     record = page.model.item(0)
