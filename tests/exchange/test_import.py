@@ -362,7 +362,7 @@ def test_failure_half_way_rolls_everything_back(db, template, county_db, monkeyp
     def boom(*args, **kwargs):
         raise OSError("disk gone")
 
-    monkeypatch.setattr(importer, "_apply_trainings", boom)
+    monkeypatch.setattr(importer, "_apply_per_school", boom)
     with pytest.raises(OSError):
         apply_import(db, read_workbook(template))
     assert db_digest(county_db) == before

@@ -446,13 +446,14 @@ def apply_import(
         if not plan.ok:
             return plan
         assert plan.year is not None
-        period = ensure_period(session, plan.year, _statistics_date(content))
+        period = ensure_period(session, plan.year, statistics_date_of(content))
         _apply(session, db, content, period, progress)
         plan.applied = True
     return plan
 
 
-def _statistics_date(content: WorkbookContent) -> dt.date | None:
+def statistics_date_of(content: WorkbookContent) -> dt.date | None:
+    """The statistics date a VetDesk workbook states, if any."""
     text = content.meta.get("statistics_date") if content.meta else ""
     try:
         return dt.date.fromisoformat(text) if text else None
@@ -512,9 +513,8 @@ def _apply(
         if progress:
             progress(done, total)
     _apply_teachers(session, content, period, ids)
-    _apply_trainings(session, content, period, ids)
-    for spec in SIMPLE_SHEETS:
-        _apply_simple(session, content, spec, period, ids)
+    for spec in (TRAININGS, *SIMPLE_SHEETS):
+        _apply_per_school(session, content, spec, period, ids)
     sheet = content.sheet(EXPLANATIONS.key)
     if sheet:
         existing_expl = {
@@ -635,7 +635,7 @@ def _apply_teachers(
     session.flush()
 
 
-def _apply_simple(
+def _apply_per_school(
     session: Session,
     content: WorkbookContent,
     spec: SheetSpec,
@@ -645,7 +645,7 @@ def _apply_simple(
     sheet = content.sheet(spec.key)
     if sheet is None:
         return
-    model = SIMPLE_MODELS[spec.key]
+    model = models.TrainingProgramme if spec is TRAININGS else SIMPLE_MODELS[spec.key]
     code_of = {v: k for k, v in ids.items()}
     fields_of = [c.key for c in spec.data_columns if c.key != "school_code"]
     key_fields = [k for k in spec.natural_key if k != "school_code"]
@@ -671,37 +671,3 @@ def _apply_simple(
             session.add(model(school_id=ids[key[0]], period_id=period.id, **fields))
         else:
             _assign(row, fields)
-
-
-def _apply_trainings(
-    session: Session, content: WorkbookContent, period: models.Period, ids: dict[str, int]
-) -> None:
-    sheet = content.sheet(TRAININGS.key)
-    if sheet is None:
-        return
-    code_of = {v: k for k, v in ids.items()}
-    current = {
-        (code_of[t.school_id], t.name, t.start_date): t
-        for t in session.scalars(
-            select(models.TrainingProgramme).where(models.TrainingProgramme.period_id == period.id)
-        )
-    }
-    incoming = {
-        (r.values["school_code"], r.values["name"], r.values["start_date"]): r.values
-        for r in sheet.rows
-    }
-    scope = {k[0] for k in incoming}
-    for key, old_programme in current.items():
-        if key[0] in scope and key not in incoming:
-            session.delete(old_programme)
-    for key, values in incoming.items():
-        fields = {
-            c.key: values.get(c.key) for c in TRAININGS.data_columns if c.key != "school_code"
-        }
-        programme = current.get(key)
-        if programme is None:
-            session.add(
-                models.TrainingProgramme(school_id=ids[key[0]], period_id=period.id, **fields)
-            )
-        else:
-            _assign(programme, fields)

@@ -29,6 +29,7 @@ from vetdesk.exchange.importer import (
     _current_state,
     _key,
     diff_sheet,
+    statistics_date_of,
 )
 from vetdesk.exchange.rows import Record
 from vetdesk.exchange.schema import EXPLANATIONS, SCHOOLS
@@ -180,15 +181,6 @@ def preview_merge(
     return preview
 
 
-def _statistics_date(verification: Verification) -> dt.date | None:
-    meta = verification.content.meta if verification.content else None
-    text = meta.get("statistics_date") if meta else ""
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def apply_merge(db: Database, verification: Verification, *, file_name: str = "") -> MergePreview:
     """Merge one verified package: replace the county-period's data and record it, or nothing."""
     with db.guarded_write("merge", REASON_MERGE), db.transaction() as session:
@@ -201,7 +193,7 @@ def apply_merge(db: Database, verification: Verification, *, file_name: str = ""
         unit = str(verification.unit_code)
         year = verification.period
         assert year is not None
-        period = ensure_period(session, year, _statistics_date(verification))
+        period = ensure_period(session, year, statistics_date_of(content))
         school_ids = list(
             session.scalars(select(models.School.id).where(models.School.county_code == unit))
         )
