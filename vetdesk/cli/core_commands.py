@@ -21,7 +21,7 @@ from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 from vetdesk.services.check import CheckReport, explain_warnings, report_to_json, run_check
 from vetdesk.services.database import create_database, open_database
-from vetdesk.standards.assess import FAIL, INCOMPLETE, PASS
+from vetdesk.standards.assess import VERDICT_LABELS
 
 
 def register(sub: Any) -> None:
@@ -122,9 +122,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_VERDICT_TEXT = {PASS: "达标", FAIL: "不达标", INCOMPLETE: "数据不全"}
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Run ``vetdesk check``."""
     db = open_database(args.db)
@@ -157,7 +154,7 @@ def print_report(report: CheckReport, out: Any = None) -> None:
     )
     w("\n" + _("学校达标情况") + "\n")
     for a in report.assessments:
-        verdict = _(_VERDICT_TEXT.get(a.verdict, a.verdict))
+        verdict = _(VERDICT_LABELS.get(a.verdict, a.verdict))
         w(f"  {a.school.school_code}  {a.school.name}  【{verdict}】\n")
         for r in a.failing:
             assert r.rule is not None

@@ -30,10 +30,9 @@ from vetdesk.i18n import _
 from vetdesk.services.check import CheckReport, load_explanations, run_check
 from vetdesk.services.database import Database
 from vetdesk.services.period_data import PeriodData, get_period, load_period_data
-from vetdesk.standards.assess import threshold_text
+from vetdesk.standards.assess import VERDICT_LABELS, threshold_text
 
 Progress = Callable[[int, int], None]
-_VERDICTS = {"pass": "达标", "fail": "不达标", "incomplete": "数据不全", "not_applicable": "不适用"}
 
 
 @dataclass
@@ -88,7 +87,7 @@ def write_indicator_sheet(workbook: Workbook, report: CheckReport) -> None:
         header.append(cell)
     ws.append(header)
     for a in report.assessments:
-        verdict = _(_VERDICTS.get(a.verdict, a.verdict))
+        verdict = _(VERDICT_LABELS.get(a.verdict, a.verdict))
         for r in a.results:
             rule = r.rule
             source = report.ruleset.sources[rule.source] if rule else None

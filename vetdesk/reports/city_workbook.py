@@ -24,7 +24,6 @@ from vetdesk.errors import UsageError
 from vetdesk.i18n import N_, _
 from vetdesk.reports import charts
 from vetdesk.reports.summary import (
-    VERDICT_LABELS,
     PackageRecord,
     ReportSummary,
     SchoolLine,
@@ -36,6 +35,7 @@ from vetdesk.reports.summary import (
     unit_name,
 )
 from vetdesk.services.database import Database
+from vetdesk.standards.assess import VERDICT_LABELS
 
 Progress = Callable[[int, int], None]
 

@@ -23,7 +23,7 @@ from vetdesk.db import models
 from vetdesk.domain.enums import Severity, TargetGroup, TrainingCategory
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
-from vetdesk.i18n import N_, _, language
+from vetdesk.i18n import _, language
 from vetdesk.services.check import CheckReport, run_check
 from vetdesk.services.database import Database
 from vetdesk.services.period_data import PeriodData, TrainingRow, load_period_data
@@ -40,12 +40,6 @@ from vetdesk.standards.assess import (
 from vetdesk.standards.ruleset import Rule, RuleSet
 
 DOUBLE_SHARE_INDICATOR = "double_qualified_share"
-VERDICT_LABELS = {
-    PASS: N_("达标"),
-    FAIL: N_("不达标"),
-    INCOMPLETE: N_("数据不全"),
-    NOT_APPLICABLE: N_("不适用"),
-}
 
 
 # --- small value types -----------------------------------------------------------------

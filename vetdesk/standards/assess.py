@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from vetdesk.domain.enums import DoubleTeacherLevel, Education, TeacherRole, Title
+from vetdesk.i18n import N_
 from vetdesk.services.period_data import ConditionRow, PeriodData, SchoolRow, TeacherRow
 from vetdesk.standards.formula import evaluate
 from vetdesk.standards.ruleset import Indicator, Rule, RuleSet
@@ -16,6 +17,13 @@ PASS = "pass"
 FAIL = "fail"
 INCOMPLETE = "incomplete"
 NOT_APPLICABLE = "not_applicable"
+# How each verdict reads (translate with vetdesk.i18n._ when shown).
+VERDICT_LABELS = {
+    PASS: N_("达标"),
+    FAIL: N_("不达标"),
+    INCOMPLETE: N_("数据不全"),
+    NOT_APPLICABLE: N_("不适用"),
+}
 
 _FULL_TIME_ROLES = {
     TeacherRole.GENERAL_COURSE,
