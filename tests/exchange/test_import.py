@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from xlsx_helpers import fill_sheet
 
 from vetdesk.db import models
@@ -313,7 +313,8 @@ def test_merged_school_code_cells_get_a_hint(db, template):
 def test_preview_then_apply_adds_changes_and_removes(db, template, county_db):
     wb = openpyxl.load_workbook(template)
     ws = wb[TEACHERS.sheet_title]
-    removed_name = ws.cell(2, 3).value
+    id_column = TEACHERS.columns.index(TEACHERS.column("id_number")) + 1
+    removed_id = ws.cell(2, id_column).value
     ws.delete_rows(2)  # one teacher leaves
     ws.cell(
         2, TEACHERS.columns.index(TEACHERS.column("title")) + 1
@@ -331,11 +332,11 @@ def test_preview_then_apply_adds_changes_and_removes(db, template, county_db):
     applied = apply_import(db, content)
     assert applied.applied
     with db.session() as session:
-        names = set(session.scalars(select(models.Teacher.name)))
-        assert "韩雪莲" in names
+        ids = set(session.scalars(select(models.Teacher.id_number)))
         new = session.scalar(select(models.Teacher).where(models.Teacher.id_number == NEW_ID))
+        assert new.name == "韩雪莲"
         assert new.role == "specialty_course" and new.hired_date == dt.date(2012, 9, 1)
-    assert removed_name not in names or list(names).count(removed_name) >= 0
+    assert NEW_ID in ids and removed_id not in ids
     again, _ = plan_for(db, template)
     assert again.changes == []
 
@@ -373,3 +374,50 @@ def test_template_for_another_year_needs_matching_period(db, template):
 
     with pytest.raises(UsageError):
         plan_for(db, template, year=2024)
+
+
+def _only_sheets(path: Path, keep: set[str]) -> None:
+    wb = openpyxl.load_workbook(path)
+    for title in list(wb.sheetnames):
+        if title not in keep and wb[title].sheet_state == "visible":
+            del wb[title]
+    wb.save(path)
+
+
+def test_a_roster_without_practice_sheet_keeps_every_practice(db, template):
+    with db.session() as session:
+        before = session.scalar(select(func.count()).select_from(models.EnterprisePractice))
+    assert before, "the demo school has enterprise practices"
+    _only_sheets(template, {TEACHERS.sheet_title})
+    plan, content = plan_for(db, template)
+    assert plan.ok and not plan.changes
+    assert apply_import(db, content).applied
+    with db.session() as session:
+        after = session.scalar(select(func.count()).select_from(models.EnterprisePractice))
+    assert after == before
+
+
+def test_a_column_missing_from_the_file_keeps_the_stored_values(db, template):
+    wb = openpyxl.load_workbook(template)
+    ws = wb[TEACHERS.sheet_title]
+    hired = TEACHERS.columns.index(TEACHERS.column("hired_date")) + 1
+    title = TEACHERS.columns.index(TEACHERS.column("title")) + 1
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "*学校标识码")
+    promoted = ws.cell(header_row + 1, title)
+    promoted.value = "初级" if promoted.value == "正高级" else "正高级"
+    ws.delete_cols(hired)
+    wb.save(template)
+    with db.session() as session:
+        dates = dict(
+            session.execute(select(models.Teacher.id_number, models.Teacher.hired_date)).all()
+        )
+    assert any(dates.values())
+    plan, content = plan_for(db, template)
+    assert plan.ok, [i.describe() for i in plan.issues]
+    assert {f.field for c in plan.changes for f in c.fields} == {"专业技术职称"}
+    assert apply_import(db, content).applied
+    with db.session() as session:
+        after = dict(
+            session.execute(select(models.Teacher.id_number, models.Teacher.hired_date)).all()
+        )
+    assert after == dates

@@ -4,13 +4,18 @@ Each data sheet replaces, for every school it mentions, that school's rows of th
 period (a school's returned template is its complete roster); schools and warning
 explanations are only added or updated. Any refused cell refuses the whole file, so
 a half-correct roster can never remove teachers whose rows had a typo.
+
+A column the sheet lacks leaves the stored values of that column as they are, and a
+workbook without an 企业实践 sheet leaves every teacher's practices alone. Pasted rows
+(``WorkbookContent.partial``) are a selection rather than a roster: they add and
+update, and remove nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,9 +146,13 @@ def _label(spec: SheetSpec, values: Record, names: dict[str, str]) -> str:
     return " ".join(p for p in ([school] if school else []) + parts if p)
 
 
-def _differences(spec: SheetSpec, old: Record, new: Record) -> tuple[FieldChange, ...]:
+def _differences(
+    spec: SheetSpec, old: Record, new: Record, present: Collection[str] | None
+) -> tuple[FieldChange, ...]:
     changes = []
     for column in spec.data_columns:
+        if present is not None and column.key not in present:
+            continue  # a column the sheet lacks leaves the stored value as it is
         before = canonical_value(column, old.get(column.key))
         after = canonical_value(column, new.get(column.key))
         if before != after:
@@ -370,13 +379,15 @@ def plan_from_content(
             continue
         incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
         removable: Callable[[Record], bool] | None = None
-        if _REPLACED_PER_SCHOOL.get(spec.key):
+        if _REPLACED_PER_SCHOOL.get(spec.key) and not content.partial:
             scope = _scope(spec, sheet.rows, content)
 
             def removable(record: Record, scope: set[str] = scope) -> bool:
                 return record.get("school_code") in scope
 
-        summary, changes = diff_sheet(spec, state.records[spec.key], incoming, names, removable)
+        summary, changes = diff_sheet(
+            spec, state.records[spec.key], incoming, names, removable, sheet.column_letters
+        )
         summary.rejected = sum(not r.ok for r in sheet.rows)
         plan.summary[spec.key] = summary
         plan.changes.extend(changes)
@@ -389,8 +400,13 @@ def diff_sheet(
     incoming: dict[tuple[Any, ...], Record],
     names: dict[str, str],
     removable: Callable[[Record], bool] | None,
+    present: Collection[str] | None = None,
 ) -> tuple[SheetSummary, list[RecordChange]]:
-    """Compare a sheet's incoming records with the current ones (``removable``: which may go)."""
+    """Compare a sheet's incoming records with the current ones.
+
+    ``removable`` says which current records may go; ``present`` names the columns the
+    sheet has (None: all), the others being left as stored.
+    """
     summary = SheetSummary()
     changes: list[RecordChange] = []
     for key, values in incoming.items():
@@ -399,7 +415,7 @@ def diff_sheet(
             summary.added += 1
             changes.append(RecordChange(spec.sheet_title, _label(spec, values, names), "add"))
             continue
-        diff = _differences(spec, old, values)
+        diff = _differences(spec, old, values, present)
         if diff:
             summary.changed += 1
             changes.append(
@@ -473,6 +489,7 @@ def _apply(
     schools = {s.school_code: s for s in session.scalars(select(models.School))}
     sheet = content.sheet(SCHOOLS.key)
     if sheet:
+        present = sheet.column_letters
         for row in sheet.rows:
             values = {c.key: row.values.get(c.key) for c in SCHOOLS.data_columns}
             school = schools.get(str(values["school_code"]))
@@ -481,7 +498,7 @@ def _apply(
                 session.add(school)
                 schools[school.school_code] = school
             else:
-                _assign(school, values)
+                _assign(school, values, present)
         session.flush()
         done += 1
         if progress:
@@ -508,7 +525,7 @@ def _apply(
                     models.SchoolCondition(school_id=school_id, period_id=period.id, **values)
                 )
             else:
-                _assign(cond, values)
+                _assign(cond, values, sheet.column_letters)
         done += 1
         if progress:
             progress(done, total)
@@ -547,8 +564,10 @@ def _apply(
         progress(total, total)
 
 
-def _assign(obj: Any, values: Record) -> None:
+def _assign(obj: Any, values: Record, present: Collection[str] | None = None) -> None:
     for key, value in values.items():
+        if present is not None and key not in present:
+            continue  # a column the sheet lacks: the stored value stays
         if getattr(obj, key) != value:
             setattr(obj, key, value)
 
@@ -571,7 +590,7 @@ def _apply_teachers(
         incoming = {
             (r.values["school_code"], r.values["id_number"]): r.values for r in teachers_sheet.rows
         }
-        scope = {k[0] for k in incoming}
+        scope = set() if content.partial else {k[0] for k in incoming}
         for key, teacher in current.items():
             if key[0] in scope and key not in incoming:
                 session.delete(teacher)
@@ -586,13 +605,13 @@ def _apply_teachers(
                 session.add(teacher)
                 current[key] = teacher
             else:
-                _assign(existing_teacher, fields)
+                _assign(existing_teacher, fields, teachers_sheet.column_letters)
         session.flush()
-    practice_scope = set()
+    if practices_sheet is None:
+        return  # no practice sheet: every teacher keeps the practices recorded
+    practice_scope = {r.values["school_code"] for r in practices_sheet.rows}
     if teachers_sheet:
         practice_scope |= {r.values["school_code"] for r in teachers_sheet.rows}
-    if practices_sheet:
-        practice_scope |= {r.values["school_code"] for r in practices_sheet.rows}
     wanted: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for row in practices_sheet.rows if practices_sheet else []:
         wanted[(row.values["school_code"], row.values["id_number"])].append(row.values)
@@ -613,7 +632,7 @@ def _apply_teachers(
         have = {p.start_date: p for p in existing.get(teacher.id, [])}
         want = {v["start_date"]: v for v in wanted.get(key, [])}
         for start, old_practice in have.items():
-            if start not in want:
+            if start not in want and not content.partial:
                 session.delete(old_practice)
         for start, values in want.items():
             practice = have.get(start)
@@ -656,7 +675,7 @@ def _apply_per_school(
     incoming = {
         (r.values["school_code"], *(r.values[k] for k in key_fields)): r.values for r in sheet.rows
     }
-    scope = {k[0] for k in incoming}
+    scope = set() if content.partial else {k[0] for k in incoming}
     for key, old in current.items():
         if key[0] in scope and key not in incoming:
             session.delete(old)
@@ -670,4 +689,4 @@ def _apply_per_school(
         if row is None:
             session.add(model(school_id=ids[key[0]], period_id=period.id, **fields))
         else:
-            _assign(row, fields)
+            _assign(row, fields, sheet.column_letters)

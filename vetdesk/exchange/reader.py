@@ -82,6 +82,9 @@ class WorkbookContent:
     meta: WorkbookMeta | None
     sheets: dict[str, SheetRows]
     issues: list[ImportIssue]
+    # True when the rows are a selection (pasted rows), not a school's complete roster:
+    # importing then adds and updates records and removes none.
+    partial: bool = False
 
     def sheet(self, key: str) -> SheetRows | None:
         """A data sheet by key, if present."""
@@ -104,15 +107,37 @@ def _match_headers(cells: Sequence[Any], spec: SheetSpec) -> dict[str, int]:
     return found
 
 
+def header_row_mapping(cells: Sequence[Any], spec: SheetSpec) -> dict[str, int]:
+    """Column key to index if the cells are a header row of the sheet, else empty."""
+    found = _match_headers(cells, spec)
+    return found if len(found) >= min(2, len(spec.data_columns)) else {}
+
+
 def _read_sheet(
     ws: Any, title: str, spec: SheetSpec, issues: list[ImportIssue], file_name: str
 ) -> SheetRows | None:
     ws.reset_dimensions()  # read-only mode trusts <dimension>, which some writers get wrong
-    rows_iter = ws.iter_rows()
-    header_row = 0
+    return read_sheet_rows(ws.iter_rows(), title, spec, issues, file_name)
+
+
+def read_sheet_rows(
+    rows: Iterable[Sequence[Any]],
+    title: str,
+    spec: SheetSpec,
+    issues: list[ImportIssue],
+    file_name: str,
+    *,
+    first_row: int = 1,
+) -> SheetRows | None:
+    """Read a sheet's rows of cells (objects with ``value``) into typed rows and issues.
+
+    ``first_row`` is the number messages give the first row (0 when it is a header that
+    was not in the source, as for rows pasted without their header).
+    """
+    rows_iter = iter(rows)
+    header_row: int | None = None
     mapping: dict[str, int] = {}
-    buffered: list[tuple[int, Any]] = []
-    for number, row in enumerate(rows_iter, start=1):
+    for number, row in enumerate(rows_iter, start=first_row):
         if len(row) > MAX_COLUMNS:
             raise UnsafeFileError(
                 _("工作表“{sheet}”有 {n} 列，超过上限 {max} 列，请删除多余的列后再导入。").format(
@@ -122,15 +147,13 @@ def _read_sheet(
                 file_name=file_name,
                 detail="too many columns",
             )
-        values = [c.value for c in row]
-        candidate = _match_headers(values, spec)
-        if len(candidate) >= min(2, len(spec.data_columns)):
+        candidate = header_row_mapping([c.value for c in row], spec)
+        if candidate:
             header_row, mapping = number, candidate
             break
         if number >= HEADER_SEARCH_ROWS:
             break
-        buffered.append((number, row))
-    if not header_row:
+    if header_row is None:
         issues.append(
             ImportIssue(
                 title,
