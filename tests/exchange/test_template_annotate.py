@@ -211,7 +211,17 @@ def test_cli_template_import_export_cycle(county_db, tmp_path, capsys):
     out_file = tmp_path / "export.xlsx"
     assert (
         main(
-            ["export", "--db", str(county_db), "--period", "2025", "--out", str(out_file), "--draft", "--json"]
+            [
+                "export",
+                "--db",
+                str(county_db),
+                "--period",
+                "2025",
+                "--out",
+                str(out_file),
+                "--draft",
+                "--json",
+            ]
         )
         == 0
     )

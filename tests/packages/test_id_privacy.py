@@ -39,7 +39,9 @@ def test_hashed_ids_travel_and_still_find_duplicates(county_db, tmp_path, capsys
     assert privacy.hashed
     package = make_package(county, tmp_path)
     with zipfile.ZipFile(package) as zf:
-        text = "".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist() if n.endswith(".xml"))
+        text = "".join(
+            zf.read(n).decode("utf-8", "replace") for n in zf.namelist() if n.endswith(".xml")
+        )
     assert not any(number in text for number in numbers), "a 身份证号 left the county"
     assert re.search(r"H[0-9A-F]{17}", text)
     result = verify_package(city, package)
@@ -51,7 +53,9 @@ def test_hashed_ids_travel_and_still_find_duplicates(county_db, tmp_path, capsys
     assert hash_id_number(privacy, numbers[0]) in stored
     assert not [f for f in run_check(city, 2025).errors if f.rule == "teacher.id_number.invalid"]
     # A second county (plain numbers, not yet on the new task) lists one of the same teachers.
-    other = create_database(tmp_path / "other.db", role="county", unit_code="630202", operator="乐都")
+    other = create_database(
+        tmp_path / "other.db", role="county", unit_code="630202", operator="乐都"
+    )
     generate_demo(other, year=2025)
     with other.transaction() as session:
         session.scalars(select(models.Teacher)).first().id_number = numbers[0]
