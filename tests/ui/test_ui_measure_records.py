@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 from vetdesk.services import measure_records
 from vetdesk.services.entities import ENTERPRISE, MAJOR, MEASURE_ENTITIES
@@ -116,3 +117,35 @@ def test_edit_and_delete_an_enterprise_then_undo(county_window, qtbot, recorder)
         r.row.name for r in measure_records.load_measure_tables(window.db, 2025).records[ENTERPRISE]
     ]
     assert record.row.name in names
+
+
+def test_paste_majors_with_their_header_adds_them(county_window, qtbot, recorder):
+    """The 粘贴行 button of a ten-measure table previews and adds the pasted majors."""
+    from vetdesk.ui.mainwindow import PAGE_MEASURES
+    from vetdesk.ui.paste import clipboard_text
+
+    window = county_window
+    page = _show(qtbot, window, PAGE_MEASURES)
+    majors = page.pages[MAJOR]
+    existing = measure_records.load_measure_tables(window.db, 2025).records[MAJOR]
+    school = existing[0].row.school_code
+
+    QGuiApplication.clipboard().setText(
+        "学校标识码\t专业代码\t专业名称\t专业状态\t涉农专业（是/否）\n"
+        f"{school}\t710199\t粘贴的专业\t新增\t是\n"
+    )
+    assert "粘贴的专业" in clipboard_text()
+    majors.paste_button.click()
+    qtbot.waitUntil(lambda: window.dialog is not None, timeout=5_000)
+    dialog = window.dialog
+    assert "专业" in dialog.windowTitle()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
+    assert dialog.preview.plan.ok, [i.describe() for i in dialog.preview.plan.issues]
+    assert "按粘贴内容中的表头" in dialog.layout_note.text()
+    with qtbot.waitSignal(dialog.imported, timeout=30_000):
+        dialog.commit_button.click()
+    after = measure_records.load_measure_tables(window.db, 2025).records[MAJOR]
+    assert len(after) == len(existing) + 1
+    added = next(m.row for m in after if m.row.name == "粘贴的专业")
+    assert added.agriculture is True and added.major_code == "710199"
+    dialog.reject()

@@ -18,3 +18,16 @@ PILOT = "pilot"
 DESTINATION = "destination"
 BASE = "base"
 MEASURE_ENTITIES = (MAJOR, ENTERPRISE, PILOT, DESTINATION, BASE)
+# The exchange sheet (a key of vetdesk.exchange.schema.ALL_SHEETS) each kind's rows are in:
+# what rows pasted into the kind's table are read as.
+SHEET_KEYS = {
+    SCHOOL: "schools",
+    CONDITION: "conditions",
+    TEACHER: "teachers",
+    TRAINING: "trainings",
+    MAJOR: "majors",
+    ENTERPRISE: "enterprises",
+    PILOT: "pilots",
+    DESTINATION: "destinations",
+    BASE: "bases",
+}

@@ -278,7 +278,7 @@ class ChangeRow:
 class Preview:
     """What reading a workbook gave: the plan, the content to import, rows to show."""
 
-    path: Path
+    path: Path | None  # None for pasted rows
     plan: ImportPlan
     content: WorkbookContent
     summary: tuple[SummaryRow, ...]
@@ -290,7 +290,7 @@ def action_label(action: str) -> str:
     return {"add": _tr("新增"), "change": _tr("修改"), "remove": _tr("删除")}.get(action, action)
 
 
-def build_preview(path: Path, plan: ImportPlan, content: WorkbookContent) -> Preview:
+def build_preview(path: Path | None, plan: ImportPlan, content: WorkbookContent) -> Preview:
     """Turn a plan into the rows the preview shows (runs in the worker)."""
     summary = tuple(
         SummaryRow(_sheet_title(key), s.added, s.changed, s.removed, s.unchanged, s.rejected)
@@ -384,7 +384,9 @@ class ImportDialog(QDialog):
         self.reread_button = QPushButton(_tr("重新读取"))
         self.reread_button.setToolTip(_tr("文件在 Excel 中改正并保存后，重新读取它"))
         self.reread_button.clicked.connect(self.reread)
-        row = QHBoxLayout()
+        self.source_row = QWidget()
+        row = QHBoxLayout(self.source_row)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(_tr("文件：")))
         row.addWidget(self.path, 1)
         row.addWidget(choose)
@@ -415,13 +417,14 @@ class ImportDialog(QDialog):
         self.commit_button.clicked.connect(self.commit)
         close = QPushButton(_tr("关闭"))
         close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
+        self.buttons = QHBoxLayout()
+        buttons = self.buttons
         buttons.addWidget(self.annotate_button)
         buttons.addStretch()
         buttons.addWidget(self.commit_button)
         buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
+        layout = self.main_layout = QVBoxLayout(self)
+        layout.addWidget(self.source_row)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
@@ -437,7 +440,13 @@ class ImportDialog(QDialog):
         preview = self.preview
         plan = preview.plan if preview else None
         self.reread_button.setEnabled(bool(self.path.text()) and not self.busy)
-        self.annotate_button.setEnabled(plan is not None and bool(plan.issues) and not self.busy)
+        self.annotate_button.setEnabled(
+            plan is not None
+            and bool(plan.issues)
+            and self.preview is not None
+            and self.preview.path is not None
+            and not self.busy
+        )
         self.commit_button.setEnabled(
             plan is not None
             and plan.ok
@@ -511,26 +520,15 @@ class ImportDialog(QDialog):
                 counts[change.action] = counts.get(change.action, 0) + 1
             if not plan.ok:
                 self.status.setStyleSheet(ERROR_STYLE)
-                self.status.setText(
-                    _tr(
-                        "✗ 发现 {n} 处问题，文件不能导入（数据库未改动）。"
-                        "请保存标注的错误工作簿发回学校，改正后重新读取。"
-                    ).format(n=len(plan.issues))
-                )
+                self.status.setText(self.refused_text(len(plan.issues)))
                 self.tabs.setCurrentIndex(1)
             elif not plan.has_changes:
                 self.status.setStyleSheet(OK_STYLE)
-                self.status.setText(
-                    _tr("✓ 文件没有问题，与数据库中 {year} 年度的数据一致，无需导入。").format(
-                        year=plan.year
-                    )
-                )
+                self.status.setText(self.unchanged_text(plan.year))
                 self.tabs.setCurrentIndex(0)
             else:
                 self.status.setStyleSheet(OK_STYLE)
-                text = _tr(
-                    "✓ 文件没有问题。导入 {year} 年度将新增 {added} 条、修改 {changed} 条、删除 {removed} 条记录。"
-                ).format(
+                text = self.changes_text().format(
                     year=plan.year,
                     added=counts["add"],
                     changed=counts["change"],
@@ -542,10 +540,34 @@ class ImportDialog(QDialog):
                 self.tabs.setCurrentIndex(2 if preview.changes else 0)
         self._update()
 
+    def refused_text(self, count: int) -> str:
+        """The status line when cells were refused."""
+        return _tr(
+            "✗ 发现 {n} 处问题，文件不能导入（数据库未改动）。"
+            "请保存标注的错误工作簿发回学校，改正后重新读取。"
+        ).format(n=count)
+
+    def unchanged_text(self, year: int | None) -> str:
+        """The status line when importing would change nothing."""
+        return _tr("✓ 文件没有问题，与数据库中 {year} 年度的数据一致，无需导入。").format(year=year)
+
+    def changes_text(self) -> str:
+        """The status line (a format with year, added, changed, removed) when all is well."""
+        return _tr(
+            "✓ 文件没有问题。导入 {year} 年度将新增 {added} 条、修改 {changed} 条、删除 {removed} 条记录。"
+        )
+
+    def confirm_text(self, preview: Preview) -> str:
+        """The question asked before importing."""
+        return _tr(
+            "导入 {name} 到 {year} 年度？导入前会自动备份数据库；"
+            "工作表中出现的每所学校，其本年度的名单将以文件为准。"
+        ).format(name=preview.content.file_name, year=preview.plan.year)
+
     def save_annotated(self, target: Path | None = None) -> DbOp[int] | None:
         """Write the school's file with every refused cell marked (asks where unless given)."""
         preview = self.preview
-        if preview is None or not preview.plan.issues:
+        if preview is None or preview.path is None or not preview.plan.issues:
             return None
         if target is None:
             start = preview.path.with_name(_tr("退回-{name}").format(name=preview.path.name))
@@ -578,11 +600,7 @@ class ImportDialog(QDialog):
         if preview is None or not preview.plan.ok or self._read_only:
             return None
         plan = preview.plan
-        question = _tr(
-            "导入 {name} 到 {year} 年度？导入前会自动备份数据库；"
-            "工作表中出现的每所学校，其本年度的名单将以文件为准。"
-        ).format(name=preview.path.name, year=plan.year)
-        if not interaction.confirm(self, _tr("确认导入"), question):
+        if not interaction.confirm(self, _tr("确认导入"), self.confirm_text(preview)):
             return None
         content, year = preview.content, plan.year
         self.busy = True
@@ -608,7 +626,7 @@ class ImportDialog(QDialog):
             self.status.setStyleSheet(OK_STYLE)
             self.status.setText(
                 _tr("✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。").format(
-                    name=preview.path.name, year=result.year
+                    name=content.file_name, year=result.year
                 )
             )
             self._update()

@@ -13,8 +13,8 @@ background; a damaged database offers to open read-only or to restore a backup.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +64,7 @@ from vetdesk.ui.exchange import (
 from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
+from vetdesk.ui.tablemodels import record_search_texts
 
 if TYPE_CHECKING:
     from vetdesk.services import measure_records, records
@@ -110,6 +111,8 @@ class Snapshot:
     report: CheckReport | None
     ruleset: RuleSet
     unit_codes: frozenset[str]
+    # Each record table's search texts, built in the worker (see RecordPage.set_records).
+    search_texts: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 def _open_database(path: Path) -> Database:
@@ -161,8 +164,18 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
     tables = records.load_tables(db, year, lambda d, t: progress.update(d, t + 1))
     progress.check()
     report = run_check(db, year)
+    names = {r.row.school_code: r.row.name for r in tables.schools}
+    search = {
+        entity: record_search_texts(entity, items, names)
+        for entity, items in (
+            (SCHOOL, tables.schools),
+            (CONDITION, tables.conditions),
+            (TEACHER, tables.teachers),
+            (TRAINING, tables.trainings),
+        )
+    }
     progress.update(1, 1)
-    return Snapshot(periods, tables, report, ruleset, codes)
+    return Snapshot(periods, tables, report, ruleset, codes, search)
 
 
 class MainWindow(QMainWindow):
@@ -369,9 +382,10 @@ class MainWindow(QMainWindow):
         page.add_requested.connect(lambda: self.add_record(entity))
         page.edit_requested.connect(lambda rec: self.edit_record(entity, rec))
         page.delete_requested.connect(lambda rec: self.delete_record(entity, rec))
+        page.paste_requested.connect(lambda: self.paste_rows(entity))
         self.record_pages[entity] = page
         editable = self._editable()
-        for button in (page.add_button, page.edit_button, page.delete_button):
+        for button in page.edit_buttons():
             button.setEnabled(editable)
         return page
 
@@ -423,15 +437,12 @@ class MainWindow(QMainWindow):
         page.add_requested.connect(self.add_record)
         page.edit_requested.connect(self.edit_record)
         page.delete_requested.connect(self.delete_record)
+        page.paste_requested.connect(self.paste_rows)
         editable = self._editable()
         for entity, record_page in page.pages.items():
             # Registered like the other record pages: buttons, finding marks, changes.
             self.record_pages[entity] = record_page
-            for button in (
-                record_page.add_button,
-                record_page.edit_button,
-                record_page.delete_button,
-            ):
+            for button in record_page.edit_buttons():
                 button.setEnabled(editable)
         return page
 
@@ -559,6 +570,9 @@ class MainWindow(QMainWindow):
         self.act_find = self._action(
             self.tr("查找(&F)"), self._focus_search, QKeySequence.StandardKey.Find
         )
+        # No shortcut here: Ctrl+V belongs to the table that has the focus (and the
+        # search box keeps pasting text).
+        self.act_paste = self._action(self.tr("从 Excel/WPS 粘贴行(&P)…"), self._paste_current)
         self.act_check = self._action(self.tr("重新核验(&C)"), self.reload, "F5")
         self.act_about = self._action(self.tr("关于 VetDesk(&A)"), self._show_about)
 
@@ -575,6 +589,7 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.act_add)
+        edit_menu.addAction(self.act_paste)
         edit_menu.addAction(self.act_find)
         data_menu = bar.addMenu(self.tr("数据(&D)"))
         data_menu.addAction(self.act_check)
@@ -729,11 +744,12 @@ class MainWindow(QMainWindow):
         )
         editable = self._editable()
         for page in self.record_pages.values():
-            for button in (page.add_button, page.edit_button, page.delete_button):
+            for button in page.edit_buttons():
                 button.setEnabled(editable)
         self.act_add.setEnabled(
             editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING, PAGE_MEASURES)
         )
+        self.act_paste.setEnabled(editable and self._current_record_entity() is not None)
 
     def _editable(self) -> bool:
         tables = self.snapshot.tables if self.snapshot else None
@@ -810,10 +826,14 @@ class MainWindow(QMainWindow):
         else:
             names = self.school_names()
             schools = [(r.row.school_code, r.row.name) for r in tables.schools]
-            self.record_pages[SCHOOL].set_records(tables.schools, names, schools)
-            self.record_pages[CONDITION].set_records(tables.conditions, names, schools)
-            self.record_pages[TEACHER].set_records(tables.teachers, names, schools)
-            self.record_pages[TRAINING].set_records(tables.trainings, names, schools)
+            search = snapshot.search_texts
+            for entity, items in (
+                (SCHOOL, tables.schools),
+                (CONDITION, tables.conditions),
+                (TEACHER, tables.teachers),
+                (TRAINING, tables.trainings),
+            ):
+                self.record_pages[entity].set_records(items, names, schools, search.get(entity))
             self._update_period_label(tables.period)
         if snapshot.report is not None:
             self._show_report(snapshot.report)
@@ -1112,6 +1132,17 @@ class MainWindow(QMainWindow):
         elif page_id == PAGE_MEASURES:
             self.add_record(self.measures_page.current_entity())
 
+    def _current_record_entity(self) -> str | None:
+        page_id = self.current_page_id()
+        if page_id == PAGE_MEASURES:
+            return self.measures_page.current_entity()
+        return page_id if page_id in self.record_pages else None
+
+    def _paste_current(self) -> None:
+        entity = self._current_record_entity()
+        if entity is not None:
+            self.paste_rows(entity)
+
     def _focus_search(self) -> None:
         page = self.record_pages.get(self.current_page_id())
         if page is not None:
@@ -1200,6 +1231,21 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog)
         if path is not None:
             dialog.load(path)
+        return dialog
+
+    def paste_rows(self, entity: str, text: str | None = None) -> QDialog | None:
+        """Preview rows copied from Excel/WPS (the clipboard unless ``text``) for a table."""
+        if self._db is None or self.year is None or not self._editable():
+            return None
+        from vetdesk.services.entities import SHEET_KEYS
+        from vetdesk.ui.paste import PasteDialog, clipboard_text
+
+        dialog = PasteDialog(
+            self.db, self.year, SHEET_KEYS[entity], read_only=self.read_only, parent=self
+        )
+        dialog.imported.connect(self._imported)
+        self._open_dialog(dialog)
+        dialog.load_text(clipboard_text() if text is None else text)
         return dialog
 
     def _imported(self, plan: Any) -> None:

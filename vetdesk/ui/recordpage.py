@@ -1,4 +1,4 @@
-"""One domain's page: search, school filter, 新增/修改/删除 and the table of records."""
+"""One domain's page: search, school filter, 新增/修改/删除/粘贴 and the table of records."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ class RecordPage(QWidget):
     add_requested = Signal()
     edit_requested = Signal(object)
     delete_requested = Signal(object)
+    paste_requested = Signal()
 
     def __init__(
         self,
@@ -96,6 +97,14 @@ class RecordPage(QWidget):
         self.add_button = QPushButton(self.tr("新增(&N)…"))
         self.edit_button = QPushButton(self.tr("修改(&E)…"))
         self.delete_button = QPushButton(self.tr("删除"))
+        self.paste_button = QPushButton(self.tr("粘贴行(&V)…"))
+        self.paste_button.setObjectName("paste")
+        self.paste_button.setToolTip(
+            self.tr(
+                "在 Excel 或 WPS 中选中行并复制，再点这里（或在表格中按 Ctrl+V）："
+                "先预览、检查，确认后新增或修改记录，不删除记录"
+            )
+        )
         if entity == CONDITION:
             # One row per school: figures are filled in or cleared, never added as rows.
             self.add_button.setVisible(False)
@@ -118,6 +127,7 @@ class RecordPage(QWidget):
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
         bar.addWidget(self.delete_button)
+        bar.addWidget(self.paste_button)
 
         self.view = QTableView()
         self.view.setObjectName(f"table_{entity}")
@@ -140,8 +150,11 @@ class RecordPage(QWidget):
         self.add_button.clicked.connect(self.add_requested)
         self.edit_button.clicked.connect(self._edit_current)
         self.delete_button.clicked.connect(self._delete_current)
+        self.paste_button.clicked.connect(self._paste)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view, self._delete_current)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.view, self._edit_current)
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self.view, self._paste)
+        paste.setContext(Qt.ShortcutContext.WidgetShortcut)  # the search box pastes its own
         self.model.modelReset.connect(self._update_count)
         self.model.layoutChanged.connect(self._update_count)
         self._layout_restored = False
@@ -155,8 +168,14 @@ class RecordPage(QWidget):
         items: Sequence[Record[Any]],
         school_names: Mapping[str, str],
         schools: Sequence[tuple[str, str]],
+        search_texts: list[str] | None = None,
     ) -> None:
-        """Show a period's records; keeps the search, school filter and sort."""
+        """Show a period's records; keeps the search, school filter and sort.
+
+        ``search_texts``: the records'
+        :func:`~vetdesk.ui.tablemodels.record_search_texts`, built by the worker
+        that loaded them, so that the first search is as quick as the next ones.
+        """
         current = self.school_filter.currentData()
         self.school_filter.blockSignals(True)
         self.school_filter.clear()
@@ -170,7 +189,7 @@ class RecordPage(QWidget):
             if self._columns is not None
             else columns_for(self.entity, school_names)
         )
-        self.model.set_items(items, columns)
+        self.model.set_items(items, columns, haystack=search_texts)
         if not self._layout_restored:
             self._layout_restored = True
             apply_widths(self.view, self.model.columns())
@@ -178,6 +197,10 @@ class RecordPage(QWidget):
             if not state.isEmpty():
                 self.view.horizontalHeader().restoreState(state)
         self._update_count()
+
+    def edit_buttons(self) -> tuple[QPushButton, ...]:
+        """The buttons that change data (disabled when the database cannot be edited)."""
+        return (self.add_button, self.edit_button, self.delete_button, self.paste_button)
 
     def save_layout(self) -> None:
         """Remember column widths and order."""
@@ -238,6 +261,10 @@ class RecordPage(QWidget):
         record = self.current_record()
         if record is not None:
             self.edit_requested.emit(record)
+
+    def _paste(self) -> None:
+        if self.paste_button.isEnabled():
+            self.paste_requested.emit()
 
     def _delete_current(self) -> None:
         record = self.current_record()

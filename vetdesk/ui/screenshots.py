@@ -259,7 +259,28 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
         wait_until(lambda: not dialog.busy, 30.0)
         written.append(_shoot(dialog, out_dir / "30-import-preview.png"))
         dialog.close()
+    written.extend(_paste_screen(window, code, new_row, out_dir))
     return written
+
+
+def _paste_screen(window: MainWindow, code: str, row: dict[str, str], out_dir: Path) -> list[Path]:
+    """Two teacher rows pasted without their header, one with a wrong 身份证号."""
+    from vetdesk.exchange.schema import TEACHERS
+    from vetdesk.services.entities import TEACHER
+
+    good = dict(row, name=_tr("示例教师二"), id_number=_valid_id())
+    text = "".join(
+        "\t".join(values.get(c.key, "") for c in TEACHERS.columns) + "\r\n"
+        for values in (good, dict(row, school_code=code))
+    )
+    window.show_page(TEACHER)
+    dialog = window.paste_rows(TEACHER, text)
+    if dialog is None:
+        return []
+    wait_until(lambda: not getattr(dialog, "busy", False), 30.0)
+    shot = _shoot(dialog, out_dir / "33-paste-refused.png")
+    dialog.close()
+    return [shot]
 
 
 def _valid_id() -> str:

@@ -11,7 +11,7 @@ one pass over a cached lower-case text per row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -369,14 +369,27 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
     # --- content --------------------------------------------------------------------------------
 
-    def set_items(self, items: Sequence[T], columns: Sequence[Column[Any]] | None = None) -> None:
-        """Replace every row (and optionally the columns)."""
+    def set_items(
+        self,
+        items: Sequence[T],
+        columns: Sequence[Column[Any]] | None = None,
+        *,
+        haystack: list[str] | None = None,
+    ) -> None:
+        """Replace every row (and optionally the columns).
+
+        ``haystack`` is the rows' :func:`search_texts` when a worker built it already:
+        otherwise the first search builds it, which takes a noticeable moment on the
+        GUI thread for 100 000 rows.
+        """
         self.beginResetModel()
         try:
             if columns is not None:
                 self._columns = list(columns)
             self._items = list(items)
-            self._haystack = None
+            self._haystack = (
+                haystack if haystack is not None and len(haystack) == len(items) else None
+            )
             self._rebuild_view()
         finally:
             self.endResetModel()
@@ -425,7 +438,8 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
         self.beginResetModel()
         try:
             self._items.append(item)
-            self._haystack = None
+            if self._haystack is not None:
+                self._haystack.append(self._hay(item))
             self._rebuild_view(resort=False)
             if len(self._items) - 1 not in self._view and self._accepts(len(self._items) - 1):
                 self._view.append(len(self._items) - 1)
@@ -438,8 +452,10 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             return
         self.beginResetModel()
         try:
-            self._items.remove(item)
-            self._haystack = None
+            index = self._items.index(item)
+            del self._items[index]
+            if self._haystack is not None:
+                del self._haystack[index]
             self._rebuild_view()
         finally:
             self.endResetModel()
@@ -480,8 +496,7 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             self.endResetModel()
 
     def _hay(self, item: T) -> str:
-        row = self._row_of(item)
-        return "\n".join(c.search(row) for c in self._columns if c.search is not None).lower()
+        return search_text(self._columns, self._row_of(item))
 
     def _accepts(self, index: int) -> bool:
         item = self._items[index]
@@ -569,6 +584,28 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
 
 ColumnsFor = Callable[[Mapping[str, str]], Sequence[Column[Any]]]
+
+
+def search_text(columns: Sequence[Column[Any]], row: Any) -> str:
+    """The lower-case text a search looks in for one row."""
+    return "\n".join(c.search(row) for c in columns if c.search is not None).lower()
+
+
+def search_texts(columns: Sequence[Column[Any]], rows: Iterable[Any]) -> list[str]:
+    """The search text of every row (pure Python: a worker builds it for big tables)."""
+    searched = [c.search for c in columns if c.search is not None]
+    return ["\n".join(search(row) for search in searched).lower() for row in rows]
+
+
+def record_search_texts(
+    entity: str,
+    items: Sequence[Record[Any]],
+    school_names: Mapping[str, str],
+    columns: ColumnsFor | None = None,
+) -> list[str]:
+    """The search texts of one entity's records, for :meth:`RowTableModel.set_items`."""
+    chosen = columns(school_names) if columns is not None else columns_for(entity, school_names)
+    return search_texts(chosen, (record.row for record in items))
 
 
 def record_model(

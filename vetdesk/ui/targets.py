@@ -41,7 +41,7 @@ from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import ERROR_STYLE, OK_STYLE, DataPage, DbSource
 from vetdesk.ui.recordpage import RecordPage, apply_widths, configure_table
 from vetdesk.ui.settings import Settings
-from vetdesk.ui.tablemodels import Column, RowTableModel
+from vetdesk.ui.tablemodels import Column, RowTableModel, record_search_texts
 
 if TYPE_CHECKING:
     from vetdesk.services.database import Database
@@ -495,6 +495,7 @@ class MeasureDataPage(DataPage):
     add_requested = Signal(str)  # entity
     edit_requested = Signal(str, object)  # entity, Record
     delete_requested = Signal(str, object)  # entity, Record
+    paste_requested = Signal(str)  # entity
 
     def __init__(
         self,
@@ -519,6 +520,7 @@ class MeasureDataPage(DataPage):
             page.add_requested.connect(partial(self.add_requested.emit, domain.entity))
             page.edit_requested.connect(partial(self.edit_requested.emit, domain.entity))
             page.delete_requested.connect(partial(self.delete_requested.emit, domain.entity))
+            page.paste_requested.connect(partial(self.paste_requested.emit, domain.entity))
             self.pages[domain.entity] = page
             self.stack.addWidget(page)
         self.kind.currentIndexChanged.connect(self.stack.setCurrentIndex)
@@ -564,17 +566,32 @@ class MeasureDataPage(DataPage):
             self.refreshed.emit()
             return
 
-        def op(database: Database, _progress: Progress) -> MeasureTables:
+        columns = {domain.entity: domain.columns for domain in self._domains}
+
+        def op(
+            database: Database, _progress: Progress
+        ) -> tuple[MeasureTables, dict[str, list[str]]]:
             from vetdesk.services.measure_records import load_measure_tables
 
-            return load_measure_tables(database, year)
+            tables = load_measure_tables(database, year)
+            names = tables.names()
+            search = {
+                entity: record_search_texts(
+                    entity, tables.records.get(entity, ()), names, columns[entity]
+                )
+                for entity in columns
+            }
+            return tables, search
 
-        def done(tables: MeasureTables) -> None:
+        def done(result: tuple[MeasureTables, dict[str, list[str]]]) -> None:
+            tables, search = result
             self.tables = tables
             self.names = tables.names()
             schools = [(code, name) for code, name, active in tables.schools if active]
             for entity, page in self.pages.items():
-                page.set_records(tables.records.get(entity, ()), self.names, schools)
+                page.set_records(
+                    tables.records.get(entity, ()), self.names, schools, search.get(entity)
+                )
             self.refreshed.emit()
 
         DbOp(self, db, op).success(done).run()

@@ -1179,6 +1179,10 @@ Prefilled rows: {lines}</translation>
       <translation>Changes ({n})</translation>
     </message>
     <message>
+      <source>（将新建 {year} 年度统计期）</source>
+      <translation> (creates the {year} period)</translation>
+    </message>
+    <message>
       <source>✗ 发现 {n} 处问题，文件不能导入（数据库未改动）。请保存标注的错误工作簿发回学校，改正后重新读取。</source>
       <translation>✗ {n} problem(s) found: the file cannot be imported (the database is unchanged). Save the annotated workbook, send it back to the school, and read the corrected file again.</translation>
     </message>
@@ -1191,8 +1195,8 @@ Prefilled rows: {lines}</translation>
       <translation>✓ The file has no problems. Importing it into {year} adds {added}, changes {changed} and removes {removed} records.</translation>
     </message>
     <message>
-      <source>（将新建 {year} 年度统计期）</source>
-      <translation> (creates the {year} period)</translation>
+      <source>导入 {name} 到 {year} 年度？导入前会自动备份数据库；工作表中出现的每所学校，其本年度的名单将以文件为准。</source>
+      <translation>Import {name} into {year}? The database is backed up first. For every school that appears in a sheet, the file's rows replace that school's rows of the year.</translation>
     </message>
     <message>
       <source>退回-{name}</source>
@@ -1215,10 +1219,6 @@ Prefilled rows: {lines}</translation>
     <message>
       <source>正在标注工作簿…</source>
       <translation>Annotating the workbook…</translation>
-    </message>
-    <message>
-      <source>导入 {name} 到 {year} 年度？导入前会自动备份数据库；工作表中出现的每所学校，其本年度的名单将以文件为准。</source>
-      <translation>Import {name} into {year}? The database is backed up first. For every school that appears in a sheet, the file's rows replace that school's rows of the year.</translation>
     </message>
     <message>
       <source>✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。</source>
@@ -1806,6 +1806,10 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>&amp;Find</translation>
     </message>
     <message>
+      <source>从 Excel/WPS 粘贴行(&amp;P)…</source>
+      <translation>Paste rows from Excel/WPS (&amp;P)…</translation>
+    </message>
+    <message>
       <source>重新核验(&amp;C)</source>
       <translation>Re-&amp;check</translation>
     </message>
@@ -2076,6 +2080,53 @@ Please restore a backup.</translation>
     </message>
   </context>
   <context>
+    <name>Paste</name>
+    <message>
+      <source>粘贴行到“{sheet}” — 预览</source>
+      <translation>Paste rows into “{sheet}” — preview</translation>
+    </message>
+    <message>
+      <source>重新粘贴(&amp;R)</source>
+      <translation>Paste again (&amp;R)</translation>
+    </message>
+    <message>
+      <source>在 Excel 或 WPS 中改正并重新复制后，再读一次剪贴板</source>
+      <translation>Read the clipboard again after correcting and copying again in Excel or WPS</translation>
+    </message>
+    <message>
+      <source>确认粘贴</source>
+      <translation>Write pasted rows</translation>
+    </message>
+    <message>
+      <source>✗ 发现 {n} 处问题，不能粘贴（数据库未改动）。请在 Excel 或 WPS 中按“拒收的单元格”改正，重新复制后点“重新粘贴”。</source>
+      <translation>✗ {n} problem(s) found; the rows cannot be pasted (the database is unchanged). Correct them in Excel or WPS as listed under “Refused cells”, copy again and click “Paste again”.</translation>
+    </message>
+    <message>
+      <source>✓ 粘贴的行没有问题，与 {year} 年度的数据一致，无需写入。</source>
+      <translation>✓ The pasted rows are fine and already match the {year} data; nothing to write.</translation>
+    </message>
+    <message>
+      <source>✓ 粘贴的行没有问题。写入 {year} 年度将新增 {added} 条、修改 {changed} 条记录（粘贴只新增和修改，不删除记录）。</source>
+      <translation>✓ The pasted rows are fine. Writing them to {year} adds {added} and changes {changed} record(s) (pasting only adds and changes; it never removes records).</translation>
+    </message>
+    <message>
+      <source>把粘贴的 {n} 行写入“{sheet}”（{year} 年度）？只新增和修改记录，不删除任何记录；写入前会自动备份数据库。</source>
+      <translation>Write the {n} pasted row(s) into “{sheet}” ({year})? Records are only added or changed, none is removed; the database is backed up first.</translation>
+    </message>
+    <message>
+      <source>正在读取粘贴的内容…</source>
+      <translation>Reading the pasted rows…</translation>
+    </message>
+    <message>
+      <source>按粘贴内容中的表头识别各列。</source>
+      <translation>Columns recognised by the header row in the pasted rows.</translation>
+    </message>
+    <message>
+      <source>粘贴的内容没有表头，按“{sheet}”模板的列顺序（{columns}……）从第一列起读取；行号是粘贴内容中的第几行。如列的顺序不同，请连同表头行一起复制。</source>
+      <translation>The pasted rows have no header: they are read in the column order of the “{sheet}” template ({columns}…) from the first column; row numbers count the pasted rows. If your columns are in another order, copy the header row too.</translation>
+    </message>
+  </context>
+  <context>
     <name>PreferencesDialog</name>
     <message>
       <source>设置</source>
@@ -2132,6 +2183,14 @@ Please restore a backup.</translation>
       <translation>Delete</translation>
     </message>
     <message>
+      <source>粘贴行(&amp;V)…</source>
+      <translation>Paste rows (&amp;V)…</translation>
+    </message>
+    <message>
+      <source>在 Excel 或 WPS 中选中行并复制，再点这里（或在表格中按 Ctrl+V）：先预览、检查，确认后新增或修改记录，不删除记录</source>
+      <translation>Select and copy rows in Excel or WPS, then click here (or press Ctrl+V in the table): the rows are previewed and checked, then added or changed after you confirm; no record is removed</translation>
+    </message>
+    <message>
       <source>填写/修改(&amp;E)…</source>
       <translation>&amp;Fill in / edit…</translation>
     </message>
@@ -2172,6 +2231,10 @@ Please restore a backup.</translation>
     <message>
       <source>示例教师</source>
       <translation>Sample Teacher</translation>
+    </message>
+    <message>
+      <source>示例教师二</source>
+      <translation>Second Sample Teacher</translation>
     </message>
     <message>
       <source>县填报员</source>
