@@ -61,3 +61,45 @@ def test_chinese_sorts_in_pinyin_order():
     names = ["张", "陈", "安", "白"]
     assert sorted(names, key=sort_key) == ["安", "白", "陈", "张"]
     assert record_key  # imported for symmetry with the service
+
+
+def test_a_prebuilt_search_index_finds_what_a_lazy_one_finds_and_follows_edits(qtbot):
+    """The worker-built search texts give the same matches, and stay right after edits."""
+    from dataclasses import replace
+
+    from vetdesk.ui.tablemodels import record_search_texts
+
+    items = _records(2_000)
+    names = {"3663230007": "互助县职业技术学校"}
+    prebuilt = record_model(TEACHER, names)
+    prebuilt.set_items(items, haystack=record_search_texts(TEACHER, items, names))
+    lazy = record_model(TEACHER, names)
+    lazy.set_items(items)
+    for text in ("王1", "互助县", items[5].row.id_number[-6:], "no such"):
+        prebuilt.set_search(text)
+        lazy.set_search(text)
+        found = [prebuilt.item(r).key for r in range(prebuilt.rowCount())]
+        assert found == [lazy.item(r).key for r in range(lazy.rowCount())], text
+    assert prebuilt._haystack is not None
+    # An index of another length (stale) is not trusted.
+    other = record_model(TEACHER, names)
+    other.set_items(items, haystack=["x"] * 3)
+    assert other._haystack is None
+
+    prebuilt.set_search("")
+    renamed = Record(items[0].id, items[0].key, replace(items[0].row, name="欧阳新名"))
+    prebuilt.replace_item(items[0], renamed)
+    added = Record(99_999, "teacher:new", replace(items[1].row, name="司马加入"))
+    prebuilt.add_item(added)
+    prebuilt.remove_item(items[2])
+    for text, expected in (("欧阳新名", [renamed.key]), ("司马加入", [added.key])):
+        prebuilt.set_search(text)
+        assert [prebuilt.item(r).key for r in range(prebuilt.rowCount())] == expected
+    # The rows after the removed one are still found by their own texts.
+    prebuilt.set_search(items[3].row.name)
+    assert items[3].key in [prebuilt.item(r).key for r in range(prebuilt.rowCount())]
+    prebuilt.set_search(items[2].row.name)
+    assert items[2].key not in [prebuilt.item(r).key for r in range(prebuilt.rowCount())]
+    prebuilt.set_search(items[-1].row.name)
+    assert [prebuilt.item(r).key for r in range(prebuilt.rowCount())] == [items[-1].key]
+    assert len(prebuilt._haystack) == len(prebuilt.items())
