@@ -126,11 +126,12 @@ def test_log_file_in_the_data_dir():
 
 
 def test_gui_start_does_not_import_heavy_modules(tmp_path):
-    """Opening the GUI modules loads neither matplotlib nor openpyxl."""
+    """Opening the GUI modules loads neither matplotlib nor openpyxl, nor the dialogs."""
+    heavy = ("matplotlib", "openpyxl", "sqlalchemy", "vetdesk.ui.exchange", "vetdesk.ui.wizard")
     script = (
         "import sys\n"
         "import vetdesk.ui.app, vetdesk.ui.mainwindow\n"
-        "print([m for m in ('matplotlib', 'openpyxl') if m in sys.modules])\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

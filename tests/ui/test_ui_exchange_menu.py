@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
-from vetdesk.ui.exchange import SECTION_CITY, SECTION_EXCEL, SECTION_KEYS, SECTION_PACKAGES
+from vetdesk.ui.exchangemenu import SECTION_CITY, SECTION_EXCEL, SECTION_KEYS, SECTION_PACKAGES
 
 
 def _texts(actions):  # type: ignore[no-untyped-def]

@@ -54,7 +54,7 @@ from vetdesk.services.entities import (
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, DeleteRecord, SaveRecord, UndoStack
-from vetdesk.ui.exchange import (
+from vetdesk.ui.exchangemenu import (
     SECTION_CITY,
     SECTION_EXCEL,
     SECTION_KEYS,
@@ -637,8 +637,6 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _build_exchange_actions(self) -> None:
-        from vetdesk.ui.wizard import task_service_available
-
         self.act_template = self._action(self.tr("导出学校填报模板(&T)…"), self.export_template)
         self.act_import = self._action(
             self.tr("导入学校填报表(&I)…"), self.import_workbook, "Ctrl+I"
@@ -656,8 +654,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_template, self.act_import, self.act_draft):
             self.exchange.add(SECTION_EXCEL, action)
         self.exchange.add(SECTION_PACKAGES, self.act_package)
-        if task_service_available():
-            self.exchange.add(SECTION_PACKAGES, self.act_task)
+        self.exchange.add(SECTION_PACKAGES, self.act_task)
         self.exchange.add(SECTION_PACKAGES, self.act_receipt)
         self.exchange.add(SECTION_PACKAGES, self.act_verify)
         self.exchange.add(SECTION_KEYS, self.act_keys)

@@ -398,13 +398,6 @@ class TrustedKeysPage(SetupPage):
         self.keys.refresh()
 
 
-def task_service_available() -> bool:
-    """Whether this build has the task-package service (vetdesk.packages.task)."""
-    import importlib.util
-
-    return importlib.util.find_spec("vetdesk.packages.task") is not None
-
-
 class TaskPackagePage(SetupPage):
     """Optionally start from a city task package: period, school registry and rule set."""
 
@@ -413,22 +406,15 @@ class TaskPackagePage(SetupPage):
         self.setObjectName("task_package_page")
         self.setTitle(_tr("市局任务包（可选）"))
         self.setSubTitle(_tr("任务包由市局签名下发，含统计期、本县区学校名录和标准规则集。"))
-        self.available = task_service_available()
         self._importing = False
         intro = QLabel(
             _tr(
                 "如果已收到市局的任务包，可以现在导入（需先登记市局的公钥）；"
                 "也可以直接按“完成”，以后从“交换”菜单导入。"
             )
-            if self.available
-            else _tr(
-                "如果市局已下发任务包，以后可从任务包开始（将在后续版本中提供）。"
-                "现在按“完成”即可开始使用。"
-            )
         )
         intro.setWordWrap(True)
         self.import_button = QPushButton(_tr("导入任务包…"))
-        self.import_button.setVisible(self.available)
         self.import_button.clicked.connect(lambda: self.choose_and_import())
         self.result = QLabel()
         self.result.setObjectName("task_result")

@@ -2392,10 +2392,6 @@ Please restore a backup.</translation>
       <translation>If you have received the city's task package, import it now (the city's public key must be registered first), or press Finish and import it later from the Exchange menu.</translation>
     </message>
     <message>
-      <source>如果市局已下发任务包，以后可从任务包开始（将在后续版本中提供）。现在按“完成”即可开始使用。</source>
-      <translation>Starting from a city task package will come in a later version. Press Finish to start working.</translation>
-    </message>
-    <message>
       <source>导入任务包…</source>
       <translation>Import task package…</translation>
     </message>
