@@ -34,9 +34,15 @@ def test_create_key_export_it_and_print_the_form(county_window, qtbot, recorder,
 
     pub = tmp_path / "county.pub"
     recorder.paths.append(pub)
-    page.export_public_key()
+    page.export_button.click()  # the button, as people use it (its signal carries a bool)
     qtbot.waitUntil(lambda: pub.exists(), timeout=10_000)
     assert read_key_file(pub.read_text(encoding="utf-8")).fingerprint == own.fingerprint
+    form = tmp_path / "登记表.pdf"
+    recorder.paths.append(form)
+    page.pdf_button.click()
+    qtbot.waitUntil(lambda: form.exists() and form.stat().st_size > 10_000, timeout=30_000)
+    assert form.read_bytes().startswith(b"%PDF")
+    assert not any(kind == "error" for kind, _t, _x in recorder.messages), recorder.messages
 
     printed = tmp_path / "printed.pdf"
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
