@@ -32,6 +32,17 @@ SYSTEM_PACKAGES = {
     "libxkbcommon0": "Qt",
     "libfontconfig1": "Qt and matplotlib fonts",
     "libdbus-1-3": "Qt",
+    # Qt's xcb platform plugin (a window on an X11 desktop): what `ldd libqxcb.so` lists.
+    "libx11-xcb1": "Qt on X11",
+    "libxcb-cursor0": "Qt on X11",
+    "libxcb-icccm4": "Qt on X11",
+    "libxcb-image0": "Qt on X11",
+    "libxcb-keysyms1": "Qt on X11",
+    "libxcb-randr0": "Qt on X11",
+    "libxcb-render-util0": "Qt on X11",
+    "libxcb-shape0": "Qt on X11",
+    "libxcb-xkb1": "Qt on X11",
+    "libxkbcommon-x11-0": "Qt on X11",
     "fonts-noto-cjk": "Chinese text in windows, charts and PDFs",
     "libreoffice-calc": "tests that open exported workbooks in a second Excel client",
     "poppler-utils": "tests that render PDF reports to images",
@@ -114,7 +125,7 @@ def ensure_venv() -> None:
 
 
 # What the GUI itself needs on a bare Debian: Qt's runtime libraries (the font ships with VetDesk).
-GUI_PACKAGES = ("libegl1", "libgl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3")
+GUI_PACKAGES = tuple(name for name, use in SYSTEM_PACKAGES.items() if use.startswith("Qt"))
 
 
 def ensure_system_packages(*, gui_only: bool = False) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from vetdesk.ui.app import AppController, install_font, lock_database, run_app, setup_logging
@@ -136,3 +139,22 @@ def test_gui_start_does_not_import_heavy_modules(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(shutil.which("ldd") is None, reason="ldd: Linux only")
+def test_the_x11_platform_plugin_finds_its_libraries():
+    """scripts/dev.py installs what Qt needs to open a window on an X11 desktop.
+
+    Tests run offscreen, so without this a missing xcb library is only found by the
+    first person who starts the demo on a real display (as happened once).
+    """
+    import PySide6
+
+    qt = Path(PySide6.__file__).parent / "Qt"
+    plugins = [qt / "plugins" / "platforms" / "libqxcb.so", *qt.glob("lib/libQt6XcbQpa.so*")]
+    assert plugins[0].exists()
+    missing = set()
+    for plugin in plugins:
+        out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True).stdout
+        missing |= {line.split()[0] for line in out.splitlines() if "not found" in line}
+    assert not missing, f"install the Debian packages providing {sorted(missing)} (scripts/dev.py)"
