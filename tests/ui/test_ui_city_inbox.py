@@ -95,7 +95,8 @@ def test_inbox_verifies_previews_and_merges_six_packages(
     inbox = window.show_page(PAGE_INBOX)
     receipts = tmp_path / "回执"
     inbox.set_receipts(receipts, PASSPHRASE)
-    inbox.add_folder(six_packages.packages)
+    recorder.paths.append(six_packages.packages)  # the folder (a USB stick) chosen
+    inbox.choose_folder()
     _wait_idle(qtbot, inbox)
     entries = inbox.entries()
     assert len(entries) == 6
@@ -213,7 +214,7 @@ def test_inbox_asks_for_the_receipt_passphrase_once(qtbot, city_window, six_pack
     assert inbox.receipts is not None
 
 
-def test_inbox_refuses_a_tampered_package(qtbot, city_window, six_packages, tmp_path):
+def test_inbox_refuses_a_tampered_package(qtbot, city_window, six_packages, tmp_path, recorder):
     """A package changed after signing is listed as refused, with nothing to merge."""
     from vetdesk.ui.city import INVALID
     from vetdesk.ui.mainwindow import PAGE_INBOX
@@ -227,7 +228,8 @@ def test_inbox_refuses_a_tampered_package(qtbot, city_window, six_packages, tmp_
     not_a_package = tmp_path / "笔记.xlsx"
     openpyxl.Workbook().save(not_a_package)
     inbox = city_window.show_page(PAGE_INBOX)
-    inbox.add_paths([bad, not_a_package])
+    recorder.paths.extend([bad, not_a_package])  # two files chosen in one dialog
+    inbox.choose_files()
     _wait_idle(qtbot, inbox)
     entries = inbox.entries()
     assert [e.state for e in entries] == [INVALID, INVALID]

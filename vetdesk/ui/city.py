@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -279,9 +278,9 @@ class ReceiptDialog(QDialog):
         self.resize(560, 220)
 
     def _choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _tr("回执保存到"), self.folder.text())
-        if folder:
-            self.folder.setText(folder)
+        folder = interaction.choose_folder(self, _tr("回执保存到"), self.folder.text())
+        if folder is not None:
+            self.folder.setText(str(folder))
 
     def _update(self) -> None:
         on = self.issue.isChecked()
@@ -482,19 +481,15 @@ class InboxPage(QWidget):
 
     def choose_files(self) -> None:
         """Ask for package files and add them."""
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, _tr("选择上报包"), str(documents_folder()), xlsx_filter()
-        )
+        paths = interaction.open_files(self, _tr("选择上报包"), documents_folder(), xlsx_filter())
         if paths:
-            self.add_paths([Path(p) for p in paths])
+            self.add_paths(paths)
 
     def choose_folder(self) -> None:
         """Ask for a folder (a USB stick) and add every workbook in it."""
-        folder = QFileDialog.getExistingDirectory(
-            self, _tr("选择存放上报包的文件夹"), str(documents_folder())
-        )
-        if folder:
-            self.add_folder(Path(folder))
+        folder = interaction.choose_folder(self, _tr("选择存放上报包的文件夹"), documents_folder())
+        if folder is not None:
+            self.add_folder(folder)
 
     def add_folder(self, folder: Path) -> DbOp[list[InboxEntry]] | None:
         """Add every workbook in a folder."""

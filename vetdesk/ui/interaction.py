@@ -43,15 +43,74 @@ class Interaction:
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> Path | None:
         """Ask for an existing file; None when cancelled."""
-        path, _filter = QFileDialog.getOpenFileName(parent, title, start, filters)
-        return Path(path) if path else None
+        chosen = _ask(parent, title, start, filters, QFileDialog.FileMode.ExistingFile)
+        return chosen[0] if chosen else None
+
+    def open_files(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> list[Path]:
+        """Ask for one or more existing files; empty when cancelled."""
+        return _ask(parent, title, start, filters, QFileDialog.FileMode.ExistingFiles)
 
     def save_file(
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> Path | None:
         """Ask where to save a file; None when cancelled."""
-        path, _filter = QFileDialog.getSaveFileName(parent, title, start, filters)
-        return Path(path) if path else None
+        chosen = _ask(parent, title, start, filters, QFileDialog.FileMode.AnyFile, save=True)
+        return chosen[0] if chosen else None
+
+    def choose_folder(self, parent: QWidget | None, title: str, start: str) -> Path | None:
+        """Ask for a folder; None when cancelled."""
+        chosen = _ask(parent, title, start, "", QFileDialog.FileMode.Directory)
+        return chosen[0] if chosen else None
+
+
+# The folder of the last file or folder chosen in this session: dialogs that would start
+# in the documents folder start there instead (a clerk works from one USB stick or folder).
+_last_folder: Path | None = None
+
+
+def _start_path(start: str) -> str:
+    from vetdesk.ui.pagebase import documents_folder
+
+    path = Path(start) if start else documents_folder()
+    if _last_folder is None or not _last_folder.is_dir():
+        return str(path)
+    default = documents_folder()
+    if path == default:
+        return str(_last_folder)
+    if path.parent == default:
+        return str(_last_folder / path.name)
+    return str(path)
+
+
+def _ask(
+    parent: QWidget | None,
+    title: str,
+    start: str,
+    filters: str,
+    mode: QFileDialog.FileMode,
+    *,
+    save: bool = False,
+) -> list[Path]:
+    global _last_folder
+    dialog = QFileDialog(parent, title, _start_path(start), filters)
+    dialog.setFileMode(mode)
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    if mode == QFileDialog.FileMode.Directory:
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+    # Qt's own dialog (Linux; Windows shows its native one) asks its catalogue for
+    # "&Look in:" and "Files of &type:", which qtbase_zh_CN lacks: name them here.
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, _tr("查找范围(&L)："))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileType, _tr("文件类型(&T)："))
+    if not dialog.exec():
+        return []
+    chosen = [Path(name) for name in dialog.selectedFiles() if name]
+    if chosen:
+        first = chosen[0]
+        _last_folder = first if mode == QFileDialog.FileMode.Directory else first.parent
+    return chosen
 
 
 class RecordingInteraction(Interaction):
@@ -90,6 +149,19 @@ class RecordingInteraction(Interaction):
         self.messages.append(("save_file", title, start))
         return self.paths.pop(0) if self.paths else None
 
+    def open_files(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> list[Path]:
+        """Record the question and give every preset path."""
+        self.messages.append(("open_files", title, start))
+        chosen, self.paths = self.paths, []
+        return chosen
+
+    def choose_folder(self, parent: QWidget | None, title: str, start: str) -> Path | None:
+        """Record the question and give the next preset path."""
+        self.messages.append(("choose_folder", title, start))
+        return self.paths.pop(0) if self.paths else None
+
 
 _current: Interaction = Interaction()
 
@@ -126,11 +198,26 @@ def save_file(parent: QWidget | None, title: str, start: str | Path, filters: st
     return _current.save_file(parent, title, str(start), filters)
 
 
+def open_files(parent: QWidget | None, title: str, start: str | Path, filters: str) -> list[Path]:
+    """Ask for files to open (empty: cancelled)."""
+    return _current.open_files(parent, title, str(start), filters)
+
+
+def choose_folder(parent: QWidget | None, title: str, start: str | Path) -> Path | None:
+    """Ask for a folder (None: cancelled)."""
+    return _current.choose_folder(parent, title, str(start))
+
+
 def error_text(exc: BaseException) -> str:
     """The message a person should read for an exception."""
     if isinstance(exc, VetDeskError):
         return exc.message
-    return _tr("发生了意外错误：{err}\n详细信息已写入日志文件。").format(err=exc)
+    from vetdesk.paths import data_dir
+
+    log_file = data_dir() / "vetdesk.log"
+    return _tr(
+        "发生了意外错误：{err}\n详细信息已写入日志文件 {log}，请把它发给技术支持人员。"
+    ).format(err=exc, log=log_file)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

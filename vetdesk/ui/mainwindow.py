@@ -24,7 +24,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -1166,11 +1165,11 @@ class MainWindow(QMainWindow):
     # --- dialogs --------------------------------------------------------------------------------
 
     def _choose_database(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("打开数据库"), str(self.path.parent), self.tr("VetDesk 数据库 (*.db)")
+        path = interaction.open_file(
+            self, self.tr("打开数据库"), self.path.parent, self.tr("VetDesk 数据库 (*.db)")
         )
-        if path:
-            self.open_database_requested.emit(Path(path))
+        if path is not None:
+            self.open_database_requested.emit(path)
 
     def _new_period(self) -> None:
         default = (self.year + 1) if self.year else 2025

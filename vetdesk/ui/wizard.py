@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -148,11 +147,11 @@ class OperatorPage(QWizardPage):
         return bool(self.operator.text().strip()) and target is not None and not target.exists()
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
+        path = interaction.save_file(
             self, _tr("数据库文件"), self.path.text(), _tr("VetDesk 数据库 (*.db)")
         )
-        if path:
-            self.path.setText(path)
+        if path is not None:
+            self.path.setText(str(path))
 
 
 @dataclass(frozen=True)

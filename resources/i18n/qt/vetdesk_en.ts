@@ -1426,10 +1426,18 @@ This is an unsigned draft for reading or keeping; to report, export the signed p
   <context>
     <name>Interaction</name>
     <message>
+      <source>查找范围(&amp;L)：</source>
+      <translation>Look &amp;in:</translation>
+    </message>
+    <message>
+      <source>文件类型(&amp;T)：</source>
+      <translation>Files of &amp;type:</translation>
+    </message>
+    <message>
       <source>发生了意外错误：{err}
-详细信息已写入日志文件。</source>
+详细信息已写入日志文件 {log}，请把它发给技术支持人员。</source>
       <translation>An unexpected error occurred: {err}
-Details were written to the log file.</translation>
+The details were written to the log file {log}; please send it to your support staff.</translation>
     </message>
     <message>
       <source>VetDesk</source>
