@@ -89,6 +89,24 @@ def test_form_validates_as_you_type_in_chinese(county_window, qtbot):
     form.reject()
 
 
+def test_a_new_record_opens_without_a_wall_of_errors(county_window, qtbot):
+    """Empty required fields wait until touched; the summary says what is still needed."""
+    window = county_window
+    form = window.add_record(SCHOOL)
+    assert form is not None and not form.ok_enabled()
+    assert form.message("school_code") == "" and form.message("name") == ""
+    assert "还需填写" in form.summary() and "学校名称" in form.summary()
+    form.editor("school_code").setText("3663239999")
+    form.validate_now()
+    assert form.message("name") == "" and "学校名称" in form.summary()
+    form.editor("name").setText("某")
+    form.editor("name").setText("")  # touched and emptied again: now it says so
+    form.validate_now()
+    assert "必填" in form.message("name")
+    assert "学校名称" not in form.summary()
+    form.reject()
+
+
 def test_edit_a_teacher_then_undo(county_window, qtbot):
     """Editing through the form stores the change; 撤销 puts the old value back."""
     window = county_window

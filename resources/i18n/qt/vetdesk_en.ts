@@ -2164,6 +2164,10 @@ Please restore a backup.</translation>
       <translation>No</translation>
     </message>
     <message>
+      <source>还需填写：{fields}</source>
+      <translation>Still to fill in: {fields}</translation>
+    </message>
+    <message>
       <source>错误：</source>
       <translation>Error: </translation>
     </message>

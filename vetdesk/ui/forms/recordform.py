@@ -9,6 +9,7 @@ words of the period check. 确定 stays disabled while there are errors; warning
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -59,6 +60,11 @@ class RecordForm(QDialog):
         self._drafter = drafter
         self._editors: dict[str, QLineEdit | QComboBox] = {}
         self._messages: dict[str, QLabel] = {}
+        # Fields the user has changed: an empty field nobody has touched yet keeps quiet
+        # (a new record would otherwise open as a wall of 必填 errors, and each one
+        # vanishing as it is filled would move the fields below under the mouse).
+        self._touched: set[str] = set()
+        self._required = {spec.name: spec.required for spec in self._specs}
         self.draft: Draft[Any] | None = None
 
         outer = QVBoxLayout(self)
@@ -83,6 +89,10 @@ class RecordForm(QDialog):
         for spec in self._specs:
             editor = self._make_editor(spec, values.get(spec.name))
             self._editors[spec.name] = editor
+            if isinstance(editor, QComboBox):
+                editor.currentIndexChanged.connect(partial(self._touch, spec.name))
+            else:
+                editor.textChanged.connect(partial(self._touch, spec.name))
             message = QLabel()
             message.setWordWrap(True)
             message.setVisible(False)
@@ -190,6 +200,18 @@ class RecordForm(QDialog):
     def _schedule(self) -> None:
         self._timer.start()
 
+    def _touch(self, name: str, *_args: object) -> None:
+        self._touched.add(name)
+
+    def _quiet(self, name: str) -> bool:
+        """Whether a required field is still empty and untouched (its 必填 error waits)."""
+        if name in self._touched or not self._required[name]:
+            return False
+        editor = self._editors[name]
+        if isinstance(editor, QComboBox):
+            return editor.currentData() in (None, "")
+        return not editor.text().strip()
+
     def validate_now(self) -> Draft[Any]:
         """Validate the current input at once and show the result."""
         self._timer.stop()
@@ -202,16 +224,29 @@ class RecordForm(QDialog):
                 by_field.setdefault(problem.field, []).append(problem)
             else:
                 general.append(problem)
+        waiting: list[str] = []
         for name, label in self._messages.items():
             problems = by_field.get(name, [])
+            if problems and self._quiet(name):
+                if any(p.is_error for p in problems):
+                    waiting.append(name)
+                problems = []
             editor = self._editors[name]
             has_error = any(p.is_error for p in problems)
             editor.setStyleSheet(_INVALID_FIELD if has_error else "")
             label.setVisible(bool(problems))
             label.setText("\n".join(self._line(p) for p in problems))
             label.setStyleSheet(_ERROR_STYLE if has_error else _WARNING_STYLE)
-        self._summary.setVisible(bool(general))
-        self._summary.setText("\n".join(self._line(p) for p in general))
+        lines = [self._line(p) for p in general]
+        if waiting:
+            labels = {spec.name: spec.label for spec in self._specs}
+            lines.append(
+                self.tr("还需填写：{fields}").format(
+                    fields="、".join(labels[name] for name in waiting)
+                )
+            )
+        self._summary.setVisible(bool(lines))
+        self._summary.setText("\n".join(lines))
         self._summary.setStyleSheet(
             _ERROR_STYLE if any(p.is_error for p in general) else _WARNING_STYLE
         )
