@@ -70,3 +70,49 @@ def test_explaining_a_warning_in_place_updates_the_status_bar(
     stored = {f.explanation_key: f.explanation for f in report.warnings}
     assert stored[key] == "该教师本学期在企业顶岗，下学期补足。"
     assert not report.unexplained_warnings
+
+
+def test_explaining_in_the_pane_empties_the_unexplained_list(
+    qtbot, county_db, window_factory, recorder
+):
+    """Select the warning, write several lines under it, save: it leaves the to-do filter."""
+    from vetdesk.ui.background import running_count, wait_for_all
+    from vetdesk.ui.checks import UNEXPLAINED
+
+    key = _clear_one_explanation(county_db)
+    window = window_factory(county_db)
+    panel = window.checks
+    panel.set_filters(severity=UNEXPLAINED)
+    assert panel.model.rowCount() == 1
+    assert not panel.save_button.isEnabled() and not panel.explanation.isEnabled()
+    panel.view.selectRow(0)
+    finding = panel.current_finding()
+    assert finding is not None and finding.message in panel.detail_text.text()
+    assert panel.explanation.isEnabled() and not panel.save_button.isEnabled()
+    text = "该教师本学期在企业顶岗。\n下学期补足企业实践。"
+    panel.explanation.setPlainText(text)
+    assert panel.save_button.isEnabled()
+    panel.save_button.click()
+    assert panel.model.rowCount() == 0, "the explained warning left the unexplained list"
+    assert window.warnings_button.text() == "待说明警告 0 条"
+    qtbot.waitUntil(lambda: running_count() == 0, timeout=10_000)
+    wait_for_all()
+    stored = {f.explanation_key: f.explanation for f in run_check(window.db, 2025).warnings}
+    assert stored[key] == text
+
+
+def test_an_error_cannot_be_explained_in_the_pane(county_window):
+    from dataclasses import replace
+
+    from vetdesk.domain.enums import Severity
+
+    window = county_window
+    panel = window.checks
+    error = replace(panel.findings()[0], severity=Severity.ERROR, explanation=None)
+    panel.set_findings(window.db, 2025, [error], window.school_names())
+    panel.set_filters(severity=str(Severity.ERROR))
+    panel.view.selectRow(0)
+    assert panel.current_finding() == error
+    assert not panel.explanation.isEnabled() and not panel.save_button.isEnabled()
+    assert "不能用说明代替" in panel.detail_text.text()
+    assert panel.jump_button.isEnabled()

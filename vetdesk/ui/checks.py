@@ -1,13 +1,15 @@
 """The checks panel: every error and warning of the period in one list.
 
 Filters by school, severity and rule; double-clicking a finding asks the window to jump
-to its record and field; a warning's explanation is typed straight into its 说明 cell
-and stored through :func:`vetdesk.services.check.explain_warnings`.
+to its record and field. A warning's explanation is typed into the pane under the list
+(several lines, with the whole message above it) or straight into its 说明 cell, and
+stored through :func:`vetdesk.services.check.explain_warnings`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -15,8 +17,12 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -200,6 +206,7 @@ class ChecksPanel(QWidget):
         self._settings = settings
         self._db: Database | None = None
         self._year = 0
+        self._indicators: dict[str, str] = {}
         self.model = FindingsModel(self)
         self.model.explanation_edited.connect(self._save_explanation)
 
@@ -238,15 +245,57 @@ class ChecksPanel(QWidget):
         )
         self.view.doubleClicked.connect(self._double_clicked)
         hint = QLabel(
-            _tr("双击一条问题可跳转到对应记录和字段；警告的“说明”列可直接填写，说明会随数据上报。")
+            _tr(
+                "双击一条问题可跳转到对应记录和字段改正数据；"
+                "警告如属实际情况，在下方填写说明（说明随数据上报）。"
+            )
         )
         hint.setWordWrap(True)
+
+        self.detail = QGroupBox(_tr("选中的问题"))
+        self.detail.setObjectName("detail")
+        self.detail_text = QLabel()
+        self.detail_text.setObjectName("detail_text")
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explanation = QPlainTextEdit()
+        self.explanation.setObjectName("explanation")
+        self.explanation.setPlaceholderText(
+            _tr("说明为什么这是实际情况，例如：该校 2025 年秋季新建校区，图书正在采购。")
+        )
+        self.explanation.setTabChangesFocus(True)
+        self.save_button = QPushButton(_tr("保存说明(&S)"))
+        self.save_button.setObjectName("save_explanation")
+        self.save_button.clicked.connect(lambda: self.save_current_explanation())
+        self.jump_button = QPushButton(_tr("转到记录(&G)"))
+        self.jump_button.clicked.connect(lambda: self._jump_current())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.jump_button)
+        buttons.addStretch()
+        buttons.addWidget(self.save_button)
+        detail_layout = QVBoxLayout(self.detail)
+        detail_layout.addWidget(self.detail_text)
+        detail_layout.addWidget(self.explanation, 1)
+        detail_layout.addLayout(buttons)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("checks_splitter")
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(splitter, 1)
         layout.addWidget(hint)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda _current, _previous: self._show_detail()
+        )
+        self.explanation.textChanged.connect(self._update_detail_buttons)
+        self._show_detail()
 
         self.school_filter.currentIndexChanged.connect(self._filters_changed)
         self.severity_filter.currentIndexChanged.connect(self._filters_changed)
@@ -257,6 +306,68 @@ class ChecksPanel(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Stop (or allow) typing explanations: a read-only database cannot store them."""
         self.model.read_only = read_only
+        self._show_detail()
+
+    # --- the detail pane --------------------------------------------------------------------
+
+    def current_finding(self) -> Finding | None:
+        """The finding selected in the list, if any."""
+        index = self.view.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def _show_detail(self) -> None:
+        finding = self.current_finding()
+        self.explanation.blockSignals(True)
+        if finding is None:
+            self.detail_text.setText(_tr("在上面的列表中选择一条问题。"))
+            self.explanation.setPlainText("")
+        else:
+            where = " · ".join(
+                part
+                for part in (
+                    self.model.columns()[1].text(finding),
+                    finding.record_label,
+                    field_name(finding, self._indicators),
+                )
+                if part
+            )
+            text = f"<b>{finding.severity.label}</b>　{escape(where)}<br>{escape(finding.message)}"
+            if finding.severity == Severity.ERROR:
+                text += "<br>" + escape(_tr("错误必须改正数据，不能用说明代替。"))
+            self.detail_text.setText(text)
+            self.explanation.setPlainText(finding.explanation or "")
+        self.explanation.blockSignals(False)
+        self._update_detail_buttons()
+
+    def _explainable(self, finding: Finding | None) -> bool:
+        return (
+            finding is not None
+            and finding.severity == Severity.WARNING
+            and not self.model.read_only
+            and self._db is not None
+        )
+
+    def _update_detail_buttons(self) -> None:
+        finding = self.current_finding()
+        explainable = self._explainable(finding)
+        self.explanation.setEnabled(explainable)
+        changed = finding is not None and self.explanation.toPlainText().strip() != (
+            finding.explanation or ""
+        )
+        self.save_button.setEnabled(explainable and changed)
+        self.jump_button.setEnabled(finding is not None)
+
+    def save_current_explanation(self) -> None:
+        """Store the text of the pane as the selected warning's explanation."""
+        finding = self.current_finding()
+        if self._explainable(finding):
+            assert finding is not None
+            self._save_explanation(finding, self.explanation.toPlainText().strip())
+
+    def _jump_current(self) -> None:
+        finding = self.current_finding()
+        if finding is not None:
+            self.jump_requested.emit(finding)
 
     def set_findings(
         self,
@@ -268,6 +379,7 @@ class ChecksPanel(QWidget):
     ) -> None:
         """Show a period's findings (keeps the filters where they still apply)."""
         self._db, self._year = db, year
+        self._indicators = dict(indicator_names or {})
         school, rule = self.school_filter.currentData(), self.rule_filter.currentData()
         for box in (self.school_filter, self.rule_filter):
             box.blockSignals(True)
@@ -330,7 +442,14 @@ class ChecksPanel(QWidget):
         year = self._year
         explained = finding.with_explanation(text or None)
         # Shown at once; put back if storing fails.
+        row = self.view.currentIndex().row()
         self.model.replace_item(finding, explained)
+        if self.severity_filter.currentData() == UNEXPLAINED:
+            # The to-do list drops what was just explained; the next one takes its place.
+            self._filters_changed()
+            if self.model.rowCount():
+                self.view.selectRow(min(max(row, 0), self.model.rowCount() - 1))
+        self._show_detail()
         self.findings_changed.emit()
 
         def op(db: Database, _progress: Progress) -> int:
@@ -340,6 +459,8 @@ class ChecksPanel(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.model.replace_item(explained, finding)
+            self._filters_changed()
+            self._show_detail()
             self.findings_changed.emit()
             show_error(self, exc)
 

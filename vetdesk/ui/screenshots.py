@@ -64,6 +64,8 @@ def take_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
         page = window.show_page(page_id)
         if isinstance(page, DataPage):
             _wait_for_page(page)
+        if page is window.checks and window.checks.model.rowCount():
+            window.checks.view.selectRow(0)  # the detail pane shows the first problem
         written.append(_save(window, out_dir / f"{number:02d}-{page_id}.png"))
         if page_id == PAGE_DASHBOARD:
             written.extend(_dashboard_screens(window, out_dir, number))

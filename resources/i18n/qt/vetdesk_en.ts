@@ -386,8 +386,32 @@ The current database is saved as a backup first, so you can switch back later.</
       <translation>Rule:</translation>
     </message>
     <message>
-      <source>双击一条问题可跳转到对应记录和字段；警告的“说明”列可直接填写，说明会随数据上报。</source>
-      <translation>Double-click a finding to go to its record and field; type a warning's explanation straight into its Explanation cell — it is submitted with the data.</translation>
+      <source>双击一条问题可跳转到对应记录和字段改正数据；警告如属实际情况，在下方填写说明（说明随数据上报）。</source>
+      <translation>Double-click a problem to go to its record and field and correct the data; if a warning reflects the real situation, explain it below (explanations are submitted with the data).</translation>
+    </message>
+    <message>
+      <source>选中的问题</source>
+      <translation>Selected problem</translation>
+    </message>
+    <message>
+      <source>说明为什么这是实际情况，例如：该校 2025 年秋季新建校区，图书正在采购。</source>
+      <translation>Explain why this is the real situation, e.g. the school opened a new campus in autumn 2025 and its books are being purchased.</translation>
+    </message>
+    <message>
+      <source>保存说明(&amp;S)</source>
+      <translation>&amp;Save explanation</translation>
+    </message>
+    <message>
+      <source>转到记录(&amp;G)</source>
+      <translation>&amp;Go to record</translation>
+    </message>
+    <message>
+      <source>在上面的列表中选择一条问题。</source>
+      <translation>Select a problem in the list above.</translation>
+    </message>
+    <message>
+      <source>错误必须改正数据，不能用说明代替。</source>
+      <translation>Errors must be corrected in the data; an explanation cannot replace a correction.</translation>
     </message>
     <message>
       <source>全部学校</source>
