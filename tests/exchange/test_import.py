@@ -168,6 +168,19 @@ def test_excel_serial_dates_are_read(db, template):
     assert content.sheets["trainings"].rows[0].values["start_date"] == dt.date(2024, 7, 18)
 
 
+def test_a_date_cell_out_of_range_is_shown_as_a_day(db, template):
+    """A small number in a date-formatted cell (Excel shows 1900-03-20) is refused as such."""
+    fill_sheet(
+        template,
+        TEACHERS,
+        [teacher_row(hired_date=dt.datetime(1900, 3, 20))],
+    )
+    plan, _ = plan_for(db, template)
+    (issue,) = [i for i in plan.issues if i.header == "入职日期"]
+    assert issue.value == "1900-03-20"
+    assert "00:00" not in issue.describe()
+
+
 def test_columns_in_another_order_and_header_variations(db, template):
     spec = TRAININGS
     header = [

@@ -49,6 +49,12 @@ class CellError(ValueError):
 def _plain_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, dt.datetime):
+        # A cell formatted as a date arrives as a datetime at midnight: show the day,
+        # as Excel does, not "1900-03-20 00:00:00".
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
     return str(value)
 
 
