@@ -180,11 +180,14 @@ def cmd_test(extra: list[str]) -> int:
 
 
 def cmd_demo(extra: list[str]) -> int:
-    """Create the demo database (once) and open VetDesk on it."""
+    """Create the demo database (once) and open VetDesk on it (``--city``: the city demo)."""
     ensure_venv()
     ensure_system_packages(gui_only=True)
     data = Path(os.environ.get("VETDESK_DATA_DIR", ROOT / "demo-data"))
     data.mkdir(parents=True, exist_ok=True)
+    if "--city" in extra:
+        extra = [arg for arg in extra if arg != "--city"]
+        return _city_demo(data / "city-demo", extra)
     db = data / "demo-county.db"
     if not db.exists():
         log(f"creating demo database {db}")
@@ -192,6 +195,18 @@ def cmd_demo(extra: list[str]) -> int:
     env = {**os.environ, "VETDESK_DATA_DIR": str(data)}
     return subprocess.run(
         [str(PYTHON), "-m", "vetdesk", "--db", str(db), *extra], env=env
+    ).returncode
+
+
+def _city_demo(world: Path, extra: list[str]) -> int:
+    """The demo city with a folder of county packages (built once), opened in VetDesk."""
+    if not (world / "city.db").exists():
+        log(f"creating the city demo in {world}")
+        run([str(PYTHON), "-m", "vetdesk", "demo-city", "--out", str(world), "--period", "2025"])
+    log(f"county packages to import: {world / 'U盘'} (demo key passphrase: vetdesk-demo-2025)")
+    env = {**os.environ, "VETDESK_DATA_DIR": str(world / "data")}
+    return subprocess.run(
+        [str(PYTHON), "-m", "vetdesk", "--db", str(world / "city.db"), *extra], env=env
     ).returncode
 
 

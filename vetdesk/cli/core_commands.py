@@ -1,4 +1,4 @@
-"""Sub-commands of the core: init, demo, check, explain."""
+"""Sub-commands of the core: init, demo, demo-city, check, explain."""
 
 from __future__ import annotations
 
@@ -54,6 +54,19 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser(
+        "demo-city",
+        help=_("生成市级演示：市级数据库和一个装有县区上报包的文件夹"),
+        description=_(
+            "在一个新文件夹中生成市级演示数据库、五个县区的演示数据和签名密钥（双方已互相登记），"
+            "以及各县区的签名上报包（在“U盘”子文件夹中），用于试用收件箱、合并和上报情况。"
+            "演示密钥保存在该文件夹的 data 子文件夹中，不影响本机的正式密钥。"
+        ),
+    )
+    p.add_argument("--out", required=True, type=Path, help=_("要创建的新文件夹"))
+    p.add_argument("--period", type=int, default=dt.date.today().year - 1, help=_("统计年度"))
+    p.set_defaults(func=cmd_demo_city)
+
+    p = sub.add_parser(
         "check",
         help=_("核验数据：指标、达标判定、错误与警告"),
         description=_("计算每所学校的指标和达标判定，列出错误与警告。有错误时退出码为 1。"),
@@ -88,6 +101,29 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(
         _("已创建{role}数据库 {path}（{unit}）。").format(
             role=_("市级") if info.is_city else _("县区"), path=args.db, unit=info.unit_name
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_demo_city(args: argparse.Namespace) -> int:
+    """Run ``vetdesk demo-city``."""
+    from vetdesk.services.demo_world import build_demo_world, open_command
+
+    world = build_demo_world(args.out, year=args.period, progress=print)
+    print(
+        _(
+            "已生成市级演示：{city}\n"
+            "县区上报包：{packages}（{n} 个）\n"
+            "演示密钥口令：{passphrase}\n"
+            "打开：{command}\n"
+            "然后在“上报包收件箱”中点“添加文件夹”，选择上面的上报包文件夹。"
+        ).format(
+            city=world.city_db,
+            packages=world.packages,
+            n=len(world.county_dbs),
+            passphrase=world.passphrase,
+            command=open_command(world),
         )
     )
     return EXIT_OK
