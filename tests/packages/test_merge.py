@@ -151,6 +151,37 @@ def test_status_board_lists_missing_counties(setup):
     assert board["630223"].warnings == board["630223"].warnings_explained > 0
 
 
+def test_a_refused_package_shows_on_the_board_until_a_later_one_is_accepted(setup, capsys):
+    from vetdesk.cli import main
+
+    county, city, folder = setup
+    first = make_package(county, folder, "1.xlsx")
+    city_path = city.path
+    city.close()
+    code = main(
+        ["merge", "--db", str(city_path), str(first), "--reject", "图书册数与去年差异过大，请核实"]
+    )
+    assert code == 1  # nothing was merged
+    city = open_database(city_path)
+    row = {r.unit_code: r for r in status_board(city, 2025)}["630223"]
+    assert not row.submitted and row.rejected_seq == 1
+    assert row.rejected_reason == "图书册数与去年差异过大，请核实" and row.rejected_at is not None
+    capsys.readouterr()
+    assert main(["status", "--db", str(city.path), "--period", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "退回第 1 号包" in out and "图书册数" in out and "尚未上报" not in out.split("互助")[1][:30]
+    )
+
+    with county.transaction() as session:  # the county corrects and sends package 2
+        session.scalars(select(models.SchoolCondition)).first().books += 1
+    second = make_package(county, folder, "2.xlsx")
+    assert apply_merge(city, verify_package(city, second)).applied
+    row = {r.unit_code: r for r in status_board(city, 2025)}["630223"]
+    assert row.submitted and row.seq == 2 and row.rejected_at is None and not row.rejected_reason
+    city.close()
+
+
 def test_receipts_cannot_be_forged_or_misdelivered(setup, tmp_path):
     county, city, folder = setup
     preview = apply_merge(city, verify_package(city, make_package(county, folder)))

@@ -182,6 +182,20 @@ def test_inbox_rejects_with_a_reason_and_a_signed_receipt(
     assert not inbox.accept_button.isEnabled() and not inbox.reject_button.isEnabled()
     state_col = inbox.model.column_of("state")
     assert inbox.model.index(0, state_col).data() == "已拒收"
+    # The decision leads the message; the valid signature is no longer shown as good news.
+    first_line = inbox.message.text().splitlines()[0]
+    assert first_line.startswith("✗ 已拒收") and reason in first_line
+    assert not any(line.startswith("✓") for line in inbox.message.text().splitlines())
+    # The status board says the county's package was sent back, and why.
+    from vetdesk.ui.mainwindow import PAGE_STATUS
+
+    board = window.show_page(PAGE_STATUS)
+    qtbot.waitUntil(lambda: bool(board.statuses), timeout=10_000)
+    row = next(
+        r for r in range(board.model.rowCount()) if board.model.item(r).unit_code == "630224"
+    )
+    texts = [board.model.index(row, c).data() for c in range(board.model.columnCount())]
+    assert "↩ 已退回" in texts and any(reason in (t or "") for t in texts)
 
 
 def test_inbox_asks_for_the_receipt_passphrase_once(qtbot, city_window, six_packages, tmp_path):

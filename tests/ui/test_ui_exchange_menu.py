@@ -44,7 +44,9 @@ def test_city_menu_has_no_county_actions(window_factory, city_db):
     assert "核验上报包(&V)…" in visible
     assert "导出正式上报包（签名）(&P)…" not in visible
     assert "导入市局任务包…" not in visible and "导入市局回执…" not in visible
-    assert window.export_package() is None
+    # Schools' workbooks reach the city only inside their county's signed package.
+    assert "导入学校填报表(&I)…" not in visible and "导出学校填报模板(&T)…" not in visible
+    assert window.export_package() is None and window.import_workbook() is None
     assert _texts(window.exchange.actions(SECTION_CITY)) == [
         "上报包收件箱（核验、合并、回执）…",
         "上报情况",

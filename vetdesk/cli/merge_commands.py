@@ -37,6 +37,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--dry-run", action="store_true", help=_("只核验和预览，不合并"))
     p.add_argument(
+        "--reject",
+        metavar=_("原因"),
+        help=_("拒收这些上报包（不合并），原因写入回执并显示在上报情况中"),
+    )
+    p.add_argument(
         "--receipts", type=Path, metavar="DIR", help=_("为每个上报包签发回执，写入此文件夹")
     )
     add_passphrase_argument(p)
@@ -144,7 +149,7 @@ def _print_preview(preview: Any, receipt: Path | None) -> None:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Run ``vetdesk merge``."""
-    from vetdesk.packages.merge import apply_merge, preview_merge
+    from vetdesk.packages.merge import apply_merge, preview_merge, reject
     from vetdesk.packages.receipt import issue_receipt
     from vetdesk.packages.verify import verify_package
 
@@ -156,7 +161,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for path in files:
             verification = verify_package(db, path)
             preview = preview_merge(db, verification)
-            if preview.mergeable and not args.dry_run:
+            if args.reject is not None and not args.dry_run:
+                preview = reject(db, preview, args.reject)
+            elif preview.mergeable and not args.dry_run:
                 preview = apply_merge(db, verification, file_name=path.name)
             receipt = None
             if passphrase is not None and preview.status != "pending":
@@ -169,7 +176,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     else:
         for preview, receipt in outputs:
             _print_preview(preview, receipt)
-    ok = all(p.mergeable for p, _r in outputs)
+    ok = all(p.mergeable and p.status != "rejected" for p, _r in outputs)
     return EXIT_OK if ok else EXIT_REJECTED
 
 
@@ -209,8 +216,18 @@ def cmd_status(args: argparse.Namespace) -> int:
                     x=row.warnings_explained,
                 )
             )
-        else:
+        elif row.rejected_at is None:
             print("  ✗ " + _("{name}：尚未上报").format(name=row.unit_name))
+        if row.rejected_at is not None:
+            print(
+                "  ↩ "
+                + _("{name}：{at} 退回第 {seq} 号包，原因：{reason}").format(
+                    name=row.unit_name,
+                    at=row.rejected_at,
+                    seq=row.rejected_seq or "?",
+                    reason=row.rejected_reason,
+                )
+            )
     done = sum(r.submitted for r in board)
     print(_("已上报 {done}/{total} 个县区。").format(done=done, total=len(board)))
     return EXIT_OK

@@ -335,6 +335,22 @@ class PackageLedger(Base):
     counts: Mapped[str] = mapped_column(Text, default="{}")
 
 
+class PackageRejection(Base):
+    """A package the city refused, with the reason sent back in its receipt."""
+
+    __tablename__ = "package_rejections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    period_year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    manifest_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    rejected_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(50))
+
+
 class TaskImport(Base):
     """A task package from the city this county imported (guards against replays)."""
 

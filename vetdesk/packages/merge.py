@@ -266,6 +266,10 @@ class UnitStatus:
     warnings_explained: int
     counts: dict[str, Any]
     packages: int
+    # The latest refusal after the last accepted package, if any: what the county must redo.
+    rejected_at: dt.datetime | None = None
+    rejected_seq: int | None = None
+    rejected_reason: str = ""
 
 
 def status_board(db: Database, year: int) -> list[UnitStatus]:
@@ -280,10 +284,25 @@ def status_board(db: Database, year: int) -> list[UnitStatus]:
                 .order_by(models.PackageLedger.seq)
             )
         )
+        refusals = list(
+            session.scalars(
+                select(models.PackageRejection)
+                .where(models.PackageRejection.period_year == year)
+                .order_by(models.PackageRejection.rejected_at, models.PackageRejection.id)
+            )
+        )
     board = []
     for county in load_units().counties:
         mine = [r for r in rows if r.unit_code == county.code]
         last = mine[-1] if mine else None
+        refused = [r for r in refusals if r.unit_code == county.code]
+        latest_refusal = refused[-1] if refused else None
+        if (
+            latest_refusal is not None
+            and last is not None
+            and latest_refusal.rejected_at < last.accepted_at
+        ):
+            latest_refusal = None  # a later package was accepted
         board.append(
             UnitStatus(
                 county.code,
@@ -297,12 +316,31 @@ def status_board(db: Database, year: int) -> list[UnitStatus]:
                 last.warnings_explained if last else 0,
                 json.loads(last.counts) if last else {},
                 len(mine),
+                latest_refusal.rejected_at if latest_refusal else None,
+                latest_refusal.seq if latest_refusal else None,
+                latest_refusal.reason if latest_refusal else "",
             )
         )
     return board
 
 
-def reject(preview: MergePreview, reason: str) -> MergePreview:
-    """Mark a previewed package as rejected by the city user, with a reason."""
+def reject(db: Database, preview: MergePreview, reason: str) -> MergePreview:
+    """Refuse a previewed package with a reason, remembered for the status board."""
     preview.rejected_reason = reason.strip() or _("市局审核未通过。")
+    verification = preview.verification
+    unit, year = verification.unit_code, verification.period
+    if unit is not None and year is not None:
+        with db.transaction() as session:
+            session.add(
+                models.PackageRejection(
+                    unit_code=unit,
+                    period_year=year,
+                    seq=verification.seq,
+                    manifest_sha256=verification.manifest_sha256,
+                    file_name=verification.file_name,
+                    reason=preview.rejected_reason,
+                    rejected_at=dt.datetime.now().replace(microsecond=0),
+                    operator=db.info().operator,
+                )
+            )
     return preview

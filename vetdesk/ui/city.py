@@ -601,10 +601,15 @@ class InboxPage(QWidget):
                 if added or changed or removed
                 else _tr("与市局现有的该县区数据完全相同。")
             )
-        if entry.state != PENDING and entry.state != INVALID:
-            lines.append(state_label(entry.state) + (f"：{entry.reason}" if entry.reason else ""))
+        outcome = state_label(entry.state) + (f"：{entry.reason}" if entry.reason else "")
+        if entry.state == REJECTED:
+            # The decision first; the (valid) signature below it is no longer good news.
+            lines.insert(0, "✗ " + outcome)
+            lines[1] = _tr("签名核验：") + v.message
+        elif entry.state != PENDING and entry.state != INVALID:
+            lines.append(outcome)
         self.message.setText("\n".join(lines))
-        self.message.setStyleSheet(OK_STYLE if v.ok and entry.state != REJECTED else ERROR_STYLE)
+        self.message.setStyleSheet(ERROR_STYLE if entry.state == REJECTED or not v.ok else OK_STYLE)
         self.summary_model.set_items(entry.summary)
         self.change_model.set_items(entry.changes)
         preview = entry.preview
@@ -736,7 +741,7 @@ class InboxPage(QWidget):
             from vetdesk.packages.merge import reject
             from vetdesk.packages.receipt import issue_receipt
 
-            refused = reject(preview, reason)
+            refused = reject(database, preview, reason)
             receipt = None
             if setup.folder is not None:
                 receipt = issue_receipt(database, refused, setup.folder, setup.passphrase)
@@ -799,13 +804,7 @@ def status_columns() -> list[Column[UnitStatus]]:
     return [
         Column("unit_name", _tr("县区"), lambda s: s.unit_name, width=140),
         Column("unit_code", _tr("代码"), lambda s: s.unit_code, width=70),
-        Column(
-            "submitted",
-            _tr("状态"),
-            lambda s: s.submitted,
-            lambda s: _tr("✓ 已上报") if s.submitted else _tr("✗ 未上报"),
-            width=90,
-        ),
+        Column("submitted", _tr("状态"), lambda s: s.submitted, status_text, width=110),
         Column("seq", _tr("序号"), lambda s: s.seq, numeric=True, width=50),
         Column(
             "accepted_at",
@@ -824,7 +823,29 @@ def status_columns() -> list[Column[UnitStatus]]:
         ),
         Column("packages", _tr("已接收包数"), lambda s: s.packages, numeric=True, width=90),
         Column("warnings", _tr("警告说明"), warnings_text, width=180),
+        Column(
+            "rejected_reason",
+            _tr("退回原因"),
+            lambda s: s.rejected_reason,
+            lambda s: refusal_text(s),
+            width=260,
+        ),
     ]
+
+
+def status_text(status: UnitStatus) -> str:
+    """A county's state for the period in words."""
+    if status.rejected_at is not None:
+        return _tr("↩ 已退回") if not status.submitted else _tr("✓ 已上报，新包被退回")
+    return _tr("✓ 已上报") if status.submitted else _tr("✗ 未上报")
+
+
+def refusal_text(status: UnitStatus) -> str:
+    """Why the county's latest package was sent back (empty if it was not)."""
+    if status.rejected_at is None:
+        return ""
+    seq = _tr("第 {seq} 号包").format(seq=status.rejected_seq) if status.rejected_seq else ""
+    return f"{_time_text(status.rejected_at)} {seq}：{status.rejected_reason}"
 
 
 class _StatusModel(RowTableModel["UnitStatus"]):

@@ -684,6 +684,10 @@ class MainWindow(QMainWindow):
         self.act_report.setEnabled(has_period)
         self.act_task.setVisible(not is_city)
         self.act_receipt.setVisible(not is_city)
+        # The city's data comes from verified packages only: a school's workbook imported
+        # there would bypass its county and be replaced by the county's next package.
+        self.act_template.setVisible(not is_city)
+        self.act_import.setVisible(not is_city)
         self.act_receipt.setEnabled(writable)
         self.act_template.setEnabled(has_period)
         self.act_import.setEnabled(writable)
@@ -1217,8 +1221,8 @@ class MainWindow(QMainWindow):
         return self._open_dialog(TemplateExportDialog(self.db, self.year, schools, self))
 
     def import_workbook(self, path: Path | None = None) -> ImportDialog | None:
-        """Open the import preview (reading ``path`` at once when given)."""
-        if self._db is None:
+        """Open the import preview (reading ``path`` at once when given); counties only."""
+        if self._db is None or self.info.is_city:
             return None
         from vetdesk.ui.exchange import ImportDialog
 

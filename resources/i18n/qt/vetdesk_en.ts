@@ -661,6 +661,10 @@ The current database is saved as a backup first, so you can switch back later.</
       <translation>Identical to the city's data for this county.</translation>
     </message>
     <message>
+      <source>签名核验：</source>
+      <translation>Signature check: </translation>
+    </message>
+    <message>
       <source>冲突（{n}）</source>
       <translation>Conflicts ({n})</translation>
     </message>
@@ -713,14 +717,6 @@ The current database is saved as a backup first, so you can switch back later.</
       <translation>Status</translation>
     </message>
     <message>
-      <source>✓ 已上报</source>
-      <translation>✓ Submitted</translation>
-    </message>
-    <message>
-      <source>✗ 未上报</source>
-      <translation>✗ Not submitted</translation>
-    </message>
-    <message>
       <source>接收时间</source>
       <translation>Accepted at</translation>
     </message>
@@ -739,6 +735,30 @@ The current database is saved as a backup first, so you can switch back later.</
     <message>
       <source>警告说明</source>
       <translation>Warnings</translation>
+    </message>
+    <message>
+      <source>退回原因</source>
+      <translation>Reason sent back</translation>
+    </message>
+    <message>
+      <source>↩ 已退回</source>
+      <translation>↩ Sent back</translation>
+    </message>
+    <message>
+      <source>✓ 已上报，新包被退回</source>
+      <translation>✓ Submitted; newer package sent back</translation>
+    </message>
+    <message>
+      <source>✓ 已上报</source>
+      <translation>✓ Submitted</translation>
+    </message>
+    <message>
+      <source>✗ 未上报</source>
+      <translation>✗ Not submitted</translation>
+    </message>
+    <message>
+      <source>第 {seq} 号包</source>
+      <translation>package {seq}</translation>
     </message>
     <message>
       <source>“已上报”指市局已接收并合并该县区本年度的上报包；序号为最近接收的一次。警告说明来自上报包中的核验结果。</source>
