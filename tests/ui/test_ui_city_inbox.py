@@ -261,3 +261,51 @@ def test_city_pages_are_hidden_at_a_county(county_window):
     assert not county_window.act_city_workbook.isVisible()
     assert county_window.act_report.isEnabled()
     assert os.environ["QT_QPA_PLATFORM"] == "offscreen"
+
+
+def test_the_city_issues_a_signed_task_package_for_one_county(
+    qtbot, city_window, six_packages, tmp_path, recorder
+):
+    """交换 → 下发任务包: one county, a deadline; the county's database verifies it."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    from vetdesk.packages.task import verify_task
+    from vetdesk.services.database import open_database
+
+    window = city_window
+    assert window.act_task_export.isVisible() and window.act_task_export.isEnabled()
+    dialog = window.export_task()
+    assert dialog is not None and not dialog.export_button.isEnabled()  # no passphrase yet
+    dialog.unit.setCurrentIndex(dialog.unit.findData("630223"))
+    assert "互助" in Path(dialog.path.text()).name
+    target = tmp_path / "任务包-互助.xlsx"
+    dialog.path.setText(str(target))
+    dialog.has_deadline.setChecked(True)
+    dialog.deadline.setDate(QDate(2026, 1, 15))
+    dialog.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(dialog.exported, timeout=30_000) as signal:
+        dialog.export_button.click()
+    result = signal.args[0]
+    assert result.units == ("630223",) and result.deadline == dt.date(2026, 1, 15)
+    assert target.exists() and "✓" in dialog.message.text()
+    assert not dialog.export_button.isEnabled()
+    county = open_database(six_packages.city.parent / "630223.db")
+    try:
+        verdict = verify_task(county, target)
+    finally:
+        county.close()
+    assert verdict.ok, verdict.message
+    dialog.reject()
+
+
+def test_a_wrong_passphrase_is_refused_in_the_task_dialog(qtbot, city_window, tmp_path):
+    dialog = city_window.export_task()
+    dialog.path.setText(str(tmp_path / "t.xlsx"))
+    dialog.passphrase.setText("不是口令")
+    op = dialog.export()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
+    assert op is not None and "口令" in dialog.message.text()
+    assert dialog.passphrase.text() == "" and not (tmp_path / "t.xlsx").exists()
+    dialog.reject()

@@ -51,4 +51,5 @@ def test_city_menu_has_no_county_actions(window_factory, city_db):
         "上报包收件箱（核验、合并、回执）…",
         "上报情况",
         "合并工作簿…",
+        "下发任务包（签名）…",
     ]

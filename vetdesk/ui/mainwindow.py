@@ -662,7 +662,13 @@ class MainWindow(QMainWindow):
         )
         self.act_status = self._action(self.tr("上报情况"), lambda: self.show_page(PAGE_STATUS))
         self.act_city_workbook = self._action(self.tr("合并工作簿…"), self.write_city_workbook)
-        for action in (self.act_inbox, self.act_status, self.act_city_workbook):
+        self.act_task_export = self._action(self.tr("下发任务包（签名）…"), self.export_task)
+        for action in (
+            self.act_inbox,
+            self.act_status,
+            self.act_city_workbook,
+            self.act_task_export,
+        ):
             self.exchange.add(SECTION_CITY, action)
 
     def _update_exchange_actions(self) -> None:
@@ -676,8 +682,14 @@ class MainWindow(QMainWindow):
         has_period = self.year is not None
         writable = not self.read_only
         self.act_package.setVisible(not is_city)
-        for action in (self.act_inbox, self.act_status, self.act_city_workbook):
+        for action in (
+            self.act_inbox,
+            self.act_status,
+            self.act_city_workbook,
+            self.act_task_export,
+        ):
             action.setVisible(is_city)
+        self.act_task_export.setEnabled(has_period)
         self.act_inbox.setEnabled(True)
         self.act_status.setEnabled(has_period)
         self.act_city_workbook.setEnabled(has_period)
@@ -1303,6 +1315,14 @@ class MainWindow(QMainWindow):
         from vetdesk.ui.exchange import import_receipt
 
         import_receipt(self, self.db, path, lambda _result: self.reload())
+
+    def export_task(self) -> QDialog | None:
+        """Open the signed task package export for the period shown (city)."""
+        if self._db is None or self.year is None or not self.info.is_city:
+            return None
+        from vetdesk.ui.taskexport import TaskExportDialog
+
+        return self._open_dialog(TaskExportDialog(self.db, self.year, self))
 
     def write_city_workbook(self, target: Path | None = None) -> None:
         """Write the merged city workbook of the period shown (city)."""

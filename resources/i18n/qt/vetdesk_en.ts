@@ -1946,6 +1946,10 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>City workbook…</translation>
     </message>
     <message>
+      <source>下发任务包（签名）…</source>
+      <translation>Issue task package (signed)…</translation>
+    </message>
+    <message>
       <source>只读：数据库已损坏</source>
       <translation>Read-only: database damaged</translation>
     </message>
@@ -2732,6 +2736,87 @@ Please restore a backup.</translation>
     <message>
       <source>这些数据可在此逐条新增、修改和删除，也可随学校填报表导入（专业、合作企业、1+X 证书试点、毕业去向、实训基地工作表）；目标任务页的计算值来自这里。</source>
       <translation>These records can be added, edited and deleted here one by one, or imported with the school templates (the majors, enterprises, 1+X pilots, destinations and bases sheets); the computed values on the targets page come from here.</translation>
+    </message>
+  </context>
+  <context>
+    <name>TaskExport</name>
+    <message>
+      <source>下发任务包（签名）</source>
+      <translation>Issue task package (signed)</translation>
+    </message>
+    <message>
+      <source>任务包含 {year} 年度的统计期和截止日期、各县区学校名录、标准规则集和目标任务，用市局的签名密钥签名。县区登记市局公钥后即可导入。</source>
+      <translation>The task package holds the {year} period and its deadline, each county's school registry, the standards rule set and the targets, signed with the city's key. Counties import it once they have registered the city's public key.</translation>
+    </message>
+    <message>
+      <source>全部县区（一个任务包）</source>
+      <translation>All counties (one task package)</translation>
+    </message>
+    <message>
+      <source>上报截止日期：</source>
+      <translation>Submission deadline:</translation>
+    </message>
+    <message>
+      <source>浏览…</source>
+      <translation>Browse…</translation>
+    </message>
+    <message>
+      <source>适用县区：</source>
+      <translation>Counties:</translation>
+    </message>
+    <message>
+      <source>保存到：</source>
+      <translation>Save to:</translation>
+    </message>
+    <message>
+      <source>市局密钥口令：</source>
+      <translation>City key passphrase:</translation>
+    </message>
+    <message>
+      <source>签名并导出</source>
+      <translation>Sign and export</translation>
+    </message>
+    <message>
+      <source>关闭</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <source>全部县区</source>
+      <translation>all counties</translation>
+    </message>
+    <message>
+      <source>任务包-{year}-{who}.xlsx</source>
+      <translation>task-{year}-{who}.xlsx</translation>
+    </message>
+    <message>
+      <source>保存任务包</source>
+      <translation>Save task package</translation>
+    </message>
+    <message>
+      <source>Excel 工作簿 (*.xlsx)</source>
+      <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>正在签名并导出…</source>
+      <translation>Signing and exporting…</translation>
+    </message>
+    <message>
+      <source>✓ 已导出 {year} 年度第 {seq} 号任务包：{path}
+适用县区：{units}
+市局签名密钥指纹：{fp}
+请把文件交各县区导入。</source>
+      <translation>✓ Task package {seq} for {year} exported: {path}
+Counties: {units}
+City signing key fingerprint: {fp}
+Hand the file to the counties to import.</translation>
+    </message>
+    <message>
+      <source>完成</source>
+      <translation>Done</translation>
+    </message>
+    <message>
+      <source>正在签名并导出任务包…</source>
+      <translation>Signing and exporting the task package…</translation>
     </message>
   </context>
 </TS>
