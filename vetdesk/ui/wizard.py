@@ -365,11 +365,8 @@ class TrustedKeysPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("trusted_keys_page")
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
         self.keys = TrustedKeysWidget(self._database)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
         layout.addWidget(self.keys, 1)
 
     def _database(self) -> Database | None:
@@ -380,7 +377,8 @@ class TrustedKeysPage(SetupPage):
         """Title and text for the county or the city; list what is registered."""
         if self.setup().role_page.role() == Role.CITY:
             self.setTitle(_tr("登记各县区的公钥（可选）"))
-            self.intro.setText(
+            # A subtitle, as on the other pages: the wizard then draws the same header.
+            self.setSubTitle(
                 _tr(
                     "市局凭各县区的公钥核验上报包。收到县区的公钥文件和签字盖章的登记表后，"
                     "在这里登记；也可以以后在“签名密钥”页面登记。"
@@ -388,7 +386,7 @@ class TrustedKeysPage(SetupPage):
             )
         else:
             self.setTitle(_tr("登记市局的公钥（可选）"))
-            self.intro.setText(
+            self.setSubTitle(
                 _tr(
                     "县区凭市局的公钥核验市局下发的任务包和回执。收到市局的公钥文件和签字盖章的"
                     "登记表后，在这里登记；也可以以后在“签名密钥”页面登记。"
