@@ -119,6 +119,7 @@ def test_inbox_verifies_previews_and_merges_six_packages(
 
     # Adding the same folder again adds nothing.
     assert inbox.add_folder(six_packages.packages) is None
+    assert "已收到 0/6 个县区的上报包" in window.period_label.text()
 
     for unit in COUNTIES:
         assert inbox.select(six_packages.package(unit))
@@ -130,6 +131,8 @@ def test_inbox_verifies_previews_and_merges_six_packages(
         assert entry.receipt is not None and entry.receipt.exists()
         assert not inbox.accept_button.isEnabled()
     assert len(list(receipts.glob("*-accepted.xlsx"))) == 6
+    # The status bar follows the collection, not a county's 填报中.
+    assert "已收到 6/6 个县区的上报包" in window.period_label.text()
     assert recorder.messages[-1][0] == "info"
 
     board = window.show_page(PAGE_STATUS)

@@ -112,6 +112,8 @@ class Snapshot:
     unit_codes: frozenset[str]
     # Each record table's search texts, built in the worker (see RecordPage.set_records).
     search_texts: Mapping[str, list[str]] = field(default_factory=dict)
+    # City: how many counties' packages for the period have been accepted.
+    submitted_counties: int | None = None
 
 
 def _open_database(path: Path) -> Database:
@@ -173,8 +175,21 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
             (TRAINING, tables.trainings),
         )
     }
+    submitted = None
+    if db.info().is_city:
+        # A count, not merge.status_board: that module would load openpyxl at start-up.
+        from sqlalchemy import distinct, func, select
+
+        from vetdesk.db import models
+
+        with db.session() as session:
+            submitted = session.scalar(
+                select(func.count(distinct(models.PackageLedger.unit_code))).where(
+                    models.PackageLedger.period_year == year
+                )
+            )
     progress.update(1, 1)
-    return Snapshot(periods, tables, report, ruleset, codes, search)
+    return Snapshot(periods, tables, report, ruleset, codes, search, submitted)
 
 
 class MainWindow(QMainWindow):
@@ -875,11 +890,18 @@ class MainWindow(QMainWindow):
 
     def _update_period_label(self, period: PeriodInfo) -> None:
         state = PeriodState.from_text(period.state)
+        state_text = state.label if state else period.state
+        submitted = self.snapshot.submitted_counties if self.snapshot else None
+        if submitted is not None:
+            # The city collects rather than fills in: say how far the collection is.
+            from vetdesk.domain.units import load_units
+
+            state_text = self.tr("已收到 {n}/{total} 个县区的上报包").format(
+                n=submitted, total=len(load_units().counties)
+            )
         self.period_label.setText(
             self.tr("{year} 年度 · {state} · 统计时点 {date}").format(
-                year=period.year,
-                state=state.label if state else period.state,
-                date=period.statistics_date.isoformat(),
+                year=period.year, state=state_text, date=period.statistics_date.isoformat()
             )
         )
 

@@ -1974,6 +1974,10 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>No period yet: create one with File → New period</translation>
     </message>
     <message>
+      <source>已收到 {n}/{total} 个县区的上报包</source>
+      <translation>packages received from {n}/{total} counties</translation>
+    </message>
+    <message>
       <source>{year} 年度 · {state} · 统计时点 {date}</source>
       <translation>{year} · {state} · statistics date {date}</translation>
     </message>
