@@ -40,6 +40,19 @@ def corrupt_table(path: Path, table: str) -> None:
     path.write_bytes(bytes(data))
 
 
+def corrupt_every_table(path: Path) -> None:
+    """Overwrite the root page of every table: the schema survives, no row can be read."""
+    con = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+    finally:
+        con.close()
+    for table in tables:
+        corrupt_table(path, table)
+
+
 def school_name(window: MainWindow) -> str:
     with window.db.session() as session:
         name = session.scalar(select(models.School.name).order_by(models.School.id))
@@ -92,7 +105,9 @@ def _damaged_window(
 ) -> MainWindow:
     create_backup(county_db, "manual")
     if schema_lost:
-        corrupt(county_db)
+        # Every table, not pages picked by position: where a position falls moves with
+        # every schema change.
+        corrupt_every_table(county_db)
     else:
         corrupt_table(county_db, "audit_log")
     assert quick_check(county_db)
