@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from vetdesk.db import models
+from vetdesk.domain.money import wan_yuan_text
 from vetdesk.errors import InputRejected
 from vetdesk.services import records
 from vetdesk.services.check import run_check
@@ -77,6 +78,25 @@ def test_unreadable_numbers_and_dates_are_explained(db):
     raw["start_date"] = "2025-02-30"
     draft = records.draft_training(ctx, training.school_code, raw, original=training)
     assert "年-月-日" in draft.for_field("start_date")[0].message
+
+
+def test_equipment_value_is_typed_and_shown_in_wan_yuan(db):
+    """As in the templates: 325.5 (万元) in the form is 3 255 000 元 in the database."""
+    tables, ctx = _context(db)
+    school, condition = tables.schools[0].row, tables.conditions[0].row
+    raw = records.form_values(condition)
+    assert raw["equipment_value_yuan"] == wan_yuan_text(condition.equipment_value_yuan)
+    # Unchanged, the form reads back exactly what is stored.
+    assert records.draft_condition(ctx, school, raw).row == condition
+    raw["equipment_value_yuan"] = "1,325.5万元"
+    draft = records.draft_condition(ctx, school, raw)
+    assert draft.ok and draft.row.equipment_value_yuan == 13_255_000
+    raw["equipment_value_yuan"] = "325.12345"
+    draft = records.draft_condition(ctx, school, raw)
+    (problem,) = draft.for_field("equipment_value_yuan")
+    assert "万元" in problem.message and "4 位小数" in problem.message
+    spec = next(s for s in records.FORM_FIELDS["condition"] if s.name == "equipment_value_yuan")
+    assert spec.label == "教学仪器设备总值（万元）"
 
 
 def test_duplicate_teacher_is_refused(db):

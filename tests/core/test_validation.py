@@ -77,7 +77,7 @@ CASES = {
     "condition.missing": {"conditions": []},
     "condition.required": {"conditions": [condition(books=None)]},
     "condition.students.zero": {"conditions": [condition(full_time_students=0)]},
-    "condition.teachers.none": {"teachers": []},
+    "school.teachers.none": {"teachers": []},
     "condition.range.land_per_student": {"conditions": [condition(land_area_m2=4_000_000)]},
     "condition.change.large": {"previous": "halved"},
     "JCC2010-12/double_qualified_share": {"teachers": roster(double=5)},

@@ -177,7 +177,7 @@ def test_add_a_school_and_its_conditions_then_see_the_verdict(county_window, qtb
             "full_time_students": "1200",
             "land_area_m2": "40000",
             "building_area_m2": "24000",
-            "equipment_value_yuan": "3000000",
+            "equipment_value_yuan": "300",  # 万元, as in the templates
             "books": "36000",
         },
     )

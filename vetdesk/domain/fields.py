@@ -32,6 +32,12 @@ CONDITION_FIELDS: dict[str, str] = {
     "has_running_track": N_("200米以上环形跑道"),
 }
 
+# Condition figures stored in 元 but typed and shown in 万元, as in the templates and
+# statistical forms: the name people see for them.
+WAN_YUAN_LABELS: dict[str, str] = {
+    "equipment_value_yuan": N_("教学仪器设备总值（万元）"),
+}
+
 # Condition fields a school must fill in every period.
 REQUIRED_CONDITION_FIELDS = (
     "full_time_students",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from vetdesk.domain.identifiers import (
@@ -20,6 +19,7 @@ from vetdesk.domain.identifiers import (
     parse_id_number,
     validate_credit_code,
 )
+from vetdesk.domain.money import AmountError, parse_wan_yuan
 from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
 from vetdesk.domain.units import load_units
 from vetdesk.exchange.schema import Column, Kind
@@ -102,27 +102,10 @@ def _int(value: Any) -> int:
 
 
 def _wan_yuan(value: Any) -> int:
-    if isinstance(value, bool):
-        raise CellError(_("应填写金额（万元）。"))
-    if isinstance(value, int | float):
-        # repr() gives the shortest decimal that round-trips, i.e. what the cell shows.
-        text = repr(value) if isinstance(value, float) else str(value)
-    else:
-        text = normalize_code(str(value)).replace(",", "").removesuffix("万元").removesuffix("万")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise CellError(_("应填写金额（单位：万元），如 325.5。")) from None
-    if not amount.is_finite():
-        raise CellError(_("应填写金额（单位：万元），如 325.5。"))
-    if amount < 0:
-        raise CellError(_("不能为负数。"))
-    yuan = amount * 10000
-    if yuan != yuan.to_integral_value():
-        raise CellError(_("万元金额最多保留 4 位小数（精确到元）。"))
-    if yuan > MAX_INT:
-        raise CellError(_("数值过大，请核对单位是否为万元。"))
-    return int(yuan)
+        return parse_wan_yuan(value)
+    except AmountError as exc:
+        raise CellError(str(exc)) from None
 
 
 def _date(value: Any) -> dt.date:

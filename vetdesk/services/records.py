@@ -29,7 +29,13 @@ from vetdesk.domain.enums import (
     Title,
     TrainingCategory,
 )
-from vetdesk.domain.fields import CONDITION_FIELDS, REQUIRED_CONDITION_FIELDS, field_label
+from vetdesk.domain.fields import (
+    CONDITION_FIELDS,
+    REQUIRED_CONDITION_FIELDS,
+    WAN_YUAN_LABELS,
+    field_label,
+)
+from vetdesk.domain.money import AmountError, parse_wan_yuan, wan_yuan_text
 from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected
@@ -240,6 +246,7 @@ INT = "int"
 DATE = "date"
 CHOICE = "choice"
 BOOL = "bool"
+WAN_YUAN = "wan_yuan"  # typed in 万元, as in the templates and statistical forms; stored in 元
 
 
 @dataclass(frozen=True)
@@ -292,8 +299,10 @@ FORM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec(
             CONDITION,
             name,
-            BOOL if name == "has_running_track" else INT,
+            BOOL if name == "has_running_track" else WAN_YUAN if name in WAN_YUAN_LABELS else INT,
             name in REQUIRED_CONDITION_FIELDS,
+            hint=N_("单位：万元，如 325.5") if name in WAN_YUAN_LABELS else "",
+            title=WAN_YUAN_LABELS.get(name, ""),
         )
         # CONDITION_FIELDS lists the condition figures in ConditionRow's order.
         for name in CONDITION_FIELDS
@@ -336,6 +345,8 @@ def form_values(row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> dic
             values[f.name] = value
         elif isinstance(value, dt.date):
             values[f.name] = value.isoformat()
+        elif isinstance(value, int) and f.name in WAN_YUAN_LABELS:
+            values[f.name] = wan_yuan_text(value)
         elif isinstance(value, int | str):
             values[f.name] = str(value) if isinstance(value, int) else value
     return values
@@ -443,6 +454,11 @@ def _parse(spec: FieldSpec, raw: object) -> tuple[object, Problem | None]:
                 spec.name, Severity.ERROR, _("“{f}”不能为负数。").format(f=spec.label)
             )
         return number, None
+    if spec.kind == WAN_YUAN:
+        try:
+            return parse_wan_yuan(text), None
+        except AmountError as exc:
+            return None, Problem(spec.name, Severity.ERROR, f"“{spec.label}”{exc}")
     if spec.kind == DATE:
         cleaned = normalize_code(text).replace("/", "-").replace(".", "-")
         try:

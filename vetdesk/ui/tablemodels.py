@@ -25,9 +25,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from vetdesk.domain import enums
-from vetdesk.domain.fields import field_label
+from vetdesk.domain.fields import WAN_YUAN_LABELS, field_label
 from vetdesk.domain.identifiers import mask_id_number
+from vetdesk.domain.money import wan_yuan_text
 from vetdesk.domain.units import load_units
+from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 
 if TYPE_CHECKING:
@@ -102,6 +104,14 @@ def _enum_label(enum_type: type[enums.LabelledEnum]) -> Callable[[str], str]:
 
 def _attr(name: str) -> Callable[[Any], object]:
     return lambda row: getattr(row, name)
+
+
+def _wan_yuan_display(name: str) -> Callable[[Any], str]:
+    def display(row: Any) -> str:
+        value = getattr(row, name)
+        return "" if value is None else wan_yuan_text(value)
+
+    return display
 
 
 def _county_name(code: str) -> str:
@@ -220,6 +230,18 @@ def columns_for(entity: str, school_names: Mapping[str, str]) -> list[Column[Any
             "converted_students",
             "teaching_admin_area_m2",
         ):
+            if name in WAN_YUAN_LABELS:
+                # Sorted by the stored 元, shown in 万元 like the form and the templates.
+                cond_cols.append(
+                    Column(
+                        name,
+                        _(WAN_YUAN_LABELS[name]),
+                        _attr(name),
+                        _wan_yuan_display(name),
+                        numeric=True,
+                    )
+                )
+                continue
             cond_cols.append(
                 Column(
                     name,

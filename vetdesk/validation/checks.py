@@ -197,24 +197,9 @@ def check_conditions(
     changed_fields = validation.get("change_checked_fields", [])
     ranges = validation.get("plausible_ranges", [])
     prev_counts = previous.teachers_by_school() if previous else {}
-    staffed = {t.school_code for t in data.teachers}
     for school in data.schools:
         if not school.active:
             continue
-        if school.school_code not in staffed:
-            # Every indicator about teachers would count 0 and fail for want of data:
-            # the roster is missing, not the teachers.
-            yield _condition_finding(
-                E,
-                "condition.teachers.none",
-                school,
-                "",
-                "",
-                _(
-                    "本年度教师名册中没有该校的教师，专任教师数、生师比、“双师型”比例等指标无法计算。"
-                    "请录入或导入该校的教师名册。"
-                ),
-            )
         cond = data.conditions.get(school.school_code)
         if cond is None:
             yield _condition_finding(
@@ -947,6 +932,26 @@ def check_ten_measure(data: PeriodData) -> Iterator[Finding]:
             )
 
 
+def check_rosters(data: PeriodData) -> Iterator[Finding]:
+    """Every active school has a teacher roster in the period."""
+    staffed = {t.school_code for t in data.teachers}
+    for school in data.schools:
+        if school.active and school.school_code not in staffed:
+            # Every indicator about teachers would count 0 and fail for want of data:
+            # the roster is missing, not the teachers.
+            yield _school_finding(
+                E,
+                "school.teachers.none",
+                school,
+                "",
+                "",
+                _(
+                    "本年度教师名册中没有该校的教师，专任教师数、生师比、“双师型”比例等指标无法计算。"
+                    "请录入或导入该校的教师名册。"
+                ),
+            )
+
+
 def validate_period(
     ruleset: RuleSet,
     data: PeriodData,
@@ -961,6 +966,7 @@ def validate_period(
     schools = {s.school_code: s for s in data.schools}
     findings = [
         *check_schools(data.schools, unit_codes),
+        *check_rosters(data),
         *check_conditions(ruleset, data, by_code, previous),
         *check_teachers(
             ruleset,

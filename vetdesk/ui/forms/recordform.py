@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vetdesk.services.records import BOOL, CHOICE, INT, Draft, FieldSpec, Problem
+from vetdesk.services.records import BOOL, CHOICE, INT, WAN_YUAN, Draft, FieldSpec, Problem
 
 # Pause after the last keystroke before validating: long enough not to flicker while a
 # 身份证号 is typed, short enough to feel immediate.
@@ -155,7 +155,7 @@ class RecordForm(QDialog):
         edit = QLineEdit("" if value is None else str(value))
         edit.setPlaceholderText(spec.hint_text)
         edit.setClearButtonEnabled(True)
-        if spec.kind == INT:
+        if spec.kind in (INT, WAN_YUAN):
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         edit.textChanged.connect(self._schedule)
         edit.setObjectName(spec.name)
