@@ -179,6 +179,16 @@ def test_a_refused_package_shows_on_the_board_until_a_later_one_is_accepted(setu
     assert apply_merge(city, verify_package(city, second)).applied
     row = {r.unit_code: r for r in status_board(city, 2025)}["630223"]
     assert row.submitted and row.seq == 2 and row.rejected_at is None and not row.rejected_reason
+    # A newer package refused after an accepted one: still submitted, and the refusal shows.
+    from vetdesk.packages.merge import reject
+
+    with county.transaction() as session:
+        session.scalars(select(models.SchoolCondition)).first().books += 1
+    third = make_package(county, folder, "3.xlsx")
+    reject(city, preview_merge(city, verify_package(city, third)), "请补充说明")
+    row = {r.unit_code: r for r in status_board(city, 2025)}["630223"]
+    assert row.submitted and row.seq == 2 and row.rejected_seq == 3
+    assert row.rejected_reason == "请补充说明"
     city.close()
 
 

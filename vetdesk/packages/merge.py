@@ -297,12 +297,13 @@ def status_board(db: Database, year: int) -> list[UnitStatus]:
         last = mine[-1] if mine else None
         refused = [r for r in refusals if r.unit_code == county.code]
         latest_refusal = refused[-1] if refused else None
-        if (
-            latest_refusal is not None
-            and last is not None
-            and latest_refusal.rejected_at < last.accepted_at
-        ):
-            latest_refusal = None  # a later package was accepted
+        if latest_refusal is not None and last is not None:
+            refused_seq = latest_refusal.seq
+            if (refused_seq is not None and last.seq > refused_seq) or (
+                (refused_seq is None or last.seq == refused_seq)
+                and last.accepted_at >= latest_refusal.rejected_at
+            ):
+                latest_refusal = None  # a later (or the same, reconsidered) package was accepted
         board.append(
             UnitStatus(
                 county.code,
