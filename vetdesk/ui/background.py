@@ -167,6 +167,9 @@ class DbOp(Generic[T]):
 
     def run(self) -> DbOp[T]:
         """Start the operation in the thread pool and return at once."""
+        from vetdesk.ui import gcguard
+
+        gcguard.install()  # no garbage collection in the worker: it may hold Qt objects
         _running.add(self)
         self._started = time.perf_counter()
         if self._label is not None:
