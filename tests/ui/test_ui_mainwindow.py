@@ -206,3 +206,26 @@ def test_layout_is_remembered(county_window, tmp_path):
     window.save_layout()
     state = Settings(tmp_path / "settings.ini").header_state(TEACHER)
     assert not state.isEmpty()
+
+
+def test_the_school_form_offers_the_categories_of_the_chosen_level(county_window):
+    """办学层次 narrows 标准类别: a 中职 school cannot be given a 高职 category."""
+    from PySide6.QtWidgets import QComboBox
+
+    form = county_window.add_record(SCHOOL)
+    level, category = form.editor("level"), form.editor("category")
+    assert isinstance(level, QComboBox) and isinstance(category, QComboBox)
+
+    def offered() -> set[str]:
+        return {category.itemData(i) for i in range(category.count())} - {""}
+
+    everything = offered()
+    assert {"general", "higher_engineering"} <= everything
+    level.setCurrentIndex(level.findData("higher"))
+    assert offered() == {"higher_comprehensive", "higher_engineering"}
+    level.setCurrentIndex(level.findData("secondary"))
+    assert "higher_engineering" not in offered() and "general" in offered()
+    category.setCurrentIndex(category.findData("general"))
+    level.setCurrentIndex(level.findData("technician"))
+    assert category.currentData() == "general", "a choice still allowed is kept"
+    form.reject()

@@ -77,6 +77,14 @@ class SchoolCategory(LabelledEnum):
     HIGHER_ENGINEERING = "higher_engineering", N_("高职（工科、农、林院校）")
 
 
+# The categories a school of each level can have (their thresholds differ).
+CATEGORIES_OF_LEVEL: dict[str, frozenset[str]] = {
+    "secondary": frozenset({"general", "arts", "remote"}),
+    "technician": frozenset({"technician", "general", "remote"}),
+    "higher": frozenset({"higher_comprehensive", "higher_engineering"}),
+}
+
+
 class Ownership(LabelledEnum):
     """Public or private school."""
 

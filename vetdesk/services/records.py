@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from vetdesk.domain.enums import (
+    CATEGORIES_OF_LEVEL,
     DoubleTeacherLevel,
     Education,
     LabelledEnum,
@@ -260,6 +261,9 @@ class FieldSpec:
     choices: Callable[[], list[tuple[str, str]]] | None = None
     hint: str = ""
     title: str = ""  # the untranslated label, when the field tables of fields.py lack it
+    # A choice narrowed by another field: the codes allowed for that field's value.
+    depends_on: str = ""
+    allowed: Callable[[object], frozenset[str] | None] | None = None
 
     @property
     def label(self) -> str:
@@ -288,7 +292,15 @@ FORM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec(SCHOOL, "name", TEXT, True),
         FieldSpec(SCHOOL, "county_code", CHOICE, True, county_choices),
         FieldSpec(SCHOOL, "level", CHOICE, True, _enum_choices(SchoolLevel)),
-        FieldSpec(SCHOOL, "category", CHOICE, True, _enum_choices(SchoolCategory)),
+        FieldSpec(
+            SCHOOL,
+            "category",
+            CHOICE,
+            True,
+            _enum_choices(SchoolCategory),
+            depends_on="level",
+            allowed=lambda level: CATEGORIES_OF_LEVEL.get(str(level or "")),
+        ),
         FieldSpec(SCHOOL, "ownership", CHOICE, True, _enum_choices(Ownership)),
         FieldSpec(SCHOOL, "credit_code", CODE, hint=N_("18位，可不填")),
         FieldSpec(SCHOOL, "address", TEXT),

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 
 from vetdesk.domain.enums import (
+    CATEGORIES_OF_LEVEL,
     BaseKind,
     BaseStatus,
     CertificateLevel,
@@ -69,16 +70,6 @@ from vetdesk.validation.findings import (
 E = Severity.ERROR
 W = Severity.WARNING
 
-_CATEGORY_LEVELS = {
-    SchoolLevel.SECONDARY: {SchoolCategory.GENERAL, SchoolCategory.ARTS, SchoolCategory.REMOTE},
-    SchoolLevel.TECHNICIAN: {
-        SchoolCategory.TECHNICIAN,
-        SchoolCategory.GENERAL,
-        SchoolCategory.REMOTE,
-    },
-    SchoolLevel.HIGHER: {SchoolCategory.HIGHER_COMPREHENSIVE, SchoolCategory.HIGHER_ENGINEERING},
-}
-
 
 def _school_finding(
     sev: Severity, rule: str, school: SchoolRow, field: str, value: object, message: str
@@ -131,7 +122,7 @@ def check_schools(schools: Iterable[SchoolRow], unit_codes: set[str]) -> Iterato
                 s.category,
                 _("标准类别“{v}”无效，请从下拉列表中选择。").format(v=s.category),
             )
-        elif level is not None and category not in _CATEGORY_LEVELS[level]:  # type: ignore[index]
+        elif level is not None and category.value not in CATEGORIES_OF_LEVEL[level.value]:
             yield _school_finding(
                 E,
                 "school.category.mismatch",

@@ -66,6 +66,10 @@ class RecordForm(QDialog):
         self._touched: set[str] = set()
         self._required = {spec.name: spec.required for spec in self._specs}
         self.draft: Draft[Any] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(VALIDATE_DELAY_MS)
+        self._timer.timeout.connect(self.validate_now)
 
         outer = QVBoxLayout(self)
         self._summary = QLabel()
@@ -107,6 +111,11 @@ class RecordForm(QDialog):
             label = QLabel(spec.label + (" *" if spec.required else ""))
             label.setBuddy(editor)
             form.addRow(label, holder)
+        for spec in self._specs:
+            source = self._editors.get(spec.depends_on) if spec.depends_on else None
+            if isinstance(source, QComboBox) and spec.allowed is not None:
+                source.currentIndexChanged.connect(partial(self._narrow, spec))
+                self._narrow(spec)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -120,10 +129,6 @@ class RecordForm(QDialog):
         self._buttons.rejected.connect(self.reject)
         outer.addWidget(self._buttons)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(VALIDATE_DELAY_MS)
-        self._timer.timeout.connect(self.validate_now)
         self.resize(560, 620)
         self.validate_now()
         first = self._school if self._school is not None else next(iter(self._editors.values()))
@@ -199,6 +204,28 @@ class RecordForm(QDialog):
 
     def _schedule(self) -> None:
         self._timer.start()
+
+    def _narrow(self, spec: FieldSpec, *_args: object) -> None:
+        """Offer only the choices the field it depends on allows (办学层次 → 标准类别)."""
+        box = self._editors[spec.name]
+        source = self._editors[spec.depends_on]
+        if not isinstance(box, QComboBox) or spec.choices is None or spec.allowed is None:
+            return
+        allowed = spec.allowed(source.currentData() if isinstance(source, QComboBox) else None)
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        if not spec.required:
+            box.addItem("", "")
+        for code, label in spec.choices():
+            if allowed is None or code in allowed:
+                box.addItem(label, code)
+        index = box.findData(current) if current is not None else -1
+        if index < 0 and box.count() == 1 and spec.required:
+            index = 0  # the only possible choice
+        box.setCurrentIndex(index)
+        box.blockSignals(False)
+        self._schedule()
 
     def _touch(self, name: str, *_args: object) -> None:
         self._touched.add(name)
