@@ -58,3 +58,15 @@ def test_install_is_once_and_only_on_the_gui_thread(qtbot):
     thread.start()
     thread.join()
     assert from_worker == [first]  # already installed: the same guard, nothing new
+
+
+def test_background_work_shortens_the_gil_switch_interval(qtbot):
+    """A busy worker must not keep the GUI thread waiting for the GIL (5 ms let it wait 350 ms)."""
+    import sys
+
+    from vetdesk.ui.background import GUI_SWITCH_INTERVAL_S
+
+    done: list[int] = []
+    DbOp(None, None, lambda _db, _p: 1).success(done.append).run()  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    assert sys.getswitchinterval() <= GUI_SWITCH_INTERVAL_S

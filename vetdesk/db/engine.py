@@ -10,6 +10,8 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from vetdesk.db import fairness
+
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # pysqlite's own transaction handling emits BEGIN late and commits around DDL
@@ -48,6 +50,11 @@ def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: Any) ->
     dbapi_connection.execute("PRAGMA busy_timeout=5000")
 
 
+def _before_execute(*_args: Any) -> None:
+    # A worker's statements, one after another, would keep the GUI thread from the GIL.
+    fairness.share_the_gil()
+
+
 def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
     """Create an engine on a database file with VetDesk's connection settings."""
     target = Path(path).resolve()
@@ -60,11 +67,13 @@ def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _on_connect_read_only)
         event.listen(engine, "begin", _on_begin)
+        event.listen(engine, "before_cursor_execute", _before_execute)
         return engine
     url = f"sqlite:///{target.as_posix()}"
     engine = create_engine(url, future=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "before_cursor_execute", _before_execute)
     return engine
 
 

@@ -17,6 +17,7 @@ the progress dialog through a queued signal, never by touching it from the worke
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 import traceback
@@ -104,6 +105,22 @@ class _Worker(QRunnable):
             log.debug("result of a background operation dropped at shutdown")
 
 
+# How long a thread waiting for the GIL lets the holder run before asking for it (s).
+# CPython's 5 ms let a busy worker keep the GUI thread waiting for 170-350 ms at a time
+# (bench/bench_responsiveness.py: a draft export at --scale 10); at 1 ms the longest
+# wait was 20 ms. SQLite's own GIL releases need vetdesk.db.fairness as well.
+GUI_SWITCH_INTERVAL_S = 0.001
+
+
+def _prepare_threads() -> None:
+    """Before the first background operation: the GUI thread gets the GIL often enough."""
+    from vetdesk.ui import gcguard
+
+    if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
+        sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    gcguard.install()  # no garbage collection in the worker: it may hold Qt objects
+
+
 # Operations in flight: keeps them (and their channels) alive until the callback ran,
 # the garbage-collection pitfall git-cola's ``RunTask`` guards against.
 _running: set[DbOp[Any]] = set()
@@ -167,9 +184,7 @@ class DbOp(Generic[T]):
 
     def run(self) -> DbOp[T]:
         """Start the operation in the thread pool and return at once."""
-        from vetdesk.ui import gcguard
-
-        gcguard.install()  # no garbage collection in the worker: it may hold Qt objects
+        _prepare_threads()
         _running.add(self)
         self._started = time.perf_counter()
         if self._label is not None:
