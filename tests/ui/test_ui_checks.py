@@ -116,3 +116,28 @@ def test_an_error_cannot_be_explained_in_the_pane(county_window):
     assert not panel.explanation.isEnabled() and not panel.save_button.isEnabled()
     assert "不能用说明代替" in panel.detail_text.text()
     assert panel.jump_button.isEnabled()
+
+
+def test_text_typed_in_the_pane_is_kept_when_another_problem_is_chosen(
+    qtbot, county_db, window_factory, recorder
+):
+    """No 保存说明 pressed, another row clicked: the explanation is saved, not lost."""
+    from vetdesk.domain.enums import Severity
+    from vetdesk.ui.background import running_count, wait_for_all
+
+    key = _clear_one_explanation(county_db)
+    window = window_factory(county_db)
+    panel = window.checks
+    panel.set_filters(severity=str(Severity.WARNING))
+    row = next(
+        r for r in range(panel.model.rowCount()) if panel.model.item(r).explanation_key == key
+    )
+    panel.view.selectRow(row)
+    panel.explanation.setPlainText("该教师下学期补足企业实践。")
+    panel.view.selectRow(0 if row else 1)
+    assert panel.current_finding().explanation_key != key
+    qtbot.waitUntil(lambda: running_count() == 0, timeout=10_000)
+    wait_for_all()
+    stored = {f.explanation_key: f.explanation for f in run_check(window.db, 2025).warnings}
+    assert stored[key] == "该教师下学期补足企业实践。"
+    assert window.warnings_button.text() == "待说明警告 0 条"

@@ -123,7 +123,10 @@ def test_inbox_verifies_previews_and_merges_six_packages(
 
     for unit in COUNTIES:
         assert inbox.select(six_packages.package(unit))
+        asked = len(recorder.messages)
         inbox.accept_selected()
+        kind, title, question = recorder.messages[asked]
+        assert kind == "confirm" and "第 1 号上报包" in question and "备份" in question
         _wait_idle(qtbot, inbox)
         qtbot.waitUntil(lambda: not window.loading, timeout=30_000)
         entry = next(e for e in inbox.entries() if e.verification.unit_code == unit)
@@ -312,3 +315,23 @@ def test_a_wrong_passphrase_is_refused_in_the_task_dialog(qtbot, city_window, tm
     assert op is not None and "口令" in dialog.message.text()
     assert dialog.passphrase.text() == "" and not (tmp_path / "t.xlsx").exists()
     dialog.reject()
+
+
+def test_declining_the_merge_question_merges_nothing(
+    qtbot, city_window, six_packages, tmp_path, recorder
+):
+    from vetdesk.ui.city import PENDING
+    from vetdesk.ui.mainwindow import PAGE_INBOX
+
+    inbox = city_window.show_page(PAGE_INBOX)
+    inbox.set_receipts(tmp_path / "回执", PASSPHRASE)
+    package = six_packages.package("630202")
+    inbox.add_paths([package])
+    _wait_idle(qtbot, inbox)
+    assert inbox.select(package)
+    recorder.answer = False
+    inbox.accept_selected()
+    _wait_idle(qtbot, inbox)
+    assert recorder.messages[-1][0] == "confirm"
+    assert inbox.entries()[0].state == PENDING
+    assert not (tmp_path / "回执").exists() or not any((tmp_path / "回执").iterdir())

@@ -999,7 +999,7 @@ def _verify_steps(
         raise _Refused(
             TaskVerdict.UNKNOWN_KEY,
             _(
-                "任务包的签名密钥（{key}）未在本单位登记。请与市局核对密钥指纹后用 vetdesk trust add --unit {city} 登记。"
+                "任务包的签名密钥（{key}）未在本单位登记。请向市局索取公钥文件和签字盖章的登记表，核对指纹后登记（“签名密钥”页面的“登记对方公钥”，或命令 vetdesk trust add --unit {city}）。"
             ).format(key=manifest.get("key_id"), city=city.code),
         )
     result.fingerprint = key.fingerprint

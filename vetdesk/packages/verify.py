@@ -207,7 +207,7 @@ def verify_content(
             name,
             Verdict.UNKNOWN_KEY,
             _(
-                "上报包的签名密钥（{key}）未在本单位登记。请与{unit}核对密钥指纹后用 vetdesk trust add 登记。"
+                "上报包的签名密钥（{key}）未在本单位登记。请向{unit}索取公钥文件和签字盖章的登记表，核对指纹后登记（“签名密钥”页面的“登记对方公钥”，或命令 vetdesk trust add）。"
             ).format(key=manifest.get("key_id"), unit=unit_name),
             **base,
         )

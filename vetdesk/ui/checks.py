@@ -291,9 +291,8 @@ class ChecksPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         layout.addWidget(hint)
-        self.view.selectionModel().currentRowChanged.connect(
-            lambda _current, _previous: self._show_detail()
-        )
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self._shown: Finding | None = None  # the finding whose text the pane holds
         self.explanation.textChanged.connect(self._update_detail_buttons)
         self._show_detail()
 
@@ -315,8 +314,22 @@ class ChecksPanel(QWidget):
         index = self.view.currentIndex()
         return self.model.item(index.row()) if index.isValid() else None
 
+    def _row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        # Text typed for one warning is kept when another row is chosen: saved, not lost.
+        self._save_pending()
+        self._show_detail()
+
+    def _save_pending(self) -> None:
+        shown = self._shown
+        if shown is None or not self._explainable(shown):
+            return
+        text = self.explanation.toPlainText().strip()
+        if text != (shown.explanation or "") and shown in self.model.items():
+            self._save_explanation(shown, text, keep_selection=True)
+
     def _show_detail(self) -> None:
         finding = self.current_finding()
+        self._shown = finding
         self.explanation.blockSignals(True)
         if finding is None:
             self.detail_text.setText(_tr("在上面的列表中选择一条问题。"))
@@ -436,7 +449,9 @@ class ChecksPanel(QWidget):
         if index.isValid() and not self.model.is_explanation(index):
             self.jump_requested.emit(self.model.item(index.row()))
 
-    def _save_explanation(self, finding: Finding, text: str) -> None:
+    def _save_explanation(
+        self, finding: Finding, text: str, *, keep_selection: bool = False
+    ) -> None:
         if self._db is None:
             return
         year = self._year
@@ -444,7 +459,9 @@ class ChecksPanel(QWidget):
         # Shown at once; put back if storing fails.
         row = self.view.currentIndex().row()
         self.model.replace_item(finding, explained)
-        if self.severity_filter.currentData() == UNEXPLAINED:
+        if self._shown is finding:
+            self._shown = explained
+        if self.severity_filter.currentData() == UNEXPLAINED and not keep_selection:
             # The to-do list drops what was just explained; the next one takes its place.
             self._filters_changed()
             if self.model.rowCount():

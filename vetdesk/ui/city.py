@@ -656,9 +656,23 @@ class InboxPage(QWidget):
         dialog.open()
 
     def accept_selected(self) -> None:
-        """Merge the selected package (asking once where receipts go)."""
+        """Merge the selected package after a confirmation (asking once where receipts go)."""
         entry = self.selected()
         if entry is None or not entry.mergeable or self.read_only or self.busy:
+            return
+        counts = entry.preview.summary.values() if entry.preview is not None else []
+        question = _tr(
+            "接收并合并{county}第 {seq} 号上报包？该县区 {year} 年度的数据将以上报包为准"
+            "（新增 {a} 条、修改 {c} 条、删除 {r} 条）；合并前会自动备份数据库，并签发回执。"
+        ).format(
+            county=entry.county,
+            seq=entry.verification.seq,
+            year=entry.verification.period,
+            a=sum(c.added for c in counts),
+            c=sum(c.changed for c in counts),
+            r=sum(c.removed for c in counts),
+        )
+        if not interaction.confirm(self, _tr("接收并合并"), question):
             return
         self._with_receipts(lambda: self._merge(entry))
 

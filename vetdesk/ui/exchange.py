@@ -493,6 +493,12 @@ class ImportDialog(QDialog):
             "✓ 文件没有问题。导入 {year} 年度将新增 {added} 条、修改 {changed} 条、删除 {removed} 条记录。"
         )
 
+    def done_text(self, name: str, year: int | None) -> str:
+        """The status line once the import was written."""
+        return _tr("✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。").format(
+            name=name, year=year
+        )
+
     def confirm_text(self, preview: Preview) -> str:
         """The question asked before importing."""
         return _tr(
@@ -536,7 +542,7 @@ class ImportDialog(QDialog):
         if preview is None or not preview.plan.ok or self._read_only:
             return None
         plan = preview.plan
-        if not interaction.confirm(self, _tr("确认导入"), self.confirm_text(preview)):
+        if not interaction.confirm(self, self.commit_button.text(), self.confirm_text(preview)):
             return None
         content, year = preview.content, plan.year
         self.busy = True
@@ -560,11 +566,7 @@ class ImportDialog(QDialog):
                 return
             self.preview = Preview(preview.path, result, content, preview.summary, preview.changes)
             self.status.setStyleSheet(OK_STYLE)
-            self.status.setText(
-                _tr("✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。").format(
-                    name=content.file_name, year=result.year
-                )
-            )
+            self.status.setText(self.done_text(content.file_name, result.year))
             self._update()
             self.imported.emit(result)
 

@@ -77,6 +77,11 @@ class PasteDialog(ImportDialog):
             "（粘贴只新增和修改，不删除记录）。"
         )
 
+    def done_text(self, name: str, year: int | None) -> str:
+        """The status line once the pasted rows were written."""
+        del name
+        return _tr("✓ 粘贴的行已写入 {year} 年度。写入前的数据库已备份。").format(year=year)
+
     def confirm_text(self, preview: Preview) -> str:
         """The question asked before writing the pasted rows."""
         return _tr(

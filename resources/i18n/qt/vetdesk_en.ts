@@ -677,6 +677,10 @@ The current database is saved as a backup first, so you can switch back later.</
       <translation>Changes ({n})</translation>
     </message>
     <message>
+      <source>接收并合并{county}第 {seq} 号上报包？该县区 {year} 年度的数据将以上报包为准（新增 {a} 条、修改 {c} 条、删除 {r} 条）；合并前会自动备份数据库，并签发回执。</source>
+      <translation>Accept and merge package {seq} of {county}? That county's {year} data will be replaced by the package's ({a} added, {c} changed, {r} removed); the database is backed up first and a receipt is issued.</translation>
+    </message>
+    <message>
       <source>正在解锁签名密钥…</source>
       <translation>Unlocking the signing key…</translation>
     </message>
@@ -1239,6 +1243,10 @@ Prefilled rows: {lines}</translation>
       <translation>✓ The file has no problems. Importing it into {year} adds {added}, changes {changed} and removes {removed} records.</translation>
     </message>
     <message>
+      <source>✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。</source>
+      <translation>✓ Imported {name} ({year}). The database was backed up before the import.</translation>
+    </message>
+    <message>
       <source>导入 {name} 到 {year} 年度？导入前会自动备份数据库；工作表中出现的每所学校，其本年度的名单将以文件为准。</source>
       <translation>Import {name} into {year}? The database is backed up first. For every school that appears in a sheet, the file's rows replace that school's rows of the year.</translation>
     </message>
@@ -1263,10 +1271,6 @@ Prefilled rows: {lines}</translation>
     <message>
       <source>正在标注工作簿…</source>
       <translation>Annotating the workbook…</translation>
-    </message>
-    <message>
-      <source>✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。</source>
-      <translation>✓ Imported {name} ({year}). The database was backed up before the import.</translation>
     </message>
     <message>
       <source>已取消导入，数据库未改动。</source>
@@ -2168,6 +2172,10 @@ Please restore a backup.</translation>
     <message>
       <source>✓ 粘贴的行没有问题。写入 {year} 年度将新增 {added} 条、修改 {changed} 条记录（粘贴只新增和修改，不删除记录）。</source>
       <translation>✓ The pasted rows are fine. Writing them to {year} adds {added} and changes {changed} record(s) (pasting only adds and changes; it never removes records).</translation>
+    </message>
+    <message>
+      <source>✓ 粘贴的行已写入 {year} 年度。写入前的数据库已备份。</source>
+      <translation>✓ The pasted rows were written to {year}. The database was backed up first.</translation>
     </message>
     <message>
       <source>把粘贴的 {n} 行写入“{sheet}”（{year} 年度）？只新增和修改记录，不删除任何记录；写入前会自动备份数据库。</source>
