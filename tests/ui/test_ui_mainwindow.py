@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 
 from vetdesk.services import records
@@ -228,4 +230,22 @@ def test_the_school_form_offers_the_categories_of_the_chosen_level(county_window
     category.setCurrentIndex(category.findData("general"))
     level.setCurrentIndex(level.findData("technician"))
     assert category.currentData() == "general", "a choice still allowed is kept"
+    form.reject()
+
+
+def test_a_wrong_id_number_is_explained_before_the_other_fields_are_filled(county_window):
+    """The check digit is checked as it is typed, not only once the form is complete."""
+    from vetdesk.domain.identifiers import generate_id_number
+
+    window = county_window
+    window.show_page(TEACHER)
+    form = window.add_record(TEACHER)
+    good = generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")
+    form.editor("id_number").setText(good[:-1] + ("0" if good[-1] != "0" else "1"))
+    form.validate_now()
+    assert "校验位" in form.message("id_number")
+    assert form.message("name") == "", "untouched required fields still wait"
+    form.editor("id_number").setText(good)
+    form.validate_now()
+    assert form.message("id_number") == ""
     form.reject()

@@ -36,6 +36,12 @@ from vetdesk.domain.fields import (
     WAN_YUAN_LABELS,
     field_label,
 )
+from vetdesk.domain.identifiers import (
+    IdentifierError,
+    parse_id_number,
+    validate_credit_code,
+    validate_school_code,
+)
 from vetdesk.domain.money import AmountError, parse_wan_yuan, wan_yuan_text
 from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
 from vetdesk.domain.units import load_units
@@ -432,6 +438,12 @@ class DraftContext:
 
 
 _INT_TEXT = re.compile(r"^-?\d+$")
+# Identifiers whose own rules (length, check digit, birth date) a form applies at once.
+_IDENTIFIER_CHECKS: dict[str, Callable[[str], object]] = {
+    "id_number": parse_id_number,
+    "credit_code": validate_credit_code,
+    "school_code": lambda code: validate_school_code(code, allowed_patterns=(r"^\d{10}$",)),
+}
 
 
 def _parse(spec: FieldSpec, raw: object) -> tuple[object, Problem | None]:
@@ -452,6 +464,12 @@ def _parse(spec: FieldSpec, raw: object) -> tuple[object, Problem | None]:
                 spec.name, Severity.ERROR, _("“{f}”为必填项。").format(f=spec.label)
             )
         return None, None
+    if spec.kind == CODE and spec.name in _IDENTIFIER_CHECKS:
+        # Checked as soon as it is typed, not only once every other field is filled.
+        try:
+            _IDENTIFIER_CHECKS[spec.name](text)
+        except IdentifierError as exc:
+            return None, Problem(spec.name, Severity.ERROR, str(exc))
     if spec.kind == INT:
         cleaned = normalize_code(text).replace(",", "")
         if not _INT_TEXT.match(cleaned):
