@@ -289,12 +289,14 @@ def test_the_city_issues_a_signed_task_package_for_one_county(
     target = tmp_path / "任务包-互助.xlsx"
     dialog.path.setText(str(target))
     dialog.has_deadline.setChecked(True)
-    dialog.deadline.setDate(QDate(2026, 1, 15))
+    assert dialog.deadline.date().toString("yyyy-MM-dd") > dt.date.today().isoformat()
+    due = dt.date.today() + dt.timedelta(days=45)
+    dialog.deadline.setDate(QDate(due.year, due.month, due.day))
     dialog.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(dialog.exported, timeout=30_000) as signal:
         dialog.export_button.click()
     result = signal.args[0]
-    assert result.units == ("630223",) and result.deadline == dt.date(2026, 1, 15)
+    assert result.units == ("630223",) and result.deadline == due
     assert target.exists() and "✓" in dialog.message.text()
     assert not dialog.export_button.isEnabled()
     county = open_database(six_packages.city.parent / "630223.db")

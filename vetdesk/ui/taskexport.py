@@ -67,7 +67,9 @@ class TaskExportDialog(QDialog):
         self.unit.currentIndexChanged.connect(lambda _i: self._suggest_name())
         self.has_deadline = QCheckBox(_tr("上报截止日期："))
         self.has_deadline.setObjectName("has_deadline")
-        self.deadline = QDateEdit(QDate(year + 1, 1, 31))
+        # A month from today: a deadline suggested from the period alone may be past.
+        self.deadline = QDateEdit(QDate.currentDate().addDays(30))
+        self.deadline.setMinimumDate(QDate.currentDate())
         self.deadline.setObjectName("deadline")
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
@@ -156,6 +158,10 @@ class TaskExportDialog(QDialog):
         deadline = (
             dt.date(day.year(), day.month(), day.day()) if self.has_deadline.isChecked() else None
         )
+        if deadline is not None and deadline < dt.date.today():
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(_tr("截止日期已过，请选择今天以后的日期。"))
+            return None
         year = self._year
         self.busy = True
         self.message.setStyleSheet("")

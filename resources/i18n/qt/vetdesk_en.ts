@@ -2809,6 +2809,10 @@ Please restore a backup.</translation>
       <translation>Excel workbook (*.xlsx)</translation>
     </message>
     <message>
+      <source>截止日期已过，请选择今天以后的日期。</source>
+      <translation>The deadline has passed; choose a date after today.</translation>
+    </message>
+    <message>
       <source>正在签名并导出…</source>
       <translation>Signing and exporting…</translation>
     </message>
