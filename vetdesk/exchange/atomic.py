@@ -49,6 +49,18 @@ def remove_stale_temp_files(target: Path) -> int:
     return removed
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes its file readable by its owner only (0600), which is right for secrets but
+# not for the packages, workbooks and reports people hand on: they get the mode any new
+# file gets. Read once, at import, while no other thread creates files.
+_SHARED_FILE_MODE = 0o666 & ~_read_umask() if os.name == "posix" else None
+
+
 def write_atomically(
     target: Path,
     write: Callable[[Path], None],
@@ -76,6 +88,8 @@ def write_atomically(
     try:
         write(tmp)
         with tmp.open("rb+") as fh:
+            if _SHARED_FILE_MODE is not None:
+                os.fchmod(fh.fileno(), _SHARED_FILE_MODE)
             os.fsync(fh.fileno())
         if before_replace is not None:
             before_replace(tmp)
