@@ -48,6 +48,8 @@ def test_dialog_labels_are_chinese_and_the_last_folder_is_remembered(qtbot, tmp_
     assert "查找范围" in labels and "文件类型" in labels
     assert "Look in" not in labels and "Files of" not in labels
 
+    # Suggested file names (package, report, receipts) now point there too.
+    assert documents_folder() == usb
     # The next dialog that would start in the documents folder starts on the USB stick.
     _answer(None, seen)
     assert real.open_file(None, "打开", str(documents_folder()), "Excel (*.xlsx)") is None

@@ -835,7 +835,7 @@ def status_columns() -> list[Column[UnitStatus]]:
             numeric=True,
             width=50,
         ),
-        Column("packages", _tr("已接收包数"), lambda s: s.packages, numeric=True, width=90),
+        Column("packages", _tr("已接收包数"), lambda s: s.packages, numeric=True, width=130),
         Column("warnings", _tr("警告说明"), warnings_text, width=180),
         Column(
             "rejected_reason",
@@ -859,7 +859,9 @@ def refusal_text(status: UnitStatus) -> str:
     if status.rejected_at is None:
         return ""
     seq = _tr("第 {seq} 号包").format(seq=status.rejected_seq) if status.rejected_seq else ""
-    return f"{_time_text(status.rejected_at)} {seq}：{status.rejected_reason}"
+    return _tr("{time} {package}：{reason}").format(
+        time=_time_text(status.rejected_at), package=seq, reason=status.rejected_reason
+    )
 
 
 class _StatusModel(RowTableModel["UnitStatus"]):

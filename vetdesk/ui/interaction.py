@@ -65,23 +65,21 @@ class Interaction:
         return chosen[0] if chosen else None
 
 
-# The folder of the last file or folder chosen in this session: dialogs that would start
-# in the documents folder start there instead (a clerk works from one USB stick or folder).
+# The folder of the last file or folder chosen in this session: dialogs and suggested
+# file names start there (a clerk works from one USB stick or folder), see
+# vetdesk.ui.pagebase.documents_folder.
 _last_folder: Path | None = None
+
+
+def last_folder() -> Path | None:
+    """The folder of the last file or folder chosen in a file dialog, if it still exists."""
+    return _last_folder if _last_folder is not None and _last_folder.is_dir() else None
 
 
 def _start_path(start: str) -> str:
     from vetdesk.ui.pagebase import documents_folder
 
-    path = Path(start) if start else documents_folder()
-    if _last_folder is None or not _last_folder.is_dir():
-        return str(path)
-    default = documents_folder()
-    if path == default:
-        return str(_last_folder)
-    if path.parent == default:
-        return str(_last_folder / path.name)
-    return str(path)
+    return start or str(documents_folder())
 
 
 def _ask(

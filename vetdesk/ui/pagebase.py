@@ -79,8 +79,14 @@ class DataPage(QWidget):
 
 
 def documents_folder() -> Path:
-    """Where file dialogs start: the documents folder if it exists, else the home folder."""
+    """Where file dialogs start: the last folder used, else Documents, else the home folder."""
     from PySide6.QtCore import QStandardPaths
+
+    from vetdesk.ui.interaction import last_folder
+
+    last = last_folder()
+    if last is not None:
+        return last
 
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(folder) if folder and Path(folder).is_dir() else Path.home()

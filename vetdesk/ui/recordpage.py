@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vetdesk.services.entities import CONDITION
+from vetdesk.services.entities import CONDITION, TEACHER
 from vetdesk.ui.settings import Settings
 from vetdesk.ui.tablemodels import Column, ColumnsFor, RowTableModel, columns_for, record_model
 
@@ -86,7 +86,11 @@ class RecordPage(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("搜索名称、代码或身份证号…"))
+        self.search.setPlaceholderText(
+            self.tr("搜索姓名、身份证号或学校…")
+            if entity == TEACHER
+            else self.tr("搜索名称、代码或学校…")
+        )
         self.search.setClearButtonEnabled(True)
         self.school_filter = QComboBox()
         self.school_filter.setObjectName("school_filter")

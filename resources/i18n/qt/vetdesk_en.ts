@@ -765,6 +765,10 @@ The current database is saved as a backup first, so you can switch back later.</
       <translation>package {seq}</translation>
     </message>
     <message>
+      <source>{time} {package}：{reason}</source>
+      <translation>{time} {package}: {reason}</translation>
+    </message>
+    <message>
       <source>“已上报”指市局已接收并合并该县区本年度的上报包；序号为最近接收的一次。警告说明来自上报包中的核验结果。</source>
       <translation>"Submitted" means the city has accepted and merged the county's package for the year; the number is that of the latest one accepted. Warnings are those of the check carried in the package.</translation>
     </message>
@@ -2239,8 +2243,12 @@ Please restore a backup.</translation>
   <context>
     <name>RecordPage</name>
     <message>
-      <source>搜索名称、代码或身份证号…</source>
-      <translation>Search names, codes or ID numbers…</translation>
+      <source>搜索姓名、身份证号或学校…</source>
+      <translation>Search name, ID number or school…</translation>
+    </message>
+    <message>
+      <source>搜索名称、代码或学校…</source>
+      <translation>Search name, code or school…</translation>
     </message>
     <message>
       <source>新增(&amp;N)…</source>
