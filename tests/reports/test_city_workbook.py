@@ -106,6 +106,10 @@ def test_city_total_sheet_numbers(workbook_path: Path, source_db: Path) -> None:
         assert r[index["参训人次"]] == t.participants
         assert r[index["结业人数"]] == t.completed
         assert r[index["取证人数"]] == t.certified
+    # The demo city received no package: every county says its figures are not reported.
+    for name in COUNTIES.values():
+        assert table[name][index["数据来源"]].startswith("未接收上报包")
+    assert table["全市合计"][index["数据来源"]] == f"含 {len(COUNTIES)} 个未接收上报包的县区"
     assert len(ws._images) == 3  # rate by county, training, trend
     for image in ws._images:
         assert image._data()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -154,6 +154,13 @@ def test_inbox_verifies_previews_and_merges_six_packages(
     qtbot.waitUntil(lambda: any(m[1] == "合并工作簿" for m in recorder.messages), timeout=60_000)
     assert workbook.exists()
     assert len(openpyxl.load_workbook(workbook, read_only=True).sheetnames) > 3
+    total = openpyxl.load_workbook(workbook, read_only=True)["全市汇总"]
+    rows = [r for r in total.iter_rows(values_only=True) if r and r[0]]
+    header = next(r for r in rows if r[0] == "单位")
+    source = header.index("数据来源")
+    below = rows[rows.index(header) + 1 : rows.index(header) + 8]
+    assert [r[source] for r in below[:6]] == ["第 1 号上报包"] * 6
+    assert below[6][source] == "全部县区已上报"
 
 
 def test_inbox_rejects_with_a_reason_and_a_signed_receipt(

@@ -290,10 +290,12 @@ def _county_sheet(
     return title, w.place_images()
 
 
-def _total_sheet(workbook: Any, summary: ReportSummary, index: int) -> tuple[str, int]:
+def _total_sheet(
+    workbook: Any, summary: ReportSummary, index: int, sources: dict[str, str]
+) -> tuple[str, int]:
     title = _(TOTAL_SHEET)
     ws = workbook.create_sheet(title, index)
-    _prepare(ws, [22, 8, 8, 8, 9, 8, 9, 9, 11, 11, 11, 9, 10, 10, 10])
+    _prepare(ws, [22, 8, 8, 8, 9, 8, 9, 9, 11, 11, 11, 9, 10, 10, 10, 30])
     w = _SheetWriter(ws)
     w.title(
         _("{unit} {year} 年度汇总（全市合计）").format(unit=summary.unit_name, year=summary.year)
@@ -316,6 +318,7 @@ def _total_sheet(workbook: Any, summary: ReportSummary, index: int) -> tuple[str
             _("参训人次"),
             _("结业人数"),
             _("取证人数"),
+            _("数据来源"),
         ]
     )
     for row in [*summary.units, summary.total]:
@@ -337,6 +340,7 @@ def _total_sheet(workbook: Any, summary: ReportSummary, index: int) -> tuple[str
                 t.participants,
                 t.completed,
                 t.certified,
+                sources.get(row.unit_code, ""),
             ],
             _("汇总表“{unit}”").format(unit=row.unit_name),
             bold=row.is_total,
@@ -354,6 +358,29 @@ def _total_sheet(workbook: Any, summary: ReportSummary, index: int) -> tuple[str
         w.image(png, f"A{anchor_row}")
         anchor_row += rows
     return title, w.place_images()
+
+
+def data_sources(db: Database, year: int) -> dict[str, str]:
+    """Where each county's figures come from: its accepted package, or that none was."""
+    from vetdesk.packages.merge import status_board
+
+    sources: dict[str, str] = {}
+    board = status_board(db, year)
+    for status in board:
+        if status.submitted:
+            text = _("第 {seq} 号上报包").format(seq=status.seq)
+        else:
+            text = _("未接收上报包：为市局库中原有数据，未经县区上报")
+        if status.rejected_at is not None:
+            text += _("；第 {seq} 号包已退回（{reason}）").format(
+                seq=status.rejected_seq or "?", reason=status.rejected_reason
+            )
+        sources[status.unit_code] = text
+    missing = sum(not s.submitted for s in board)
+    sources[load_units().city.code] = (
+        _("含 {n} 个未接收上报包的县区").format(n=missing) if missing else _("全部县区已上报")
+    )
+    return sources
 
 
 def _package_lines(packages: Sequence[PackageRecord]) -> list[Any]:
@@ -409,7 +436,7 @@ def write_city_workbook(
         sheets = []
         images = 0
         # Summary sheets go right after the cover (index 0), the city total first.
-        name, count = _total_sheet(workbook, summary, 1)
+        name, count = _total_sheet(workbook, summary, 1, data_sources(db, year))
         sheets.append(name)
         images += count
         for row in summary.units:
