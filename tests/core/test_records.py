@@ -179,3 +179,22 @@ def test_records_module_loads_without_sqlalchemy():
     code = "import sys, vetdesk.services.records; print('sqlalchemy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_practice_rows_of_the_teacher_form_are_read_and_checked(db):
+    """Typed rows become PracticeRows; bad ones are named by row; findings land on the table."""
+    tables, ctx = _context(db)
+    teacher = next(t.row for t in tables.teachers if t.row.practices)
+    raw = records.form_values(teacher)
+    assert raw["practices"] == [
+        (p.enterprise, p.start_date.isoformat(), p.end_date.isoformat()) for p in teacher.practices
+    ]
+    assert records.draft_teacher(ctx, teacher.school_code, raw, original=teacher).row == teacher
+    raw["practices"] = [*raw["practices"], ("", "", ""), ("某企业", "2025/7/1", "去年")]
+    draft = records.draft_teacher(ctx, teacher.school_code, raw, original=teacher)
+    messages = [p.message for p in draft.for_field("practices")]
+    assert messages == [m for m in messages if "第 3 行" in m], messages
+    assert any("结束日期" in m for m in messages) and not draft.ok
+    raw["practices"] = [("某企业", "2025-08-01", "2025-07-01")]
+    draft = records.draft_teacher(ctx, teacher.school_code, raw, original=teacher)
+    assert any("早于开始日期" in p.message for p in draft.for_field("practices"))

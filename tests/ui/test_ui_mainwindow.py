@@ -249,3 +249,37 @@ def test_a_wrong_id_number_is_explained_before_the_other_fields_are_filled(count
     form.validate_now()
     assert form.message("id_number") == ""
     form.reject()
+
+
+def test_enterprise_practice_is_recorded_in_the_teacher_form(county_window, qtbot):
+    """The warning "请补录实践记录" can be fixed where it is shown: the teacher form."""
+    window = county_window
+    page = window.record_pages[TEACHER]
+    record = next(
+        page.model.item(r)
+        for r in range(page.model.rowCount())
+        if page.model.item(r).row.role == "specialty_course" and page.model.item(r).row.practices
+    )
+    form = window.edit_record(TEACHER, record)
+    editor = form.extra("practices")
+    assert len(editor.value()) == len(record.row.practices)
+    editor.add_row(("青海某汽车维修公司", "2025-07-01", "2025-07-32"), edit=False)
+    form.validate_now()
+    assert not form.ok_enabled()
+    assert "企业实践第" in form.message("practices") and "结束日期" in form.message("practices")
+    table = editor.table
+    table.item(table.rowCount() - 1, 2).setText("2025-08-31")
+    form.validate_now()
+    assert form.ok_enabled(), form.summary()
+    with qtbot.waitSignal(window.undo_stack.applied, timeout=15_000):
+        form.ok_button().click()
+    saved = next(t.row for t in records.load_tables(window.db, 2025).teachers if t.id == record.id)
+    assert len(saved.practices) == len(record.row.practices) + 1
+    assert any(p.enterprise == "青海某汽车维修公司" for p in saved.practices)
+    # 撤销 takes the new practice away again.
+    with qtbot.waitSignal(window.undo_stack.applied, timeout=15_000):
+        window.act_undo.trigger()
+    restored = next(
+        t.row for t in records.load_tables(window.db, 2025).teachers if t.id == record.id
+    )
+    assert restored.practices == record.row.practices

@@ -367,7 +367,58 @@ def form_values(row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> dic
             values[f.name] = wan_yuan_text(value)
         elif isinstance(value, int | str):
             values[f.name] = str(value) if isinstance(value, int) else value
+        elif f.name == "practices":
+            values[f.name] = [
+                (p.enterprise, p.start_date.isoformat(), p.end_date.isoformat()) for p in value
+            ]
     return values
+
+
+# One enterprise-practice row of the teacher form, as typed: enterprise, start, end.
+PracticeInput = tuple[str, str, str]
+PRACTICES = "practices"
+
+
+def _is_practice_finding(finding: Finding) -> bool:
+    return finding.field == PRACTICES or finding.rule.startswith("teacher.practice")
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(normalize_code(text).replace("/", "-").replace(".", "-"))
+    except ValueError:
+        return None
+
+
+def parse_practices(rows: Sequence[PracticeInput]) -> tuple[tuple[PracticeRow, ...], list[Problem]]:
+    """Read the practice rows of a teacher form (empty rows are ignored)."""
+    from vetdesk.services.period_data import PracticeRow
+
+    read: list[PracticeRow] = []
+    problems: list[Problem] = []
+    for number, (enterprise, start, end) in enumerate(rows, start=1):
+        name = normalize_text(enterprise or "")
+        if not (name or (start or "").strip() or (end or "").strip()):
+            continue
+        first, last = _day(start or ""), _day(end or "")
+        where = _("企业实践第 {n} 行：").format(n=number)
+        if not name:
+            problems.append(Problem(PRACTICES, Severity.ERROR, where + _("请填写企业名称。")))
+        for label, text, day in ((_("开始日期"), start, first), (_("结束日期"), end, last)):
+            if day is None:
+                problems.append(
+                    Problem(
+                        PRACTICES,
+                        Severity.ERROR,
+                        where
+                        + _("{f}应为“年-月-日”格式的真实日期，如 2025-07-01，现为“{v}”。").format(
+                            f=label, v=text or ""
+                        ),
+                    )
+                )
+        if name and first is not None and last is not None:
+            read.append(PracticeRow(name, first, last))
+    return tuple(read), problems
 
 
 # --- drafts: parse and validate a form's input ------------------------------------------------
@@ -591,6 +642,11 @@ def draft_teacher(
     from vetdesk.validation.checks import check_teachers
 
     values, problems = _parse_all(TEACHER, raw)
+    typed = raw.get(PRACTICES)
+    practices = original.practices if original is not None else ()
+    if isinstance(typed, list | tuple):
+        practices, practice_problems = parse_practices(typed)
+        problems += practice_problems
     number = values.get("id_number")
     taken = ctx.teacher_ids.get(school_code, frozenset())
     if number and number in taken and (original is None or original.id_number != number):
@@ -603,10 +659,14 @@ def draft_teacher(
         )
     if any(p.is_error for p in problems):
         return Draft(None, tuple(problems))
-    practices = original.practices if original is not None else ()
     row = TeacherRow(school_code=school_code, practices=practices, **values)  # type: ignore[arg-type]
-    findings = check_teachers(ctx.ruleset, [row], ctx.period.statistics_date, {})
-    problems += _from_findings(findings, _fields_of(TEACHER))
+    findings = list(check_teachers(ctx.ruleset, [row], ctx.period.statistics_date, {}))
+    about_practice = [f for f in findings if _is_practice_finding(f)]
+    problems += _from_findings(
+        [f for f in findings if f not in about_practice], _fields_of(TEACHER)
+    )
+    # Findings about enterprise practice belong under the form's practice table.
+    problems += [Problem(PRACTICES, f.severity, f.message) for f in about_practice]
     return Draft(row, tuple(problems))
 
 

@@ -1090,6 +1090,13 @@ class MainWindow(QMainWindow):
             def drafter(raw: Any, _school: str | None) -> records.Draft[Any]:
                 return draft_fn(ctx, _school or "", raw, original=original)
 
+        extras = None
+        if entity == TEACHER:
+            from vetdesk.ui.forms.practices import PracticeEditor
+
+            typed = values.get(records.PRACTICES)
+            editor = PracticeEditor(typed if isinstance(typed, list) else [])
+            extras = {records.PRACTICES: (self.tr("企业实践"), editor)}
         form = RecordForm(
             self,
             title=title,
@@ -1098,6 +1105,7 @@ class MainWindow(QMainWindow):
             drafter=drafter,
             schools=schools,
             school_code=school,
+            extras=extras,
         )
         return self._run_form(entity, record, form)
 

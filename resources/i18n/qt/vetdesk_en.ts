@@ -2066,6 +2066,10 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>Edit practice centre or studio</translation>
     </message>
     <message>
+      <source>企业实践</source>
+      <translation>Enterprise practice</translation>
+    </message>
+    <message>
       <source>清空“{name}”本年度的办学条件数据？可用“撤销”恢复。</source>
       <translation>Clear this year's condition figures of “{name}”? Undo brings them back.</translation>
     </message>
@@ -2196,6 +2200,33 @@ Please restore a backup.</translation>
     <message>
       <source>粘贴的内容没有表头，按“{sheet}”模板的列顺序（{columns}……）从第一列起读取；行号是粘贴内容中的第几行。如列的顺序不同，请连同表头行一起复制。</source>
       <translation>The pasted rows have no header: they are read in the column order of the “{sheet}” template ({columns}…) from the first column; row numbers count the pasted rows. If your columns are in another order, copy the header row too.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PracticeEditor</name>
+    <message>
+      <source>企业名称</source>
+      <translation>Enterprise</translation>
+    </message>
+    <message>
+      <source>开始日期</source>
+      <translation>Start date</translation>
+    </message>
+    <message>
+      <source>结束日期</source>
+      <translation>End date</translation>
+    </message>
+    <message>
+      <source>日期按 2025-07-01 的格式填写；双击单元格修改</source>
+      <translation>Write dates as 2025-07-01; double-click a cell to change it</translation>
+    </message>
+    <message>
+      <source>添加实践记录</source>
+      <translation>Add practice</translation>
+    </message>
+    <message>
+      <source>删除所选</source>
+      <translation>Remove selected</translation>
     </message>
   </context>
   <context>

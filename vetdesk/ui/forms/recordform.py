@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,6 +34,17 @@ VALIDATE_DELAY_MS = 150
 
 Drafter = Callable[[Mapping[str, object], str | None], Draft[Any]]
 
+
+class FormExtra(QWidget):
+    """A form field beyond one line of text: it says when it changed and what it holds."""
+
+    changed = Signal()
+
+    def value(self) -> object:
+        """The raw input, handed to the drafter under the field's name."""
+        raise NotImplementedError
+
+
 _ERROR_STYLE = "color: #b3261e;"
 _WARNING_STYLE = "color: #8a5300;"
 _INVALID_FIELD = "border: 1px solid #b3261e;"
@@ -52,6 +63,7 @@ class RecordForm(QDialog):
         drafter: Drafter,
         schools: Sequence[tuple[str, str]] | None = None,
         school_code: str | None = None,
+        extras: Mapping[str, tuple[str, FormExtra]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -111,6 +123,23 @@ class RecordForm(QDialog):
             label = QLabel(spec.label + (" *" if spec.required else ""))
             label.setBuddy(editor)
             form.addRow(label, holder)
+        # Fields beyond one line of text, e.g. the teacher's enterprise-practice table.
+        self._extras: dict[str, FormExtra] = {}
+        for name, (label_text, widget) in (extras or {}).items():
+            self._extras[name] = widget
+            widget.changed.connect(self._schedule)
+            message = QLabel()
+            message.setWordWrap(True)
+            message.setVisible(False)
+            message.setObjectName(f"message_{name}")
+            self._messages[name] = message
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(widget)
+            column.addWidget(message)
+            form.addRow(QLabel(label_text), holder)
         for spec in self._specs:
             source = self._editors.get(spec.depends_on) if spec.depends_on else None
             if isinstance(source, QComboBox) and spec.allowed is not None:
@@ -188,7 +217,13 @@ class RecordForm(QDialog):
         raw: dict[str, object] = {}
         for name, editor in self._editors.items():
             raw[name] = editor.currentData() if isinstance(editor, QComboBox) else editor.text()
+        for name, extra in self._extras.items():
+            raw[name] = extra.value()
         return raw
+
+    def extra(self, name: str) -> FormExtra:
+        """A field beyond one line of text (tests fill it)."""
+        return self._extras[name]
 
     def ok_button(self) -> QPushButton:
         """The 确定 button."""
@@ -232,7 +267,7 @@ class RecordForm(QDialog):
 
     def _quiet(self, name: str) -> bool:
         """Whether a required field is still empty and untouched (its 必填 error waits)."""
-        if name in self._touched or not self._required[name]:
+        if name in self._touched or not self._required.get(name, False):
             return False
         editor = self._editors[name]
         if isinstance(editor, QComboBox):
@@ -258,9 +293,10 @@ class RecordForm(QDialog):
                 if any(p.is_error for p in problems):
                     waiting.append(name)
                 problems = []
-            editor = self._editors[name]
+            editor = self._editors.get(name)
             has_error = any(p.is_error for p in problems)
-            editor.setStyleSheet(_INVALID_FIELD if has_error else "")
+            if editor is not None:
+                editor.setStyleSheet(_INVALID_FIELD if has_error else "")
             label.setVisible(bool(problems))
             label.setText("\n".join(self._line(p) for p in problems))
             label.setStyleSheet(_ERROR_STYLE if has_error else _WARNING_STYLE)
