@@ -143,3 +143,15 @@ def test_chain_verification(db):
         )
         first_id = entry.id
     assert verify_audit_chain(db) == first_id
+
+
+def test_values_read_as_people_write_them():
+    from vetdesk.services.audit_log import readable_value
+
+    record = '{"name": "现代农业技术", "agriculture": "True", "brand": "False", "enrolment": null}'
+    text = readable_value("majors", record)
+    assert "{" not in text and "True" not in text
+    assert "专业名称：现代农业技术" in text and "涉农专业（是/否）：是" in text
+    assert readable_value("teachers", "True") == "是"
+    assert readable_value("teachers", "中级") == "中级"
+    assert readable_value("teachers", None) == ""

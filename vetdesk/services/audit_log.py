@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,13 @@ _ENTITY_OF_TABLE = {
     "enterprise_practices": "practice",
     "training_programmes": "training",
 }
+_SHEET_OF_TABLE = {
+    "majors": "majors",
+    "cooperating_enterprises": "enterprises",
+    "certificate_pilots": "pilots",
+    "graduate_destinations": "destinations",
+    "training_bases": "bases",
+}
 _ACTION_LABELS = {
     "insert": N_("新增"),
     "update": N_("修改"),
@@ -102,6 +110,40 @@ class AuditRow:
     def field_label(self) -> str:
         """The field in words (empty for whole-record inserts and deletes)."""
         return audit_field_label(self.table_name, self.field)
+
+    @property
+    def old_text(self) -> str:
+        """The old value for people (a whole record as 字段：值 pairs)."""
+        return readable_value(self.table_name, self.old_value)
+
+    @property
+    def new_text(self) -> str:
+        """The new value for people (a whole record as 字段：值 pairs)."""
+        return readable_value(self.table_name, self.new_value)
+
+
+def readable_value(table: str, value: str | None) -> str:
+    """An audited value as people read it: records stored as JSON become 字段：值 pairs."""
+    if not value:
+        return ""
+    if not value.startswith("{"):
+        return _yes_no(value)
+    try:
+        record = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(record, dict):
+        return value
+    parts = []
+    for key, item in record.items():
+        if item is None or item == "":
+            continue
+        parts.append(f"{audit_field_label(table, str(key))}：{_yes_no(str(item))}")
+    return "；".join(parts)
+
+
+def _yes_no(text: str) -> str:
+    return {"True": _("是"), "False": _("否")}.get(text, text)
 
 
 @dataclass(frozen=True)
@@ -184,6 +226,13 @@ def action_label(action: str) -> str:
 def audit_field_label(table: str, field: str) -> str:
     """A field of an audited table in words, where VetDesk has a label for it."""
     entity = _ENTITY_OF_TABLE.get(table)
+    if field and entity is None and table in _SHEET_OF_TABLE:
+        # The ten-measure tables are named by their exchange sheet's column headers.
+        from vetdesk.exchange.schema import ALL_SHEETS
+
+        spec = ALL_SHEETS[_SHEET_OF_TABLE[table]]
+        column = next((c for c in spec.columns if c.key == field), None)
+        return _(column.header) if column is not None else field
     if not field or entity is None:
         return field
     return field_label(entity, field)

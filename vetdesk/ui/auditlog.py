@@ -58,8 +58,8 @@ def audit_columns() -> list[Column[AuditRow]]:
         Column("table", _tr("数据表"), lambda r: r.table_name, lambda r: r.table_label, width=100),
         Column("record", _tr("记录"), lambda r: r.record_key, width=260),
         Column("field", _tr("字段"), lambda r: r.field, lambda r: r.field_label, width=120),
-        Column("old", _tr("原值"), lambda r: r.old_value or "", width=160),
-        Column("new", _tr("新值"), lambda r: r.new_value or "", width=200),
+        Column("old", _tr("原值"), lambda r: r.old_value or "", lambda r: r.old_text, width=160),
+        Column("new", _tr("新值"), lambda r: r.new_value or "", lambda r: r.new_text, width=260),
     ]
 
 
