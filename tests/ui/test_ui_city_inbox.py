@@ -344,3 +344,38 @@ def test_declining_the_merge_question_merges_nothing(
     assert recorder.messages[-1][0] == "confirm"
     assert inbox.entries()[0].state == PENDING
     assert not (tmp_path / "回执").exists() or not any((tmp_path / "回执").iterdir())
+
+
+def test_switching_language_keeps_the_inbox(qtbot, six_packages, tmp_path, monkeypatch, recorder):
+    """The window is rebuilt in the other language; the packages listed stay listed."""
+    from PySide6.QtWidgets import QApplication
+
+    from vetdesk.ui.app import AppController
+    from vetdesk.ui.background import wait_for_all
+    from vetdesk.ui.i18n import install_translators
+    from vetdesk.ui.mainwindow import PAGE_INBOX
+    from vetdesk.ui.settings import Settings
+
+    monkeypatch.setenv("VETDESK_DATA_DIR", str(six_packages.data_dir))
+    controller = AppController(QApplication.instance(), Settings(tmp_path / "s.ini"))
+    assert controller.open(copy_db(six_packages.city, tmp_path, "city.db"))
+    window = controller.window
+    qtbot.waitUntil(lambda: window.snapshot is not None and not window.loading, timeout=30_000)
+    inbox = window.show_page(PAGE_INBOX)
+    inbox.add_paths([six_packages.package("630202"), six_packages.package("630203")])
+    _wait_idle(qtbot, inbox)
+    try:
+        controller.switch_language("en")
+        rebuilt = controller.window
+        assert rebuilt is not window
+        qtbot.waitUntil(lambda: len(rebuilt.inbox.entries()) == 2, timeout=30_000)
+        _wait_idle(qtbot, rebuilt.inbox)
+        assert {e.path for e in rebuilt.inbox.entries()} == {
+            six_packages.package("630202"),
+            six_packages.package("630203"),
+        }
+    finally:
+        install_translators("zh")
+        wait_for_all()
+        controller.window.close()
+        controller.close_database()

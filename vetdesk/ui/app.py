@@ -261,7 +261,17 @@ class AppController:
         install_translators(lang)
         if self.window is not None and self.db is not None:
             self.window.save_layout()
+            paths, receipts = self.window.inbox_state()
             self._show_window(self.db, self.window, read_only=self.window.read_only)
+            if paths and self.window is not None:
+                # The city's inbox is not lost with the old window: list and verify again.
+                window = self.window
+
+                def restore() -> None:
+                    window.loaded.disconnect(restore)  # once: later reloads keep the list
+                    window.restore_inbox(paths, receipts)
+
+                window.loaded.connect(restore)
 
     def close_database(self) -> None:
         """Release the database and its lock."""

@@ -1346,6 +1346,20 @@ class MainWindow(QMainWindow):
 
         import_receipt(self, self.db, path, lambda _result: self.reload())
 
+    def inbox_state(self) -> tuple[list[Path], Any]:
+        """The packages listed in the inbox and its receipt set-up (empty if never opened)."""
+        if PAGE_INBOX in self._factories or self.page_hidden(PAGE_INBOX):
+            return [], None
+        return [entry.path for entry in self.inbox.entries()], self.inbox.receipts
+
+    def restore_inbox(self, paths: list[Path], receipts: Any) -> None:
+        """List packages again (after the window was rebuilt, e.g. for another language)."""
+        if not paths or self.page_hidden(PAGE_INBOX):
+            return
+        inbox = self.inbox
+        inbox.receipts = receipts
+        inbox.add_paths(paths)
+
     def export_task(self) -> QDialog | None:
         """Open the signed task package export for the period shown (city)."""
         if self._db is None or self.year is None or not self.info.is_city:
