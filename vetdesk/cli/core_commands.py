@@ -199,7 +199,7 @@ def print_report(report: CheckReport, out: Any = None) -> None:
             w(
                 "      "
                 + _("✗ {name}：{value}（标准 {thr}，{src}）").format(
-                    name=r.indicator.name,
+                    name=r.indicator.label,
                     value=r.value_text(),
                     thr=threshold_text(r.indicator, r.rule),
                     src=report.ruleset.sources[r.rule.source].number,
@@ -207,7 +207,7 @@ def print_report(report: CheckReport, out: Any = None) -> None:
                 + "\n"
             )
         for r in a.missing:
-            w("      " + _("? {name}：无法计算（数据缺失）").format(name=r.indicator.name) + "\n")
+            w("      " + _("? {name}：无法计算（数据缺失）").format(name=r.indicator.label) + "\n")
     s = report.summary
     w(
         "\n"

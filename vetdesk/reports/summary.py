@@ -269,7 +269,7 @@ class SchoolGaps:
 
 
 def _indicator_name(result: IndicatorResult) -> str:
-    return result.indicator.name_en if language() == "en" else result.indicator.name
+    return result.indicator.label
 
 
 def school_gaps(ruleset: RuleSet, assessment: SchoolAssessment) -> SchoolGaps:
@@ -283,7 +283,7 @@ def school_gaps(ruleset: RuleSet, assessment: SchoolAssessment) -> SchoolGaps:
             IndicatorGap(
                 indicator_id=r.indicator.id,
                 indicator_name=_indicator_name(r),
-                measure_unit=r.indicator.unit,
+                measure_unit=r.indicator.unit_label,
                 rule_id=rule.id,
                 comparator=rule.comparator,
                 value=r.value,

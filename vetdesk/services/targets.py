@@ -108,7 +108,7 @@ def progress_chart_items(db: Database, year: int) -> list[Any]:
         measure = _("第{n}条").format(n=p.target.measure)
         actual: Any = p.value if p.value is not None else 0
         target: Any = p.target.target
-        indicator = p.target.indicator
+        indicator = p.target.label
         if p.target.is_percent:
             # Shares read as percentages on the chart (66.7 / 90, not 0.6667 / 0.9).
             actual, target = round(float(actual) * 100, 1), round(float(target) * 100, 1)

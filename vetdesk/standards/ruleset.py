@@ -57,6 +57,20 @@ class Indicator:
     percent: bool = False
     boolean: bool = False
 
+    @property
+    def label(self) -> str:
+        """The indicator's name in the current language."""
+        from vetdesk.standards.labels import localized
+
+        return localized(self.name, self.name_en)
+
+    @property
+    def unit_label(self) -> str:
+        """The indicator's unit in the current language."""
+        from vetdesk.standards.labels import unit_label
+
+        return unit_label(self.unit)
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -58,6 +58,21 @@ class Target:
     lead: tuple[str, ...]
     responsible: tuple[str, ...]
     window: tuple[int, int] | None
+    indicator_en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The target's indicator in the current language."""
+        from vetdesk.standards.labels import localized
+
+        return localized(self.indicator, self.indicator_en)
+
+    @property
+    def unit_label(self) -> str:
+        """The target's unit in the current language."""
+        from vetdesk.standards.labels import unit_label
+
+        return unit_label(self.unit)
 
     @property
     def is_percent(self) -> bool:
@@ -82,6 +97,13 @@ class TargetSet:
     targets: tuple[Target, ...]
     raw: Mapping[str, Any]
 
+    @property
+    def label(self) -> str:
+        """The set's title in the current language."""
+        from vetdesk.standards.labels import localized
+
+        return localized(self.title, str(self.raw.get("title_en", "")))
+
     def to_json(self) -> str:
         """The set as JSON text."""
         return json.dumps(self.raw, ensure_ascii=False, indent=1)
@@ -105,7 +127,7 @@ class Progress:
         """The target for display, e.g. '≥ 90%' or '6–8 个'."""
         t = self.target
         if t.target_high is not None:
-            low = format_target_value(t, t.target).removesuffix(t.unit).strip()
+            low = format_target_value(t, t.target).removesuffix(t.unit_label).strip()
             return f"{low}–{format_target_value(t, t.target_high)}"
         symbol = {">=": "≥", "<=": "≤"}.get(t.comparator, t.comparator)
         return f"{symbol} {format_target_value(t, t.target)}"
@@ -118,8 +140,8 @@ def format_target_value(target: Target, value: Fraction | None) -> str:
     if target.is_percent:
         return f"{float(value) * 100:.1f}%"
     if value.denominator == 1:
-        return f"{value.numerator} {target.unit}".strip()
-    return f"{float(value):.2f} {target.unit}".strip()
+        return f"{value.numerator} {target.unit_label}".strip()
+    return f"{float(value):.2f} {target.unit_label}".strip()
 
 
 def parse_target_set(data: Mapping[str, Any]) -> TargetSet:
@@ -156,6 +178,7 @@ def parse_target_set(data: Mapping[str, Any]) -> TargetSet:
                     lead=tuple(item.get("lead", ())),
                     responsible=tuple(item.get("responsible", ())),
                     window=(int(window[0]), int(window[1])) if window else None,
+                    indicator_en=item.get("indicator_en", ""),
                 )
             )
         return TargetSet(

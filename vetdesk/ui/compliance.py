@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidge
 
 from vetdesk.domain import enums
 from vetdesk.domain.units import load_units
-from vetdesk.i18n import language
 from vetdesk.standards.ruleset import Indicator, RuleSet
 from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.settings import Settings
@@ -52,12 +51,12 @@ def verdict_text(verdict: str) -> str:
 
 def indicator_name(indicator: Indicator) -> str:
     """An indicator's name in the interface language (rule sets carry both)."""
-    return indicator.name_en if language() == "en" and indicator.name_en else indicator.name
+    return indicator.label
 
 
 def with_unit(text: str, indicator: Indicator) -> str:
     """A value or threshold followed by the indicator's unit ("≥ 40000 平方米", "14.61:1")."""
-    unit = indicator.unit
+    unit = indicator.unit_label
     if not unit or text.endswith(unit) or indicator.boolean or text in ("", "—"):
         return text
     return f"{text}{unit}" if unit.startswith(":") else f"{text} {unit}"

@@ -95,7 +95,7 @@ def target_rows(db: Database, year: int) -> tuple[str, list[TargetRow]]:
         TargetRow(
             p.target.id,
             p.target.measure,
-            p.target.indicator,
+            p.target.label,
             p.target_text(),
             p.value_text(),
             p.status,
@@ -107,7 +107,7 @@ def target_rows(db: Database, year: int) -> tuple[str, list[TargetRow]]:
         )
         for p in progress
     ]
-    return target_set.title, rows
+    return target_set.label, rows
 
 
 def target_columns() -> list[Column[TargetRow]]:

@@ -246,7 +246,7 @@ def check_conditions(
                     _(
                         "{name}为 {value}，低于{src}{article}的要求（{thr}）。如有正当原因请填写说明。"
                     ).format(
-                        name=result.indicator.name,
+                        name=result.indicator.label,
                         value=result.value_text(),
                         src=src.citation(),
                         article=result.rule.article,
@@ -285,7 +285,7 @@ def _plausibility(
                 shown,
                 _(
                     "{name}为 {value}，超出通常范围（{low}–{high}），请核对填报数据是否有误（如单位填错）。"
-                ).format(name=indicator.name, value=shown, low=spec["low"], high=spec["high"]),
+                ).format(name=indicator.label, value=shown, low=spec["low"], high=spec["high"]),
             )
 
 
