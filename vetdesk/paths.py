@@ -37,3 +37,8 @@ def data_dir() -> Path:
         path = Path(platformdirs.user_data_dir(APP_NAME, ORG_NAME, roaming=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def log_file() -> Path:
+    """The GUI's log file, in the data directory (named in error messages and the About box)."""
+    return data_dir() / "vetdesk.log"

@@ -158,3 +158,28 @@ def test_the_x11_platform_plugin_finds_its_libraries():
         out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True).stdout
         missing |= {line.split()[0] for line in out.splitlines() if "not found" in line}
     assert not missing, f"install the Debian packages providing {sorted(missing)} (scripts/dev.py)"
+
+
+def test_the_guide_opens_from_the_help_menu_in_the_interface_language(county_window):
+    from vetdesk import i18n
+    from vetdesk.ui.guide import guide_html
+
+    window = county_window
+    assert window.act_guide in window.menus["help"].actions()
+    dialog = window.show_guide()
+    text = dialog.browser.toPlainText()
+    assert "导出正式上报包" in text and "粘贴行" in text
+    dialog.close()
+    i18n.set_language("en")
+    try:
+        assert "Export official package" in guide_html()
+    finally:
+        i18n.set_language("zh")
+    # Every menu path the guide names exists in the window.
+    menu_texts = " ".join(
+        action.text().replace("&", "")
+        for menu in window.menus.values()
+        for action in menu.actions()
+    )
+    for name in ("导出学校填报模板", "导入学校填报表", "导出正式上报包（签名）", "导入市局回执"):
+        assert name in menu_texts and name in guide_html("zh")

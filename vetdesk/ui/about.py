@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from vetdesk import __version__
+from vetdesk.paths import log_file
 from vetdesk.services.database import Database
 
 
@@ -32,6 +33,7 @@ def version_lines(db: Database | None = None) -> list[tuple[str, str]]:
         ("SQLite", sqlite3.sqlite_version),
         (_tr("数据库结构"), migrate.head_revision()),
         (_tr("操作系统"), platform.platform()),
+        (_tr("日志文件"), str(log_file())),
     ]
     if db is not None:
         ruleset = db.ruleset()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from vetdesk import APP_NAME, ORG_NAME, __version__
 from vetdesk.errors import VetDeskError
 from vetdesk.fonts import font_path
-from vetdesk.paths import data_dir, resource
+from vetdesk.paths import log_file, resource
 from vetdesk.ui import interaction
 from vetdesk.ui.i18n import install_translators
 from vetdesk.ui.settings import Settings
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LOG_FILE = "vetdesk.log"
 EXIT_OK, EXIT_REJECTED = 0, 1
 
 
@@ -49,7 +48,7 @@ def _tr(text: str) -> str:
 
 def setup_logging() -> Path:
     """Log to a rotating file in the data directory (and to stderr when there is one)."""
-    path = data_dir() / LOG_FILE
+    path = log_file()
     root = logging.getLogger()
     if not any(getattr(h, "_vetdesk", False) for h in root.handlers):
         _rotate(path)

@@ -210,12 +210,10 @@ def error_text(exc: BaseException) -> str:
     """The message a person should read for an exception."""
     if isinstance(exc, VetDeskError):
         return exc.message
-    from vetdesk.paths import data_dir
-
-    log_file = data_dir() / "vetdesk.log"
+    from vetdesk.paths import log_file
     return _tr(
         "发生了意外错误：{err}\n详细信息已写入日志文件 {log}，请把它发给技术支持人员。"
-    ).format(err=exc, log=log_file)
+    ).format(err=exc, log=log_file())
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

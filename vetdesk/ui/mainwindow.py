@@ -589,6 +589,9 @@ class MainWindow(QMainWindow):
         self.act_paste = self._action(self.tr("从 Excel/WPS 粘贴行(&P)…"), self._paste_current)
         self.act_check = self._action(self.tr("重新核验(&C)"), self.reload, "F5")
         self.act_about = self._action(self.tr("关于 VetDesk(&A)"), self._show_about)
+        self.act_guide = self._action(
+            self.tr("使用说明(&H)"), self.show_guide, QKeySequence.StandardKey.HelpContents
+        )
 
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("文件(&F)"))
@@ -622,6 +625,8 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.view_actions[page_id] = action
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.act_guide)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
         self.menus = {
             "file": file_menu,
@@ -1238,6 +1243,15 @@ class MainWindow(QMainWindow):
         dialog = PreferencesDialog(self.settings, self)
         dialog.language_changed.connect(self.language_requested)
         dialog.open()
+
+    def show_guide(self) -> QDialog:
+        """Open the user guide (F1)."""
+        from vetdesk.ui.guide import GuideDialog
+
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: it may stay open while working
+        return dialog
 
     def _show_about(self) -> None:
         from vetdesk.ui.about import AboutDialog

@@ -12,6 +12,10 @@
       <translation>Operating system</translation>
     </message>
     <message>
+      <source>日志文件</source>
+      <translation>Log file</translation>
+    </message>
+    <message>
       <source>标准规则集</source>
       <translation>Standards rule set</translation>
     </message>
@@ -1476,6 +1480,13 @@ This is an unsigned draft for reading or keeping; to report, export the signed p
     </message>
   </context>
   <context>
+    <name>GuideDialog</name>
+    <message>
+      <source>VetDesk 使用说明</source>
+      <translation>VetDesk user guide</translation>
+    </message>
+  </context>
+  <context>
     <name>Interaction</name>
     <message>
       <source>查找范围(&amp;L)：</source>
@@ -1876,6 +1887,10 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>关于 VetDesk(&amp;A)</source>
       <translation>&amp;About VetDesk</translation>
+    </message>
+    <message>
+      <source>使用说明(&amp;H)</source>
+      <translation>User &amp;guide</translation>
     </message>
     <message>
       <source>文件(&amp;F)</source>
