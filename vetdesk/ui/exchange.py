@@ -38,7 +38,14 @@ from PySide6.QtWidgets import (
 
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
-from vetdesk.ui.pagebase import ERROR_STYLE, OK_STYLE, documents_folder, fingerprint_text
+from vetdesk.ui.pagebase import (
+    ERROR_STYLE,
+    OK_STYLE,
+    documents_folder,
+    fingerprint_text,
+    passphrase_edit,
+    path_row,
+)
 from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
@@ -424,19 +431,20 @@ class ImportDialog(QDialog):
             year = None if content.meta is not None and content.meta.period else window_year
             return build_preview(path, plan_from_content(db, content, year), content)
 
-        def failed(exc: BaseException) -> None:
-            self.busy = False
-            self._show(None)
-            self.status.setStyleSheet(ERROR_STYLE)
-            self.status.setText(interaction.error_text(exc))
-            self._update()
-
         return (
             DbOp(self, self._db, op, label=_tr("正在读取工作簿…"))
             .success(self._loaded)
-            .failure(failed)
+            .failure(self.load_failed)
             .run()
         )
+
+    def load_failed(self, exc: BaseException) -> None:
+        """Reading failed: nothing to preview, the reason in the status line."""
+        self.busy = False
+        self._show(None)
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(interaction.error_text(exc))
+        self._update()
 
     def _loaded(self, preview: Preview) -> None:
         self.busy = False
@@ -631,20 +639,13 @@ class PackageExportDialog(QDialog):
                 / _tr("{unit}-{year}-上报包.xlsx").format(unit=info.unit_name, year=year)
             )
         )
-        browse = QPushButton(_tr("浏览…"))
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.textChanged.connect(lambda _t: self._update())
+        file_row = path_row(self.path, self._browse)
+        self.passphrase = passphrase_edit(self._update)
         form = QFormLayout()
         form.addRow(_tr("单位："), QLabel(f"{info.unit_name}（{info.unit_code}）"))
         form.addRow(_tr("统计年度："), QLabel(_tr("{year} 年度").format(year=year)))
         form.addRow(_tr("签名密钥指纹："), self.fingerprint)
-        form.addRow(_tr("保存到："), path_row)
+        form.addRow(_tr("保存到："), file_row)
         form.addRow(_tr("密钥口令："), self.passphrase)
         self.message = QLabel()
         self.message.setObjectName("message")

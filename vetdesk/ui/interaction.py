@@ -211,6 +211,7 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, VetDeskError):
         return exc.message
     from vetdesk.paths import log_file
+
     return _tr(
         "发生了意外错误：{err}\n详细信息已写入日志文件 {log}，请把它发给技术支持人员。"
     ).format(err=exc, log=log_file())

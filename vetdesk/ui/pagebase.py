@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QShowEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from vetdesk.services.database import Database
@@ -184,3 +184,22 @@ class PassphraseFields(QWidget):
         """Forget what was typed."""
         self.first.clear()
         self.second.clear()
+
+
+def path_row(path: QLineEdit, browse: Callable[[], None]) -> QHBoxLayout:
+    """A file path box with its 浏览… button beside it."""
+    button = QPushButton(QCoreApplication.translate("PageBase", "浏览…"))
+    button.clicked.connect(lambda: browse())
+    row = QHBoxLayout()
+    row.addWidget(path, 1)
+    row.addWidget(button)
+    return row
+
+
+def passphrase_edit(changed: Callable[[], None]) -> QLineEdit:
+    """A hidden-text box for a key's passphrase that reports every change."""
+    edit = QLineEdit()
+    edit.setObjectName("passphrase")
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.textChanged.connect(lambda _text: changed())
+    return edit

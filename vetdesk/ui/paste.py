@@ -14,10 +14,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.exchange import ImportDialog, Preview, build_preview
-from vetdesk.ui.pagebase import ERROR_STYLE
 
 if TYPE_CHECKING:
     from vetdesk.services.database import Database
@@ -125,17 +123,10 @@ class PasteDialog(ImportDialog):
                 )
             self._show(preview)
 
-        def failed(exc: BaseException) -> None:
-            self.busy = False
-            self._show(None)
-            self.status.setStyleSheet(ERROR_STYLE)
-            self.status.setText(interaction.error_text(exc))
-            self._update()
-
         return (
             DbOp(self, self._db, op, label=_tr("正在读取粘贴的内容…"))
             .success(done)
-            .failure(failed)
+            .failure(self.load_failed)
             .run()
         )
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from vetdesk.domain.units import load_units
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
-from vetdesk.ui.pagebase import ERROR_STYLE, documents_folder
+from vetdesk.ui.pagebase import ERROR_STYLE, documents_folder, passphrase_edit, path_row
 
 if TYPE_CHECKING:
     from vetdesk.packages.task import TaskResult
@@ -81,20 +81,13 @@ class TaskExportDialog(QDialog):
         deadline_row.addStretch()
         self.path = QLineEdit()
         self.path.setObjectName("path")
-        browse = QPushButton(_tr("浏览…"))
-        browse.clicked.connect(lambda: self._browse())
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.textChanged.connect(lambda _t: self._update())
+        file_row = path_row(self.path, self._browse)
+        self.passphrase = passphrase_edit(self._update)
         self.path.textChanged.connect(lambda _t: self._update())
         form = QFormLayout()
         form.addRow(_tr("适用县区："), self.unit)
         form.addRow(deadline_row)
-        form.addRow(_tr("保存到："), path_row)
+        form.addRow(_tr("保存到："), file_row)
         form.addRow(_tr("市局密钥口令："), self.passphrase)
         self.message = QLabel()
         self.message.setObjectName("message")

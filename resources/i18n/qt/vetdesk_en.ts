@@ -2165,6 +2165,10 @@ Please restore a backup.</translation>
       <source>两次输入的口令不一致。</source>
       <translation>The two passphrases differ.</translation>
     </message>
+    <message>
+      <source>浏览…</source>
+      <translation>Browse…</translation>
+    </message>
   </context>
   <context>
     <name>Paste</name>
@@ -2821,10 +2825,6 @@ Please restore a backup.</translation>
     <message>
       <source>上报截止日期：</source>
       <translation>Submission deadline:</translation>
-    </message>
-    <message>
-      <source>浏览…</source>
-      <translation>Browse…</translation>
     </message>
     <message>
       <source>适用县区：</source>
