@@ -819,6 +819,13 @@ def status_columns() -> list[Column[UnitStatus]]:
         Column("unit_name", _tr("县区"), lambda s: s.unit_name, width=140),
         Column("unit_code", _tr("代码"), lambda s: s.unit_code, width=70),
         Column("submitted", _tr("状态"), lambda s: s.submitted, status_text, width=110),
+        Column(
+            "rejected_reason",
+            _tr("退回原因"),
+            lambda s: s.rejected_reason,
+            lambda s: refusal_text(s),
+            width=260,
+        ),
         Column("seq", _tr("序号"), lambda s: s.seq, numeric=True, width=50),
         Column(
             "accepted_at",
@@ -835,15 +842,8 @@ def status_columns() -> list[Column[UnitStatus]]:
             numeric=True,
             width=50,
         ),
-        Column("packages", _tr("已接收包数"), lambda s: s.packages, numeric=True, width=130),
+        Column("packages", _tr("已接收包数"), lambda s: s.packages, numeric=True, width=110),
         Column("warnings", _tr("警告说明"), warnings_text, width=180),
-        Column(
-            "rejected_reason",
-            _tr("退回原因"),
-            lambda s: s.rejected_reason,
-            lambda s: refusal_text(s),
-            width=260,
-        ),
     ]
 
 
