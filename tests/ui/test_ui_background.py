@@ -101,3 +101,28 @@ def test_progress_check_raises_after_cancel():
     progress.cancel()
     with pytest.raises(Cancelled):
         progress.check()
+
+
+def test_the_channel_is_destroyed_on_the_gui_thread_whoever_lets_go_last(qtbot):
+    """The worker's references must never delete the GUI-thread channel (a crash seen once)."""
+    import gc
+
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    destroyed_in: list[str] = []
+    results: list[int] = []
+    op = DbOp(None, None, lambda _db, _progress: 7).success(results.append)  # type: ignore[arg-type]
+    channel = op._channel
+    assert channel.parent() is QCoreApplication.instance(), "owned by Qt, not by Python"
+    channel.destroyed.connect(
+        lambda *_a: destroyed_in.append(threading.current_thread().name),
+        Qt.ConnectionType.DirectConnection,
+    )
+    op.run()
+    qtbot.waitUntil(lambda: results == [7], timeout=10_000)
+    del op
+    gc.collect()
+    # Dropping every Python reference does not delete it; the GUI thread's event loop does.
+    qtbot.waitUntil(lambda: not shiboken6.isValid(channel), timeout=5_000)
+    assert destroyed_in == [threading.main_thread().name]

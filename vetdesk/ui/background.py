@@ -25,7 +25,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 if TYPE_CHECKING:
@@ -157,7 +166,12 @@ class DbOp(Generic[T]):
         self._on_failure: Callable[[BaseException], None] | None = None
         self._on_cancelled: Callable[[], None] | None = None
         self._dialog: QProgressDialog | None = None
-        self._channel = _Channel()
+        # Owned by the application, not by its Python wrapper: the worker holds references
+        # to the channel too, and if the worker dropped the last one, a parentless channel
+        # would be destroyed in the worker thread while the GUI thread still delivers its
+        # signals (a segmentation fault seen under load). It is deleted on the GUI thread
+        # once the result arrived (see _close).
+        self._channel = _Channel(QCoreApplication.instance())
         self.progress = Progress(self._channel.progressed.emit)
         self._started = 0.0
         # Explicitly queued: the worker emits from its own thread and the slots must run
@@ -242,6 +256,8 @@ class DbOp(Generic[T]):
 
     def _close(self) -> None:
         _running.discard(self)
+        if shiboken6.isValid(self._channel):
+            self._channel.deleteLater()
         if self._dialog_alive():
             assert self._dialog is not None
             self._dialog.close()
