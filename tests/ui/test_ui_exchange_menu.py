@@ -53,3 +53,17 @@ def test_city_menu_has_no_county_actions(window_factory, city_db):
         "合并工作簿…",
         "下发任务包（签名）…",
     ]
+
+
+def test_the_city_does_not_edit_the_counties_records(window_factory, city_db):
+    """Merged data is changed by a county's next package, not by hand at the city."""
+    from vetdesk.services.entities import TEACHER
+
+    window = window_factory(city_db)
+    page = window.record_pages[TEACHER]
+    assert page.model.rowCount() > 0
+    assert not any(button.isEnabled() for button in page.edit_buttons())
+    assert "县区" in page.add_button.toolTip()
+    assert window.edit_record(TEACHER, page.model.item(0)) is None
+    assert window.paste_rows(TEACHER, "x\ty\n") is None
+    assert not window.act_paste.isEnabled() and not window.act_add.isEnabled()

@@ -775,9 +775,11 @@ class MainWindow(QMainWindow):
             self.tr("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else "")
         )
         editable = self._editable()
+        hint = self._edit_hint()
         for page in self.record_pages.values():
             for button in page.edit_buttons():
                 button.setEnabled(editable)
+                button.setToolTip(hint or button.toolTip())
         self.act_add.setEnabled(
             editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING, PAGE_MEASURES)
         )
@@ -791,7 +793,18 @@ class MainWindow(QMainWindow):
             and not self.undo_stack.busy
             and not self.loading
             and not self.read_only
+            and not self._is_city()
         )
+
+    def _is_city(self) -> bool:
+        # The city's records come from the counties' signed packages: an edit made here
+        # would not be the county's data and would vanish with its next package.
+        return self._db is not None and self.info.is_city
+
+    def _edit_hint(self) -> str:
+        if self._is_city():
+            return self.tr("市级数据库的数据来自各县区的上报包：请由县区修改后重新上报。")
+        return ""
 
     # --- loading --------------------------------------------------------------------------------
 

@@ -725,6 +725,10 @@ The current database is saved as a backup first, so you can switch back later.</
       <translation>Status</translation>
     </message>
     <message>
+      <source>退回原因</source>
+      <translation>Reason sent back</translation>
+    </message>
+    <message>
       <source>接收时间</source>
       <translation>Accepted at</translation>
     </message>
@@ -743,10 +747,6 @@ The current database is saved as a backup first, so you can switch back later.</
     <message>
       <source>警告说明</source>
       <translation>Warnings</translation>
-    </message>
-    <message>
-      <source>退回原因</source>
-      <translation>Reason sent back</translation>
     </message>
     <message>
       <source>↩ 已退回</source>
@@ -1983,6 +1983,10 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>【只读】</source>
       <translation> [read-only]</translation>
+    </message>
+    <message>
+      <source>市级数据库的数据来自各县区的上报包：请由县区修改后重新上报。</source>
+      <translation>The city database holds what the counties submitted: the county corrects its data and submits again.</translation>
     </message>
     <message>
       <source>正在读取数据…</source>
