@@ -77,6 +77,9 @@ def test_ctrl_v_in_the_teacher_table_previews_refuses_then_adds(county_window, q
     kind, title, question = next(m for m in recorder.messages if m[0] == "confirm")
     assert "2 行" in question and "不删除" in question and title == "确认粘贴"
     assert "粘贴的行已写入" in dialog.status.text() and "导入" not in dialog.status.text()
+    # The table shows where the rows went: the first pasted teacher is selected.
+    current = page.current_record()
+    assert current is not None and current.row.id_number == NEW_ID
     after = {t.row.id_number for t in records.load_tables(window.db, 2025).teachers}
     assert after - before == {NEW_ID, generate_id_number("632126", dt.date(1990, 1, 2), 7, "男")}
     assert before <= after, "a paste removes nothing"

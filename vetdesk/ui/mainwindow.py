@@ -1307,12 +1307,26 @@ class MainWindow(QMainWindow):
         if self._db is None or self.year is None or not self._editable():
             return None
         from vetdesk.services.entities import SHEET_KEYS
-        from vetdesk.ui.paste import PasteDialog, clipboard_text
+        from vetdesk.ui.paste import PasteDialog, clipboard_text, first_record_key
 
         dialog = PasteDialog(
             self.db, self.year, SHEET_KEYS[entity], read_only=self.read_only, parent=self
         )
-        dialog.imported.connect(self._imported)
+        page = self.record_pages.get(entity)
+
+        def pasted(plan: Any) -> None:
+            # After the reload, show where the pasted rows went: the first one selected.
+            key = first_record_key(dialog.preview.content) if dialog.preview else None
+            if page is not None and key is not None and self._after_open is None:
+                shown = page
+
+                def select() -> None:
+                    shown.select_key(key)
+
+                self._after_open = select
+            self._imported(plan)
+
+        dialog.imported.connect(pasted)
         self._open_dialog(dialog)
         dialog.load_text(clipboard_text() if text is None else text)
         return dialog

@@ -8,7 +8,8 @@ the clipboard, and the commit adds and updates records without removing any.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
@@ -18,6 +19,7 @@ from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.exchange import ImportDialog, Preview, build_preview
 
 if TYPE_CHECKING:
+    from vetdesk.exchange.reader import WorkbookContent
     from vetdesk.services.database import Database
 
 
@@ -135,6 +137,29 @@ class PasteDialog(ImportDialog):
         repaste = getattr(self, "repaste_button", None)
         if repaste is not None:
             repaste.setEnabled(not self.busy)
+
+
+def first_record_key(content: WorkbookContent) -> str | None:
+    """The table key of the first pasted record (schools, conditions, teachers, trainings)."""
+    from vetdesk.validation.findings import (
+        condition_key,
+        school_key,
+        teacher_key,
+        training_key,
+    )
+
+    keys: dict[str, Callable[[dict[str, Any]], str]] = {
+        "schools": lambda v: school_key(v["school_code"]),
+        "conditions": lambda v: condition_key(v["school_code"]),
+        "teachers": lambda v: teacher_key(v["school_code"], v["id_number"]),
+        "trainings": lambda v: training_key(v["school_code"], v["name"], v["start_date"]),
+    }
+    for sheet_key, sheet in content.sheets.items():
+        make = keys.get(sheet_key)
+        row = next((r for r in sheet.rows if r.ok), None)
+        if make is not None and row is not None:
+            return make(row.values)
+    return None
 
 
 def clipboard_text() -> str:
