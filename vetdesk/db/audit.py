@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
@@ -114,22 +114,24 @@ def record_key(session: Session, obj: Any) -> str:
 
 def entry_hash(prev_hash: str, entry: models.AuditEntry) -> str:
     """The hash of an entry, chained to the previous one."""
-    content = json.dumps(
-        [
-            prev_hash,
-            entry.at.isoformat(),
-            entry.operator,
-            entry.action,
-            entry.table_name,
-            entry.record_key,
-            entry.field,
-            entry.old_value,
-            entry.new_value,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+    return _chained_hash(
+        prev_hash,
+        entry.at,
+        entry.operator,
+        entry.action,
+        entry.table_name,
+        entry.record_key,
+        entry.field,
+        entry.old_value,
+        entry.new_value,
     )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _chained_hash(prev_hash: str, at: dt.datetime, *content: str | None) -> str:
+    text = json.dumps(
+        [prev_hash, at.isoformat(), *content], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _snapshot(obj: Any, excluded: frozenset[str]) -> str:
@@ -208,21 +210,28 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                 or GENESIS_HASH
             )
     now = dt.datetime.now().replace(microsecond=0)
+    rows = []
     for action, table, key, field, old, new in changes:
-        entry = models.AuditEntry(
-            at=now,
-            operator=operator,
-            action=action,
-            table_name=table,
-            record_key=key,
-            field=field,
-            old_value=old,
-            new_value=new,
-            prev_hash=prev,
+        digest = _chained_hash(prev, now, operator, action, table, key, field, old, new)
+        rows.append(
+            {
+                "at": now,
+                "operator": operator,
+                "action": action,
+                "table_name": table,
+                "record_key": key,
+                "field": field,
+                "old_value": old,
+                "new_value": new,
+                "prev_hash": prev,
+                "entry_hash": digest,
+            }
         )
-        entry.entry_hash = entry_hash(prev, entry)
-        prev = entry.entry_hash
-        session.add(entry)
+        prev = digest
+    # One multi-row INSERT instead of an ORM object per entry: an import of 60 000 rows
+    # spent a third of its time building AuditEntry objects. Same transaction, same order.
+    with session.no_autoflush:
+        session.execute(insert(models.AuditEntry), rows)
     session.info["_audit_last_hash"] = prev
 
 

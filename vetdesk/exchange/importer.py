@@ -128,7 +128,8 @@ class ImportPlan:
     @property
     def has_changes(self) -> bool:
         """Whether importing would change anything."""
-        return bool(self.changes) or self.creates_period
+        counted = any(s.added or s.changed or s.removed for s in self.summary.values())
+        return counted or bool(self.changes) or self.creates_period
 
 
 def _key(spec: SheetSpec, values: Record) -> tuple[Any, ...]:
@@ -340,9 +341,17 @@ def _cross_checks(content: WorkbookContent, state: _State, db: Database) -> list
 
 
 def plan_from_content(
-    db: Database, content: WorkbookContent, year: int | None = None, session: Session | None = None
+    db: Database,
+    content: WorkbookContent,
+    year: int | None = None,
+    session: Session | None = None,
+    *,
+    describe: bool = True,
 ) -> ImportPlan:
-    """Compare a read workbook with the database and describe what importing would do."""
+    """Compare a read workbook with the database and describe what importing would do.
+
+    ``describe=False`` counts the changes without naming each one (for a yes/no check).
+    """
     resolved = _resolve_year(content, year)
     kind = content.meta.kind if content.meta else "unknown"
     plan = ImportPlan(content.file_name, resolved, kind, list(content.issues))
@@ -386,7 +395,13 @@ def plan_from_content(
                 return record.get("school_code") in scope
 
         summary, changes = diff_sheet(
-            spec, state.records[spec.key], incoming, names, removable, sheet.column_letters
+            spec,
+            state.records[spec.key],
+            incoming,
+            names,
+            removable,
+            sheet.column_letters,
+            describe=describe,
         )
         summary.rejected = sum(not r.ok for r in sheet.rows)
         plan.summary[spec.key] = summary
@@ -401,6 +416,8 @@ def diff_sheet(
     names: dict[str, str],
     removable: Callable[[Record], bool] | None,
     present: Collection[str] | None = None,
+    *,
+    describe: bool = True,
 ) -> tuple[SheetSummary, list[RecordChange]]:
     """Compare a sheet's incoming records with the current ones.
 
@@ -413,21 +430,26 @@ def diff_sheet(
         old = current.get(key)
         if old is None:
             summary.added += 1
-            changes.append(RecordChange(spec.sheet_title, _label(spec, values, names), "add"))
+            if describe:
+                changes.append(RecordChange(spec.sheet_title, _label(spec, values, names), "add"))
             continue
         diff = _differences(spec, old, values, present)
         if diff:
             summary.changed += 1
-            changes.append(
-                RecordChange(spec.sheet_title, _label(spec, values, names), "change", diff)
-            )
+            if describe:
+                changes.append(
+                    RecordChange(spec.sheet_title, _label(spec, values, names), "change", diff)
+                )
         else:
             summary.unchanged += 1
     if removable is not None:
         for key, old in current.items():
             if key not in incoming and removable(old):
                 summary.removed += 1
-                changes.append(RecordChange(spec.sheet_title, _label(spec, old, names), "remove"))
+                if describe:
+                    changes.append(
+                        RecordChange(spec.sheet_title, _label(spec, old, names), "remove")
+                    )
     return summary, changes
 
 
@@ -454,7 +476,9 @@ def apply_import(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Import a read workbook in one transaction; refuse (changing nothing) if it has issues."""
-    plan = plan_from_content(db, content, year)
+    # A quick yes/no before the backup and the write lock; the plan returned is the one
+    # made inside the transaction, with every change named.
+    plan = plan_from_content(db, content, year, describe=False)
     if not plan.ok:
         return plan
     with db.guarded_write("import", REASON_IMPORT), db.transaction() as session:
