@@ -34,6 +34,11 @@ def language() -> str:
     return _current
 
 
+def localized(chinese: str, english: str) -> str:
+    """A name from a data file: its English form when English is chosen and there is one."""
+    return english if _current == "en" and english else chinese
+
+
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
     # One catalogue file per area of the code (``resources/i18n/en/cli.json`` …),

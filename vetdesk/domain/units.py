@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
+from vetdesk.i18n import localized
 from vetdesk.paths import resource
 
 
@@ -18,6 +19,11 @@ class Unit:
     name_en: str
     is_city: bool
     historical_codes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The unit's name in the current language."""
+        return localized(self.name, self.name_en)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from vetdesk.db import models
 from vetdesk.domain.enums import Severity, TargetGroup, TrainingCategory
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
-from vetdesk.i18n import _, language
+from vetdesk.i18n import _
 from vetdesk.services.check import CheckReport, run_check
 from vetdesk.services.database import Database
 from vetdesk.services.period_data import PeriodData, TrainingRow, load_period_data
@@ -103,9 +103,7 @@ def threshold_percent_text(value: Fraction | None) -> str:
 def unit_name(code: str) -> str:
     """The name of a unit in the current language (the code itself when unknown)."""
     unit = load_units().get(code)
-    if unit is None:
-        return code
-    return unit.name_en if language() == "en" else unit.name
+    return unit.label if unit is not None else code
 
 
 def group_label(value: str) -> str:

@@ -1,13 +1,13 @@
-"""Names and units of the standards' data files in the current language.
+"""Units of measure of the standards' data files, in the current language.
 
-The data files are written in Chinese and carry English names beside them
-(``name_en``, ``indicator_en``); units are few and shared, so they are translated by
-the message catalogue, listed here for the catalogue check to see.
+Names carry their English form beside them in the data files (``name_en``,
+``indicator_en``: see :func:`vetdesk.i18n.localized`); units are few and shared, so
+they are translated by the message catalogue, listed here for the catalogue check.
 """
 
 from __future__ import annotations
 
-from vetdesk.i18n import N_, _, language
+from vetdesk.i18n import N_, _
 
 # Every unit the rule set and the target set use (an empty unit stays empty).
 UNITS = (
@@ -24,11 +24,6 @@ UNITS = (
     N_("平方米/生"),
     N_("家"),
 )
-
-
-def localized(chinese: str, english: str) -> str:
-    """The Chinese name, or its English one when English is chosen and there is one."""
-    return english if language() == "en" and english else chinese
 
 
 def unit_label(unit: str) -> str:

@@ -60,7 +60,7 @@ class Indicator:
     @property
     def label(self) -> str:
         """The indicator's name in the current language."""
-        from vetdesk.standards.labels import localized
+        from vetdesk.i18n import localized
 
         return localized(self.name, self.name_en)
 

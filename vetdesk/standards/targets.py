@@ -63,7 +63,7 @@ class Target:
     @property
     def label(self) -> str:
         """The target's indicator in the current language."""
-        from vetdesk.standards.labels import localized
+        from vetdesk.i18n import localized
 
         return localized(self.indicator, self.indicator_en)
 
@@ -100,7 +100,7 @@ class TargetSet:
     @property
     def label(self) -> str:
         """The set's title in the current language."""
-        from vetdesk.standards.labels import localized
+        from vetdesk.i18n import localized
 
         return localized(self.title, str(self.raw.get("title_en", "")))
 

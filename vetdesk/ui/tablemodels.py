@@ -29,7 +29,7 @@ from vetdesk.domain.fields import WAN_YUAN_LABELS, field_label
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.domain.money import wan_yuan_text
 from vetdesk.domain.units import load_units
-from vetdesk.i18n import _, language
+from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 
 if TYPE_CHECKING:
@@ -116,9 +116,7 @@ def _wan_yuan_display(name: str) -> Callable[[Any], str]:
 
 def _county_name(code: str) -> str:
     unit = load_units().get(code)
-    if unit is None:
-        return code
-    return unit.name_en if language() == "en" and unit.name_en else unit.name
+    return unit.label if unit is not None else code
 
 
 # Initial widths (pixels) of columns whose content is wider than the default 120.
