@@ -18,10 +18,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
 from vetdesk.errors import UsageError
+
+if TYPE_CHECKING:
+    from vetdesk.services.database import Database
 from vetdesk.i18n import _
 
 # A published passphrase: it protects demo keys only.
@@ -110,11 +114,8 @@ def build_demo_world(
     return DemoWorld(folder, city_path, data, packages, county_paths, DEMO_PASSPHRASE)
 
 
-def _change_a_figure(county: object) -> None:
+def _change_a_figure(county: Database) -> None:
     """One training programme got eight more hours after the city's copy was made."""
-    from vetdesk.services.database import Database
-
-    assert isinstance(county, Database)
     with county.transaction() as session:
         session.execute(
             text(

@@ -332,6 +332,16 @@ class RejectDialog(QDialog):
         self.resize(520, 260)
 
 
+def _change_totals(entry: InboxEntry) -> tuple[int, int, int]:
+    """Records a package would add, change and remove, over all its sheets."""
+    counts = list(entry.preview.summary.values()) if entry.preview is not None else []
+    return (
+        sum(c.added for c in counts),
+        sum(c.changed for c in counts),
+        sum(c.removed for c in counts),
+    )
+
+
 def _outcome_text(entry: InboxEntry) -> str:
     if entry.state == ACCEPTED:
         text = _tr("已接收 {county} 第 {seq} 号上报包并合并。").format(
@@ -590,10 +600,7 @@ class InboxPage(QWidget):
             lines.append(_tr("有问题的工作表：{sheet}").format(sheet=v.sheet))
         lines.extend(v.notes)
         if entry.preview is not None and entry.preview.summary:
-            counts = entry.preview.summary.values()
-            added = sum(c.added for c in counts)
-            changed = sum(c.changed for c in counts)
-            removed = sum(c.removed for c in counts)
+            added, changed, removed = _change_totals(entry)
             lines.append(
                 _tr("与市局现有的该县区数据相比：新增 {a} 条，修改 {c} 条，删除 {r} 条。").format(
                     a=added, c=changed, r=removed
@@ -660,7 +667,7 @@ class InboxPage(QWidget):
         entry = self.selected()
         if entry is None or not entry.mergeable or self.read_only or self.busy:
             return
-        counts = entry.preview.summary.values() if entry.preview is not None else []
+        added, changed, removed = _change_totals(entry)
         question = _tr(
             "接收并合并{county}第 {seq} 号上报包？该县区 {year} 年度的数据将以上报包为准"
             "（新增 {a} 条、修改 {c} 条、删除 {r} 条）；合并前会自动备份数据库，并签发回执。"
@@ -668,9 +675,9 @@ class InboxPage(QWidget):
             county=entry.county,
             seq=entry.verification.seq,
             year=entry.verification.period,
-            a=sum(c.added for c in counts),
-            c=sum(c.changed for c in counts),
-            r=sum(c.removed for c in counts),
+            a=added,
+            c=changed,
+            r=removed,
         )
         if not interaction.confirm(self, _tr("接收并合并"), question):
             return

@@ -383,11 +383,11 @@ class ImportDialog(QDialog):
         preview = self.preview
         plan = preview.plan if preview else None
         self.reread_button.setEnabled(bool(self.path.text()) and not self.busy)
+        # Pasted rows (no path) have no workbook to annotate.
         self.annotate_button.setEnabled(
-            plan is not None
-            and bool(plan.issues)
-            and self.preview is not None
-            and self.preview.path is not None
+            preview is not None
+            and preview.path is not None
+            and bool(preview.plan.issues)
             and not self.busy
         )
         self.commit_button.setEnabled(
