@@ -177,17 +177,9 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
     }
     submitted = None
     if db.info().is_city:
-        # A count, not merge.status_board: that module would load openpyxl at start-up.
-        from sqlalchemy import distinct, func, select
+        from vetdesk.packages.ledger import counties_submitted
 
-        from vetdesk.db import models
-
-        with db.session() as session:
-            submitted = session.scalar(
-                select(func.count(distinct(models.PackageLedger.unit_code))).where(
-                    models.PackageLedger.period_year == year
-                )
-            )
+        submitted = counties_submitted(db, year)
     progress.update(1, 1)
     return Snapshot(periods, tables, report, ruleset, codes, search, submitted)
 
