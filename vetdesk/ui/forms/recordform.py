@@ -109,37 +109,15 @@ class RecordForm(QDialog):
                 editor.currentIndexChanged.connect(partial(self._touch, spec.name))
             else:
                 editor.textChanged.connect(partial(self._touch, spec.name))
-            message = QLabel()
-            message.setWordWrap(True)
-            message.setVisible(False)
-            message.setObjectName(f"message_{spec.name}")
-            self._messages[spec.name] = message
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(editor)
-            column.addWidget(message)
             label = QLabel(spec.label + (" *" if spec.required else ""))
             label.setBuddy(editor)
-            form.addRow(label, holder)
+            form.addRow(label, self._with_message(spec.name, editor))
         # Fields beyond one line of text, e.g. the teacher's enterprise-practice table.
         self._extras: dict[str, FormExtra] = {}
         for name, (label_text, widget) in (extras or {}).items():
             self._extras[name] = widget
             widget.changed.connect(self._schedule)
-            message = QLabel()
-            message.setWordWrap(True)
-            message.setVisible(False)
-            message.setObjectName(f"message_{name}")
-            self._messages[name] = message
-            holder = QWidget()
-            column = QVBoxLayout(holder)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(widget)
-            column.addWidget(message)
-            form.addRow(QLabel(label_text), holder)
+            form.addRow(QLabel(label_text), self._with_message(name, widget))
         for spec in self._specs:
             source = self._editors.get(spec.depends_on) if spec.depends_on else None
             if isinstance(source, QComboBox) and spec.allowed is not None:
@@ -164,6 +142,21 @@ class RecordForm(QDialog):
         first.setFocus()
 
     # --- editors --------------------------------------------------------------------------------
+
+    def _with_message(self, name: str, editor: QWidget) -> QWidget:
+        """An input with the line under it where its problems are shown."""
+        message = QLabel()
+        message.setWordWrap(True)
+        message.setVisible(False)
+        message.setObjectName(f"message_{name}")
+        self._messages[name] = message
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(editor)
+        column.addWidget(message)
+        return holder
 
     def _make_editor(self, spec: FieldSpec, value: object) -> QLineEdit | QComboBox:
         if spec.kind == BOOL:
