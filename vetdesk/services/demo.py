@@ -37,7 +37,11 @@ from vetdesk.domain.enums import (
     Title,
     TrainingCategory,
 )
-from vetdesk.domain.identifiers import credit_code_check_char, generate_id_number
+from vetdesk.domain.identifiers import (
+    credit_code_check_char,
+    generate_id_number,
+    organisation_code_check_char,
+)
 from vetdesk.domain.units import load_units
 from vetdesk.i18n import _
 from vetdesk.services.check import explain_warnings, run_check
@@ -436,7 +440,14 @@ def _school_code(level: SchoolLevel, serial: int) -> str:
 
 
 def _credit_code(region: str, serial: int, private: bool) -> str:
-    body = ("52" if private else "12") + region + f"{serial:08d}X"[-9:]
+    # 登记管理部门 + 机构类别, region, then a GB 11714 组织机构代码 with its own check digit.
+    organisation = f"{serial:08d}"[-8:]
+    body = (
+        ("52" if private else "12")
+        + region
+        + organisation
+        + organisation_code_check_char(organisation)
+    )
     return body + credit_code_check_char(body)
 
 

@@ -1,0 +1,38 @@
+"""The demo data passes every check the product makes, the inner GB 11714 check digit included."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vetdesk.cli import main
+from vetdesk.domain.identifiers import organisation_code_check_char, validate_credit_code
+from vetdesk.domain.units import load_units
+from vetdesk.services.database import open_database
+from vetdesk.services.period_data import load_schools
+
+COUNTIES = [c.code for c in load_units().counties]
+
+
+@pytest.mark.parametrize("unit", ["city", *COUNTIES])
+def test_every_demo_database_passes_every_check(unit, tmp_path, capsys):
+    db = tmp_path / "demo.db"
+    role = ["--role", "city"] if unit == "city" else ["--unit", unit]
+    assert main(["demo", "--db", str(db), *role, "--period", "2025"]) == 0
+    capsys.readouterr()
+    main(["check", "--db", str(db), "--period", "2025", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert errors == []
+    assert report["counts"]["warnings_unexplained"] == 0
+    database = open_database(db)
+    try:
+        with database.session() as session:
+            codes = [s.credit_code for s in load_schools(session) if s.credit_code]
+    finally:
+        database.close()
+    assert codes
+    for code in codes:
+        assert validate_credit_code(code) == code
+        assert code[16] == organisation_code_check_char(code[8:16])
