@@ -23,20 +23,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("founded_year", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("attached_class", sa.Boolean(), nullable=True))
-    with op.batch_alter_table("teachers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("degree", sa.String(length=20), nullable=True))
-    with op.batch_alter_table("school_conditions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("practice_area_m2", sa.Integer(), nullable=True))
+    # Plain ADD COLUMN / DROP COLUMN (SQLite 3.35+): nullable columns need no table rebuild,
+    # and the stored CREATE TABLE reads the same after upgrade as after downgrade + upgrade.
+    op.add_column("schools", sa.Column("founded_year", sa.Integer(), nullable=True))
+    op.add_column("schools", sa.Column("attached_class", sa.Boolean(), nullable=True))
+    op.add_column("teachers", sa.Column("degree", sa.String(length=20), nullable=True))
+    op.add_column("school_conditions", sa.Column("practice_area_m2", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("school_conditions", schema=None) as batch_op:
-        batch_op.drop_column("practice_area_m2")
-    with op.batch_alter_table("teachers", schema=None) as batch_op:
-        batch_op.drop_column("degree")
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.drop_column("attached_class")
-        batch_op.drop_column("founded_year")
+    op.drop_column("school_conditions", "practice_area_m2")
+    op.drop_column("teachers", "degree")
+    op.drop_column("schools", "attached_class")
+    op.drop_column("schools", "founded_year")
