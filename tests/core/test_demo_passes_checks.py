@@ -34,5 +34,22 @@ def test_every_demo_database_passes_every_check(unit, tmp_path, capsys):
         database.close()
     assert codes
     for code in codes:
-        assert validate_credit_code(code) == code
+        assert validate_credit_code(code, organisation_check=True) == code
         assert code[16] == organisation_code_check_char(code[8:16])
+
+
+def test_the_check_names_a_credit_code_whose_organisation_code_is_wrong():
+    from tests.core.builders import condition, period_data, roster, school
+    from vetdesk.domain.identifiers import credit_code_check_char
+    from vetdesk.standards.assess import assess_period
+    from vetdesk.standards.ruleset import load_default_ruleset
+    from vetdesk.validation.checks import validate_period
+
+    body = "12630223" + "12345678"
+    wrong = body + ("0" if organisation_code_check_char("12345678") != "0" else "1")
+    code = wrong + credit_code_check_char(wrong)  # the outer check character is right
+    ruleset = load_default_ruleset()
+    data = period_data([school(credit_code=code)], [condition()], roster())
+    found = validate_period(ruleset, data, assess_period(ruleset, data), {"630223"})
+    named = [f for f in found if f.rule == "school.credit_code.invalid"]
+    assert len(named) == 1 and "组织机构代码" in named[0].message

@@ -629,11 +629,14 @@ def test_the_inner_organisation_code_check_digit_is_validated() -> None:
     assert organisation_code_check_char("00000000") == "0"
     body = "12630223" + "12345678"
     good = body + organisation_code_check_char("12345678")
-    assert validate_credit_code(good + credit_code_check_char(good))
+    assert validate_credit_code(good + credit_code_check_char(good), organisation_check=True)
     wrong_inner = body + ("0" if good[-1] != "0" else "1")
+    wrong = wrong_inner + credit_code_check_char(wrong_inner)
     with pytest.raises(IdentifierError) as caught:
-        validate_credit_code(wrong_inner + credit_code_check_char(wrong_inner))
+        validate_credit_code(wrong, organisation_check=True)
     assert caught.value.code == "credit_org_check"
+    # reading a workbook checks the outer code only (old packages still read and verify)
+    assert validate_credit_code(wrong) == wrong
     assert "组织机构代码" in str(caught.value) and "第17位" in str(caught.value)
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "generate_id_number",
     "id_number_check_char",
     "mask_id_number",
+    "organisation_code_check_char",
     "parse_id_number",
     "school_code_type",
     "validate_credit_code",
@@ -276,8 +277,14 @@ def credit_code_check_char(first17: str) -> str:
     return _CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
-def validate_credit_code(raw: str) -> str:
-    """Return the normalised 统一社会信用代码, or raise IdentifierError if it is invalid."""
+def validate_credit_code(raw: str, *, organisation_check: bool = False) -> str:
+    """Return the normalised 统一社会信用代码, or raise IdentifierError if it is invalid.
+
+    With ``organisation_check`` the 组织机构代码 inside it (characters 9–17) must carry
+    its own GB 11714 check digit too. The period checks ask for it; reading a workbook
+    does not, so that a package signed before this check existed still reads and
+    verifies, and the check then names the code as an error.
+    """
     code = normalize_code(raw)
     if not code:
         raise IdentifierError("credit_length", _("统一社会信用代码为空，请填写18位代码。"))
@@ -322,6 +329,8 @@ def validate_credit_code(raw: str) -> str:
                 "请核对代码。"
             ).format(expected=expected, actual=code[17]),
         )
+    if not organisation_check:
+        return code
     # Characters 9–17 are the 组织机构代码 (GB 11714), with its own check character.
     inner = organisation_code_check_char(code[8:16])
     if code[16] != inner:

@@ -147,7 +147,7 @@ def check_schools(schools: Iterable[SchoolRow], unit_codes: set[str]) -> Iterato
             )
         if s.credit_code:
             try:
-                validate_credit_code(s.credit_code)
+                validate_credit_code(s.credit_code, organisation_check=True)
             except IdentifierError as exc:
                 yield _school_finding(
                     E, "school.credit_code.invalid", s, "credit_code", s.credit_code, str(exc)
@@ -960,7 +960,7 @@ def check_ten_measure(data: PeriodData) -> Iterator[Finding]:
             )
         if e.credit_code:
             try:
-                validate_credit_code(e.credit_code)
+                validate_credit_code(e.credit_code, organisation_check=True)
             except IdentifierError as exc:
                 yield _simple_finding(
                     E,
