@@ -61,6 +61,8 @@ def _with_general_teacher(**kw):
     return {"teachers": rows}
 
 
+H = "4163000001"  # a 高职
+
 CASES = {
     "school.name.required": {"schools": [school(name="  ")]},
     "school.code.invalid": {
@@ -175,10 +177,20 @@ CASES = {
     "destination.counts.order": {"destinations": [DestinationRow(S, 100, 90, 20)]},
     "base.choice.invalid": {"bases": [BaseRow(S, "某基地", "农场", "built", 2024)]},
     "base.year.missing": {"bases": [BaseRow(S, "某基地", "virtual_simulation", "built", None)]},
+    "teacher.degree.invalid": _with_teacher(degree="荣誉博士"),
+    "teacher.degree.missing": {
+        "schools": [school(H, level="higher", category="higher_comprehensive")],
+        "conditions": [condition(H, converted_students=1200, teaching_admin_area_m2=20000)],
+        "teachers": roster(H),
+        "trainings": [],
+    },
+    # a 技工学校 without its practice floor area (人社部发〔2012〕8号 第八条)
+    "condition.input.missing": {"schools": [school(level="technician", category="technician")]},
 }
 
 WARNINGS = {
     "base.year.missing",
+    "teacher.degree.missing",
     "condition.range.land_per_student",
     "condition.change.large",
     "teacher.age.over_limit",
