@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vetdesk import __version__
+from vetdesk.db.database import Database
 from vetdesk.domain.enums import Role
-from vetdesk.exchange.atomic import write_atomically
 from vetdesk.fonts import register_matplotlib_font
 from vetdesk.i18n import _
-from vetdesk.services.database import Database
+from vetdesk.workbook.atomic import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -7,10 +7,10 @@ from pathlib import Path
 
 
 def _step_chart_and_pdf(tmp: Path) -> str:
+    from vetdesk.db.database import open_database
     from vetdesk.reports import charts
     from vetdesk.reports.pdf import write_report_pdf
     from vetdesk.reports.summary import build_summary
-    from vetdesk.services.database import open_database
 
     db = open_database(tmp / "selftest.db")
     try:

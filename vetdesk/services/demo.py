@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.audit import append_entry
+from vetdesk.db.database import Database
+from vetdesk.db.periods import ensure_period
 from vetdesk.domain.enums import (
     BaseKind,
     BaseStatus,
@@ -39,9 +41,8 @@ from vetdesk.domain.enums import (
 from vetdesk.domain.identifiers import credit_code_check_char, generate_id_number
 from vetdesk.domain.units import load_units
 from vetdesk.i18n import _
-from vetdesk.services.check import explain_warnings, run_check
-from vetdesk.services.database import Database
-from vetdesk.services.periods import ensure_period
+from vetdesk.services.check import explain_warnings
+from vetdesk.validation.check import run_check
 
 Progress = Callable[[int, int], None]
 

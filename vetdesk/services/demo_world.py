@@ -25,7 +25,7 @@ from sqlalchemy import text
 from vetdesk.errors import UsageError
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
 from vetdesk.i18n import _
 
 # A published passphrase: it protects demo keys only.
@@ -70,10 +70,10 @@ def build_demo_world(
 ) -> DemoWorld:
     """Create the demo city, five counties with keys, and their signed packages in ``folder``."""
     from vetdesk.packages.county import export_package
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
     from vetdesk.signing.keystore import active_key, create_key
     from vetdesk.signing.trust import add_trusted_key, read_key_file
+    from vetdesk.standards.installed import create_database
 
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(_("文件夹 {folder} 不是空的，请换一个新文件夹。").format(folder=folder))

@@ -1,6 +1,6 @@
 """Record editing for the GUI: table rows with ids, form field specs, drafts, save and delete.
 
-The GUI shows plain rows from :mod:`vetdesk.services.period_data` and edits them one
+The GUI shows plain rows from :mod:`vetdesk.domain.rows` and edits them one
 record at a time through this module: a form's raw input becomes a *draft* (typed row plus
 the problems the period check would report for it, in plain Chinese), and a valid draft is
 saved in one audited transaction. Validation reuses the period check's own rules on the
@@ -62,8 +62,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from vetdesk.db import models
-    from vetdesk.services.database import Database
-    from vetdesk.services.period_data import (
+    from vetdesk.db.database import Database
+    from vetdesk.domain.rows import (
         ConditionRow,
         PeriodInfo,
         PracticeRow,
@@ -101,7 +101,7 @@ class Tables:
 
 def record_key(entity: str, row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> str:
     """The key under which the period check reports findings about a row."""
-    from vetdesk.services.period_data import ConditionRow, SchoolRow, TeacherRow
+    from vetdesk.domain.rows import ConditionRow, SchoolRow, TeacherRow
 
     if isinstance(row, SchoolRow):
         return school_key(row.school_code)
@@ -114,7 +114,7 @@ def record_key(entity: str, row: SchoolRow | ConditionRow | TeacherRow | Trainin
 
 def empty_condition(school_code: str) -> ConditionRow:
     """A condition row with nothing filled in."""
-    from vetdesk.services.period_data import ConditionRow
+    from vetdesk.domain.rows import ConditionRow
 
     return ConditionRow(school_code, *([None] * (len(fields(ConditionRow)) - 1)))
 
@@ -124,7 +124,7 @@ def list_periods(db: Database) -> list[PeriodInfo]:
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import period_info
+    from vetdesk.db.period_data import period_info
 
     with db.session() as session:
         periods = session.scalars(select(models.Period).order_by(models.Period.year.desc()))
@@ -133,8 +133,8 @@ def list_periods(db: Database) -> list[PeriodInfo]:
 
 def open_period(db: Database, year: int) -> PeriodInfo:
     """Create a period (open for entry) if it does not exist yet, and return it."""
-    from vetdesk.services.period_data import period_info
-    from vetdesk.services.periods import ensure_period
+    from vetdesk.db.period_data import period_info
+    from vetdesk.db.periods import ensure_period
 
     with db.transaction() as session:
         return period_info(ensure_period(session, year))
@@ -152,15 +152,8 @@ def load_tables(
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import (
-        ConditionRow,
-        PracticeRow,
-        SchoolRow,
-        TeacherRow,
-        TrainingRow,
-        get_period,
-        period_info,
-    )
+    from vetdesk.db.period_data import get_period, period_info
+    from vetdesk.domain.rows import ConditionRow, PracticeRow, SchoolRow, TeacherRow, TrainingRow
 
     step = progress or (lambda _done, _total: None)
     with db.session() as session:
@@ -392,7 +385,7 @@ def _day(text: str) -> dt.date | None:
 
 def parse_practices(rows: Sequence[PracticeInput]) -> tuple[tuple[PracticeRow, ...], list[Problem]]:
     """Read the practice rows of a teacher form (empty rows are ignored)."""
-    from vetdesk.services.period_data import PracticeRow
+    from vetdesk.domain.rows import PracticeRow
 
     read: list[PracticeRow] = []
     problems: list[Problem] = []
@@ -590,7 +583,7 @@ def draft_school(
     ctx: DraftContext, raw: Mapping[str, object], *, original_code: str | None = None
 ) -> Draft[SchoolRow]:
     """Read and check a school form (``original_code``: the school being edited)."""
-    from vetdesk.services.period_data import SchoolRow
+    from vetdesk.domain.rows import SchoolRow
     from vetdesk.validation.checks import check_schools
 
     values, problems = _parse_all(SCHOOL, raw)
@@ -614,7 +607,7 @@ def draft_condition(
     ctx: DraftContext, school: SchoolRow, raw: Mapping[str, object]
 ) -> Draft[ConditionRow]:
     """Read and check a school's condition figures for the period (warnings included)."""
-    from vetdesk.services.period_data import ConditionRow, PeriodData
+    from vetdesk.domain.rows import ConditionRow, PeriodData
     from vetdesk.standards.assess import assess_school
     from vetdesk.validation.checks import check_conditions
 
@@ -638,7 +631,7 @@ def draft_teacher(
     original: TeacherRow | None = None,
 ) -> Draft[TeacherRow]:
     """Read and check a teacher form; an edit keeps the teacher's enterprise practice."""
-    from vetdesk.services.period_data import TeacherRow
+    from vetdesk.domain.rows import TeacherRow
     from vetdesk.validation.checks import check_teachers
 
     values, problems = _parse_all(TEACHER, raw)
@@ -678,7 +671,7 @@ def draft_training(
     original: TrainingRow | None = None,
 ) -> Draft[TrainingRow]:
     """Read and check a training-programme form."""
-    from vetdesk.services.period_data import TrainingRow
+    from vetdesk.domain.rows import TrainingRow
     from vetdesk.validation.checks import check_trainings as _check_trainings
 
     values, problems = _parse_all(TRAINING, raw)
@@ -705,7 +698,7 @@ def draft_training(
 
 
 def _open_period(session: Session, year: int) -> models.Period:
-    from vetdesk.services.period_data import get_period
+    from vetdesk.db.period_data import get_period
 
     period = get_period(session, year)
     if period.state != PeriodState.OPEN:
@@ -776,7 +769,7 @@ def school_has_data(db: Database, code: str) -> bool:
 
 def delete_school(db: Database, code: str) -> SchoolRow:
     """Remove a school without any data from the registry; return it (for undo)."""
-    from vetdesk.services.period_data import SchoolRow
+    from vetdesk.domain.rows import SchoolRow
 
     if school_has_data(db, code):
         raise InputRejected(
@@ -797,7 +790,7 @@ def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow |
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import ConditionRow
+    from vetdesk.domain.rows import ConditionRow
 
     with db.transaction() as session:
         period = _open_period(session, year)
@@ -825,7 +818,7 @@ def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow 
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import ConditionRow
+    from vetdesk.domain.rows import ConditionRow
 
     with db.transaction() as session:
         period = _open_period(session, year)
@@ -870,7 +863,7 @@ def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, .
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import PracticeRow
+    from vetdesk.domain.rows import PracticeRow
 
     return tuple(
         PracticeRow(p.enterprise, p.start_date, p.end_date)
@@ -883,7 +876,7 @@ def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, .
 
 
 def _teacher_row(session: Session, teacher: models.Teacher, school_code: str) -> TeacherRow:
-    from vetdesk.services.period_data import TeacherRow
+    from vetdesk.domain.rows import TeacherRow
 
     values = {f.name: getattr(teacher, f.name) for f in fields(TeacherRow)[1:-1]}
     return TeacherRow(school_code, **values, practices=_stored_practices(session, teacher.id))
@@ -958,7 +951,7 @@ def save_training(db: Database, year: int, row: TrainingRow, training_id: int | 
 def delete_training(db: Database, year: int, training_id: int) -> TrainingRow:
     """Remove a training programme; return it (for undo)."""
     from vetdesk.db import models
-    from vetdesk.services.period_data import TrainingRow
+    from vetdesk.domain.rows import TrainingRow
 
     with db.transaction() as session:
         _open_period(session, year)

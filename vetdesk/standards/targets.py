@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.domain.enums import BaseKind, BaseStatus, Honour, MajorStatus
+from vetdesk.domain.rows import PeriodData
 from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
 from vetdesk.paths import resource
-from vetdesk.services.period_data import PeriodData
 from vetdesk.standards.assess import SchoolAssessment
 from vetdesk.standards.formula import parse_decimal
 
