@@ -23,6 +23,7 @@ Step = Callable[[Path], str]
 
 
 def _step_database(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
     from vetdesk.db import migrate
     from vetdesk.standards.installed import create_database
 
@@ -35,6 +36,7 @@ def _step_database(tmp: Path) -> str:
 
 
 def _step_demo_and_check(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
     from vetdesk.db.database import open_database
     from vetdesk.services.demo import generate_demo
     from vetdesk.validation.check import run_check

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def _step_sign_and_verify(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
     from vetdesk.db.database import open_database
     from vetdesk.packages.county import export_package
     from vetdesk.packages.verify import verify_package

@@ -22,6 +22,7 @@ from vetdesk.db.database import Database
 from vetdesk.domain.enums import Role
 from vetdesk.fonts import register_matplotlib_font
 from vetdesk.i18n import _
+from vetdesk.signing.keystore import active_key
 from vetdesk.workbook.atomic import write_atomically
 
 if TYPE_CHECKING:
@@ -84,8 +85,6 @@ def wrap_text(text: str, width: int) -> list[str]:
 
 def enrolment_form(db: Database, *, today: dt.date | None = None) -> EnrolmentForm:
     """The enrolment form of this unit's active key (NoSigningKey when there is none)."""
-    from vetdesk.signing.keystore import active_key
-
     own = active_key(db)
     info = db.info()
     return EnrolmentForm(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def _step_chart_and_pdf(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
     from vetdesk.db.database import open_database
     from vetdesk.reports import charts
     from vetdesk.reports.pdf import write_report_pdf

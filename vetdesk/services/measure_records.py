@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+from vetdesk.domain import rows as row_types
 from vetdesk.domain.enums import CooperationForm, Severity
+from vetdesk.domain.rows import PeriodData, PeriodInfo
 from vetdesk.errors import InputRejected
 from vetdesk.i18n import N_, _
 from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, PILOT
@@ -41,7 +43,6 @@ from vetdesk.workbook import schema
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
-    from vetdesk.domain.rows import PeriodInfo
 
 MeasureRow = Any  # MajorRow | EnterpriseRow | PilotRow | DestinationRow | BaseRow
 
@@ -61,12 +62,11 @@ class MeasureKind:
 
     def row_class(self) -> type:
         """The row dataclass."""
-        from vetdesk.domain import rows
-
-        return getattr(rows, self.row_type)  # type: ignore[no-any-return]
+        return getattr(row_types, self.row_type)  # type: ignore[no-any-return]
 
     def model_class(self) -> Any:
         """The ORM model."""
+        # Imported on first use: start-up time (the GUI imports this before its first paint).
         from vetdesk.db import models
 
         return getattr(models, self.model)
@@ -235,6 +235,7 @@ class MeasureTables:
 
 def load_measure_tables(db: Database, year: int) -> MeasureTables:
     """Read a period's ten-measure records with their ids (a few column queries)."""
+    # Imported on first use: start-up time (the GUI imports this before its first paint).
     from sqlalchemy import select
 
     from vetdesk.db import models
@@ -302,7 +303,7 @@ def draft_measure(
     original: MeasureRow | None = None,
 ) -> Draft[Any]:
     """Read and check a ten-measure form for a school (``original``: the row being edited)."""
-    from vetdesk.domain.rows import PeriodData
+    # Imported on first use: start-up time (the GUI imports this before its first paint).
     from vetdesk.validation.checks import check_ten_measure
 
     kind = KINDS[entity]
@@ -363,6 +364,7 @@ def save_measure(
 
 def delete_measure(db: Database, year: int, entity: str, record_id: int) -> MeasureRow:
     """Remove a ten-measure record; return its row (for undo)."""
+    # Imported on first use: start-up time (the GUI imports this before its first paint).
     from vetdesk.db import models
 
     kind = KINDS[entity]

@@ -43,6 +43,15 @@ from vetdesk.domain.identifiers import (
     validate_school_code,
 )
 from vetdesk.domain.money import AmountError, parse_wan_yuan, wan_yuan_text
+from vetdesk.domain.rows import (
+    ConditionRow,
+    PeriodData,
+    PeriodInfo,
+    PracticeRow,
+    SchoolRow,
+    TeacherRow,
+    TrainingRow,
+)
 from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected
@@ -63,14 +72,6 @@ if TYPE_CHECKING:
 
     from vetdesk.db import models
     from vetdesk.db.database import Database
-    from vetdesk.domain.rows import (
-        ConditionRow,
-        PeriodInfo,
-        PracticeRow,
-        SchoolRow,
-        TeacherRow,
-        TrainingRow,
-    )
     from vetdesk.standards.ruleset import RuleSet
 
 R = TypeVar("R")
@@ -101,8 +102,6 @@ class Tables:
 
 def record_key(entity: str, row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> str:
     """The key under which the period check reports findings about a row."""
-    from vetdesk.domain.rows import ConditionRow, SchoolRow, TeacherRow
-
     if isinstance(row, SchoolRow):
         return school_key(row.school_code)
     if isinstance(row, ConditionRow):
@@ -114,13 +113,12 @@ def record_key(entity: str, row: SchoolRow | ConditionRow | TeacherRow | Trainin
 
 def empty_condition(school_code: str) -> ConditionRow:
     """A condition row with nothing filled in."""
-    from vetdesk.domain.rows import ConditionRow
-
     return ConditionRow(school_code, *([None] * (len(fields(ConditionRow)) - 1)))
 
 
 def list_periods(db: Database) -> list[PeriodInfo]:
     """The database's periods, newest first."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
@@ -133,6 +131,7 @@ def list_periods(db: Database) -> list[PeriodInfo]:
 
 def open_period(db: Database, year: int) -> PeriodInfo:
     """Create a period (open for entry) if it does not exist yet, and return it."""
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db.period_data import period_info
     from vetdesk.db.periods import ensure_period
 
@@ -149,11 +148,11 @@ def load_tables(
     db: Database, year: int, progress: Callable[[int, int], None] | None = None
 ) -> Tables:
     """Read a period's tables as plain rows with ids (column tuples, not ORM objects: fast)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
     from vetdesk.db.period_data import get_period, period_info
-    from vetdesk.domain.rows import ConditionRow, PracticeRow, SchoolRow, TeacherRow, TrainingRow
 
     step = progress or (lambda _done, _total: None)
     with db.session() as session:
@@ -385,8 +384,6 @@ def _day(text: str) -> dt.date | None:
 
 def parse_practices(rows: Sequence[PracticeInput]) -> tuple[tuple[PracticeRow, ...], list[Problem]]:
     """Read the practice rows of a teacher form (empty rows are ignored)."""
-    from vetdesk.domain.rows import PracticeRow
-
     read: list[PracticeRow] = []
     problems: list[Problem] = []
     for number, (enterprise, start, end) in enumerate(rows, start=1):
@@ -583,7 +580,7 @@ def draft_school(
     ctx: DraftContext, raw: Mapping[str, object], *, original_code: str | None = None
 ) -> Draft[SchoolRow]:
     """Read and check a school form (``original_code``: the school being edited)."""
-    from vetdesk.domain.rows import SchoolRow
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.validation.checks import check_schools
 
     values, problems = _parse_all(SCHOOL, raw)
@@ -607,7 +604,7 @@ def draft_condition(
     ctx: DraftContext, school: SchoolRow, raw: Mapping[str, object]
 ) -> Draft[ConditionRow]:
     """Read and check a school's condition figures for the period (warnings included)."""
-    from vetdesk.domain.rows import ConditionRow, PeriodData
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.standards.assess import assess_school
     from vetdesk.validation.checks import check_conditions
 
@@ -631,7 +628,7 @@ def draft_teacher(
     original: TeacherRow | None = None,
 ) -> Draft[TeacherRow]:
     """Read and check a teacher form; an edit keeps the teacher's enterprise practice."""
-    from vetdesk.domain.rows import TeacherRow
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.validation.checks import check_teachers
 
     values, problems = _parse_all(TEACHER, raw)
@@ -671,7 +668,7 @@ def draft_training(
     original: TrainingRow | None = None,
 ) -> Draft[TrainingRow]:
     """Read and check a training-programme form."""
-    from vetdesk.domain.rows import TrainingRow
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.validation.checks import check_trainings as _check_trainings
 
     values, problems = _parse_all(TRAINING, raw)
@@ -698,6 +695,7 @@ def draft_training(
 
 
 def _open_period(session: Session, year: int) -> models.Period:
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db.period_data import get_period
 
     period = get_period(session, year)
@@ -713,6 +711,7 @@ def _open_period(session: Session, year: int) -> models.Period:
 
 
 def _school(session: Session, code: str) -> models.School:
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
@@ -734,6 +733,7 @@ def _assign(
 
 def save_school(db: Database, row: SchoolRow, *, original_code: str | None = None) -> None:
     """Add a school to the registry, or update the one whose code was ``original_code``."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
@@ -755,6 +755,7 @@ def save_school(db: Database, row: SchoolRow, *, original_code: str | None = Non
 
 def school_has_data(db: Database, code: str) -> bool:
     """Whether a school has condition figures, teachers or trainings in any period."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import func, select
 
     from vetdesk.db import models
@@ -769,8 +770,6 @@ def school_has_data(db: Database, code: str) -> bool:
 
 def delete_school(db: Database, code: str) -> SchoolRow:
     """Remove a school without any data from the registry; return it (for undo)."""
-    from vetdesk.domain.rows import SchoolRow
-
     if school_has_data(db, code):
         raise InputRejected(
             _("学校 {code} 已有办学条件、教师或培训数据，不能删除；如已停办，请将其停用。").format(
@@ -787,10 +786,10 @@ def delete_school(db: Database, code: str) -> SchoolRow:
 
 def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow | None:
     """Store a school's condition figures for a period; return the previous figures (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.domain.rows import ConditionRow
 
     with db.transaction() as session:
         period = _open_period(session, year)
@@ -815,10 +814,10 @@ def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow |
 
 def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow | None:
     """Remove a school's condition figures for a period; return them (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.domain.rows import ConditionRow
 
     with db.transaction() as session:
         period = _open_period(session, year)
@@ -841,6 +840,7 @@ def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow 
 def _set_practices(
     session: Session, teacher: models.Teacher, practices: Sequence[PracticeRow]
 ) -> None:
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import delete
 
     from vetdesk.db import models
@@ -860,10 +860,10 @@ def _set_practices(
 
 
 def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, ...]:
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.domain.rows import PracticeRow
 
     return tuple(
         PracticeRow(p.enterprise, p.start_date, p.end_date)
@@ -876,7 +876,6 @@ def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, .
 
 
 def _teacher_row(session: Session, teacher: models.Teacher, school_code: str) -> TeacherRow:
-    from vetdesk.domain.rows import TeacherRow
 
     values = {f.name: getattr(teacher, f.name) for f in fields(TeacherRow)[1:-1]}
     return TeacherRow(school_code, **values, practices=_stored_practices(session, teacher.id))
@@ -884,6 +883,7 @@ def _teacher_row(session: Session, teacher: models.Teacher, school_code: str) ->
 
 def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | None = None) -> int:
     """Add a teacher to the period's roster (or update one); return the teacher's id."""
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
 
     with db.transaction() as session:
@@ -907,6 +907,7 @@ def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | Non
 
 def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
     """Remove a teacher (with their enterprise practice); return the row (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import delete
 
     from vetdesk.db import models
@@ -929,6 +930,7 @@ def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
 
 def save_training(db: Database, year: int, row: TrainingRow, training_id: int | None = None) -> int:
     """Add a training programme (or update one); return its id."""
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
 
     with db.transaction() as session:
@@ -950,8 +952,8 @@ def save_training(db: Database, year: int, row: TrainingRow, training_id: int | 
 
 def delete_training(db: Database, year: int, training_id: int) -> TrainingRow:
     """Remove a training programme; return it (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
-    from vetdesk.domain.rows import TrainingRow
 
     with db.transaction() as session:
         _open_period(session, year)

@@ -14,6 +14,7 @@ from vetdesk.db.database import Database
 from vetdesk.db.period_data import get_period, load_period_data
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
+from vetdesk.reports.charts import ProgressItem
 from vetdesk.standards.assess import assess_period
 from vetdesk.standards.installed import ruleset_in_force
 from vetdesk.standards.targets import (
@@ -101,8 +102,6 @@ def current_target_json(db: Database) -> str:
 
 def progress_chart_items(db: Database, year: int) -> list[Any]:
     """The ten-measure progress as chart items (vetdesk.reports.charts.ProgressItem)."""
-    from vetdesk.reports.charts import ProgressItem
-
     _set, progress = target_progress(db, year)
     items = []
     for p in progress:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 def _step_workbook_round_trip(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
     from vetdesk.db.database import open_database
     from vetdesk.standards.installed import create_database
     from vetdesk.workbook.export import export_period

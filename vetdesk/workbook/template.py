@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from vetdesk.db import models
 from vetdesk.db.database import Database
-from vetdesk.db.period_data import load_period_data
+from vetdesk.db.period_data import load_period_data, load_schools
 from vetdesk.domain.rows import PeriodData
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
@@ -180,8 +180,6 @@ def write_template(
     current, previous = _source_data(db, year)
     base = current or previous
     with db.session() as session:
-        from vetdesk.db.period_data import load_schools
-
         schools = [s for s in load_schools(session, active_only=True)]
     if school_code:
         schools = [s for s in schools if s.school_code == school_code]
