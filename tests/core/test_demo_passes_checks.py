@@ -7,10 +7,10 @@ import json
 import pytest
 
 from vetdesk.cli import main
+from vetdesk.db.database import open_database
+from vetdesk.db.period_data import load_schools
 from vetdesk.domain.identifiers import organisation_code_check_char, validate_credit_code
 from vetdesk.domain.units import load_units
-from vetdesk.services.database import open_database
-from vetdesk.services.period_data import load_schools
 
 COUNTIES = [c.code for c in load_units().counties]
 

@@ -6,7 +6,7 @@ import datetime as dt
 from fractions import Fraction
 
 from tests.core.builders import condition, period_data, roster, school, teacher
-from vetdesk.services.period_data import PracticeRow
+from vetdesk.domain.rows import PracticeRow
 from vetdesk.standards.assess import assess_period
 from vetdesk.standards.ruleset import load_default_ruleset
 from vetdesk.validation.checks import (

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.core.builders import condition, period_data, roster, school, teacher
-from vetdesk.exchange.rows import canonical_rows
-from vetdesk.exchange.schema import TEACHERS
 from vetdesk.packages.envelope import as_signed, sheet_digest
 from vetdesk.standards.assess import INCOMPLETE, assess_school, teacher_counts
 from vetdesk.standards.ruleset import load_default_ruleset
 from vetdesk.validation.checks import validate_period
+from vetdesk.workbook.rows import canonical_rows
+from vetdesk.workbook.schema import TEACHERS
 
 RULESET = load_default_ruleset()
 CODE = "4163000001"

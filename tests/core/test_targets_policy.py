@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from vetdesk.cli import main
-from vetdesk.services.database import open_database
-from vetdesk.services.period_data import (
+from vetdesk.db.database import open_database
+from vetdesk.domain.rows import (
     BaseRow,
     DestinationRow,
     MajorRow,

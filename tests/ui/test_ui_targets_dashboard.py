@@ -84,7 +84,7 @@ def test_a_county_targets_page_shows_its_contribution_without_the_city_form(
 
 def test_measure_data_page_lists_the_new_domains(qtbot, city_window):
     """Majors, enterprises, pilots, destinations and bases, read-only, with school names."""
-    from vetdesk.services.period_data import load_period_data
+    from vetdesk.db.period_data import load_period_data
     from vetdesk.ui.mainwindow import PAGE_MEASURES
 
     window = city_window

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.domain.enums import BaseKind, BaseStatus, Honour, MajorStatus
+from vetdesk.domain.rows import PeriodData
 from vetdesk.domain.textnorm import normalize_text
 from vetdesk.errors import InputRejected
-from vetdesk.i18n import N_, _
+from vetdesk.i18n import N_, _, localized
 from vetdesk.paths import resource
-from vetdesk.services.period_data import PeriodData
 from vetdesk.standards.assess import NOT_COUNTED, PASS, SchoolAssessment
 from vetdesk.standards.formula import parse_decimal
+from vetdesk.standards.labels import unit_label
 
 DEFAULT_TARGETS_FILE = "targets-haidong-2024.json"
 SETTING_KEY = "target_set"
@@ -63,8 +64,6 @@ class TargetSetError(InputRejected):
 
 def article_label(number: int) -> str:
     """An article of the policy as it is cited, e.g. 第五条."""
-    from vetdesk.i18n import localized
-
     numeral = _ARTICLE_NUMERALS[number - 1] if 1 <= number <= 10 else str(number)
     return localized(f"第{numeral}条", f"Article {number}")
 
@@ -92,8 +91,6 @@ class Alternative:
     @property
     def label_text(self) -> str:
         """The reading's name in the current language."""
-        from vetdesk.i18n import localized
-
         return localized(self.label, self.label_en)
 
 
@@ -145,15 +142,11 @@ class Target:
     @property
     def label(self) -> str:
         """The target's indicator in the current language."""
-        from vetdesk.i18n import localized
-
         return localized(self.indicator, self.indicator_en)
 
     @property
     def unit_label(self) -> str:
         """The target's unit in the current language."""
-        from vetdesk.standards.labels import unit_label
-
         return unit_label(self.unit)
 
     @property
@@ -183,8 +176,6 @@ class TargetSet:
     @property
     def label(self) -> str:
         """The set's title in the current language."""
-        from vetdesk.i18n import localized
-
         return localized(self.title, str(self.raw.get("title_en", "")))
 
     def to_json(self) -> str:

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from xlsx_helpers import fill_sheet
 
+from vetdesk.db.database import open_database
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.importer import plan_from_content
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import TEACHERS, TRAININGS
-from vetdesk.exchange.template import write_template
-from vetdesk.services.database import open_database
+from vetdesk.workbook.importer import plan_from_content
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import TEACHERS, TRAININGS
+from vetdesk.workbook.template import write_template
 
 SCHOOL = "3663230000"
 BAD = "3663239999"
