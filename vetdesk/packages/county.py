@@ -38,6 +38,7 @@ from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
 from vetdesk.signing.keystore import active_key, unlock_key
 from vetdesk.signing.privacy import IdPrivacy, hash_id_number, privacy_in_force
 from vetdesk.signing.sequence import remember_seq, remembered_seq
+from vetdesk.validation.findings import teacher_key
 
 
 class NotReadyToSubmit(InputRejected):
@@ -65,12 +66,26 @@ SEQ_FILE = "last_seq.json"
 
 
 def _hash_id_numbers(snapshot: ExportSnapshot, privacy: IdPrivacy) -> None:
-    # The city asked for keyed hashes: no 身份证号 leaves the county in this package.
+    # The city asked for keyed hashes: no 身份证号 leaves the county in this package, nor
+    # anything derived from one without the key. A teacher's explanation key is an
+    # unkeyed digest of the number (brute-forced in a minute over region × birth date ×
+    # sequence), so it is rebuilt from the keyed hash — the key the city's own checks
+    # compute from the hashed number it stores, so the explanations still attach there.
+    rekeyed = {
+        teacher_key(str(t["school_code"]), str(t["id_number"])): teacher_key(
+            str(t["school_code"]), hash_id_number(privacy, str(t["id_number"]))
+        )
+        for t in snapshot.records["teachers"]
+    }
     for key in ("teachers", "practices"):
         snapshot.records[key] = [
             {**record, "id_number": hash_id_number(privacy, str(record["id_number"]))}
             for record in snapshot.records[key]
         ]
+    snapshot.records["explanations"] = [
+        {**record, "record_key": rekeyed.get(str(record["record_key"]), record["record_key"])}
+        for record in snapshot.records["explanations"]
+    ]
 
 
 def refusal_message(report: CheckReport) -> str:

@@ -9,11 +9,14 @@ fork). Nothing touches the database.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.domain.units import load_units
@@ -70,6 +73,10 @@ class Verification:
     manifest_sha256: str | None = None
     fingerprint: str | None = None
     notes: list[str] = field(default_factory=list)
+    # A replay of the very package the ledger holds: accepted before, so a receipt says so.
+    already_accepted: bool = False
+    # A fork only because packages after this accepted sequence number never arrived.
+    gap_after: int | None = None
     content: WorkbookContent | None = field(default=None, repr=False)
 
     @property
@@ -121,16 +128,27 @@ class KeyRecord:
     status: str
 
 
-def _find_key(db: Database, key_id: str) -> KeyRecord | None:
-    with db.session() as session:
-        row = session.scalar(select(models.TrustedKey).where(models.TrustedKey.key_id == key_id))
-        if row is not None:
-            return KeyRecord(row.unit_code, row.public_key, row.fingerprint, row.status)
-        own = session.scalar(select(models.SigningKey).where(models.SigningKey.key_id == key_id))
-        if own is not None:
-            status = "active" if own.active else "retired"
-            return KeyRecord(db.info().unit_code, own.public_key, own.fingerprint, status)
+def find_key(db: Database, session: Session, key_id: str) -> KeyRecord | None:
+    """The registered (or this unit's own) public key with this id, as seen by a session."""
+    row = session.scalar(select(models.TrustedKey).where(models.TrustedKey.key_id == key_id))
+    if row is not None:
+        return KeyRecord(row.unit_code, row.public_key, row.fingerprint, row.status)
+    own = session.scalar(select(models.SigningKey).where(models.SigningKey.key_id == key_id))
+    if own is not None:
+        status = "active" if own.active else "retired"
+        return KeyRecord(db.info().unit_code, own.public_key, own.fingerprint, status)
     return None
+
+
+@contextmanager
+def _reading(db: Database, session: Session | None) -> Iterator[Session]:
+    # Inside a merge the caller's write transaction is used, so that the key and the
+    # ledger are read under the same lock as the write that depends on them.
+    if session is not None:
+        yield session
+        return
+    with db.session() as own:
+        yield own
 
 
 def read_envelope(content: WorkbookContent) -> Envelope:
@@ -164,9 +182,13 @@ def _fail(name: str, verdict: Verdict, message: str, **kw: Any) -> Verification:
 
 
 def verify_content(
-    db: Database, content: WorkbookContent, *, check_ledger: bool = True
+    db: Database,
+    content: WorkbookContent,
+    *,
+    check_ledger: bool = True,
+    session: Session | None = None,
 ) -> Verification:
-    """Verify an already read workbook."""
+    """Verify an already read workbook (keys and ledger read in ``session`` when given)."""
     name = content.file_name
     meta = content.meta
     if meta is None or meta.kind != KIND_PACKAGE:
@@ -198,7 +220,8 @@ def verify_content(
             _("上报包格式版本 {v} 比本软件支持的更新，请升级 VetDesk 后再核验。").format(v=fmt),
             **base,
         )
-    key_record = _find_key(db, str(manifest.get("key_id", "")))
+    with _reading(db, session) as reader:
+        key_record = find_key(db, reader, str(manifest.get("key_id", "")))
     claimed = str(manifest.get("unit_code", ""))
     unit = load_units().get(claimed)
     unit_name = unit.name if unit else claimed
@@ -262,25 +285,25 @@ def verify_content(
         **base,
     )
     if check_ledger:
-        _check_ledger(db, result)
+        with _reading(db, session) as reader:
+            _check_ledger(reader, result)
     return result
 
 
-def _check_ledger(db: Database, result: Verification) -> None:
+def _check_ledger(session: Session, result: Verification) -> None:
     manifest = result.manifest
     assert manifest is not None
     unit, period, seq = result.unit_code, result.period, result.seq
-    with db.session() as session:
-        rows = list(
-            session.scalars(
-                select(models.PackageLedger)
-                .where(
-                    models.PackageLedger.unit_code == unit,
-                    models.PackageLedger.period_year == period,
-                )
-                .order_by(models.PackageLedger.seq)
+    rows = list(
+        session.scalars(
+            select(models.PackageLedger)
+            .where(
+                models.PackageLedger.unit_code == unit,
+                models.PackageLedger.period_year == period,
             )
+            .order_by(models.PackageLedger.seq)
         )
+    )
     if not rows or seq is None:
         if seq is not None and seq > 1:
             result.notes.append(
@@ -293,6 +316,7 @@ def _check_ledger(db: Database, result: Verification) -> None:
     last = rows[-1]
     if same_seq is not None and same_seq.manifest_sha256 == result.manifest_sha256:
         result.verdict = Verdict.REPLAY
+        result.already_accepted = True
         result.message = _("该上报包（第 {seq} 号）已于 {at} 接收过，无需重复合并。").format(
             seq=seq, at=same_seq.accepted_at
         )
@@ -306,17 +330,29 @@ def _check_ledger(db: Database, result: Verification) -> None:
         result.message = _(
             "该上报包（第 {seq} 号）比已接收的第 {last} 号更旧，不能覆盖较新的数据。"
         ).format(seq=seq, last=last.seq)
-    elif seq == last.seq + 1 and manifest.get("prev_manifest_sha256") != last.manifest_sha256:
+    elif manifest.get("prev_manifest_sha256") == last.manifest_sha256:
+        if seq > last.seq + 1:
+            result.notes.append(
+                _(
+                    "已接收的最新上报包是第 {last} 号，本包为第 {seq} 号，声明接在第 {last} 号之后。"
+                ).format(last=last.seq, seq=seq)
+            )
+    elif seq == last.seq + 1:
         result.verdict = Verdict.FORK
         result.message = _(
             "该上报包声明的上一个上报包与已接收的第 {last} 号不一致（导出链断开），请与对方核实。"
         ).format(last=last.seq)
-    elif seq > last.seq + 1:
-        result.notes.append(
-            _(
-                "已接收的最新上报包是第 {last} 号，本包为第 {seq} 号，中间的上报包未送达（每个上报包都是完整数据，可以接收）。"
-            ).format(last=last.seq, seq=seq)
-        )
+    else:
+        # Packages in between never arrived: nothing shows that this one descends from
+        # the last accepted one (a forked export looks exactly like this), so it is a fork
+        # unless the city, having asked the county, accepts the gap with a reason.
+        result.verdict = Verdict.FORK
+        result.gap_after = last.seq
+        result.message = _(
+            "该上报包（第 {seq} 号）不接在已接收的第 {last} 号之后：中间的上报包未送达，"
+            "无法确认它不是另一份分叉的导出。请与对方核实；确认无误后可说明原因接受这一缺口"
+            "（vetdesk merge --accept-gap 原因）。"
+        ).format(seq=seq, last=last.seq)
 
 
 def verify_package(db: Database, path: Path, *, check_ledger: bool = True) -> Verification:
