@@ -139,6 +139,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
         "unit_code": info.unit_code,
         "unit_name": info.unit_name,
         "period": year,
+        # Signed: the city stores it as the period's statistics date and sends it on.
+        "statistics_date": snapshot.data.period.statistics_date.isoformat(),
         "seq": seq,
         "prev_manifest_sha256": last.manifest_sha256 if last else None,
         "export_uuid": str(uuid.uuid4()),

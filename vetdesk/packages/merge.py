@@ -29,11 +29,17 @@ from vetdesk.exchange.importer import (
     _current_state,
     _key,
     diff_sheet,
-    statistics_date_of,
 )
 from vetdesk.exchange.reader import WorkbookContent
 from vetdesk.exchange.rows import Record
-from vetdesk.exchange.schema import EXPLANATIONS, SCHOOLS
+from vetdesk.exchange.schema import (
+    CONDITIONS,
+    EXPLANATIONS,
+    EXPORT_SHEETS,
+    SCHOOLS,
+    TEACHERS,
+    TRAININGS,
+)
 from vetdesk.i18n import _
 from vetdesk.packages.verify import Verdict, Verification, verify_content
 from vetdesk.services.backup import REASON_MERGE
@@ -53,6 +59,8 @@ class MergePreview:
     duplicates: list[str] = field(default_factory=list)
     applied: bool = False
     rejected_reason: str | None = None
+    # Sheets the package does not carry (an older format): the merge leaves them as they are.
+    kept_sheets: list[str] = field(default_factory=list)
 
     @property
     def mergeable(self) -> bool:
@@ -85,6 +93,24 @@ def _record_school(spec_key: str, record: Record) -> str:
         parts = str(record.get("record_key", "")).split(":")
         return parts[1] if len(parts) > 1 else ""
     return str(record.get("school_code", ""))
+
+
+# The tables a sheet's rows replace, per school of the sending county.
+_TABLES: dict[str, Any] = {
+    CONDITIONS.key: models.SchoolCondition,
+    TEACHERS.key: models.Teacher,
+    TRAININGS.key: models.TrainingProgramme,
+    **SIMPLE_MODELS,
+}
+
+
+def signed_statistics_date(manifest: dict[str, Any]) -> dt.date | None:
+    """The statistics date the package signed (None when its manifest has none)."""
+    text = manifest.get("statistics_date")
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def _foreign_rows(
@@ -187,6 +213,7 @@ def preview_merge(
         else:
             county_schools.add(str(code))  # a new school the county registers
     preview.conflicts.extend(_foreign_rows(content, unit, county_schools, state.school_codes))
+    preview.kept_sheets = [s.sheet_title for s in EXPORT_SHEETS if content.sheet(s.key) is None]
     for spec in SHEET_ORDER:
         sheet = content.sheet(spec.key)
         if sheet is None:
@@ -245,9 +272,14 @@ def apply_merge(
     checked anew under the write lock, so a verification from an earlier moment (before
     a newer package was merged, a key revoked) can apply nothing.
     """
-    accept_gap(verification, gap_reason)
-    if verification.content is None or not verification.ok:
+    if verification.content is None:
         return preview_merge(db, verification)
+    # A first check without the lock spares an invalid package the pre-merge backup; the
+    # decisive one runs again inside the write transaction.
+    current = verify_content(db, verification.content)
+    accept_gap(current, gap_reason)
+    if not current.ok:
+        return preview_merge(db, current)
     with db.guarded_write("merge", REASON_MERGE), db.transaction() as session:
         return merge_in_transaction(
             db, session, verification.content, file_name=file_name, gap_reason=gap_reason
@@ -281,30 +313,32 @@ def _write_merge(
     unit = str(verification.unit_code)
     year = verification.period
     assert year is not None
-    period = ensure_period(session, year, statistics_date_of(content))
+    period = ensure_period(session, year, signed_statistics_date(manifest))
     school_ids = list(
         session.scalars(select(models.School.id).where(models.School.county_code == unit))
     )
     codes = set(
         session.scalars(select(models.School.school_code).where(models.School.county_code == unit))
     )
+    # Only what the package signed is replaced (a verified package has no other data
+    # sheet): an older build's package without the newer sheets leaves their rows alone,
+    # as its preview says.
+    signed = set(content.sheets)
+    tables = [model for key, model in _TABLES.items() if key in signed]
     if school_ids:
-        tables: tuple[Any, ...] = (
-            models.SchoolCondition,
-            models.Teacher,
-            models.TrainingProgramme,
-            *SIMPLE_MODELS.values(),
-        )
         for table in tables:
             for obj in session.scalars(
                 select(table).where(table.period_id == period.id, table.school_id.in_(school_ids))
             ):
                 session.delete(obj)
-    for expl in session.scalars(
-        select(models.WarningExplanation).where(models.WarningExplanation.period_id == period.id)
-    ):
-        if _record_school(EXPLANATIONS.key, {"record_key": expl.record_key}) in codes:
-            session.delete(expl)
+    if EXPLANATIONS.key in signed:
+        for expl in session.scalars(
+            select(models.WarningExplanation).where(
+                models.WarningExplanation.period_id == period.id
+            )
+        ):
+            if _record_school(EXPLANATIONS.key, {"record_key": expl.record_key}) in codes:
+                session.delete(expl)
     session.flush()
     _apply(session, db, content, period, None)
     raw_check = manifest.get("check")

@@ -158,6 +158,19 @@ def read_envelope(content: WorkbookContent) -> Envelope:
     return open_envelope(meta.get("manifest"), meta.get("signature"))
 
 
+def unsigned_sheet(envelope: Envelope, content: WorkbookContent) -> str | None:
+    """The title of a data sheet the manifest does not list, or None."""
+    sheets = envelope.manifest.get("sheets")
+    listed = sheets if isinstance(sheets, dict) else {}
+    for key, sheet in content.sheets.items():
+        if key not in listed:
+            # The merge applies every data sheet it recognises, so one the signature does
+            # not cover would be merged unchecked (an older build's package plus an added
+            # sheet): the manifest is the whole truth.
+            return sheet.title
+    return None
+
+
 def check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
     """The title of the first sheet whose data differs from what was signed, or None."""
     sheets = envelope.manifest.get("sheets")
@@ -263,6 +276,17 @@ def verify_content(
             Verdict.TAMPERED,
             _("签名数据在签名后被修改（隐藏的 _vetdesk 工作表），上报包不可信。"),
             sheet="_vetdesk",
+            **base,
+        )
+    unsigned = unsigned_sheet(envelope, content)
+    if unsigned is not None:
+        return _fail(
+            name,
+            Verdict.TAMPERED,
+            _(
+                "工作表“{sheet}”不在签名范围内（签名数据没有列出它），是签名后加入的，上报包不可信。请让对方重新导出。"
+            ).format(sheet=unsigned),
+            sheet=unsigned,
             **base,
         )
     changed = check_sheets(envelope, content)
