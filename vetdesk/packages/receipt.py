@@ -41,6 +41,7 @@ from vetdesk.signing.keys import (
     public_key_from_text,
 )
 from vetdesk.signing.keystore import unlock_key
+from vetdesk.signing.trust import find_key
 
 
 class ReceiptRefused(InputRejected):
@@ -178,9 +179,7 @@ def import_receipt(db: Database, path: Path) -> ReceiptResult:
     manifest = envelope.manifest
     city = load_units().city.code
     with db.session() as session:
-        key = session.scalar(
-            select(models.TrustedKey).where(models.TrustedKey.key_id == manifest.get("key_id"))
-        )
+        key = find_key(session, str(manifest.get("key_id", "")), info.unit_code)
     if key is None or key.unit_code != city:
         raise ReceiptRefused(
             _("回执不是由已登记的市局密钥签发的。请先核对并登记市局公钥。"), code="unknown_key"

@@ -34,6 +34,7 @@ from vetdesk.packages.envelope import (
 )
 from vetdesk.services.database import Database
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, KeyFileError, public_key_from_text
+from vetdesk.signing.trust import find_key
 
 _NOT_A_PACKAGE_FILE = {
     "legacy_xls",
@@ -116,28 +117,6 @@ class Verification:
             "fingerprint": self.fingerprint,
             "notes": self.notes,
         }
-
-
-@dataclass(frozen=True)
-class KeyRecord:
-    """A key the verifier may use: a registered one, or this unit's own."""
-
-    unit_code: str
-    public_key: str
-    fingerprint: str
-    status: str
-
-
-def find_key(db: Database, session: Session, key_id: str) -> KeyRecord | None:
-    """The registered (or this unit's own) public key with this id, as seen by a session."""
-    row = session.scalar(select(models.TrustedKey).where(models.TrustedKey.key_id == key_id))
-    if row is not None:
-        return KeyRecord(row.unit_code, row.public_key, row.fingerprint, row.status)
-    own = session.scalar(select(models.SigningKey).where(models.SigningKey.key_id == key_id))
-    if own is not None:
-        status = "active" if own.active else "retired"
-        return KeyRecord(db.info().unit_code, own.public_key, own.fingerprint, status)
-    return None
 
 
 @contextmanager
@@ -234,7 +213,7 @@ def verify_content(
             **base,
         )
     with _reading(db, session) as reader:
-        key_record = find_key(db, reader, str(manifest.get("key_id", "")))
+        key_record = find_key(reader, str(manifest.get("key_id", "")), db.info().unit_code)
     claimed = str(manifest.get("unit_code", ""))
     unit = load_units().get(claimed)
     unit_name = unit.name if unit else claimed
