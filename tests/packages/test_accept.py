@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from vetdesk.cli import main
 from vetdesk.db import models
-from vetdesk.packages.accept import accept_package, merge_batch, unlock_receipts
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.receipt import import_receipt
 from vetdesk.packages.verify import Verdict, verify_package
@@ -96,6 +95,8 @@ def test_a_merge_whose_receipt_cannot_be_written_is_not_committed(setup, capsys,
 
 
 def test_rerunning_an_accepted_package_reissues_a_true_receipt(setup, capsys, monkeypatch):
+    from vetdesk.packages.accept import accept_package, unlock_receipts
+
     county, city, folder = setup
     package = make_package(county, folder, "1.xlsx")
     signer = unlock_receipts(city, folder / "r1", PASSPHRASE)
@@ -113,6 +114,8 @@ def test_rerunning_an_accepted_package_reissues_a_true_receipt(setup, capsys, mo
 
 
 def test_a_receipt_is_written_only_with_a_committed_merge(setup, monkeypatch):
+    from vetdesk.packages.accept import accept_package, unlock_receipts
+
     county, city, folder = setup
     package = make_package(county, folder, "1.xlsx")
     signer = unlock_receipts(city, folder / "r", PASSPHRASE)
@@ -132,6 +135,8 @@ def test_a_receipt_is_written_only_with_a_committed_merge(setup, monkeypatch):
 
 
 def test_batch_reports_each_package_and_goes_on(setup):
+    from vetdesk.packages.accept import merge_batch
+
     county, city, folder = setup
     usb = folder / "usb"
     usb.mkdir()
