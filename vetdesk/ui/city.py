@@ -738,6 +738,9 @@ class InboxPage(QWidget):
                 interaction.inform(self, _tr("接收并合并"), _outcome_text(result))
                 self.merged.emit(result)
                 self._reexamine_pending()
+            elif not result.verification.ok:
+                # Verified again at merge time: replayed, forked or revoked since the preview.
+                interaction.warn(self, _tr("接收并合并"), result.verification.message)
             else:
                 interaction.warn(
                     self, _tr("接收并合并"), _tr("合并前的检查发现冲突，未合并。请查看冲突。")
