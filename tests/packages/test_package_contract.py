@@ -251,3 +251,41 @@ def test_hashed_ids_cannot_be_brute_forced_from_a_package(setup):
         day += dt.timedelta(days=1)
     assert ident == _with_check_digit(ident[:17])  # the real number is in the space searched
     assert found == []
+
+
+def test_an_edited_cover_or_verdict_sheet_is_flagged(setup):
+    county, city, folder = setup
+    path = make_package(county, folder)
+    fresh = verify_package(city, path)
+    assert fresh.ok and not [n for n in fresh.notes if "封面" in n or "核验结果" in n]
+    workbook = openpyxl.load_workbook(path)
+    cover = workbook["封面"]
+    for row in cover.iter_rows():
+        if row[0].value == "达标学校":
+            row[1].value = "99 / 99"  # what a person reads, not what the merge reads
+    workbook.save(path)
+    edited = verify_package(city, path)
+    assert edited.ok and any("封面与签名数据不一致" in n for n in edited.notes)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["核验结果"]
+    sheet.cell(2, 3).value = "达标" if sheet.cell(2, 3).value != "达标" else "不达标"
+    workbook.save(path)
+    both = verify_package(city, path)
+    assert both.ok and any("核验结果" in n and "不一致" in n for n in both.notes)
+
+
+def test_a_merge_that_would_differ_from_its_preview_is_rolled_back(setup, monkeypatch):
+    county, city, folder = setup
+    path = make_package(county, folder)
+    import vetdesk.packages.merge as merge_module
+
+    real = merge_module._apply
+
+    def drops_a_teacher(session, *args, **kwargs):
+        real(session, *args, **kwargs)
+        session.delete(session.scalars(select(models.Teacher)).first())
+
+    monkeypatch.setattr(merge_module, "_apply", drops_a_teacher)
+    with pytest.raises(RuntimeError, match="differs from its preview in sheet teachers"):
+        apply_merge(city, verify_package(city, path))
+    assert _count(city, models.PackageLedger) == 0 and _count(city, models.Teacher) == 0

@@ -23,14 +23,25 @@ from vetdesk.exchange.export import (
     ExportSnapshot,
     build_export_workbook,
     check_target,
+    cover_lines,
+    cover_title,
+    indicator_headers,
+    indicator_rows,
     take_snapshot,
 )
 from vetdesk.exchange.meta import KIND_PACKAGE
-from vetdesk.exchange.reader import read_workbook
+from vetdesk.exchange.reader import read_workbook, text_rows
 from vetdesk.exchange.schema import EXPORT_SHEETS
 from vetdesk.exchange.writer import CoverLine, save_workbook
 from vetdesk.i18n import _
-from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, manifest_hash, seal, sheet_digest
+from vetdesk.packages.envelope import (
+    ALGORITHM,
+    MANIFEST_FORMAT,
+    manifest_hash,
+    readable_digest,
+    seal,
+    sheet_digest,
+)
 from vetdesk.packages.verify import verify_content
 from vetdesk.services.check import CheckReport
 from vetdesk.services.database import Database
@@ -131,6 +142,13 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
             or 0
         )
     seq = max(db_seq, remembered_seq(info.unit_code, year, SEQ_FILE)) + 1
+    # The cover and the 核验结果 sheet are signed as the text they show, so that the city
+    # is warned when someone edits what a person reads (the merge reads the data sheets).
+    cover = cover_lines(db, snapshot, KIND_PACKAGE)
+    cover_rows = text_rows(
+        [[cover_title(db, snapshot, KIND_PACKAGE)], *[[line.label, line.value] for line in cover]]
+    )
+    indicators = text_rows([indicator_headers(), *indicator_rows(snapshot.report)])
     explained = len(report.warnings)
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -160,11 +178,15 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
         "sheets": {
             spec.key: sheet_digest(spec, snapshot.records[spec.key]) for spec in EXPORT_SHEETS
         },
+        "readable": {
+            "cover": readable_digest(cover_rows),
+            "indicators": readable_digest(indicators),
+        },
     }
     manifest_text, signature = seal(private, NAMESPACE_PACKAGE, manifest)
     digest = manifest_hash(manifest)
     fp = fingerprint(private.public_key())
-    cover = [
+    extra = [
         CoverLine(_("上报包序号"), str(seq)),
         CoverLine(_("签名密钥指纹"), fp),
         CoverLine(_("上报包标识（SHA-256）"), digest),
@@ -181,7 +203,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
                 "seq": str(seq),
                 "key_id": str(manifest["key_id"]),
             },
-            extra_cover=cover,
+            extra_cover=extra,
+            cover=cover,
         )
 
     def verify_and_record(tmp: Path) -> None:

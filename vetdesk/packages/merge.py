@@ -149,6 +149,52 @@ def _foreign_rows(
     return problems
 
 
+def _sheet_diffs(
+    state: Any,
+    content: WorkbookContent,
+    county_schools: set[str],
+    names: dict[str, str],
+    *,
+    describe: bool = True,
+) -> dict[str, tuple[SheetSummary, list[RecordChange]]]:
+    # The one comparison behind the preview and the check after the merge: each sheet the
+    # package carries against the sending county's rows (the sheets it does not carry are
+    # left alone).
+    diffs = {}
+    for spec in SHEET_ORDER:
+        sheet = content.sheet(spec.key)
+        if sheet is None:
+            continue
+        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
+        current = {
+            k: v
+            for k, v in state.records[spec.key].items()
+            if _record_school(spec.key, v) in county_schools
+        }
+        removable = None if spec is SCHOOLS else (lambda _record: True)
+        diffs[spec.key] = diff_sheet(spec, current, incoming, names, removable, describe=describe)
+    return diffs
+
+
+def _confirm_preview(db: Database, session: Session, preview: MergePreview) -> None:
+    # The preview is the merge: after writing, the county's rows of every sheet the package
+    # carries must be exactly the package's rows. Anything else is a bug, and the whole
+    # merge is rolled back rather than leave the city with what nobody was shown.
+    verification = preview.verification
+    assert verification.content is not None and verification.period is not None
+    session.flush()
+    state = _current_state(session, db, verification.period)
+    unit = str(verification.unit_code)
+    own = {code for code, county in state.school_codes.items() if county == unit}
+    diffs = _sheet_diffs(state, verification.content, own, dict(state.names), describe=False)
+    for key, (summary, _changes) in diffs.items():
+        if summary.added or summary.changed or summary.removed:
+            raise RuntimeError(
+                f"merge of {verification.file_name} differs from its preview in sheet {key}: "
+                f"{summary.added} added, {summary.changed} changed, {summary.removed} removed"
+            )
+
+
 def preview_merge(
     db: Database, verification: Verification, session: Session | None = None
 ) -> MergePreview:
@@ -214,19 +260,8 @@ def preview_merge(
             county_schools.add(str(code))  # a new school the county registers
     preview.conflicts.extend(_foreign_rows(content, unit, county_schools, state.school_codes))
     preview.kept_sheets = [s.sheet_title for s in EXPORT_SHEETS if content.sheet(s.key) is None]
-    for spec in SHEET_ORDER:
-        sheet = content.sheet(spec.key)
-        if sheet is None:
-            continue
-        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
-        current = {
-            k: v
-            for k, v in state.records[spec.key].items()
-            if _record_school(spec.key, v) in county_schools
-        }
-        removable = None if spec is SCHOOLS else (lambda _record: True)
-        summary, changes = diff_sheet(spec, current, incoming, names, removable)
-        preview.summary[spec.key] = summary
+    for key, (summary, changes) in _sheet_diffs(state, content, county_schools, names).items():
+        preview.summary[key] = summary
         preview.changes.extend(changes)
     teachers = content.sheet("teachers")
     for row in teachers.rows if teachers else []:
@@ -341,6 +376,7 @@ def _write_merge(
                 session.delete(expl)
     session.flush()
     _apply(session, db, content, period, None)
+    _confirm_preview(db, session, preview)
     raw_check = manifest.get("check")
     check: dict[str, Any] = raw_check if isinstance(raw_check, dict) else {}
     session.add(

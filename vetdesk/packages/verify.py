@@ -31,6 +31,7 @@ from vetdesk.packages.envelope import (
     EnvelopeError,
     content_digests,
     open_envelope,
+    readable_digest,
 )
 from vetdesk.services.database import Database
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, KeyFileError, public_key_from_text
@@ -169,6 +170,45 @@ def check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
     return None
 
 
+def readable_warnings(
+    manifest: dict[str, Any], content: WorkbookContent, fingerprint: str, digest: str
+) -> list[str]:
+    """Warnings when the cover or the 核验结果 sheet no longer shows what was signed.
+
+    The merge never reads them (it reads the signed data sheets), but a person does: an
+    edited cover or verdict must not pass unnoticed.
+    """
+    signed = manifest.get("readable")
+    if not isinstance(signed, dict):
+        return [
+            _(
+                "较早版本的上报包：封面和“核验结果”工作表不在签名范围内，其内容请以数据表和本软件显示的结果为准。"
+            )
+        ]
+    warnings = []
+    cover = content.readable.get("cover", [])
+    # The last three cover lines name the package itself (sequence number, key fingerprint,
+    # manifest hash): they cannot be inside the manifest, so they are compared with it.
+    shown = [row[1] if len(row) > 1 else "" for row in cover[-3:]]
+    if readable_digest(cover[:-3]) != signed.get("cover") or shown != [
+        str(manifest.get("seq")),
+        fingerprint,
+        digest,
+    ]:
+        warnings.append(
+            _(
+                "上报包的封面与签名数据不一致（签名后被改动过）。合并只使用已签名的数据表；请以本软件显示的内容为准，并与对方核实。"
+            )
+        )
+    if readable_digest(content.readable.get("indicators", [])) != signed.get("indicators"):
+        warnings.append(
+            _(
+                "上报包的“核验结果”工作表与签名数据不一致（签名后被改动过）。达标判定请以本软件根据数据重新计算的结果为准，并与对方核实。"
+            )
+        )
+    return warnings
+
+
 def _fail(name: str, verdict: Verdict, message: str, **kw: Any) -> Verification:
     return Verification(name, verdict, message, **kw)
 
@@ -287,6 +327,7 @@ def verify_content(
         ),
         **base,
     )
+    result.notes.extend(readable_warnings(manifest, content, key_record.fingerprint, digest))
     if check_ledger:
         with _reading(db, session) as reader:
             _check_ledger(reader, result)
