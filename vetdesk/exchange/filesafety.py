@@ -774,6 +774,8 @@ def _declared_rows(first_chunk: bytes) -> int:
 
 def _count_rows(window: bytes, carried: int) -> int:
     """Row elements that end in the new part of the window (after the carried bytes)."""
+    if b"row" not in window:  # a fast byte search spares the regex most of a bomb's zeros
+        return 0
     return sum(1 for match in _ROW_RE.finditer(window) if match.end() > carried)
 
 
