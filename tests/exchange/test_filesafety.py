@@ -790,11 +790,15 @@ def _sheet_with_rows(rows: int, declared: str) -> bytes:
     ).encode()
 
 
-def test_a_sheet_declaring_a_million_rows_is_refused_before_parsing(tmp_path: Path) -> None:
-    sheet = _sheet_with_rows(3, "A1:J1000000")
+def test_a_million_rows_are_refused_by_the_scan_before_parsing(tmp_path: Path) -> None:
+    sheet = _sheet_with_rows(200_101, "A1")
     data = rewrite_zip(valid_xlsx_bytes(), replace={"xl/worksheets/sheet1.xml": sheet})
-    error = expect_refused(write(tmp_path / "百万行.xlsx", data), "zip_bomb", via_open=False)
-    assert "1000000" in error.detail and "200100" in error.message
+    error = expect_refused(write(tmp_path / "超限.xlsx", data), "zip_bomb", via_open=False)
+    assert "200101" in error.detail and "200100" in error.message
+    # A sheet that only declares the whole sheet (some writers do) is not refused for it.
+    small = _sheet_with_rows(3, "A1:XFD1048576")
+    data = rewrite_zip(valid_xlsx_bytes(), replace={"xl/worksheets/sheet1.xml": small})
+    check_xlsx_file(write(tmp_path / "声明.xlsx", data))
 
 
 def test_a_sheet_hiding_its_rows_is_counted_while_streaming(tmp_path: Path) -> None:

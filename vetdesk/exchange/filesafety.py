@@ -66,9 +66,9 @@ class SafetyLimits:
     # compress far better than 100:1 and are harmless).
     max_ratio: float = 100
     ratio_grace_bytes: int = 100 * 1024
-    # Rows per worksheet (200 000 data rows and room for a title and header), refused from
-    # the declared <dimension> or a streaming count of <row> elements before openpyxl
-    # parses anything: a million-row sheet is refused in seconds, not minutes.
+    # Rows per worksheet (200 000 data rows and room for a title and header), refused by a
+    # streaming count of <row> elements during the zip scan, before openpyxl parses
+    # anything: a million-row sheet is refused in seconds, not minutes.
     max_sheet_rows: int = 200_100
 
     def __post_init__(self) -> None:
@@ -475,7 +475,6 @@ _CHUNK_SIZE = 64 * 1024
 _WORKSHEET_RE = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 # A worksheet row element, with or without a namespace prefix (not <rowBreaks>).
 _ROW_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-_DIMENSION_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 
 
@@ -756,20 +755,12 @@ def _scan_member(
         if is_content_types and macro_pattern in window.lower():
             raise _macro(file_name, "macro-enabled content type")
         if is_worksheet:
-            # The declared size refuses a huge sheet at once (it is believed when too
-            # large, never trusted when small); the count catches one that lies.
-            if produced == len(chunk) and _declared_rows(chunk) > limits.max_sheet_rows:
-                raise _too_many_rows(file_name, entry_name, _declared_rows(chunk), limits)
+            # Counted, not taken from <dimension>: some writers declare the whole sheet
+            # (A1:XFD1048576) for a few rows, and such files import (fuzz corpus).
             rows += _count_rows(window, len(carry))
             if rows > limits.max_sheet_rows:
                 raise _too_many_rows(file_name, entry_name, rows, limits)
         carry = window[-keep:]
-
-
-def _declared_rows(first_chunk: bytes) -> int:
-    """The last row a worksheet's <dimension> declares (0 when it declares none)."""
-    declared = _DIMENSION_RE.search(first_chunk)
-    return int(declared.group(1)) if declared is not None else 0
 
 
 def _count_rows(window: bytes, carried: int) -> int:

@@ -16,11 +16,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE (SQLite >= 3.35 drops columns itself): a batch copy would rewrite the
+# table's CREATE statement, and up → down → up must give the same schema.
 def upgrade() -> None:
-    with op.batch_alter_table("package_ledger", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("gap_reason", sa.Text(), nullable=True))
+    op.add_column("package_ledger", sa.Column("gap_reason", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("package_ledger", schema=None) as batch_op:
-        batch_op.drop_column("gap_reason")
+    op.drop_column("package_ledger", "gap_reason")
