@@ -10,25 +10,21 @@ import pytest
 from pkg_helpers import PASSPHRASE, enrol, make_package
 from sqlalchemy import func, select
 
-import vetdesk.exchange.export as export_module
 import vetdesk.packages.county as county_module
+import vetdesk.workbook.export as export_module
 from vetdesk.db import models
-from vetdesk.exchange.importer import _current_state
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import EXPLANATIONS, EXPORT_SHEETS, MAJORS
+from vetdesk.db.database import create_database, open_database
+from vetdesk.db.id_privacy import install_privacy, privacy_in_force
+from vetdesk.db.periods import ensure_period
+from vetdesk.domain.id_privacy import hash_id_number, new_hashed_privacy
 from vetdesk.packages.merge import apply_merge, preview_merge
 from vetdesk.packages.task import export_task, import_task
 from vetdesk.packages.verify import Verdict, verify_package
-from vetdesk.services.database import create_database, open_database
 from vetdesk.services.demo import generate_demo
-from vetdesk.services.periods import ensure_period
-from vetdesk.signing.privacy import (
-    hash_id_number,
-    install_privacy,
-    new_hashed_privacy,
-    privacy_in_force,
-)
 from vetdesk.validation.findings import teacher_key
+from vetdesk.workbook.importer import _current_state
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import EXPLANATIONS, EXPORT_SHEETS, MAJORS
 
 OWN_SCHOOL = "3663230000"  # 互助县's school in the demo county
 

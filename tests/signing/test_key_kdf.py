@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
 from vetdesk.signing import keys
 from vetdesk.signing.keys import (
     PRODUCTION_SCRYPT_COST,

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from vetdesk.db.backup import REASON_MERGE
+from vetdesk.db.database import Database
 from vetdesk.errors import UsageError, VetDeskError
 from vetdesk.i18n import _
 from vetdesk.packages.merge import (
@@ -28,8 +30,6 @@ from vetdesk.packages.merge import (
 )
 from vetdesk.packages.receipt import write_receipt
 from vetdesk.packages.verify import Verification, verify_content, verify_package
-from vetdesk.services.backup import REASON_MERGE
-from vetdesk.services.database import Database
 from vetdesk.signing.keystore import unlock_key
 
 

@@ -17,10 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
+from vetdesk.db.backup import REASON_MERGE
+from vetdesk.db.database import Database
+from vetdesk.db.id_privacy import privacy_in_force
+from vetdesk.db.periods import ensure_period
+from vetdesk.domain.id_privacy import hash_id_number, is_hashed_id
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
-from vetdesk.exchange.importer import (
+from vetdesk.i18n import _
+from vetdesk.packages.verify import Verdict, Verification, verify_content
+from vetdesk.workbook.importer import (
     SHEET_ORDER,
     SIMPLE_MODELS,
     RecordChange,
@@ -30,9 +37,9 @@ from vetdesk.exchange.importer import (
     _key,
     diff_sheet,
 )
-from vetdesk.exchange.reader import WorkbookContent
-from vetdesk.exchange.rows import Record
-from vetdesk.exchange.schema import (
+from vetdesk.workbook.reader import WorkbookContent
+from vetdesk.workbook.rows import Record
+from vetdesk.workbook.schema import (
     CONDITIONS,
     EXPLANATIONS,
     EXPORT_SHEETS,
@@ -40,12 +47,6 @@ from vetdesk.exchange.schema import (
     TEACHERS,
     TRAININGS,
 )
-from vetdesk.i18n import _
-from vetdesk.packages.verify import Verdict, Verification, verify_content
-from vetdesk.services.backup import REASON_MERGE
-from vetdesk.services.database import Database
-from vetdesk.services.periods import ensure_period
-from vetdesk.signing.privacy import hash_id_number, is_hashed_id, privacy_in_force
 
 
 @dataclass

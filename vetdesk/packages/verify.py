@@ -19,11 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
+from vetdesk.db.database import Database
 from vetdesk.domain.units import load_units
-from vetdesk.exchange.filesafety import UnsafeFileError
-from vetdesk.exchange.meta import KIND_PACKAGE
-from vetdesk.exchange.reader import WorkbookContent, read_workbook
-from vetdesk.exchange.schema import ALL_SHEETS
 from vetdesk.i18n import _
 from vetdesk.packages.envelope import (
     MANIFEST_FORMAT,
@@ -33,9 +30,12 @@ from vetdesk.packages.envelope import (
     open_envelope,
     readable_digest,
 )
-from vetdesk.services.database import Database
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, KeyFileError, public_key_from_text
 from vetdesk.signing.trust import find_key
+from vetdesk.workbook.filesafety import UnsafeFileError
+from vetdesk.workbook.meta import KIND_PACKAGE
+from vetdesk.workbook.reader import WorkbookContent, read_workbook
+from vetdesk.workbook.schema import ALL_SHEETS
 
 _NOT_A_PACKAGE_FILE = {
     "legacy_xls",
