@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from vetdesk.cli import main
 from vetdesk.db import models
-from vetdesk.db.database import create_database, open_database
+from vetdesk.db.database import open_database
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.receipt import import_receipt
 from vetdesk.packages.verify import Verdict, verify_package
+from vetdesk.standards.installed import create_database
 
 
 @pytest.fixture

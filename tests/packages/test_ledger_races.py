@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from vetdesk.cli import main
 from vetdesk.db import models
-from vetdesk.db.database import create_database, open_database
+from vetdesk.db.database import open_database
 from vetdesk.errors import VetDeskError
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.verify import verify_package
+from vetdesk.standards.installed import create_database
 
 TRIALS = 8
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 import vetdesk.packages.county as county_module
 import vetdesk.workbook.export as export_module
 from vetdesk.db import models
-from vetdesk.db.database import create_database, open_database
+from vetdesk.db.database import open_database
 from vetdesk.db.id_privacy import install_privacy, privacy_in_force
 from vetdesk.db.periods import ensure_period
 from vetdesk.domain.id_privacy import hash_id_number, new_hashed_privacy
@@ -21,6 +21,7 @@ from vetdesk.packages.merge import apply_merge, preview_merge
 from vetdesk.packages.task import export_task, import_task
 from vetdesk.packages.verify import Verdict, verify_package
 from vetdesk.services.demo import generate_demo
+from vetdesk.standards.installed import create_database
 from vetdesk.validation.findings import teacher_key
 from vetdesk.workbook.importer import _current_state
 from vetdesk.workbook.reader import read_workbook
