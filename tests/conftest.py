@@ -89,9 +89,9 @@ def city_db(demo_city_template: Path, tmp_path: Path) -> Path:
     return copy_db(demo_city_template, tmp_path, "city.db")
 
 
-@pytest.fixture(autouse=True)
-def _cheap_key_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    """New key files in tests use a small scrypt cost (tests/signing checks the real one)."""
+def pytest_configure(config: pytest.Config) -> None:
+    """New key files in tests use a small scrypt cost, session fixtures' keys included
+    (tests/signing/test_key_kdf.py checks the real one)."""
     from vetdesk.signing import keys
 
-    monkeypatch.setattr(keys, "SCRYPT_COST", keys.ScryptCost(n=2**12, r=8, p=1))
+    keys.SCRYPT_COST = keys.ScryptCost(n=2**12, r=8, p=1)
