@@ -87,3 +87,11 @@ def county_db(demo_county_template: Path, tmp_path: Path) -> Path:
 def city_db(demo_city_template: Path, tmp_path: Path) -> Path:
     """A private copy of the demo city database."""
     return copy_db(demo_city_template, tmp_path, "city.db")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """New key files in tests use a small scrypt cost, session fixtures' keys included
+    (tests/signing/test_key_kdf.py checks the real one)."""
+    from vetdesk.signing import keys
+
+    keys.SCRYPT_COST = keys.ScryptCost(n=2**12, r=8, p=1)

@@ -65,7 +65,7 @@ def test_chain_break_is_a_fork(setup):
     assert result.seq == 2 and result.verdict == Verdict.FORK
 
 
-def test_gap_in_sequence_is_accepted_with_a_note(setup):
+def test_a_sequence_gap_is_a_fork_unless_the_city_accepts_it_with_a_reason(setup):
     county, city, folder = setup
     make_package(county, folder, "1.xlsx")  # never reaches the city
     second = make_package(county, folder, "2.xlsx")
@@ -73,8 +73,35 @@ def test_gap_in_sequence_is_accepted_with_a_note(setup):
     assert first_seen.verdict == Verdict.VALID and first_seen.notes  # first accepted: a gap is fine
     assert apply_merge(city, verify_package(city, second)).applied
     make_package(county, folder, "3.xlsx")  # lost on the way
-    fourth = verify_package(city, make_package(county, folder, "4.xlsx"))
-    assert fourth.verdict == Verdict.VALID and "中间的上报包未送达" in fourth.notes[0]
+    fourth_path = make_package(county, folder, "4.xlsx")
+    # Nothing links 4 to 2: it is refused like any chain break...
+    fourth = verify_package(city, fourth_path)
+    assert fourth.verdict == Verdict.FORK and fourth.gap_after == 2
+    assert not apply_merge(city, fourth).applied
+    # ...until the city, having asked the county, accepts the gap with a reason.
+    merged = apply_merge(city, verify_package(city, fourth_path), gap_reason="县区确认第 3 号作废")
+    assert merged.applied and "第 3 号作废" in merged.verification.notes[-1]
+    with city.session() as session:
+        rows = list(
+            session.scalars(select(models.PackageLedger).order_by(models.PackageLedger.seq))
+        )
+    assert [(r.seq, r.gap_reason) for r in rows] == [(2, None), (4, "县区确认第 3 号作废")]
+
+
+def test_a_forked_package_after_a_gap_is_refused(setup):
+    county, city, folder = setup
+    for name in ("1.xlsx", "2.xlsx"):
+        assert apply_merge(city, verify_package(city, make_package(county, folder, name))).applied
+    # The county restores a backup from before 2 and exports on: its 3 and 4 descend from 1.
+    with county.transaction() as session:
+        session.delete(
+            session.scalar(select(models.PackageExport).where(models.PackageExport.seq == 2))
+        )
+    forked_3 = verify_package(city, make_package(county, folder, "3f.xlsx"))
+    assert forked_3.verdict == Verdict.FORK  # refused: 3 does not link to 2
+    forked_4 = verify_package(city, make_package(county, folder, "4f.xlsx"))
+    assert forked_4.verdict == Verdict.FORK and forked_4.seq == 4
+    assert not apply_merge(city, forked_4).applied
 
 
 def test_school_code_claimed_by_two_counties_is_a_conflict(setup, tmp_path):

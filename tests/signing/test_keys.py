@@ -168,7 +168,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert raw_public_key(loaded.public_key()) == raw_public_key(key.public_key())
     assert [p.name for p in path.parent.iterdir()] == ["county.key"]  # no temp files left
     text = path.read_text(encoding="ascii")
-    assert text.startswith("VetDesk private signing key v1\n")
+    assert text.startswith("VetDesk private signing key v2\n")
     assert f"key_id: {key_id(key.public_key())}\n" in text
     assert "-----BEGIN ENCRYPTED PRIVATE KEY-----" in text
 

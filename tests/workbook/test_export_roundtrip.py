@@ -223,6 +223,11 @@ def test_control_characters_and_over_long_text_are_refused_before_writing(county
     assert out.read_bytes() == b"old complete file"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     with db.transaction() as session:
+        session.scalars(select(models.School)).first().address = "地址\u202e响铃"
+    with pytest.raises(ExportRefused) as info:
+        export_period(db, 2025, out)
+    assert "控制字符" in info.value.message
+    with db.transaction() as session:
         session.scalars(select(models.School)).first().address = "长" * 40000
     with pytest.raises(ExportRefused):
         export_period(db, 2025, out)

@@ -10,12 +10,14 @@ from typing import Any
 from vetdesk.cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
+    CommandError,
     add_db_argument,
     add_json_argument,
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
 from vetdesk.db.database import open_database
+from vetdesk.errors import VetDeskError
 from vetdesk.i18n import _
 
 _ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
@@ -40,6 +42,14 @@ def register(sub: Any) -> None:
         "--reject",
         metavar=_("原因"),
         help=_("拒收这些上报包（不合并），原因写入回执并显示在上报情况中"),
+    )
+    p.add_argument(
+        "--accept-gap",
+        metavar=_("原因"),
+        help=_(
+            "接受序号缺口：中间的上报包未送达、本包不接在已接收的上一包之后时，"
+            "经与县区核实后说明原因接收（原因记入接收记录）"
+        ),
     )
     p.add_argument(
         "--receipts", type=Path, metavar="DIR", help=_("为每个上报包签发回执，写入此文件夹")
@@ -79,10 +89,12 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _preview_json(preview: Any, receipt: Path | None) -> dict[str, Any]:
+def _outcome_json(outcome: Any) -> dict[str, Any]:
+    preview, receipt = outcome.preview, outcome.receipt
     return {
         **preview.verification.to_json(),
-        "status": preview.status,
+        "status": outcome.status,
+        "error": outcome.error,
         "applied": preview.applied,
         "summary": {k: vars(v) for k, v in preview.summary.items()},
         "changes": [
@@ -95,13 +107,15 @@ def _preview_json(preview: Any, receipt: Path | None) -> dict[str, Any]:
             for c in preview.changes
         ],
         "conflicts": preview.conflicts,
+        "kept_sheets": preview.kept_sheets,
         "duplicates": preview.duplicates,
         "reasons": preview.reasons,
         "receipt": str(receipt) if receipt else None,
     }
 
 
-def _print_preview(preview: Any, receipt: Path | None) -> None:
+def _print_outcome(outcome: Any) -> None:
+    preview, receipt = outcome.preview, outcome.receipt
     v = preview.verification
     w = sys.stdout.write
     w(f"{'✓' if v.ok else '✗'} {v.file_name} [{v.verdict}] {v.message}\n")
@@ -133,50 +147,71 @@ def _print_preview(preview: Any, receipt: Path | None) -> None:
             + _("……另有 {n} 项变更未列出（用 --json 查看全部）").format(n=len(preview.changes) - 50)
             + "\n"
         )
+    if preview.kept_sheets and preview.verification.ok:
+        w(
+            "    "
+            + _(
+                "上报包没有这些工作表（较早版本的格式），合并时保持市局现有数据不变：{sheets}"
+            ).format(sheets="、".join(preview.kept_sheets))
+            + "\n"
+        )
     for text in preview.conflicts:
         w("    " + _("冲突：{text}").format(text=text) + "\n")
     for text in preview.duplicates:
         w("    " + _("重复：{text}").format(text=text) + "\n")
     result = {
         "accepted": _("已合并。"),
+        "already_accepted": _("此前已接收并合并过这个上报包，未重复合并。"),
         "rejected": _("未合并。"),
         "pending": _("预览完成，未合并。"),
+        "failed": _("未合并：{error}").format(error=outcome.error),
     }
-    w("    " + result[preview.status] + "\n")
+    w("    " + result[outcome.status] + "\n")
     if receipt:
         w("    " + _("回执：{path}").format(path=receipt) + "\n")
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Run ``vetdesk merge``."""
-    from vetdesk.packages.merge import apply_merge, preview_merge, reject
-    from vetdesk.packages.receipt import issue_receipt
-    from vetdesk.packages.verify import verify_package
+    from vetdesk.packages.accept import PackageOutcome, merge_batch, unlock_receipts
 
     files = _expand(args.files)
+    if not files:
+        raise CommandError(
+            _("没有找到上报包：{paths} 中没有 .xlsx 文件。").format(
+                paths="、".join(str(p) for p in args.files)
+            ),
+            EXIT_REJECTED,
+            code="no_packages",
+        )
     db = open_database(args.db)
-    outputs = []
     try:
-        passphrase = read_passphrase(args) if args.receipts and not args.dry_run else None
-        for path in files:
-            verification = verify_package(db, path)
-            preview = preview_merge(db, verification)
-            if args.reject is not None and not args.dry_run:
-                preview = reject(db, preview, args.reject)
-            elif preview.mergeable and not args.dry_run:
-                preview = apply_merge(db, verification, file_name=path.name)
-            receipt = None
-            if passphrase is not None and preview.status != "pending":
-                receipt = issue_receipt(db, preview, args.receipts, passphrase)
-            outputs.append((preview, receipt))
+        receipts = None
+        if args.receipts and not args.dry_run:
+            try:
+                receipts = unlock_receipts(db, args.receipts, read_passphrase(args))
+            except VetDeskError as exc:
+                raise CommandError(
+                    exc.message + "\n" + _("未合并任何上报包，也未签发回执。"),
+                    EXIT_REJECTED,
+                    code=exc.code,
+                ) from exc
+        outcomes: list[PackageOutcome] = merge_batch(
+            db,
+            files,
+            dry_run=args.dry_run,
+            reject_reason=args.reject,
+            receipts=receipts,
+            gap_reason=args.accept_gap,
+        )
     finally:
         db.close()
     if args.json:
-        print_json([_preview_json(p, r) for p, r in outputs])
+        print_json([_outcome_json(o) for o in outcomes])
     else:
-        for preview, receipt in outputs:
-            _print_preview(preview, receipt)
-    ok = all(p.mergeable and p.status != "rejected" for p, _r in outputs)
+        for outcome in outcomes:
+            _print_outcome(outcome)
+    ok = all(o.preview.mergeable and o.status in ("accepted", "pending") for o in outcomes)
     return EXIT_OK if ok else EXIT_REJECTED
 
 

@@ -118,12 +118,26 @@ class DatabaseWriteFailed(InputRejected):
     code = "db_write_failed"
 
 
+class DatabaseBusy(InputRejected):
+    """Another connection holds the database's write lock: nothing was written."""
+
+    code = "db_busy"
+
+
 def _write_error(path: Path, exc: OperationalError) -> Exception:
     text = str(exc.orig).lower()
     if "readonly" in text or "read-only" in text:
         return DatabaseWriteFailed(
             _(
                 "数据库文件 {name} 是只读的，无法保存更改。请检查文件属性或把数据库复制到本机可写的位置。"
+            ).format(name=path.name)
+        )
+    if "database is locked" in text or "database is busy" in text:
+        # Another program (or another VetDesk) holds SQLite's write lock longer than the
+        # busy timeout: nothing was written; the user can simply try again.
+        return DatabaseBusy(
+            _(
+                "数据库 {name} 正忙：另一个程序正在写入它。本次操作没有写入任何内容，请稍后重试。"
             ).format(name=path.name)
         )
     if "full" in text or "disk i/o" in text or "i/o error" in text:

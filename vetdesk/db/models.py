@@ -338,6 +338,9 @@ class PackageLedger(Base):
     warnings: Mapped[int] = mapped_column(Integer, default=0)
     warnings_explained: Mapped[int] = mapped_column(Integer, default=0)
     counts: Mapped[str] = mapped_column(Text, default="{}")
+    # Set when the city accepted a package whose chain does not link to the last accepted
+    # one (packages in between never arrived): why, in the city's words.
+    gap_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class PackageRejection(Base):

@@ -22,21 +22,33 @@ from vetdesk.db.id_privacy import privacy_in_force
 from vetdesk.domain.id_privacy import IdPrivacy, hash_id_number
 from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
-from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, manifest_hash, seal, sheet_digest
+from vetdesk.packages.envelope import (
+    ALGORITHM,
+    MANIFEST_FORMAT,
+    manifest_hash,
+    readable_digest,
+    seal,
+    sheet_digest,
+)
 from vetdesk.packages.sequence import remember_seq, remembered_seq
 from vetdesk.packages.verify import verify_content
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
 from vetdesk.signing.keystore import active_key, unlock_key
 from vetdesk.validation.check import CheckReport
+from vetdesk.validation.findings import teacher_key
 from vetdesk.workbook.atomic import temp_space_errors
 from vetdesk.workbook.export import (
     ExportSnapshot,
     build_export_workbook,
     check_target,
+    cover_lines,
+    cover_title,
+    indicator_headers,
+    indicator_rows,
     take_snapshot,
 )
 from vetdesk.workbook.meta import KIND_PACKAGE
-from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.reader import read_workbook, text_rows
 from vetdesk.workbook.schema import EXPORT_SHEETS
 from vetdesk.workbook.writer import CoverLine, save_workbook
 
@@ -66,12 +78,26 @@ SEQ_FILE = "last_seq.json"
 
 
 def _hash_id_numbers(snapshot: ExportSnapshot, privacy: IdPrivacy) -> None:
-    # The city asked for keyed hashes: no 身份证号 leaves the county in this package.
+    # The city asked for keyed hashes: no 身份证号 leaves the county in this package, nor
+    # anything derived from one without the key. A teacher's explanation key is an
+    # unkeyed digest of the number (brute-forced in a minute over region × birth date ×
+    # sequence), so it is rebuilt from the keyed hash — the key the city's own checks
+    # compute from the hashed number it stores, so the explanations still attach there.
+    rekeyed = {
+        teacher_key(str(t["school_code"]), str(t["id_number"])): teacher_key(
+            str(t["school_code"]), hash_id_number(privacy, str(t["id_number"]))
+        )
+        for t in snapshot.records["teachers"]
+    }
     for key in ("teachers", "practices"):
         snapshot.records[key] = [
             {**record, "id_number": hash_id_number(privacy, str(record["id_number"]))}
             for record in snapshot.records[key]
         ]
+    snapshot.records["explanations"] = [
+        {**record, "record_key": rekeyed.get(str(record["record_key"]), record["record_key"])}
+        for record in snapshot.records["explanations"]
+    ]
 
 
 def refusal_message(report: CheckReport) -> str:
@@ -117,6 +143,13 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
             or 0
         )
     seq = max(db_seq, remembered_seq(info.unit_code, year, SEQ_FILE)) + 1
+    # The cover and the 核验结果 sheet are signed as the text they show, so that the city
+    # is warned when someone edits what a person reads (the merge reads the data sheets).
+    cover = cover_lines(db, snapshot, KIND_PACKAGE)
+    cover_rows = text_rows(
+        [[cover_title(db, snapshot, KIND_PACKAGE)], *[[line.label, line.value] for line in cover]]
+    )
+    indicators = text_rows([indicator_headers(), *indicator_rows(snapshot.report)])
     explained = len(report.warnings)
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -125,6 +158,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
         "unit_code": info.unit_code,
         "unit_name": info.unit_name,
         "period": year,
+        # Signed: the city stores it as the period's statistics date and sends it on.
+        "statistics_date": snapshot.data.period.statistics_date.isoformat(),
         "seq": seq,
         "prev_manifest_sha256": last.manifest_sha256 if last else None,
         "export_uuid": str(uuid.uuid4()),
@@ -144,11 +179,15 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
         "sheets": {
             spec.key: sheet_digest(spec, snapshot.records[spec.key]) for spec in EXPORT_SHEETS
         },
+        "readable": {
+            "cover": readable_digest(cover_rows),
+            "indicators": readable_digest(indicators),
+        },
     }
     manifest_text, signature = seal(private, NAMESPACE_PACKAGE, manifest)
     digest = manifest_hash(manifest)
     fp = fingerprint(private.public_key())
-    cover = [
+    extra = [
         CoverLine(_("上报包序号"), str(seq)),
         CoverLine(_("签名密钥指纹"), fp),
         CoverLine(_("上报包标识（SHA-256）"), digest),
@@ -165,7 +204,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
                 "seq": str(seq),
                 "key_id": str(manifest["key_id"]),
             },
-            extra_cover=cover,
+            extra_cover=extra,
+            cover=cover,
         )
 
     def verify_and_record(tmp: Path) -> None:

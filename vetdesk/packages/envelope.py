@@ -67,6 +67,11 @@ def content_digests(
     return digests
 
 
+def readable_digest(rows: list[list[str]]) -> str:
+    """SHA-256 of a readable sheet's text rows (cover, 核验结果)."""
+    return hashlib.sha256(canonical_json(rows)).hexdigest()
+
+
 def manifest_hash(manifest: Mapping[str, Any]) -> str:
     """The package's identity: SHA-256 of the canonical manifest (never the signature bytes)."""
     return hashlib.sha256(canonical_json(dict(manifest))).hexdigest()

@@ -26,7 +26,7 @@ from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.packages.verify import Verification
+from vetdesk.packages.verify import Verdict, Verification, verify_content
 from vetdesk.workbook.importer import (
     SHEET_ORDER,
     SIMPLE_MODELS,
@@ -36,10 +36,17 @@ from vetdesk.workbook.importer import (
     _current_state,
     _key,
     diff_sheet,
-    statistics_date_of,
 )
+from vetdesk.workbook.reader import WorkbookContent
 from vetdesk.workbook.rows import Record
-from vetdesk.workbook.schema import EXPLANATIONS, SCHOOLS
+from vetdesk.workbook.schema import (
+    CONDITIONS,
+    EXPLANATIONS,
+    EXPORT_SHEETS,
+    SCHOOLS,
+    TEACHERS,
+    TRAININGS,
+)
 
 
 @dataclass
@@ -53,6 +60,8 @@ class MergePreview:
     duplicates: list[str] = field(default_factory=list)
     applied: bool = False
     rejected_reason: str | None = None
+    # Sheets the package does not carry (an older format): the merge leaves them as they are.
+    kept_sheets: list[str] = field(default_factory=list)
 
     @property
     def mergeable(self) -> bool:
@@ -61,9 +70,11 @@ class MergePreview:
 
     @property
     def status(self) -> str:
-        """accepted, rejected or pending (dry run)."""
+        """accepted, already_accepted (the same package earlier), rejected or pending (dry run)."""
         if self.applied:
             return "accepted"
+        if self.rejected_reason is None and self.verification.already_accepted:
+            return "already_accepted"
         if self.rejected_reason is not None or not self.mergeable:
             return "rejected"
         return "pending"
@@ -83,6 +94,106 @@ def _record_school(spec_key: str, record: Record) -> str:
         parts = str(record.get("record_key", "")).split(":")
         return parts[1] if len(parts) > 1 else ""
     return str(record.get("school_code", ""))
+
+
+# The tables a sheet's rows replace, per school of the sending county.
+_TABLES: dict[str, Any] = {
+    CONDITIONS.key: models.SchoolCondition,
+    TEACHERS.key: models.Teacher,
+    TRAININGS.key: models.TrainingProgramme,
+    **SIMPLE_MODELS,
+}
+
+
+def signed_statistics_date(manifest: dict[str, Any]) -> dt.date | None:
+    """The statistics date the package signed (None when its manifest has none)."""
+    text = manifest.get("statistics_date")
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _foreign_rows(
+    content: WorkbookContent, unit: str, own: set[str], registry: dict[str, str]
+) -> list[str]:
+    # A package may add, change or remove only rows of its signer's schools: a valid
+    # signature says who sent the rows, not that they were theirs to send.
+    problems: list[str] = []
+    for spec in SHEET_ORDER:
+        sheet = content.sheet(spec.key)
+        if sheet is None or spec is SCHOOLS:
+            continue
+        for row in sheet.rows:
+            if not row.ok:
+                problems.append(
+                    _("工作表“{sheet}”第 {row} 行有无法读取的数据，整个上报包不予合并。").format(
+                        sheet=sheet.title, row=row.row
+                    )
+                )
+                continue
+            code = _record_school(spec.key, row.values)
+            if code in own:
+                continue
+            owner = load_units().get(registry.get(code, ""))
+            problems.append(
+                _(
+                    "工作表“{sheet}”第 {row} 行属于学校 {code}（{owner}），不是上报单位的学校，"
+                    "整个上报包不予合并。"
+                ).format(
+                    sheet=sheet.title,
+                    row=row.row,
+                    code=code or "—",
+                    owner=owner.name if owner else _("未登记在上报单位名下"),
+                )
+            )
+    return problems
+
+
+def _sheet_diffs(
+    state: Any,
+    content: WorkbookContent,
+    county_schools: set[str],
+    names: dict[str, str],
+    *,
+    describe: bool = True,
+) -> dict[str, tuple[SheetSummary, list[RecordChange]]]:
+    # The one comparison behind the preview and the check after the merge: each sheet the
+    # package carries against the sending county's rows (the sheets it does not carry are
+    # left alone).
+    diffs = {}
+    for spec in SHEET_ORDER:
+        sheet = content.sheet(spec.key)
+        if sheet is None:
+            continue
+        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
+        current = {
+            k: v
+            for k, v in state.records[spec.key].items()
+            if _record_school(spec.key, v) in county_schools
+        }
+        removable = None if spec is SCHOOLS else (lambda _record: True)
+        diffs[spec.key] = diff_sheet(spec, current, incoming, names, removable, describe=describe)
+    return diffs
+
+
+def _confirm_preview(db: Database, session: Session, preview: MergePreview) -> None:
+    # The preview is the merge: after writing, the county's rows of every sheet the package
+    # carries must be exactly the package's rows. Anything else is a bug, and the whole
+    # merge is rolled back rather than leave the city with what nobody was shown.
+    verification = preview.verification
+    assert verification.content is not None and verification.period is not None
+    session.flush()
+    state = _current_state(session, db, verification.period)
+    unit = str(verification.unit_code)
+    own = {code for code, county in state.school_codes.items() if county == unit}
+    diffs = _sheet_diffs(state, verification.content, own, dict(state.names), describe=False)
+    for key, (summary, _changes) in diffs.items():
+        if summary.added or summary.changed or summary.removed:
+            raise RuntimeError(
+                f"merge of {verification.file_name} differs from its preview in sheet {key}: "
+                f"{summary.added} added, {summary.changed} changed, {summary.removed} removed"
+            )
 
 
 def preview_merge(
@@ -146,20 +257,12 @@ def preview_merge(
                     "学校标识码 {code} 已登记在{owner}名下，不能同时属于两个县区。请与两县核实。"
                 ).format(code=code, owner=owner.name if owner else state.school_codes[code])
             )
-        county_schools.add(str(code))
-    for spec in SHEET_ORDER:
-        sheet = content.sheet(spec.key)
-        if sheet is None:
-            continue
-        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
-        current = {
-            k: v
-            for k, v in state.records[spec.key].items()
-            if _record_school(spec.key, v) in county_schools
-        }
-        removable = None if spec is SCHOOLS else (lambda _record: True)
-        summary, changes = diff_sheet(spec, current, incoming, names, removable)
-        preview.summary[spec.key] = summary
+        else:
+            county_schools.add(str(code))  # a new school the county registers
+    preview.conflicts.extend(_foreign_rows(content, unit, county_schools, state.school_codes))
+    preview.kept_sheets = [s.sheet_title for s in EXPORT_SHEETS if content.sheet(s.key) is None]
+    for key, (summary, changes) in _sheet_diffs(state, content, county_schools, names).items():
+        preview.summary[key] = summary
         preview.changes.extend(changes)
     teachers = content.sheet("teachers")
     for row in teachers.rows if teachers else []:
@@ -182,41 +285,89 @@ def preview_merge(
     return preview
 
 
-def apply_merge(db: Database, verification: Verification, *, file_name: str = "") -> MergePreview:
-    """Merge one verified package: replace the county-period's data and record it, or nothing."""
+def accept_gap(verification: Verification, reason: str | None) -> str | None:
+    """Let the city accept a sequence gap with a reason; the reason to record, or None."""
+    reason = (reason or "").strip()
+    if not reason or verification.verdict != Verdict.FORK or verification.gap_after is None:
+        return None
+    verification.verdict = Verdict.VALID
+    verification.notes.append(
+        _("市局接受第 {last} 号之后的序号缺口，原因：{reason}").format(
+            last=verification.gap_after, reason=reason
+        )
+    )
+    return reason
+
+
+def apply_merge(
+    db: Database, verification: Verification, *, file_name: str = "", gap_reason: str | None = None
+) -> MergePreview:
+    """Merge the package a verification read, verifying it again inside the write transaction.
+
+    The verification only supplies the workbook as read: signature, keys and ledger are
+    checked anew under the write lock, so a verification from an earlier moment (before
+    a newer package was merged, a key revoked) can apply nothing.
+    """
+    if verification.content is None:
+        return preview_merge(db, verification)
+    # A first check without the lock spares an invalid package the pre-merge backup; the
+    # decisive one runs again inside the write transaction.
+    current = verify_content(db, verification.content)
+    accept_gap(current, gap_reason)
+    if not current.ok:
+        return preview_merge(db, current)
     with db.guarded_write("merge", REASON_MERGE), db.transaction() as session:
-        preview = preview_merge(db, verification, session)
-        if not preview.mergeable:
-            return preview
-        content = verification.content
-        manifest = verification.manifest
-        assert content is not None and manifest is not None
-        unit = str(verification.unit_code)
-        year = verification.period
-        assert year is not None
-        period = ensure_period(session, year, statistics_date_of(content))
-        school_ids = list(
-            session.scalars(select(models.School.id).where(models.School.county_code == unit))
+        return merge_in_transaction(
+            db, session, verification.content, file_name=file_name, gap_reason=gap_reason
         )
-        codes = set(
-            session.scalars(
-                select(models.School.school_code).where(models.School.county_code == unit)
-            )
-        )
-        if school_ids:
-            tables: tuple[Any, ...] = (
-                models.SchoolCondition,
-                models.Teacher,
-                models.TrainingProgramme,
-                *SIMPLE_MODELS.values(),
-            )
-            for table in tables:
-                for obj in session.scalars(
-                    select(table).where(
-                        table.period_id == period.id, table.school_id.in_(school_ids)
-                    )
-                ):
-                    session.delete(obj)
+
+
+def merge_in_transaction(
+    db: Database,
+    session: Session,
+    content: WorkbookContent,
+    *,
+    file_name: str = "",
+    gap_reason: str | None = None,
+) -> MergePreview:
+    """Verify a read package in the caller's write transaction and, when valid, merge it."""
+    verification = verify_content(db, content, session=session)
+    accepted_gap = accept_gap(verification, gap_reason)
+    preview = preview_merge(db, verification, session)
+    if preview.mergeable:
+        _write_merge(db, session, preview, file_name or verification.file_name, accepted_gap)
+    return preview
+
+
+def _write_merge(
+    db: Database, session: Session, preview: MergePreview, file_name: str, gap_reason: str | None
+) -> None:
+    verification = preview.verification
+    content = verification.content
+    manifest = verification.manifest
+    assert content is not None and manifest is not None
+    unit = str(verification.unit_code)
+    year = verification.period
+    assert year is not None
+    period = ensure_period(session, year, signed_statistics_date(manifest))
+    school_ids = list(
+        session.scalars(select(models.School.id).where(models.School.county_code == unit))
+    )
+    codes = set(
+        session.scalars(select(models.School.school_code).where(models.School.county_code == unit))
+    )
+    # Only what the package signed is replaced (a verified package has no other data
+    # sheet): an older build's package without the newer sheets leaves their rows alone,
+    # as its preview says.
+    signed = set(content.sheets)
+    tables = [model for key, model in _TABLES.items() if key in signed]
+    if school_ids:
+        for table in tables:
+            for obj in session.scalars(
+                select(table).where(table.period_id == period.id, table.school_id.in_(school_ids))
+            ):
+                session.delete(obj)
+    if EXPLANATIONS.key in signed:
         for expl in session.scalars(
             select(models.WarningExplanation).where(
                 models.WarningExplanation.period_id == period.id
@@ -224,32 +375,33 @@ def apply_merge(db: Database, verification: Verification, *, file_name: str = ""
         ):
             if _record_school(EXPLANATIONS.key, {"record_key": expl.record_key}) in codes:
                 session.delete(expl)
-        session.flush()
-        _apply(session, db, content, period, None)
-        raw_check = manifest.get("check")
-        check: dict[str, Any] = raw_check if isinstance(raw_check, dict) else {}
-        session.add(
-            models.PackageLedger(
-                unit_code=unit,
-                period_year=year,
-                seq=int(manifest["seq"]),
-                manifest_sha256=str(verification.manifest_sha256),
-                prev_manifest_sha256=manifest.get("prev_manifest_sha256"),
-                export_uuid=str(manifest.get("export_uuid", "")),
-                key_id=str(manifest.get("key_id", "")),
-                package_created=str(manifest.get("created_local", "")),
-                county_operator=str(manifest.get("operator", "")),
-                accepted_at=dt.datetime.now().replace(microsecond=0),
-                operator=db.info().operator,
-                file_name=file_name or verification.file_name,
-                errors=int(check.get("errors", 0)),
-                warnings=int(check.get("warnings", 0)),
-                warnings_explained=int(check.get("warnings_explained", 0)),
-                counts=json.dumps(manifest.get("counts", {}), ensure_ascii=False, sort_keys=True),
-            )
+    session.flush()
+    _apply(session, db, content, period, None)
+    _confirm_preview(db, session, preview)
+    raw_check = manifest.get("check")
+    check: dict[str, Any] = raw_check if isinstance(raw_check, dict) else {}
+    session.add(
+        models.PackageLedger(
+            unit_code=unit,
+            period_year=year,
+            seq=int(manifest["seq"]),
+            manifest_sha256=str(verification.manifest_sha256),
+            prev_manifest_sha256=manifest.get("prev_manifest_sha256"),
+            export_uuid=str(manifest.get("export_uuid", "")),
+            key_id=str(manifest.get("key_id", "")),
+            package_created=str(manifest.get("created_local", "")),
+            county_operator=str(manifest.get("operator", "")),
+            accepted_at=dt.datetime.now().replace(microsecond=0),
+            operator=db.info().operator,
+            file_name=file_name,
+            errors=int(check.get("errors", 0)),
+            warnings=int(check.get("warnings", 0)),
+            warnings_explained=int(check.get("warnings_explained", 0)),
+            counts=json.dumps(manifest.get("counts", {}), ensure_ascii=False, sort_keys=True),
+            gap_reason=gap_reason,
         )
-        preview.applied = True
-    return preview
+    )
+    preview.applied = True
 
 
 @dataclass(frozen=True)
@@ -326,23 +478,34 @@ def status_board(db: Database, year: int) -> list[UnitStatus]:
     return board
 
 
-def reject(db: Database, preview: MergePreview, reason: str) -> MergePreview:
-    """Refuse a previewed package with a reason, remembered for the status board."""
-    preview.rejected_reason = reason.strip() or _("市局审核未通过。")
+def rejection_reason(reason: str) -> str:
+    """The reason recorded for a refusal (a default when none was given)."""
+    return reason.strip() or _("市局审核未通过。")
+
+
+def record_rejection(db: Database, session: Session, preview: MergePreview) -> None:
+    """Remember a refused package for the status board, in the caller's transaction."""
     verification = preview.verification
     unit, year = verification.unit_code, verification.period
-    if unit is not None and year is not None:
-        with db.transaction() as session:
-            session.add(
-                models.PackageRejection(
-                    unit_code=unit,
-                    period_year=year,
-                    seq=verification.seq,
-                    manifest_sha256=verification.manifest_sha256,
-                    file_name=verification.file_name,
-                    reason=preview.rejected_reason,
-                    rejected_at=dt.datetime.now().replace(microsecond=0),
-                    operator=db.info().operator,
-                )
-            )
+    if unit is None or year is None:
+        return
+    session.add(
+        models.PackageRejection(
+            unit_code=unit,
+            period_year=year,
+            seq=verification.seq,
+            manifest_sha256=verification.manifest_sha256,
+            file_name=verification.file_name,
+            reason=preview.rejected_reason or rejection_reason(""),
+            rejected_at=dt.datetime.now().replace(microsecond=0),
+            operator=db.info().operator,
+        )
+    )
+
+
+def reject(db: Database, preview: MergePreview, reason: str) -> MergePreview:
+    """Refuse a previewed package with a reason, remembered for the status board."""
+    preview.rejected_reason = rejection_reason(reason)
+    with db.transaction() as session:
+        record_rejection(db, session, preview)
     return preview

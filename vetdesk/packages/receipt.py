@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from vetdesk import __version__
@@ -29,6 +30,7 @@ from vetdesk.signing.keys import (
     public_key_from_text,
 )
 from vetdesk.signing.keystore import unlock_key
+from vetdesk.signing.trust import find_key
 from vetdesk.workbook.filesafety import UnsafeFileError
 from vetdesk.workbook.meta import KIND_RECEIPT
 from vetdesk.workbook.reader import read_workbook
@@ -59,23 +61,43 @@ class ReceiptResult:
     period_submitted: bool
 
 
+def _accepted(preview: MergePreview) -> bool:
+    # Merged now, or merged before (the same package again): either way the truth is
+    # "accepted" — a re-run must never tell the county its accepted package was refused.
+    return preview.applied or preview.verification.already_accepted
+
+
 def receipt_file_name(preview: MergePreview) -> str:
     """A readable file name for a receipt."""
     v = preview.verification
     unit = v.unit_code or "unknown"
-    return f"回执-{unit}-{v.period or 'x'}-{v.seq or 'x'}-{preview.status}.xlsx"
+    status = "accepted" if _accepted(preview) else "rejected"
+    return f"回执-{unit}-{v.period or 'x'}-{v.seq or 'x'}-{status}.xlsx"
 
 
 def issue_receipt(db: Database, preview: MergePreview, folder: Path, passphrase: str) -> Path:
-    """Write the city's signed receipt for one package into a folder."""
+    """Unlock the city's key and write the signed receipt for one package into a folder."""
+    if not db.info().is_city:
+        raise UsageError(_("只有市级数据库可以签发回执。"))
+    return write_receipt(db, unlock_key(db, passphrase), preview, folder)
+
+
+def write_receipt(
+    db: Database, private: Ed25519PrivateKey, preview: MergePreview, folder: Path
+) -> Path:
+    """Write the city's receipt for one package, signed with the unlocked key, into a folder."""
     info = db.info()
     if not info.is_city:
         raise UsageError(_("只有市级数据库可以签发回执。"))
-    private = unlock_key(db, passphrase)
     v = preview.verification
-    status = "accepted" if preview.applied else "rejected"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _not_written(folder, exc) from exc
+    accepted = _accepted(preview)
+    status = "accepted" if accepted else "rejected"
     unit = load_units().get(v.unit_code or "")
-    reasons = [] if preview.applied else preview.reasons
+    reasons = [] if accepted else preview.reasons
     manifest = {
         "format": MANIFEST_FORMAT,
         "alg": ALGORITHM,
@@ -88,7 +110,7 @@ def issue_receipt(db: Database, preview: MergePreview, folder: Path, passphrase:
         "package_file": v.file_name,
         "status": status,
         "verdict": str(v.verdict),
-        "reasons": [] if preview.applied else preview.reasons,
+        "reasons": reasons,
         "issued_local": dt.datetime.now().replace(microsecond=0).isoformat(),
         "operator": info.operator,
         "app_version": __version__,
@@ -96,7 +118,7 @@ def issue_receipt(db: Database, preview: MergePreview, folder: Path, passphrase:
     }
     manifest_text, signature = seal(private, NAMESPACE_RECEIPT, manifest)
     workbook = new_write_only_workbook()
-    status_text = _("已接收") if preview.applied else _("未接收")
+    status_text = _("已接收") if accepted else _("未接收")
     lines = [
         CoverLine(_("上报单位"), f"{unit.name if unit else v.unit_code}（{v.unit_code}）"),
         CoverLine(_("统计年度"), str(v.period)),
@@ -121,10 +143,19 @@ def issue_receipt(db: Database, preview: MergePreview, folder: Path, passphrase:
             },
         ),
     )
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / receipt_file_name(preview)
-    save_workbook(workbook, target)
+    try:
+        save_workbook(workbook, target)
+    except OSError as exc:
+        raise _not_written(target, exc) from exc
     return target
+
+
+def _not_written(path: Path, exc: OSError) -> InputRejected:
+    return InputRejected(
+        _("回执无法写入 {path}：{err}").format(path=path, err=exc.strerror or exc),
+        code="receipt_not_written",
+    )
 
 
 def import_receipt(db: Database, path: Path) -> ReceiptResult:
@@ -148,9 +179,7 @@ def import_receipt(db: Database, path: Path) -> ReceiptResult:
     manifest = envelope.manifest
     city = load_units().city.code
     with db.session() as session:
-        key = session.scalar(
-            select(models.TrustedKey).where(models.TrustedKey.key_id == manifest.get("key_id"))
-        )
+        key = find_key(session, str(manifest.get("key_id", "")), info.unit_code)
     if key is None or key.unit_code != city:
         raise ReceiptRefused(
             _("回执不是由已登记的市局密钥签发的。请先核对并登记市局公钥。"), code="unknown_key"

@@ -78,6 +78,7 @@ from vetdesk.signing.keys import (
     public_key_from_text,
 )
 from vetdesk.signing.keystore import active_key, unlock_key
+from vetdesk.signing.trust import find_key
 from vetdesk.standards.assess import threshold_text
 from vetdesk.standards.installed import install_ruleset, ruleset_in_force
 from vetdesk.standards.ruleset import RuleSet, RuleSetError, parse_ruleset
@@ -769,28 +770,6 @@ def export_task(
 # --- verification ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _KeyRecord:
-    unit_code: str
-    public_key: str
-    fingerprint: str
-    status: str
-
-
-def _find_key(db: Database, wanted: str) -> _KeyRecord | None:
-    with db.session() as session:
-        row = session.scalar(select(models.TrustedKey).where(models.TrustedKey.key_id == wanted))
-        if row is not None:
-            return _KeyRecord(row.unit_code, row.public_key, row.fingerprint, row.status)
-        # The city verifies its own tasks with its own key; at a county, its own key is
-        # found here too and then refused as belonging to the wrong unit.
-        own = session.scalar(select(models.SigningKey).where(models.SigningKey.key_id == wanted))
-        if own is not None:
-            status = "active" if own.active else "retired"
-            return _KeyRecord(db.info().unit_code, own.public_key, own.fingerprint, status)
-    return None
-
-
 def _check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
     """The title of the first sheet whose data differs from what was signed (or _vetdesk)."""
     sheets = envelope.manifest.get("sheets")
@@ -996,7 +975,8 @@ def _verify_steps(
             _("任务包格式版本 {v} 比本软件支持的更新，请升级 VetDesk 后再导入。").format(v=fmt),
         )
     city = load_units().city
-    key = _find_key(db, str(manifest.get("key_id", "")))
+    with db.session() as session:
+        key = find_key(session, str(manifest.get("key_id", "")), db.info().unit_code)
     if key is None:
         raise _Refused(
             TaskVerdict.UNKNOWN_KEY,

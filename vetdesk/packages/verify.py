@@ -9,11 +9,14 @@ fork). Nothing touches the database.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.database import Database
@@ -26,8 +29,10 @@ from vetdesk.packages.envelope import (
     as_signed,
     content_digests,
     open_envelope,
+    readable_digest,
 )
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, KeyFileError, public_key_from_text
+from vetdesk.signing.trust import find_key
 from vetdesk.workbook.filesafety import UnsafeFileError
 from vetdesk.workbook.meta import KIND_PACKAGE
 from vetdesk.workbook.reader import WorkbookContent, read_workbook
@@ -71,6 +76,10 @@ class Verification:
     manifest_sha256: str | None = None
     fingerprint: str | None = None
     notes: list[str] = field(default_factory=list)
+    # A replay of the very package the ledger holds: accepted before, so a receipt says so.
+    already_accepted: bool = False
+    # A fork only because packages after this accepted sequence number never arrived.
+    gap_after: int | None = None
     content: WorkbookContent | None = field(default=None, repr=False)
 
     @property
@@ -112,26 +121,15 @@ class Verification:
         }
 
 
-@dataclass(frozen=True)
-class KeyRecord:
-    """A key the verifier may use: a registered one, or this unit's own."""
-
-    unit_code: str
-    public_key: str
-    fingerprint: str
-    status: str
-
-
-def _find_key(db: Database, key_id: str) -> KeyRecord | None:
-    with db.session() as session:
-        row = session.scalar(select(models.TrustedKey).where(models.TrustedKey.key_id == key_id))
-        if row is not None:
-            return KeyRecord(row.unit_code, row.public_key, row.fingerprint, row.status)
-        own = session.scalar(select(models.SigningKey).where(models.SigningKey.key_id == key_id))
-        if own is not None:
-            status = "active" if own.active else "retired"
-            return KeyRecord(db.info().unit_code, own.public_key, own.fingerprint, status)
-    return None
+@contextmanager
+def _reading(db: Database, session: Session | None) -> Iterator[Session]:
+    # Inside a merge the caller's write transaction is used, so that the key and the
+    # ledger are read under the same lock as the write that depends on them.
+    if session is not None:
+        yield session
+        return
+    with db.session() as own:
+        yield own
 
 
 def read_envelope(content: WorkbookContent) -> Envelope:
@@ -139,6 +137,19 @@ def read_envelope(content: WorkbookContent) -> Envelope:
     meta = content.meta
     assert meta is not None
     return open_envelope(meta.get("manifest"), meta.get("signature"))
+
+
+def unsigned_sheet(envelope: Envelope, content: WorkbookContent) -> str | None:
+    """The title of a data sheet the manifest does not list, or None."""
+    sheets = envelope.manifest.get("sheets")
+    listed = sheets if isinstance(sheets, dict) else {}
+    for key, sheet in content.sheets.items():
+        if key not in listed:
+            # The merge applies every data sheet it recognises, so one the signature does
+            # not cover would be merged unchecked (an older build's package plus an added
+            # sheet): the manifest is the whole truth.
+            return sheet.title
+    return None
 
 
 def check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
@@ -160,14 +171,57 @@ def check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
     return None
 
 
+def readable_warnings(
+    manifest: dict[str, Any], content: WorkbookContent, fingerprint: str, digest: str
+) -> list[str]:
+    """Warnings when the cover or the 核验结果 sheet no longer shows what was signed.
+
+    The merge never reads them (it reads the signed data sheets), but a person does: an
+    edited cover or verdict must not pass unnoticed.
+    """
+    signed = manifest.get("readable")
+    if not isinstance(signed, dict):
+        return [
+            _(
+                "较早版本的上报包：封面和“核验结果”工作表不在签名范围内，其内容请以数据表和本软件显示的结果为准。"
+            )
+        ]
+    warnings = []
+    cover = content.readable.get("cover", [])
+    # The last three cover lines name the package itself (sequence number, key fingerprint,
+    # manifest hash): they cannot be inside the manifest, so they are compared with it.
+    shown = [row[1] if len(row) > 1 else "" for row in cover[-3:]]
+    if readable_digest(cover[:-3]) != signed.get("cover") or shown != [
+        str(manifest.get("seq")),
+        fingerprint,
+        digest,
+    ]:
+        warnings.append(
+            _(
+                "上报包的封面与签名数据不一致（签名后被改动过）。合并只使用已签名的数据表；请以本软件显示的内容为准，并与对方核实。"
+            )
+        )
+    if readable_digest(content.readable.get("indicators", [])) != signed.get("indicators"):
+        warnings.append(
+            _(
+                "上报包的“核验结果”工作表与签名数据不一致（签名后被改动过）。达标判定请以本软件根据数据重新计算的结果为准，并与对方核实。"
+            )
+        )
+    return warnings
+
+
 def _fail(name: str, verdict: Verdict, message: str, **kw: Any) -> Verification:
     return Verification(name, verdict, message, **kw)
 
 
 def verify_content(
-    db: Database, content: WorkbookContent, *, check_ledger: bool = True
+    db: Database,
+    content: WorkbookContent,
+    *,
+    check_ledger: bool = True,
+    session: Session | None = None,
 ) -> Verification:
-    """Verify an already read workbook."""
+    """Verify an already read workbook (keys and ledger read in ``session`` when given)."""
     name = content.file_name
     meta = content.meta
     if meta is None or meta.kind != KIND_PACKAGE:
@@ -199,7 +253,8 @@ def verify_content(
             _("上报包格式版本 {v} 比本软件支持的更新，请升级 VetDesk 后再核验。").format(v=fmt),
             **base,
         )
-    key_record = _find_key(db, str(manifest.get("key_id", "")))
+    with _reading(db, session) as reader:
+        key_record = find_key(reader, str(manifest.get("key_id", "")), db.info().unit_code)
     claimed = str(manifest.get("unit_code", ""))
     unit = load_units().get(claimed)
     unit_name = unit.name if unit else claimed
@@ -243,6 +298,17 @@ def verify_content(
             sheet="_vetdesk",
             **base,
         )
+    unsigned = unsigned_sheet(envelope, content)
+    if unsigned is not None:
+        return _fail(
+            name,
+            Verdict.TAMPERED,
+            _(
+                "工作表“{sheet}”不在签名范围内（签名数据没有列出它），是签名后加入的，上报包不可信。请让对方重新导出。"
+            ).format(sheet=unsigned),
+            sheet=unsigned,
+            **base,
+        )
     changed = check_sheets(envelope, content)
     if changed is not None:
         return _fail(
@@ -262,26 +328,27 @@ def verify_content(
         ),
         **base,
     )
+    result.notes.extend(readable_warnings(manifest, content, key_record.fingerprint, digest))
     if check_ledger:
-        _check_ledger(db, result)
+        with _reading(db, session) as reader:
+            _check_ledger(reader, result)
     return result
 
 
-def _check_ledger(db: Database, result: Verification) -> None:
+def _check_ledger(session: Session, result: Verification) -> None:
     manifest = result.manifest
     assert manifest is not None
     unit, period, seq = result.unit_code, result.period, result.seq
-    with db.session() as session:
-        rows = list(
-            session.scalars(
-                select(models.PackageLedger)
-                .where(
-                    models.PackageLedger.unit_code == unit,
-                    models.PackageLedger.period_year == period,
-                )
-                .order_by(models.PackageLedger.seq)
+    rows = list(
+        session.scalars(
+            select(models.PackageLedger)
+            .where(
+                models.PackageLedger.unit_code == unit,
+                models.PackageLedger.period_year == period,
             )
+            .order_by(models.PackageLedger.seq)
         )
+    )
     if not rows or seq is None:
         if seq is not None and seq > 1:
             result.notes.append(
@@ -294,6 +361,7 @@ def _check_ledger(db: Database, result: Verification) -> None:
     last = rows[-1]
     if same_seq is not None and same_seq.manifest_sha256 == result.manifest_sha256:
         result.verdict = Verdict.REPLAY
+        result.already_accepted = True
         result.message = _("该上报包（第 {seq} 号）已于 {at} 接收过，无需重复合并。").format(
             seq=seq, at=same_seq.accepted_at
         )
@@ -307,17 +375,29 @@ def _check_ledger(db: Database, result: Verification) -> None:
         result.message = _(
             "该上报包（第 {seq} 号）比已接收的第 {last} 号更旧，不能覆盖较新的数据。"
         ).format(seq=seq, last=last.seq)
-    elif seq == last.seq + 1 and manifest.get("prev_manifest_sha256") != last.manifest_sha256:
+    elif manifest.get("prev_manifest_sha256") == last.manifest_sha256:
+        if seq > last.seq + 1:
+            result.notes.append(
+                _(
+                    "已接收的最新上报包是第 {last} 号，本包为第 {seq} 号，声明接在第 {last} 号之后。"
+                ).format(last=last.seq, seq=seq)
+            )
+    elif seq == last.seq + 1:
         result.verdict = Verdict.FORK
         result.message = _(
             "该上报包声明的上一个上报包与已接收的第 {last} 号不一致（导出链断开），请与对方核实。"
         ).format(last=last.seq)
-    elif seq > last.seq + 1:
-        result.notes.append(
-            _(
-                "已接收的最新上报包是第 {last} 号，本包为第 {seq} 号，中间的上报包未送达（每个上报包都是完整数据，可以接收）。"
-            ).format(last=last.seq, seq=seq)
-        )
+    else:
+        # Packages in between never arrived: nothing shows that this one descends from
+        # the last accepted one (a forked export looks exactly like this), so it is a fork
+        # unless the city, having asked the county, accepts the gap with a reason.
+        result.verdict = Verdict.FORK
+        result.gap_after = last.seq
+        result.message = _(
+            "该上报包（第 {seq} 号）不接在已接收的第 {last} 号之后：中间的上报包未送达，"
+            "无法确认它不是另一份分叉的导出。请与对方核实；确认无误后可说明原因接受这一缺口"
+            "（vetdesk merge --accept-gap 原因）。"
+        ).format(seq=seq, last=last.seq)
 
 
 def verify_package(db: Database, path: Path, *, check_ledger: bool = True) -> Verification:

@@ -44,6 +44,7 @@ __all__ = [
     "PassphraseThrottle",
     "fingerprint",
     "generate_signing_key",
+    "key_file_is_outdated",
     "key_id",
     "load_private_key",
     "parse_public_key_text",
@@ -82,6 +83,11 @@ _MAX_PRIVATE_KEY_FILE = 64 * 1024
 # so without the checksum a damaged file and a wrong passphrase look alike (and about one
 # wrong passphrase in 250 passes the CBC padding check and fails later as "bad data").
 _KEY_FILE_MAGIC = "VetDesk private signing key v1"
+# v2 adds a memory-hard KDF: PKCS#8's own encryption (what cryptography writes) derives its
+# key with PBKDF2 at 2 048 iterations, cheap to brute-force from a lost USB stick or backup.
+# v2 encrypts the same PKCS#8 with a password derived by scrypt from the passphrase and a
+# random salt recorded in the header. v1 files still load and are rewritten as v2 on unlock.
+_KEY_FILE_MAGIC_V2 = "VetDesk private signing key v2"
 _PEM_BEGIN = "-----BEGIN ENCRYPTED PRIVATE KEY-----"
 _PEM_END = "-----END ENCRYPTED PRIVATE KEY-----"
 
@@ -189,6 +195,66 @@ def _format_error(message: str) -> KeyFileError:
 # --- private key files -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ScryptCost:
+    """scrypt parameters (RFC 7914) for a key file's passphrase."""
+
+    n: int
+    r: int
+    p: int
+
+    def header(self, salt: bytes) -> str:
+        """The header line that records these parameters and the salt."""
+        return f"kdf: scrypt n={self.n} r={self.r} p={self.p} salt={salt.hex()}"
+
+
+# OWASP's minimum for scrypt (N = 2^17, r = 8, p = 1: 128 MiB, about half a second).
+PRODUCTION_SCRYPT_COST = ScryptCost(n=2**17, r=8, p=1)
+# What new key files get (the test suite lowers it to stay fast; one test checks the real one).
+SCRYPT_COST = PRODUCTION_SCRYPT_COST
+# What a key file may ask for: a crafted header must not make loading take hours or GiB.
+_MAX_SCRYPT = ScryptCost(n=2**20, r=16, p=4)
+
+
+@dataclass(frozen=True)
+class _Kdf:
+    cost: ScryptCost
+    salt: bytes
+
+
+def _parse_kdf(line: str) -> _Kdf:
+    prefix = "kdf: scrypt "
+    if not line.startswith(prefix):
+        raise _Damaged("unknown kdf")
+    try:
+        fields = dict(item.split("=", 1) for item in line[len(prefix) :].split(" "))
+        cost = ScryptCost(int(fields["n"]), int(fields["r"]), int(fields["p"]))
+        salt = bytes.fromhex(fields["salt"])
+    except (KeyError, ValueError):
+        raise _Damaged("bad kdf line") from None
+    if (
+        not 2 <= cost.n <= _MAX_SCRYPT.n
+        or cost.n & (cost.n - 1)
+        or not 1 <= cost.r <= _MAX_SCRYPT.r
+        or not 1 <= cost.p <= _MAX_SCRYPT.p
+        or len(salt) < 16
+    ):
+        raise _Damaged("kdf parameters out of range")
+    return _Kdf(cost, salt)
+
+
+def _file_password(passphrase: str, kdf: _Kdf | None) -> bytes:
+    # v1: the passphrase itself; v2: scrypt of it (hex, so PKCS#8 sees plain ASCII).
+    raw = _passphrase_bytes(passphrase)
+    if kdf is None:
+        return raw
+    cost = kdf.cost
+    derived = hashlib.scrypt(
+        raw, salt=kdf.salt, n=cost.n, r=cost.r, p=cost.p, maxmem=256 * cost.n * cost.r, dklen=32
+    )
+    return derived.hex().encode("ascii")
+
+
 def _passphrase_bytes(passphrase: str) -> bytes:
     # NFC (as RFC 8265 OpaqueString) so that the same visible passphrase typed through
     # different input methods gives the same bytes. Applied on save and load alike.
@@ -207,7 +273,8 @@ def save_private_key(
         )
     if not overwrite and target.exists():
         raise _exists_error(target)
-    password = _passphrase_bytes(passphrase)
+    kdf = _Kdf(SCRYPT_COST, os.urandom(16))
+    password = _file_password(passphrase, kdf)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -217,9 +284,10 @@ def save_private_key(
     # describes exactly what a later load will see.
     der = _parse_key_file(pem.decode("ascii"), require_header=False)
     header = (
-        f"{_KEY_FILE_MAGIC}\n"
+        f"{_KEY_FILE_MAGIC_V2}\n"
         f"key_id: {key_id(key.public_key())}\n"
         f"der_sha256: {hashlib.sha256(der).hexdigest()}\n"
+        f"{kdf.cost.header(kdf.salt)}\n"
     )
     data = header.encode("ascii") + pem
     try:
@@ -327,6 +395,7 @@ def _fsync_directory(directory: Path) -> None:
 class _KeyFileContents:
     der: bytes
     key_id: str
+    kdf: _Kdf | None = None  # None: a v1 file, encrypted with the passphrase itself
 
 
 class _Damaged(Exception):
@@ -356,15 +425,19 @@ def _parse_key_file_contents(text: str, *, require_header: bool) -> _KeyFileCont
     header = [line for line in lines[:begin] if line.strip()]
     if not require_header:
         return _KeyFileContents(der=der, key_id="")
-    if len(header) != 3 or header[0] != _KEY_FILE_MAGIC:
+    if len(header) == 3 and header[0] == _KEY_FILE_MAGIC:
+        kdf = None
+    elif len(header) == 4 and header[0] == _KEY_FILE_MAGIC_V2:
+        kdf = _parse_kdf(header[3])
+    else:
         raise _Damaged("not a VetDesk key file")
-    fields = dict(line.split(": ", 1) for line in header[1:] if ": " in line)
+    fields = dict(line.split(": ", 1) for line in header[1:3] if ": " in line)
     stored_id, stored_sum = fields.get("key_id", ""), fields.get("der_sha256", "")
     if not hmac.compare_digest(hashlib.sha256(der).hexdigest(), stored_sum):
         raise _Damaged("checksum mismatch")
     if len(stored_id) != 16:
         raise _Damaged("bad key id")
-    return _KeyFileContents(der=der, key_id=stored_id)
+    return _KeyFileContents(der=der, key_id=stored_id, kdf=kdf)
 
 
 def load_private_key(
@@ -380,7 +453,9 @@ def load_private_key(
     if not passphrase:
         raise KeyFileError(_("请输入口令。"), code="wrong_passphrase")
     try:
-        loaded = serialization.load_der_private_key(contents.der, _passphrase_bytes(passphrase))
+        loaded = serialization.load_der_private_key(
+            contents.der, _file_password(passphrase, contents.kdf)
+        )
     except UnsupportedAlgorithm as exc:
         raise KeyFileError(
             _("本版本无法读取这个密钥文件（加密方式不受支持）：{path}").format(path=target),
@@ -400,6 +475,14 @@ def load_private_key(
     if throttle is not None:
         throttle.record_success()
     return loaded
+
+
+def key_file_is_outdated(path: PathLike) -> bool:
+    """Whether a readable key file uses the old format (PBKDF2 at 2 048 iterations only)."""
+    try:
+        return _read_key_file(Path(path)).kdf is None
+    except KeyFileError:
+        return False
 
 
 def _read_key_file(target: Path) -> _KeyFileContents:

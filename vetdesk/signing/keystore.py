@@ -8,6 +8,7 @@ It is never written into any export, package or backup meant to leave the machin
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +22,18 @@ from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
 from vetdesk.paths import data_dir
 from vetdesk.signing.keys import (
+    KeyFileError,
     PassphraseThrottle,
     fingerprint,
     generate_signing_key,
+    key_file_is_outdated,
     key_id,
     load_private_key,
     public_key_to_text,
     save_private_key,
 )
+
+log = logging.getLogger(__name__)
 
 
 class NoSigningKey(InputRejected):
@@ -117,6 +122,14 @@ def unlock_key(db: Database, passphrase: str) -> Ed25519PrivateKey:
         raise InputRejected(
             _("密钥文件与数据库中登记的密钥不一致，请检查数据目录。"), code="key_mismatch"
         )
+    if key_file_is_outdated(own.key_file):
+        # Written by an older VetDesk with the weak PKCS#8 KDF: re-encrypted now, with the
+        # passphrase just proven right. A failure (read-only folder) leaves the old file,
+        # which still works; it is tried again on the next unlock.
+        try:
+            save_private_key(own.key_file, private, passphrase, overwrite=True)
+        except KeyFileError as exc:
+            log.warning("could not re-encrypt %s: %s", own.key_file, exc.message)
     return private
 
 

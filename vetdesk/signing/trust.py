@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.database import Database
@@ -37,6 +38,33 @@ class KeyCandidate:
     key_id: str
     fingerprint: str
     comment: str
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A key a verifier may use: a registered one, or this unit's own."""
+
+    unit_code: str
+    public_key: str
+    fingerprint: str
+    status: str
+
+
+def find_key(session: Session, wanted: str, own_unit: str) -> KeyRecord | None:
+    """The one key lookup of every signed envelope: a registered key, else this unit's own.
+
+    This unit's own key is found too (the city verifies its own task packages with it);
+    elsewhere it is then refused as belonging to the wrong unit.
+    """
+    row = session.scalar(select(models.TrustedKey).where(models.TrustedKey.key_id == wanted))
+    if row is not None:
+        return KeyRecord(row.unit_code, row.public_key, row.fingerprint, row.status)
+    own = session.scalar(select(models.SigningKey).where(models.SigningKey.key_id == wanted))
+    if own is not None:
+        return KeyRecord(
+            own_unit, own.public_key, own.fingerprint, "active" if own.active else "retired"
+        )
+    return None
 
 
 def fingerprints_match(typed: str, actual: str) -> bool:

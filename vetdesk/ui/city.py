@@ -2,10 +2,10 @@
 
 The inbox takes files or a whole folder (a USB stick), verifies every package in the
 background (:func:`vetdesk.packages.verify.verify_package`) and previews the merge of each
-valid one (:func:`vetdesk.packages.merge.preview_merge`); 接收并合并 applies it
-(:func:`~vetdesk.packages.merge.apply_merge`) and 拒收 records the reason
-(:func:`~vetdesk.packages.merge.reject`); both sign a receipt
-(:func:`vetdesk.packages.receipt.issue_receipt`) into a folder chosen once per session.
+valid one (:func:`vetdesk.packages.merge.preview_merge`); 接收并合并 and 拒收 call the
+core's :func:`~vetdesk.packages.accept.accept_package` and
+:func:`~vetdesk.packages.accept.reject_package` (verified again inside the write
+transaction, receipt signed before commit) with a receipt folder chosen once per session.
 The widgets only show the plain rows these services return.
 """
 
@@ -713,22 +713,23 @@ class InboxPage(QWidget):
         self._update_buttons()
 
         def op(database: Database, progress: Progress) -> InboxEntry:
-            from vetdesk.packages.merge import apply_merge
-            from vetdesk.packages.receipt import issue_receipt
-            from vetdesk.signing.keystore import unlock_key
+            from vetdesk.packages.accept import accept_package, unlock_receipts
 
+            signer = None
             if setup.folder is not None:
-                progress.update(0, 3, _tr("正在解锁签名密钥…"))
-                unlock_key(database, setup.passphrase)  # a wrong passphrase merges nothing
-            progress.update(1, 3, _tr("正在合并…"))
-            preview = apply_merge(database, entry.verification, file_name=entry.path.name)
-            if not preview.applied:
-                return build_entry(entry.path, entry.verification, preview)
-            receipt = None
-            if setup.folder is not None:
-                progress.update(2, 3, _tr("正在签发回执…"))
-                receipt = issue_receipt(database, preview, setup.folder, setup.passphrase)
-            return replace(entry, preview=preview, state=ACCEPTED, receipt=receipt)
+                progress.update(0, 2, _tr("正在解锁签名密钥…"))
+                signer = unlock_receipts(database, setup.folder, setup.passphrase)
+            progress.update(1, 2, _tr("正在合并…"))
+            # Verified again inside the write transaction; the receipt is signed before commit.
+            outcome = accept_package(
+                database, entry.verification, receipts=signer, file_name=entry.path.name
+            )
+            if not outcome.preview.applied:
+                return replace(
+                    build_entry(entry.path, outcome.preview.verification, outcome.preview),
+                    receipt=outcome.receipt,
+                )
+            return replace(entry, preview=outcome.preview, state=ACCEPTED, receipt=outcome.receipt)
 
         def done(result: InboxEntry) -> None:
             self.busy = False
@@ -737,6 +738,9 @@ class InboxPage(QWidget):
                 interaction.inform(self, _tr("接收并合并"), _outcome_text(result))
                 self.merged.emit(result)
                 self._reexamine_pending()
+            elif not result.verification.ok:
+                # Verified again at merge time: replayed, forked or revoked since the preview.
+                interaction.warn(self, _tr("接收并合并"), result.verification.message)
             else:
                 interaction.warn(
                     self, _tr("接收并合并"), _tr("合并前的检查发现冲突，未合并。请查看冲突。")
@@ -756,18 +760,23 @@ class InboxPage(QWidget):
             return None
         self.busy = True
         self._update_buttons()
-        preview = entry.preview
 
         def op(database: Database, _progress: Progress) -> InboxEntry:
-            from vetdesk.packages.merge import reject
-            from vetdesk.packages.receipt import issue_receipt
+            from vetdesk.packages.accept import reject_package, unlock_receipts
 
-            refused = reject(database, preview, reason)
-            receipt = None
+            signer = None
             if setup.folder is not None:
-                receipt = issue_receipt(database, refused, setup.folder, setup.passphrase)
+                signer = unlock_receipts(database, setup.folder, setup.passphrase)
+            outcome = reject_package(
+                database, entry.verification, reason, receipts=signer, file_name=entry.path.name
+            )
+            refused = outcome.preview
             return replace(
-                entry, preview=refused, state=REJECTED, reason=refused.reasons[0], receipt=receipt
+                entry,
+                preview=refused,
+                state=REJECTED,
+                reason=refused.reasons[0],
+                receipt=outcome.receipt,
             )
 
         def done(result: InboxEntry) -> None:
@@ -776,11 +785,13 @@ class InboxPage(QWidget):
             interaction.inform(self, _tr("拒收上报包"), _outcome_text(result))
             self.rejected_package.emit(result)
 
-        def failed(exc: BaseException) -> None:
-            preview.rejected_reason = None  # nothing was sent: the package is still pending
-            self._action_failed(exc)
-
-        return DbOp(self, db, op, label=_tr("正在签发回执…")).success(done).failure(failed).run()
+        # On failure nothing was recorded or sent: the package is still pending.
+        return (
+            DbOp(self, db, op, label=_tr("正在签发回执…"))
+            .success(done)
+            .failure(self._action_failed)
+            .run()
+        )
 
     def _action_failed(self, exc: BaseException) -> None:
         self.busy = False

@@ -31,6 +31,9 @@ EARLIEST = dt.date(1950, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 MAX_INT = 10**12
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional controls (U+202E and kin) make text display in another order than it is
+# stored: "学校A\u202e" can read as a different name. Refused, never silently dropped.
+BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -67,6 +70,13 @@ def _no_control(text: str) -> str:
 
 def _text(column: Column, value: Any, normalise: Any) -> str:
     text = normalise(_no_control(_plain_text(value)))
+    bidi = BIDI_CONTROL.search(text)
+    if bidi is not None:
+        raise CellError(
+            _(
+                "含有不可见的文字方向控制字符（U+{code:04X}），显示出的文字与实际内容不同，请删除后重新填写。"
+            ).format(code=ord(bidi.group()))
+        )
     if len(text) > column.max_length:
         raise CellError(
             _("内容过长：{n} 个字符，最多 {max} 个。").format(n=len(text), max=column.max_length)

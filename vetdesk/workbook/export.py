@@ -63,10 +63,9 @@ def take_snapshot(db: Database, year: int) -> ExportSnapshot:
     return snapshot
 
 
-def write_indicator_sheet(workbook: Workbook, report: CheckReport) -> None:
-    """The computed indicators and verdicts, one row per school and indicator."""
-    ws = workbook.create_sheet(_("核验结果"))
-    headers = [
+def indicator_headers() -> list[str]:
+    """The header row of the 核验结果 sheet."""
+    return [
         _("学校标识码"),
         _("学校名称"),
         _("达标判定"),
@@ -77,16 +76,11 @@ def write_indicator_sheet(workbook: Workbook, report: CheckReport) -> None:
         _("用途"),
         _("依据"),
     ]
-    widths = [14, 28, 10, 28, 12, 12, 10, 10, 50]
-    for index, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header.append(cell)
-    ws.append(header)
+
+
+def indicator_rows(report: CheckReport) -> list[list[str]]:
+    """The 核验结果 sheet's data rows: every school's indicators, verdicts and sources."""
+    rows = []
     for a in report.assessments:
         verdict = _(VERDICT_LABELS.get(a.verdict, a.verdict))
         for r in a.results:
@@ -99,23 +93,42 @@ def write_indicator_sheet(workbook: Workbook, report: CheckReport) -> None:
                 else (_("达标指标") if rule.purpose == "compliance" else _("设置标准"))
             )
             basis = f"{source.citation()} {rule.article}" if source and rule else ""
-            row = [
-                a.school.school_code,
-                a.school.name,
-                verdict,
-                r.indicator.name,
-                r.value_text(),
-                threshold_text(r.indicator, rule) if rule else "",
-                passed,
-                purpose,
-                basis,
-            ]
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            ws.append(cells)
+            rows.append(
+                [
+                    a.school.school_code,
+                    a.school.name,
+                    verdict,
+                    r.indicator.name,
+                    r.value_text(),
+                    threshold_text(r.indicator, rule) if rule else "",
+                    passed,
+                    purpose,
+                    basis,
+                ]
+            )
+    return rows
+
+
+def write_indicator_sheet(workbook: Workbook, report: CheckReport) -> None:
+    """The computed indicators and verdicts, one row per school and indicator."""
+    ws = workbook.create_sheet(_("核验结果"))
+    widths = [14, 28, 10, 28, 12, 12, 10, 10, 50]
+    for index, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for text in indicator_headers():
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    for row in indicator_rows(report):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        ws.append(cells)
 
 
 def cover_lines(db: Database, snapshot: ExportSnapshot, kind: str) -> list[CoverLine]:
@@ -150,6 +163,12 @@ def cover_lines(db: Database, snapshot: ExportSnapshot, kind: str) -> list[Cover
     return lines
 
 
+def cover_title(db: Database, snapshot: ExportSnapshot, kind: str) -> str:
+    """The first line of an export's cover sheet."""
+    title = {KIND_DRAFT: _("VetDesk 数据导出（草稿，未签名）")}.get(kind, _("VetDesk 职业教育数据"))
+    return f"{title} · {db.info().unit_name} {snapshot.data.period.year}"
+
+
 def build_export_workbook(
     db: Database,
     snapshot: ExportSnapshot,
@@ -157,17 +176,17 @@ def build_export_workbook(
     meta_values: dict[str, str],
     extra_cover: list[CoverLine] | None = None,
     progress: Progress | None = None,
+    cover: list[CoverLine] | None = None,
 ) -> tuple[Workbook, WorkbookMeta]:
     """The workbook of an export (not yet saved)."""
     info = db.info()
     for spec in EXPORT_SHEETS:
         check_records(spec, snapshot.records[spec.key])
     workbook = new_write_only_workbook()
-    title = {KIND_DRAFT: _("VetDesk 数据导出（草稿，未签名）")}.get(kind, _("VetDesk 职业教育数据"))
     write_cover(
         workbook,
-        f"{title} · {info.unit_name} {snapshot.data.period.year}",
-        [*cover_lines(db, snapshot, kind), *(extra_cover or [])],
+        cover_title(db, snapshot, kind),
+        [*(cover if cover is not None else cover_lines(db, snapshot, kind)), *(extra_cover or [])],
     )
     specs: list[SheetSpec] = list(EXPORT_SHEETS)
     for done, spec in enumerate(specs, start=1):

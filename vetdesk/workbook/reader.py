@@ -85,6 +85,8 @@ class WorkbookContent:
     # True when the rows are a selection (pasted rows), not a school's complete roster:
     # importing then adds and updates records and removes none.
     partial: bool = False
+    # The sheets people read but the merge does not (cover, 核验结果), as text rows.
+    readable: dict[str, list[list[str]]] = field(default_factory=dict)
 
     def sheet(self, key: str) -> SheetRows | None:
         """A data sheet by key, if present."""
@@ -323,6 +325,27 @@ def _check_duplicates(sheet: SheetRows, issues: list[ImportIssue]) -> None:
             seen[key] = row.row
 
 
+# Sheet titles of the readable sheets, in either language an export may have been written in.
+READABLE_SHEETS = {
+    "封面": "cover",
+    "Cover": "cover",
+    "核验结果": "indicators",
+    "Check results": "indicators",
+}
+
+
+def text_rows(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
+    """Rows as text the way they read back from any spreadsheet program: no empty tails or rows."""
+    result = []
+    for row in rows:
+        cells = ["" if value is None else str(value) for value in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if cells:
+            result.append(cells)
+    return result
+
+
 def read_workbook(
     path: Path,
     *,
@@ -337,8 +360,14 @@ def read_workbook(
     try:
         with translating_read_errors(path.name):
             meta = read_meta(workbook)
+            readable: dict[str, list[list[str]]] = {}
             for title in workbook.sheetnames:
                 if title == META_SHEET:
+                    continue
+                if title in READABLE_SHEETS and READABLE_SHEETS[title] not in readable:
+                    ws = workbook[title]
+                    ws.reset_dimensions()
+                    readable[READABLE_SHEETS[title]] = text_rows(ws.iter_rows(values_only=True))
                     continue
                 spec = sheet_by_title(title, candidates)
                 if spec is None or spec.key in found:
@@ -348,4 +377,4 @@ def read_workbook(
                     found[spec.key] = sheet
     finally:
         workbook.close()
-    return WorkbookContent(path.name, meta, found, issues)
+    return WorkbookContent(path.name, meta, found, issues, readable=readable)

@@ -32,7 +32,9 @@ from vetdesk.workbook.rows import Record
 from vetdesk.workbook.schema import TEMPLATE_FORMAT, Column, Kind, SheetSpec
 
 MAX_CELL_TEXT = 32_767
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Bidirectional controls (U+202E and kin) are refused too: they make a name display
+# differently from what is stored.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
