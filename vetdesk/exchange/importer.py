@@ -48,6 +48,7 @@ from vetdesk.services.check import load_explanations
 from vetdesk.services.database import Database
 from vetdesk.services.period_data import load_period_data, load_schools
 from vetdesk.services.periods import ensure_period
+from vetdesk.services.write_policy import WriteAction, require
 
 IMPORTABLE_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
 SHEET_ORDER: tuple[SheetSpec, ...] = (
@@ -479,18 +480,31 @@ def apply_import(
     """Import a read workbook in one transaction; refuse (changing nothing) if it has issues."""
     # A quick yes/no before the backup and the write lock; the plan returned is the one
     # made inside the transaction, with every change named.
+    action = import_action(content)
+    with db.session() as session:  # refused before any cell is read: a city imports no rows
+        require(session, action, period=year)
     plan = plan_from_content(db, content, year, describe=False)
     if not plan.ok:
         return plan
+    if plan.year != year:  # the workbook named the period: refused before the backup
+        with db.session() as session:
+            require(session, action, period=plan.year)
     with db.guarded_write("import", REASON_IMPORT), db.transaction() as session:
         plan = plan_from_content(db, content, year, session)
         if not plan.ok:
             return plan
         assert plan.year is not None
+        # Checked again in the transaction: the period may have been reported meanwhile.
+        require(session, action, period=plan.year)
         period = ensure_period(session, plan.year, statistics_date_of(content))
         _apply(session, db, content, period, progress)
         plan.applied = True
     return plan
+
+
+def import_action(content: WorkbookContent) -> WriteAction:
+    """What the write policy calls this import: rows pasted (partial) or a returned workbook."""
+    return WriteAction.PASTE_ROWS if content.partial else WriteAction.IMPORT_TEMPLATE
 
 
 def statistics_date_of(content: WorkbookContent) -> dt.date | None:

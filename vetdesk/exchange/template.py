@@ -32,6 +32,7 @@ from vetdesk.exchange.writer import (
 from vetdesk.i18n import _
 from vetdesk.services.database import Database
 from vetdesk.services.period_data import PeriodData, load_period_data
+from vetdesk.services.write_policy import WriteAction, require
 
 LISTS_SHEET = "_lists"
 BLANK_ROWS = 300
@@ -176,6 +177,8 @@ def write_template(
     db: Database, year: int, target: Path, *, school_code: str | None = None
 ) -> TemplateResult:
     """Write the school template for a period, prefilled from the registry and known data."""
+    with db.session() as session:  # a city imports no templates, so it issues none
+        require(session, WriteAction.ISSUE_TEMPLATE, period=year)
     current, previous = _source_data(db, year)
     base = current or previous
     with db.session() as session:

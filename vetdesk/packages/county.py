@@ -34,6 +34,7 @@ from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, manifest_hash,
 from vetdesk.packages.verify import verify_content
 from vetdesk.services.check import CheckReport
 from vetdesk.services.database import Database
+from vetdesk.services.write_policy import WriteAction, require
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
 from vetdesk.signing.keystore import active_key, unlock_key
 from vetdesk.signing.privacy import IdPrivacy, hash_id_number, privacy_in_force
@@ -90,6 +91,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
     """Export the signed package of a period."""
     check_target(target)
     info = db.info()
+    with db.session() as session:
+        require(session, WriteAction.EXPORT_PACKAGE, period=year)
     own = active_key(db)
     snapshot = take_snapshot(db, year)
     report = snapshot.report
@@ -178,6 +181,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
                 f"package failed its own verification: {result.verdict} {result.sheet}"
             )
         with db.transaction() as session:
+            # Again in the transaction that records the package: the period may have changed.
+            require(session, WriteAction.EXPORT_PACKAGE, period=year)
             session.add(
                 models.PackageExport(
                     period_year=year,

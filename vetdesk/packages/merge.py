@@ -38,6 +38,7 @@ from vetdesk.packages.verify import Verification
 from vetdesk.services.backup import REASON_MERGE
 from vetdesk.services.database import Database
 from vetdesk.services.periods import ensure_period
+from vetdesk.services.write_policy import WriteAction, decide, require
 from vetdesk.signing.privacy import hash_id_number, is_hashed_id, privacy_in_force
 
 
@@ -101,6 +102,10 @@ def preview_merge(
     session = session or db.session()
     try:
         state = _current_state(session, db, year)
+        # Inside the merge's own transaction when it applies: a period locked meanwhile refuses.
+        decision = decide(session, WriteAction.MERGE_PACKAGE, period=year)
+        if not decision.allowed:
+            preview.conflicts.append(decision.reason)
         others = {
             t_id: (code, county)
             for t_id, code, county in session.execute(
@@ -332,6 +337,7 @@ def reject(db: Database, preview: MergePreview, reason: str) -> MergePreview:
     unit, year = verification.unit_code, verification.period
     if unit is not None and year is not None:
         with db.transaction() as session:
+            require(session, WriteAction.REJECT_PACKAGE, period=year)
             session.add(
                 models.PackageRejection(
                     unit_code=unit,

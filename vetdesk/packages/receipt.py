@@ -32,6 +32,7 @@ from vetdesk.i18n import _
 from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, EnvelopeError, open_envelope, seal
 from vetdesk.packages.merge import MergePreview
 from vetdesk.services.database import Database
+from vetdesk.services.write_policy import WriteAction, require
 from vetdesk.signing.keys import (
     NAMESPACE_RECEIPT,
     KeyFileError,
@@ -130,8 +131,8 @@ def issue_receipt(db: Database, preview: MergePreview, folder: Path, passphrase:
 def import_receipt(db: Database, path: Path) -> ReceiptResult:
     """Verify a receipt with the city's key and record what the city answered."""
     info = db.info()
-    if info.is_city:
-        raise UsageError(_("回执由县区数据库导入。"))
+    with db.session() as session:
+        require(session, WriteAction.IMPORT_RECEIPT)
     try:
         content = read_workbook(path, sheets=())
     except UnsafeFileError as exc:
@@ -174,6 +175,7 @@ def import_receipt(db: Database, path: Path) -> ReceiptResult:
     status = str(manifest.get("status"))
     reasons = [str(r) for r in manifest.get("reasons", [])]
     with db.transaction() as session:
+        require(session, WriteAction.IMPORT_RECEIPT, period=period)
         export = session.scalar(
             select(models.PackageExport).where(
                 models.PackageExport.period_year == period, models.PackageExport.seq == seq

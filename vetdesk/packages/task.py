@@ -79,6 +79,7 @@ from vetdesk.services.backup import REASON_TASK_IMPORT
 from vetdesk.services.database import Database, install_ruleset
 from vetdesk.services.period_data import get_period, load_schools
 from vetdesk.services.periods import ensure_period
+from vetdesk.services.write_policy import WriteAction, require
 from vetdesk.signing.canonical import (
     StrictJSONError,
     canonical_json,
@@ -1265,7 +1266,8 @@ def plan_task(db: Database, path: Path) -> TaskImportResult:
 
 def import_task(db: Database, path: Path) -> TaskImportResult:
     """Verify a task and update the county's set-up from it in one transaction."""
-    _require_county(db)
+    with db.session() as session:  # a city's database imports nothing but packages
+        require(session, WriteAction.IMPORT_TASK)
     verification = verify_task(db, path)
     result = TaskImportResult(path.name, verification)
     payload = verification.payload
@@ -1280,6 +1282,7 @@ def import_task(db: Database, path: Path) -> TaskImportResult:
         if problem is not None:
             verification.verdict, verification.message = problem
             return result
+        require(session, WriteAction.IMPORT_TASK, period=payload.year)
         _plan(session, db, payload, result)
         _apply(session, payload, result)
         _install_target_set(session, payload.targets)

@@ -16,6 +16,7 @@ from vetdesk.domain.enums import Severity
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.services.database import Database, DatabaseInfo
 from vetdesk.services.period_data import PeriodData, get_period, load_period_data
+from vetdesk.services.write_policy import WriteAction, require
 from vetdesk.standards.assess import (
     SchoolAssessment,
     UnitSummary,
@@ -118,43 +119,57 @@ def explain_warnings(db: Database, year: int, items: Iterable[tuple[str, str, st
 
     Returns the number of explanations written or removed.
     """
-    changed = 0
     with db.transaction() as session:
         period = get_period(session, year)
-        stored = {
-            (r.rule_id, r.record_key, r.field): r
-            for r in session.scalars(
-                select(models.WarningExplanation).where(
-                    models.WarningExplanation.period_id == period.id
-                )
+        require(session, WriteAction.EXPLAIN_WARNING, period=year)
+        return store_explanations(session, period, items, db.info().operator)
+
+
+def store_explanations(
+    session: Session,
+    period: models.Period,
+    items: Iterable[tuple[str, str, str, str]],
+    operator: str,
+) -> int:
+    """Write explanations in a caller's transaction, without the write policy (the demo's data).
+
+    A user's explanation goes through :func:`explain_warnings`, which asks the policy first.
+    """
+    changed = 0
+    stored = {
+        (r.rule_id, r.record_key, r.field): r
+        for r in session.scalars(
+            select(models.WarningExplanation).where(
+                models.WarningExplanation.period_id == period.id
             )
-        }
-        now = dt.datetime.now().replace(microsecond=0)
-        for rule, record_key, field, text in items:
-            cleaned = text.strip()
-            existing = stored.get((rule, record_key, field))
-            if not cleaned:
-                if existing is not None:
-                    session.delete(existing)
-                    changed += 1
-                continue
+        )
+    }
+    now = dt.datetime.now().replace(microsecond=0)
+    for rule, record_key, field, text in items:
+        cleaned = text.strip()
+        existing = stored.get((rule, record_key, field))
+        if not cleaned:
             if existing is not None:
-                if existing.text != cleaned:
-                    existing.text = cleaned
-                    changed += 1
-                continue
-            record = models.WarningExplanation(
-                period_id=period.id,
-                rule_id=rule,
-                record_key=record_key,
-                field=field,
-                text=cleaned,
-                operator=db.info().operator,
-                created_at=now,
-            )
-            session.add(record)
-            stored[(rule, record_key, field)] = record
-            changed += 1
+                session.delete(existing)
+                changed += 1
+            continue
+        if existing is not None:
+            if existing.text != cleaned:
+                existing.text = cleaned
+                changed += 1
+            continue
+        record = models.WarningExplanation(
+            period_id=period.id,
+            rule_id=rule,
+            record_key=record_key,
+            field=field,
+            text=cleaned,
+            operator=operator,
+            created_at=now,
+        )
+        session.add(record)
+        stored[(rule, record_key, field)] = record
+        changed += 1
     return changed
 
 

@@ -39,7 +39,7 @@ from vetdesk.domain.enums import (
 from vetdesk.domain.identifiers import credit_code_check_char, generate_id_number
 from vetdesk.domain.units import load_units
 from vetdesk.i18n import _
-from vetdesk.services.check import explain_warnings, run_check
+from vetdesk.services.check import run_check, store_explanations
 from vetdesk.services.database import Database
 from vetdesk.services.periods import ensure_period
 
@@ -788,8 +788,15 @@ def generate_demo(
     errors = report.errors
     if errors:  # a bug in the generator, not a user problem
         raise RuntimeError(f"demo data has validation errors: {[e.message for e in errors[:3]]}")
-    explain_warnings(
-        db,
-        year,
-        [(w.rule, w.record_key, w.field, EXAMPLE_EXPLANATION) for w in report.unexplained_warnings],
-    )
+    # The demo's own data, as a county's package would carry it (a city's too): written
+    # beside the write policy, which keeps a city's users from explaining warnings.
+    with db.transaction() as session:
+        store_explanations(
+            session,
+            ensure_period(session, year),
+            [
+                (w.rule, w.record_key, w.field, EXAMPLE_EXPLANATION)
+                for w in report.unexplained_warnings
+            ],
+            info.operator,
+        )
