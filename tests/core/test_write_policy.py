@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import copy_db
-from tests.packages.pkg_helpers import PASSPHRASE, enrol, make_package
+from tests.core.reported_world import build_reported, data_dir
+from tests.packages.pkg_helpers import PASSPHRASE, make_package
 from vetdesk.cli import main
 from vetdesk.db import models
 from vetdesk.domain.enums import PeriodState
@@ -26,7 +26,7 @@ from vetdesk.exchange.schema import TEACHERS
 from vetdesk.exchange.template import write_template
 from vetdesk.packages.county import export_package
 from vetdesk.packages.merge import apply_merge
-from vetdesk.packages.receipt import import_receipt, issue_receipt
+from vetdesk.packages.receipt import import_receipt
 from vetdesk.packages.task import import_task
 from vetdesk.packages.verify import verify_package
 from vetdesk.services import measure_records, records
@@ -58,40 +58,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def reported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """A county whose 2025 package the city accepted and whose receipt it imported (已上报).
-
-    Built once through the real flow: export → verify → merge → receipt → receipt import.
-    Keys live in a data directory of the module's own (their paths are stored absolute).
-    """
-    from vetdesk.services.database import create_database
-    from vetdesk.services.demo import generate_demo
-
-    folder = tmp_path_factory.mktemp("reported")
-    previous = os.environ.get("VETDESK_DATA_DIR")
-    os.environ["VETDESK_DATA_DIR"] = str(folder / "data")
-    try:
-        county_path = folder / "county.db"
-        county = create_database(county_path, role="county", unit_code="630223", operator="县")
-        generate_demo(county, year=2025)
-        city_path = folder / "city.db"
-        city = create_database(city_path, role="city", unit_code="630200", operator="市")
-        try:
-            enrol(county, city)
-            package = make_package(county, folder)
-            preview = apply_merge(city, verify_package(city, package), file_name=package.name)
-            assert preview.applied, preview.reasons
-            receipt = issue_receipt(city, preview, folder / "receipts", PASSPHRASE)
-            assert import_receipt(county, receipt).period_submitted
-        finally:
-            county.close()
-            city.close()
-        yield county_path, city_path
-    finally:
-        if previous is None:
-            os.environ.pop("VETDESK_DATA_DIR", None)
-        else:
-            os.environ["VETDESK_DATA_DIR"] = previous
+def reported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A county whose 2025 package the city accepted and whose receipt it imported (已上报)."""
+    return build_reported(tmp_path_factory.mktemp("reported"))
 
 
 @pytest.fixture
@@ -305,13 +274,9 @@ def test_the_city_locks_a_period_and_a_package_for_it_is_no_longer_merged(
     # The county reopens, changes a figure and sends package 2: the locked city refuses it.
     county, city = open_database(county_path), open_database(city_path)
     try:
-        previous = os.environ["VETDESK_DATA_DIR"]
-        os.environ["VETDESK_DATA_DIR"] = str(reported[0].parent / "data")
-        try:
+        with data_dir(reported[0].parent / "data"):
             reopen_period(county, 2025)
             package = make_package(county, tmp_path, "pkg2.xlsx")
-        finally:
-            os.environ["VETDESK_DATA_DIR"] = previous
         before = digest(city_path)
         preview = apply_merge(city, verify_package(city, package))
         assert not preview.applied and preview.status == "rejected"

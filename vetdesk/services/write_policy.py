@@ -63,6 +63,9 @@ class WriteDecision:
 
     allowed: bool
     reason: str = ""
+    # Why, for machines (--json, the GUI): role, period_submitted, period_locked, period_open,
+    # no_period, no_key; "" when allowed.
+    code: str = ""
 
 
 ALLOWED = WriteDecision(True)
@@ -74,7 +77,7 @@ class WriteRefused(InputRejected):
     code = "write_refused"
 
     def __init__(self, decision: WriteDecision) -> None:
-        super().__init__(decision.reason)
+        super().__init__(decision.reason, code=decision.code or None)
         self.decision = decision
 
 
@@ -163,16 +166,18 @@ def decide(session: Session, action: WriteAction, *, period: int | None = None) 
     role = Role(info.role)
     refusal = _role_refusal(role, action)
     if refusal:
-        return WriteDecision(False, refusal)
+        return WriteDecision(False, refusal, "role")
     status = period_status(session, period) if period is not None else None
     rule = _STATE_RULES.get(action)
     if rule is not None:
         refusal = rule(role, period, status)
         if refusal:
-            return WriteDecision(False, refusal)
+            return WriteDecision(False, refusal, _state_code(status))
     if action is WriteAction.EXPORT_PACKAGE and not _has_active_key(session):
         return WriteDecision(
-            False, _("本单位还没有签名密钥：请先在“签名密钥与公钥登记”中创建（vetdesk key init）。")
+            False,
+            _("本单位还没有签名密钥：请先在“签名密钥与公钥登记”中创建（vetdesk key init）。"),
+            "no_key",
         )
     return ALLOWED
 
@@ -266,6 +271,10 @@ _STATE_RULES: dict[WriteAction, StateRule] = {
     WriteAction.LOCK_PERIOD: _lock_rule,
     WriteAction.REOPEN_PERIOD: _reopen_rule,
 }
+
+
+def _state_code(status: PeriodStatus | None) -> str:
+    return "no_period" if status is None else f"period_{status.state.value}"
 
 
 def _has_active_key(session: Session) -> bool:
