@@ -132,7 +132,8 @@ def period_status(session: Session, year: int) -> PeriodStatus | None:
     period = session.scalar(select(models.Period).where(models.Period.year == year))
     if period is None:
         return None
-    state = PeriodState.from_text(period.state) or PeriodState.OPEN
+    # The column's CHECK constraint admits only the three states.
+    state = next(s for s in PeriodState if s.value == period.state)
     reported = session.scalar(
         select(models.PackageExport.seq)
         .where(
@@ -163,7 +164,7 @@ def decide(session: Session, action: WriteAction, *, period: int | None = None) 
     info = session.get(models.DatabaseInfo, 1)
     if info is None:  # being created: nothing to protect yet
         return ALLOWED
-    role = Role(info.role)
+    role = Role.CITY if info.role == Role.CITY.value else Role.COUNTY
     refusal = _role_refusal(role, action)
     if refusal:
         return WriteDecision(False, refusal, "role")
