@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -216,6 +218,15 @@ def test_reopening_a_reported_period_says_the_city_holds_the_old_figures(
     path = Path(submitted.path)
     template = tmp_path / "模板.xlsx"
     write_template(submitted, 2025, template, school_code=SCHOOL)
+    unchanged = tmp_path / "不变.xlsx"
+    shutil.copy(template, unchanged)
+    workbook = openpyxl.load_workbook(template)
+    sheet = workbook[TEACHERS.sheet_title]
+    title = TEACHERS.columns.index(TEACHERS.column("title")) + 1
+    header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "*学校标识码")
+    promoted = sheet.cell(header + 1, title)
+    promoted.value = "初级" if promoted.value == "正高级" else "正高级"
+    workbook.save(template)
     code, out, _err = run(capsys, "period", "reopen", "--db", str(path), "--period", "2025")
     assert code == 0
     assert "已重新打开" in out and "市局仍持有第 1 号上报包中的旧数据" in out
@@ -223,10 +234,28 @@ def test_reopening_a_reported_period_says_the_city_holds_the_old_figures(
         status = period_status(session, 2025)
         assert status is not None and status.state is PeriodState.OPEN
         assert status.resubmission_needed and "需重新上报" in status.label
-    # The import now goes through, and says a new package is needed.
+    # An import that changes nothing has nothing to report again.
+    code, out, _err = run(capsys, "import", "--db", str(path), str(unchanged))
+    assert code == 0 and "导入完成" in out and "旧数据" not in out
+    # A change goes through, and says a new package is needed.
     code, out, _err = run(capsys, "import", "--db", str(path), str(template))
     assert code == 0 and "导入完成" in out
     assert "市局持有第 1 号上报包中的旧数据" in out and "重新导出上报包" in out
+    code, out, _err = run(
+        capsys,
+        "explain",
+        "--db",
+        str(path),
+        "--period",
+        "2025",
+        "--rule",
+        "r",
+        "--record",
+        "school:x",
+        "--text",
+        "说明",
+    )
+    assert code == 0 and "市局持有第 1 号上报包中的旧数据" in out
     # Reopening an open period is refused.
     code, _out, err = run(capsys, "period", "reopen", "--db", str(path), "--period", "2025")
     assert code == 1 and "本来就在填报中" in err

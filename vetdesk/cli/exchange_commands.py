@@ -175,7 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         plan = plan_from_content(db, content, args.period)
         if plan.ok and not args.dry_run:
             plan = apply_import(db, content, year=args.period)
-        if plan.applied and plan.year is not None:
+        if plan.applied and plan.has_changes and plan.year is not None:
             with db.session() as session:
                 note = changed_after_report_note(session, plan.year)
     finally:
