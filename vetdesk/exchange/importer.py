@@ -17,7 +17,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -28,7 +27,7 @@ from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.errors import UsageError
 from vetdesk.exchange.cells import shown_value
 from vetdesk.exchange.meta import KIND_DRAFT, KIND_EXPORT, KIND_PACKAGE, KIND_TEMPLATE
-from vetdesk.exchange.reader import ImportIssue, ParsedRow, WorkbookContent, read_workbook
+from vetdesk.exchange.reader import ImportIssue, ParsedRow, WorkbookContent
 from vetdesk.exchange.rows import Record, canonical_value, sheet_records
 from vetdesk.exchange.schema import (
     CONDITIONS,
@@ -460,14 +459,6 @@ def _scope(spec: SheetSpec, rows: list[ParsedRow], content: WorkbookContent) -> 
     if spec is PRACTICES and content.sheet(TEACHERS.key):
         schools |= {r.values["school_code"] for r in content.sheets[TEACHERS.key].rows if r.ok}
     return schools
-
-
-def plan_import(
-    db: Database, path: Path, *, year: int | None = None
-) -> tuple[ImportPlan, WorkbookContent]:
-    """Read a workbook and preview its import (nothing is changed)."""
-    content = read_workbook(path)
-    return plan_from_content(db, content, year), content
 
 
 def apply_import(
