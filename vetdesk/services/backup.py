@@ -120,11 +120,9 @@ class BackupInfo:
     unit_code: str | None = None
     unit_name: str | None = None
     periods: tuple[int, ...] = ()
-
-    @property
-    def verified(self) -> bool:
-        """Whether this is a checked backup (not a raw copy of a damaged database)."""
-        return not self.raw
+    # Checked when the file was read: a VetDesk database passing SQLite's quick_check, not a
+    # raw copy of a damaged one. False when not checked (read without its summary).
+    verified: bool = False
 
     @property
     def reason_label(self) -> str:
@@ -356,24 +354,37 @@ def _record_source(folder: Path, db_path: Path) -> None:
 def _summary(
     path: Path, *, live: bool = False
 ) -> tuple[str | None, str | None, str | None, tuple[int, ...]]:
+    role, unit_code, unit_name, years, _sound = _summary_and_check(path, live=live)
+    return role, unit_code, unit_name, years
+
+
+def _summary_and_check(
+    path: Path, *, live: bool = False, check: bool = False
+) -> tuple[str | None, str | None, str | None, tuple[int, ...], bool]:
+    """Whose data a file holds and (``check``) whether it passes SQLite's quick_check."""
     try:
         # A live database is read like any other client would; immutable is for backups only.
         con = _connect_existing(path) if live else _connect_readonly(path)
         try:
             row = con.execute("SELECT role, unit_code FROM database_info WHERE id = 1").fetchone()
             if row is None:
-                return None, None, None, ()
+                return None, None, None, (), False
             unit = con.execute("SELECT name FROM units WHERE code = ?", (row[1],)).fetchone()
             years = tuple(int(r[0]) for r in con.execute("SELECT year FROM periods ORDER BY year"))
-            return str(row[0]), str(row[1]), str(unit[0]) if unit else None, years
+            sound = check and [str(r[0]) for r in con.execute("PRAGMA quick_check")] == ["ok"]
+            return str(row[0]), str(row[1]), str(unit[0]) if unit else None, years, sound
         finally:
             con.close()
     except (sqlite3.Error, OSError, ValueError):
-        return None, None, None, ()
+        return None, None, None, (), False
 
 
 def read_backup_info(path: Path | str, *, summary: bool = True) -> BackupInfo:
-    """Describe a backup file (any file: the name gives date and reason when it is ours)."""
+    """Describe a backup file (any file: the name gives date and reason when it is ours).
+
+    With ``summary`` the file is opened: whose data it holds, and ``verified`` from a real
+    check (quick_check), never from its name; without it, nothing is read and it is unverified.
+    """
     file = Path(path)
     stat = file.stat()
     match = _NAME_RE.match(file.name)
@@ -385,9 +396,13 @@ def read_backup_info(path: Path | str, *, summary: bool = True) -> BackupInfo:
         reason, raw = "", False
     role = unit_code = unit_name = None
     periods: tuple[int, ...] = ()
+    verified = False
     if summary:
-        role, unit_code, unit_name, periods = _summary(file)
-    return BackupInfo(file, created, reason, stat.st_size, raw, role, unit_code, unit_name, periods)
+        role, unit_code, unit_name, periods, sound = _summary_and_check(file, check=not raw)
+        verified = sound and not raw
+    return BackupInfo(
+        file, created, reason, stat.st_size, raw, role, unit_code, unit_name, periods, verified
+    )
 
 
 def list_backups(db_path: Path | str, *, summary: bool = True) -> list[BackupInfo]:
