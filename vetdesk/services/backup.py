@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -40,6 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vetdesk.atomicfile import fsync_dir, replace_atomically
 from vetdesk.db import migrate
 from vetdesk.db.engine import make_engine
 from vetdesk.db.lock import DatabaseInUse, DatabaseLock
@@ -273,22 +273,6 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes a rename durable on POSIX; Windows cannot open a directory this way.
-    if sys.platform == "win32":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _remove_with_side_files(path: Path) -> None:
     for suffix in ("", *_SIDE_SUFFIXES):
         with contextlib.suppress(OSError):
@@ -501,22 +485,16 @@ def create_backup(
     except BaseException:
         _remove_with_side_files(tmp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return read_backup_info(final)
 
 
 def _copy_file_atomically(source: Path, target: Path) -> None:
-    tmp = _temp_path(target.parent, ".raw-")
-    try:
+    def copy(tmp: Path) -> None:
         with source.open("rb") as src, tmp.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+
+    replace_atomically(target, copy)
 
 
 def _raw_copy(db_path: Path, reason: str, now: dt.datetime | None) -> BackupInfo:
@@ -540,7 +518,7 @@ def _raw_copy(db_path: Path, reason: str, now: dt.datetime | None) -> BackupInfo
                 name=db_path.name, err=exc.strerror or exc
             )
         ) from exc
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return read_backup_info(final, summary=False)
 
 
@@ -888,5 +866,5 @@ def restore_backup(
         except BaseException:
             _remove_with_side_files(tmp)
             raise
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     return RestoreResult(restored=restored, safety_backup=safety)
