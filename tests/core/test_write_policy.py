@@ -159,6 +159,24 @@ def test_cli_template_and_import_on_a_city_database_exit_1(
     for extra in ([], ["--dry-run"]):
         code, _out, err = run(capsys, "import", "--db", str(city_db), str(template), *extra)
         assert code == 1 and "不导入学校填报模板" in err
+    code, _out, err = run(
+        capsys,
+        "explain",
+        "--db",
+        str(city_db),
+        "--period",
+        "2025",
+        "--rule",
+        "r",
+        "--record",
+        "school:x",
+        "--text",
+        "说明",
+    )
+    assert code == 1 and "市级数据库的数据来自各县区的上报包" in err
+    for command in (["task", "import"], ["receipt", "import"]):
+        code, _out, err = run(capsys, *command, "--db", str(city_db), str(template))
+        assert code == 1 and "任务包和回执由县区数据库导入" in err, command
     assert digest(city_db) == before
 
 

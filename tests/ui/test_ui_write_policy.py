@@ -28,6 +28,7 @@ def test_a_reported_period_is_read_only_until_the_county_reopens_it(
     assert not window.act_package.isEnabled()
     assert "已上报" in window.period_label.text()
     assert not window.act_lock_period.isVisible()
+    assert window.checks.model.read_only  # no explanation typed into a reported period
     assert window.act_reopen_period.isEnabled()
     window.act_reopen_period.trigger()
     qtbot.waitUntil(lambda: page.add_button.isEnabled(), timeout=30_000)
@@ -35,6 +36,7 @@ def test_a_reported_period_is_read_only_until_the_county_reopens_it(
     assert "需重新上报" in window.period_label.text()
     assert "第 1 号" in window.period_label.text()
     assert window.act_import.isEnabled()
+    assert not window.checks.model.read_only
     assert not window.act_reopen_period.isEnabled()
     assert "本来就在填报中" in window.act_reopen_period.toolTip()
 

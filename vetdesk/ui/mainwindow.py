@@ -923,7 +923,8 @@ class MainWindow(QMainWindow):
             self._show_report(snapshot.report)
         self._update_actions()
         self._update_exchange_actions()
-        self.checks.set_read_only(self.read_only)
+        # Explanations are period data: the policy decides (a city, a reported period).
+        self.checks.set_read_only(self.read_only or not self._allows("explain_warning"))
         if PAGE_INBOX not in self._factories:
             self.inbox.set_read_only(self.read_only)
         for page in self._data_pages():
