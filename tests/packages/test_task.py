@@ -31,6 +31,7 @@ from vetdesk.packages.task import (
 from vetdesk.services.backup import REASON_TASK_IMPORT, list_backups
 from vetdesk.services.check import run_check
 from vetdesk.services.database import Database, create_database, install_ruleset
+from vetdesk.services.write_policy import WriteRefused
 from vetdesk.signing.keys import NAMESPACE_TASK, KeyFileError
 from vetdesk.signing.keystore import active_key, create_key, unlock_key
 from vetdesk.signing.trust import add_trusted_key, read_key_file, revoke_trusted_key
@@ -504,7 +505,8 @@ def test_export_refusals_write_nothing(pair, tmp_path):
         assert (
             session.scalar(select(models.Period.deadline).where(models.Period.year == 2025)) is None
         )
-    with pytest.raises(UsageError):
+    # The write policy refuses it (exit 1): a city imports nothing but packages.
+    with pytest.raises(WriteRefused, match="任务包和回执由县区数据库导入"):
         import_task(city, make_task(city, tmp_path))
 
 
