@@ -1,8 +1,8 @@
 """The one way VetDesk replaces a file: a crash leaves either the old complete file or the new one.
 
-Workbooks and packages (:mod:`vetdesk.exchange.atomic` adds user-facing messages), key
+Workbooks and packages (:mod:`vetdesk.workbook.atomic` adds user-facing messages), key
 files and key state (:mod:`vetdesk.signing.keys`), and the raw copies of a damaged database
-(:mod:`vetdesk.services.backup`) are all written through :func:`replace_atomically`.
+(:mod:`vetdesk.db.backup`) are all written through :func:`replace_atomically`.
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ Step = Callable[[Path], str]
 
 
 def _step_database(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
     from vetdesk.db import migrate
-    from vetdesk.services.database import create_database
+    from vetdesk.standards.installed import create_database
 
     db = create_database(tmp / "selftest.db", role="county", unit_code="630223", operator="自检")
     try:
@@ -36,9 +37,10 @@ def _step_database(tmp: Path) -> str:
 
 
 def _step_demo_and_check(tmp: Path) -> str:
-    from vetdesk.services.check import run_check
-    from vetdesk.services.database import open_database
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
+    from vetdesk.db.database import open_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.validation.check import run_check
 
     db = open_database(tmp / "selftest.db")
     try:
@@ -60,15 +62,15 @@ STEPS: list[tuple[str, Step]] = [
 # The parts every installation has: a part that cannot be loaded fails the self-test
 # (a frozen build that lost a module must not pass by skipping it).
 PART_MODULES = (
-    "vetdesk.exchange.selftest",
-    "vetdesk.signing.selftest",
+    "vetdesk.workbook.selftest",
+    "vetdesk.packages.selftest",
     "vetdesk.reports.selftest",
     "vetdesk.ui.selftest",
 )
 
 
 def extra_steps() -> list[tuple[str, Step]]:
-    """The steps of each part (exchange, signing, reports, GUI); a failing step for a missing one."""
+    """The steps of each part (workbook, packages, reports, GUI); a failing step for a missing one."""
     steps: list[tuple[str, Step]] = []
     for module_name in PART_MODULES:
         try:

@@ -11,8 +11,8 @@ from tests.packages.pkg_helpers import PASSPHRASE, enrol, make_package
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.receipt import import_receipt, issue_receipt
 from vetdesk.packages.verify import verify_package
-from vetdesk.services.database import create_database
 from vetdesk.services.demo import generate_demo
+from vetdesk.standards.installed import create_database
 
 
 @contextmanager

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from vetdesk.atomicfile import NoTempFile, replace_atomically
-from vetdesk.exchange.atomic import WriteFailed, write_atomically
-from vetdesk.signing.sequence import remember_seq, remembered_seq
+from vetdesk.packages.sequence import remember_seq, remembered_seq
+from vetdesk.workbook.atomic import WriteFailed, write_atomically
 
 
 def test_the_new_file_replaces_the_old_and_no_temp_file_stays(tmp_path: Path) -> None:

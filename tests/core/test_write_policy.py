@@ -19,13 +19,16 @@ from tests.core.reported_world import build_reported, data_dir
 from tests.packages.pkg_helpers import PASSPHRASE, make_package
 from vetdesk.cli import main
 from vetdesk.db import models
+from vetdesk.db.database import Database, open_database
+from vetdesk.db.write_policy import (
+    WriteAction,
+    WriteRefused,
+    changed_after_report_note,
+    decide,
+    period_status,
+)
 from vetdesk.domain.enums import PeriodState
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.importer import apply_import
-from vetdesk.exchange.paste import read_pasted_rows
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import TEACHERS
-from vetdesk.exchange.template import write_template
 from vetdesk.packages.county import export_package
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.receipt import import_receipt
@@ -33,16 +36,13 @@ from vetdesk.packages.task import import_task
 from vetdesk.packages.verify import verify_package
 from vetdesk.services import measure_records, records
 from vetdesk.services.check import explain_warnings
-from vetdesk.services.database import Database, open_database
 from vetdesk.services.entities import MAJOR
 from vetdesk.services.period_lock import lock_period, reopen_period
-from vetdesk.services.write_policy import (
-    WriteAction,
-    WriteRefused,
-    changed_after_report_note,
-    decide,
-    period_status,
-)
+from vetdesk.workbook.importer import apply_import
+from vetdesk.workbook.paste import read_pasted_rows
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import TEACHERS
+from vetdesk.workbook.template import write_template
 
 SCHOOL = "3663230000"
 

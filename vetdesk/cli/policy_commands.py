@@ -10,9 +10,9 @@ import argparse
 from typing import Any
 
 from vetdesk.cli.common import EXIT_OK, add_db_argument, add_json_argument, print_json
+from vetdesk.db.database import open_database
+from vetdesk.db.write_policy import PeriodStatus
 from vetdesk.i18n import _
-from vetdesk.services.database import open_database
-from vetdesk.services.write_policy import PeriodStatus
 
 
 def period_operations(sub: Any) -> Any:

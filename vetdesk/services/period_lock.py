@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import Database
+from vetdesk.db.write_policy import PeriodStatus, WriteAction, period_status, require
 from vetdesk.domain.enums import PeriodState
-from vetdesk.services.database import Database
-from vetdesk.services.write_policy import PeriodStatus, WriteAction, period_status, require
 
 
 def lock_period(db: Database, year: int) -> PeriodStatus:
