@@ -109,9 +109,15 @@ def test_setting_standard_warnings_share_of_double_qualified():
 
 def test_technician_school_uses_its_own_thresholds():
     s = school(level="technician", category="technician")
-    a = assess_school(
-        RULES, s, condition(land_area_m2=30000, building_area_m2=18000, full_time_students=900), []
+    figures = condition(
+        land_area_m2=30000,
+        building_area_m2=18000,
+        full_time_students=900,
+        practice_area_m2=5000,
+        training_places=900,
     )
+    # 45 full-time teachers for 900 students: 20 : 1, at the 技工学校 limit
+    a = assess_school(RULES, s, figures, roster(general=20, specialty=25))
     assert a.verdict == PASS
     assert {r.rule.source for r in a.results if r.rule.purpose == "compliance"} == {"RSB2012-8"}
 

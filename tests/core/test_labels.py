@@ -27,7 +27,8 @@ def test_indicators_targets_and_units_switch_language():
         i18n.set_language("zh")
     land = ruleset.indicators["land_area"]
     assert (land.label, land.unit_label) == ("校园占地面积", "平方米")
-    assert targets.targets[0].label == "办学条件达标学校比例"
+    rate = next(t for t in targets.targets if t.id == "compliance_rate")
+    assert rate.label == rate.indicator and CJK.search(rate.label)
 
 
 def test_check_messages_name_the_indicator_in_english(city_db):

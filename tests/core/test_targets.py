@@ -11,33 +11,48 @@ import pytest
 from vetdesk.cli import main
 from vetdesk.db.database import open_database
 from vetdesk.services.targets import enter_progress, install_target_file, target_progress
-from vetdesk.standards.targets import BEHIND, DONE, ON_TRACK, load_default_targets, status_of
+from vetdesk.standards.targets import (
+    BEHIND,
+    DONE,
+    ON_TRACK,
+    OPEN,
+    load_default_targets,
+    status_of,
+)
 
 # Hand-computed from the fixed tables in vetdesk/services/demo.py (TEN_MEASURE and
 # CITY_ENTERED_PROGRESS), counted school by school:
 EXPECTED = {
     # brand (B) majors still running: 乐都1 + 技工1 + 平安1 + 民和2 + 互助2 + 循化1 + 高职2
-    "brand_majors": (Fraction(10), DONE),
-    # agriculture (A) majors running (化隆's is stopped): 1 + 1 + 2 + 1 + 1 + 2
-    "agriculture_majors": (Fraction(8), DONE),
+    "brand_majors": (Fraction(10), DONE),  # 6–8: met from its lower end
+    # the four named 涉农 majors running: 农机设备应用与维修 (技工, redirected) and 园艺技术
+    # (互助); the other agriculture majors are not named and do not count
+    "agriculture_majors": (Fraction(2), OPEN),
     "majors_revoked": (Fraction(2), BEHIND),  # 平安 2022, 互助 2021
     "majors_stopped": (Fraction(5), BEHIND),  # 乐都, 民和, 互助, 化隆, 高职
     "majors_new": (Fraction(8), DONE),
     "majors_redirected": (Fraction(2), DONE),  # 技工 2023, 高职 2022
+    "majors_new_2025": (Fraction(1), BEHIND),  # 循化 旅游服务与管理
+    "majors_revoked_2025": (Fraction(0), BEHIND),
     # 21 enterprise rows, three named twice (天佑德, 恒盛, 盐湖) and 乐都农业园 twice: 18 distinct
-    "cooperating_enterprises": (Fraction(18), BEHIND),
-    "one_plus_x_pilots": (Fraction(16), BEHIND),  # 2+1+2+1+2+3+1+1+3
+    "cooperating_enterprises": (Fraction(18), OPEN),
+    "one_plus_x_pilots": (Fraction(16), OPEN),  # 2+1+2+1+2+3+1+1+3
     "educator_principals": (Fraction(1), DONE),
     "teaching_masters": (Fraction(6), DONE),  # 名师 or 名匠; 乡村工匠 does not count
     "master_studios": (Fraction(1), DONE),  # 循化's studio is still being built
-    "virtual_simulation_bases": (Fraction(6), BEHIND),
-    "regional_practice_centres": (Fraction(1), BEHIND),
+    "virtual_simulation_bases": (Fraction(6), OPEN),
+    # of the two named schools only 互助 has a built centre (平安's is not a named school)
+    "regional_practice_centres": (Fraction(1), OPEN),
     # (employed + further study) / graduates = 5905 / 6340
     "employment_rate": (Fraction(5905, 6340), DONE),
+    "quality_majors": (Fraction(1), OPEN),  # 幼儿保育 (平安) is 双优; 现代家政服务与管理 is not run
     "industry_consortium": (Fraction(1), DONE),
-    "industry_communities": (Fraction(1), BEHIND),
+    "industry_communities": (Fraction(1), OPEN),
     "vocational_group": (Fraction(1), DONE),
     "guidance_committees": (Fraction(2), DONE),
+    "ideological_studio": (Fraction(1), DONE),
+    "ideological_courses": (None, OPEN),
+    "quality_schools": (None, OPEN),
 }
 
 
@@ -46,7 +61,7 @@ def test_shipped_target_set_covers_the_policy():
     assert targets.source["number"] == "东政办〔2024〕74号"
     ids = {t.id for t in targets.targets}
     assert ids == set(EXPECTED) | {"compliance_rate"}
-    assert all(t.lead and t.deadline == dt.date(2025, 12, 31) for t in targets.targets)
+    assert all(t.lead and t.responsible and t.quote for t in targets.targets)
 
 
 def test_demo_city_progress_matches_hand_computed_values(city_db):
@@ -61,10 +76,12 @@ def test_demo_city_progress_matches_hand_computed_values(city_db):
 
 
 def test_status_rule():
-    target = next(t for t in load_default_targets().targets if t.id == "cooperating_enterprises")
-    assert status_of(target, Fraction(110), dt.date(2025, 12, 31)) == DONE
-    assert status_of(target, Fraction(50), dt.date(2024, 12, 31)) == ON_TRACK
-    assert status_of(target, Fraction(50), dt.date(2025, 12, 31)) == BEHIND
+    target = next(t for t in load_default_targets().targets if t.id == "majors_revoked")
+    assert status_of(target, Fraction(5), dt.date(2025, 12, 31)) == DONE
+    assert status_of(target, Fraction(2), dt.date(2024, 12, 31)) == ON_TRACK
+    assert status_of(target, Fraction(2), dt.date(2025, 12, 31)) == BEHIND
+    undated = next(t for t in load_default_targets().targets if t.id == "cooperating_enterprises")
+    assert status_of(undated, Fraction(50), dt.date(2030, 12, 31)) == OPEN
 
 
 def test_entered_values_need_evidence_and_an_entered_target(city_db):

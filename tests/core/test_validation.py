@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,8 @@ def _with_general_teacher(**kw):
     rows[0] = replace(rows[0], **kw)
     return {"teachers": rows}
 
+
+H = "4163000001"  # a 高职
 
 CASES = {
     "school.name.required": {"schools": [school(name="  ")]},
@@ -174,10 +177,20 @@ CASES = {
     "destination.counts.order": {"destinations": [DestinationRow(S, 100, 90, 20)]},
     "base.choice.invalid": {"bases": [BaseRow(S, "某基地", "农场", "built", 2024)]},
     "base.year.missing": {"bases": [BaseRow(S, "某基地", "virtual_simulation", "built", None)]},
+    "teacher.degree.invalid": _with_teacher(degree="荣誉博士"),
+    "teacher.degree.missing": {
+        "schools": [school(H, level="higher", category="higher_comprehensive")],
+        "conditions": [condition(H, converted_students=1200, teaching_admin_area_m2=20000)],
+        "teachers": roster(H),
+        "trainings": [],
+    },
+    # a 技工学校 without its practice floor area (人社部发〔2012〕8号 第八条)
+    "condition.input.missing": {"schools": [school(level="technician", category="technician")]},
 }
 
 WARNINGS = {
     "base.year.missing",
+    "teacher.degree.missing",
     "condition.range.land_per_student",
     "condition.change.large",
     "teacher.age.over_limit",
@@ -254,9 +267,6 @@ def test_practice_months_counts_overlaps_once():
         )
     )
     months = practice_months(t, dt.date(2020, 12, 1), dt.date(2025, 12, 31))
-    assert months == 4  # 1 Jan – 29 Apr 2024 = 120 days; 2015 is outside the window
-
-
-def test_new_teachers_are_not_warned_about_practice_yet():
-    found = findings_for(**_with_teacher(practices=(), hired_date=dt.date(2025, 9, 1)))
-    assert not [f for f in found if f.rule == "QYSJ2016/enterprise_practice"]
+    # 1 Jan – 29 Apr 2024: three calendar months and 29 of April's 30 days, counted once;
+    # 2015 is outside the window
+    assert months == 3 + Fraction(29, 30)

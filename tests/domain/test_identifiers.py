@@ -22,6 +22,7 @@ from vetdesk.domain.identifiers import (
     generate_id_number,
     id_number_check_char,
     mask_id_number,
+    organisation_code_check_char,
     parse_id_number,
     school_code_type,
     validate_credit_code,
@@ -614,11 +615,29 @@ def test_credit_check_char_rejects_bad_input() -> None:
 
 
 credit_bodies = st.builds(
-    lambda head, region, tail: head + region + tail,
+    # characters 9–17: a GB 11714 组织机构代码 with its own check character
+    lambda head, region, tail: head + region + tail + organisation_code_check_char(tail),
     st.text(alphabet=CREDIT_ALPHABET, min_size=2, max_size=2),
     st.text(alphabet="0123456789", min_size=6, max_size=6),
-    st.text(alphabet=CREDIT_ALPHABET, min_size=9, max_size=9),
+    st.text(alphabet=CREDIT_ALPHABET, min_size=8, max_size=8),
 )
+
+
+def test_the_inner_organisation_code_check_digit_is_validated() -> None:
+    # GB 11714: weights 3 7 9 10 5 8 4 2; 11 − (Σ mod 11), 10 → X, 11 → 0
+    assert organisation_code_check_char("D2143569") == "X"  # the standard's example D2143569-X
+    assert organisation_code_check_char("00000000") == "0"
+    body = "12630223" + "12345678"
+    good = body + organisation_code_check_char("12345678")
+    assert validate_credit_code(good + credit_code_check_char(good), organisation_check=True)
+    wrong_inner = body + ("0" if good[-1] != "0" else "1")
+    wrong = wrong_inner + credit_code_check_char(wrong_inner)
+    with pytest.raises(IdentifierError) as caught:
+        validate_credit_code(wrong, organisation_check=True)
+    assert caught.value.code == "credit_org_check"
+    # reading a workbook checks the outer code only (old packages still read and verify)
+    assert validate_credit_code(wrong) == wrong
+    assert "组织机构代码" in str(caught.value) and "第17位" in str(caught.value)
 
 
 @given(credit_bodies, st.sampled_from(CREDIT_ALPHABET))

@@ -366,7 +366,7 @@ def judge_template(db: Any, path: Path, apply_to: Any = None) -> str:
 def judge_package(city: Any, path: Path, reference: dict[str, Any], merge_into: Any = None) -> str:
     """Verify a package; a valid one must carry exactly the signed data; return a label."""
     from vetdesk.errors import VetDeskError
-    from vetdesk.packages.envelope import content_digests
+    from vetdesk.packages.envelope import as_signed, content_digests
     from vetdesk.packages.merge import apply_merge
     from vetdesk.packages.verify import verify_package
     from vetdesk.workbook.schema import EXPORT_SHEETS
@@ -378,7 +378,10 @@ def judge_package(city: Any, path: Path, reference: dict[str, Any], merge_into: 
     if not verification.ok:
         return f"verdict:{verification.verdict}"
     assert verification.content is not None
-    digests = content_digests(verification.content, EXPORT_SHEETS)
+    # Over the columns the package was signed with (one written before a column was added
+    # is compared on the columns it had).
+    specs = [as_signed(spec, reference.get(spec.key)) for spec in EXPORT_SHEETS]
+    digests = content_digests(verification.content, specs)
     assert digests == reference, "a package that verifies carries other data than was signed"
     if merge_into is not None:
         target = merge_into()

@@ -97,6 +97,7 @@ def school_facts(path: Path, year: int) -> dict[str, SchoolFacts]:
         "training_places",
         "majors_count",
         "has_running_track",
+        "practice_area_m2",
     ]
     for row in con.execute(
         f"SELECT school_id, {', '.join(columns)} FROM school_conditions WHERE period_id = ?",
@@ -104,15 +105,13 @@ def school_facts(path: Path, year: int) -> dict[str, SchoolFacts]:
     ):
         if row[0] not in ids:
             continue
-        values = dict(zip(columns, row[1:], strict=True))
-        if values["converted_students"] is None:
-            values["converted_students"] = values["full_time_students"]
+        values = dict(zip(columns, row[1:], strict=True))  # a blank 折合在校生 stays blank
         facts[ids[row[0]]].inputs.update(
             {k: None if v is None else Fraction(int(v)) for k, v in values.items()}
         )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for sid, role, level, title, education in con.execute(
-        "SELECT school_id, role, double_teacher_level, title, education FROM teachers"
+    for sid, role, level, title, education, degree in con.execute(
+        "SELECT school_id, role, double_teacher_level, title, education, degree FROM teachers"
         " WHERE period_id = ?",
         (pid,),
     ):
@@ -122,7 +121,11 @@ def school_facts(path: Path, year: int) -> dict[str, SchoolFacts]:
         if role in FULL_TIME:
             c["full_time_teachers"] += 1
             c["senior_title_teachers"] += title in ("full_senior", "associate_senior")
-            c["postgraduate_teachers"] += education in ("doctorate", "master")
+            # the 学位 when recorded, else the highest education
+            graduate = (
+                degree in ("doctor", "master") if degree else education in ("doctorate", "master")
+            )
+            c["postgraduate_teachers"] += graduate
         if role in SPECIALTY:
             c["specialty_teachers"] += 1
             c["double_qualified_teachers"] += level != "none"

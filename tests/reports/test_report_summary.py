@@ -122,8 +122,8 @@ def test_double_teacher_shares_per_school(city_db: Path, city_summary) -> None:
         assert share.specialty_teachers == f.inputs["specialty_teachers"]
         assert share.double_qualified == f.inputs["double_qualified_teachers"]
         assert share.share == Fraction(share.double_qualified, share.specialty_teachers)
-        # 30 % applies to 中职 and 技工 schools; the 高职 has no such rule.
-        if f.level == "higher":
+        # 30 % (设置标准 教职成〔2010〕12号) applies to 中职 schools only; 技工 and 高职 have no such rule.
+        if f.level != "secondary":
             assert share.threshold is None and share.meets_threshold is None
         else:
             assert share.threshold == Fraction(3, 10)

@@ -37,7 +37,8 @@ def test_targets_page_shows_every_target_and_takes_entered_values(qtbot, city_wi
     assert [r.status for r in page.rows] == [p.status for p in progress]
     status_col = page.model.column_of("status")
     shown = {page.model.index(r, status_col).data() for r in range(page.model.rowCount())}
-    assert shown <= {"已完成", "按期推进", "滞后"} and "滞后" in shown
+    assert shown <= {"已完成", "按期推进", "滞后", "未完成（文件未定期限）", "本年未达到"}
+    assert "滞后" in shown and "未完成（文件未定期限）" in shown
     assert "东政办" in page.heading.text() or page.heading.text()
     assert "滞后" in page.counts.text()
 
@@ -46,7 +47,7 @@ def test_targets_page_shows_every_target_and_takes_entered_values(qtbot, city_wi
     page.select(computed.target.id)
     assert not page.save_button.isEnabled()
 
-    entered = next(p for p in progress if p.entered and p.status == "behind")
+    entered = next(p for p in progress if p.entered and p.status == "open")
     assert page.select(entered.target.id)
     assert page.save_button.isEnabled()
     wanted = int(entered.target.target)
@@ -66,6 +67,19 @@ def test_targets_page_shows_every_target_and_takes_entered_values(qtbot, city_wi
     page.evidence.setText(" ")
     page.save()
     qtbot.waitUntil(lambda: "佐证" in page.form_hint.text(), timeout=10_000)
+
+
+def test_a_county_targets_page_shows_its_contribution_without_the_city_form(
+    qtbot, demo_county_template, tmp_path, window_factory, recorder
+):  # type: ignore[no-untyped-def]
+    """A county sees 本县贡献 and no entry form (the city enters those values)."""
+    from vetdesk.ui.mainwindow import PAGE_TARGETS
+
+    window = window_factory(copy_db(demo_county_template, tmp_path, "county.db"))
+    page = _show(qtbot, window, PAGE_TARGETS)
+    assert page.rows and {r.status for r in page.rows} <= {"contribution", "city_entered"}
+    assert not page.form_box.isVisibleTo(page)
+    assert "本县贡献" in page.counts.text() and "滞后" not in page.counts.text()
 
 
 def test_measure_data_page_lists_the_new_domains(qtbot, city_window):

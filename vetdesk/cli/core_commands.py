@@ -194,6 +194,8 @@ def print_report(report: CheckReport, out: Any = None) -> None:
     for a in report.assessments:
         verdict = _(VERDICT_LABELS.get(a.verdict, a.verdict))
         w(f"  {a.school.school_code}  {a.school.name}  【{verdict}】\n")
+        if a.excluded_reason:
+            w("      " + a.excluded_reason + "\n")
         for r in a.failing:
             assert r.rule is not None
             from vetdesk.standards.assess import threshold_text
@@ -213,6 +215,11 @@ def print_report(report: CheckReport, out: Any = None) -> None:
     s = report.summary
     w(
         "\n"
+        + (
+            _("另有 {n} 所学校按规定不计入达标率（见上）。").format(n=s.schools_excluded) + "\n"
+            if s.schools_excluded
+            else ""
+        )
         + _("达标率：{p}/{n} = {rate}；目标 {target}（{date} 前）{ok}").format(
             p=s.schools_passing,
             n=s.schools_assessed,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vetdesk.cli.common import EXIT_OK, add_db_argument, add_json_argument, print_json
 from vetdesk.db.database import open_database
 from vetdesk.i18n import _
 
-_STATUS = {"done": "已完成", "on_track": "推进中", "behind": "滞后"}
+if TYPE_CHECKING:
+    from vetdesk.standards.targets import Progress, TargetSet
 
 
 def register(sub: Any) -> None:
@@ -55,41 +56,85 @@ def cmd_targets(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             {
-                "target_set": {"id": target_set.target_set_id, "version": target_set.version},
+                "target_set": {
+                    "id": target_set.target_set_id,
+                    "version": target_set.version,
+                    "source": dict(target_set.source),
+                },
                 "period": args.period,
-                "targets": [
-                    {
-                        "id": p.target.id,
-                        "measure": p.target.measure,
-                        "indicator": p.target.indicator,
-                        "target": p.target_text(),
-                        "value": None if p.value is None else f"{float(p.value):.4f}",
-                        "display": p.value_text(),
-                        "status": p.status,
-                        "deadline": p.target.deadline.isoformat(),
-                        "entered": p.entered,
-                        "evidence": p.evidence,
-                        "lead": list(p.target.lead),
-                        "responsible": list(p.target.responsible),
-                    }
-                    for p in progress
-                ],
+                "targets": [_target_json(p, target_set) for p in progress],
             }
         )
         return EXIT_OK
     print(
         _("{title}（{version}）{year} 年度进展").format(
-            title=target_set.title, version=target_set.version, year=args.period
+            title=target_set.label, version=target_set.version, year=args.period
         )
     )
     for p in progress:
-        mark = {"done": "✓", "on_track": "…", "behind": "✗"}[p.status]
+        mark = _MARKS.get(p.status, "·")
         source = _("（填报）") if p.entered else ""
+        alternative = f"  [{p.alternative_text()}]" if p.target.alternative else ""
         print(
-            f"  {mark} [{p.target.measure}] {p.target.indicator}：{p.value_text()} / {p.target_text()}"
-            f"  {_(_STATUS[p.status])}{source}  {_('截止')} {p.target.deadline}"
+            f"  {mark} [{p.target.articles_text}] {p.target.label}：{p.value_text()} / "
+            f"{p.target_text()}{alternative}  {p.status_text}{source}  "
+            f"{_('期限')} {p.target.deadline_text}"
         )
     return EXIT_OK
+
+
+_MARKS = {"done": "✓", "on_track": "…", "behind": "✗", "missed_this_year": "✗", "open": "…"}
+
+
+def _target_json(p: Progress, target_set: TargetSet) -> dict[str, Any]:
+    t = p.target
+    by_article = []
+    for number in t.articles:
+        article = target_set.articles.get(number)
+        if article is not None:
+            by_article.append(
+                {
+                    "article": number,
+                    "title": article.title,
+                    "lead": list(article.lead),
+                    "lead_schools": list(article.lead_schools),
+                    "lead_enterprises": article.lead_enterprises or None,
+                    "responsible": list(article.responsible),
+                }
+            )
+    return {
+        "id": t.id,
+        "articles": list(t.articles),
+        "articles_text": t.articles_text,
+        "measure": t.measure,
+        "indicator": t.indicator,
+        "target": p.target_text(),
+        "value": None if p.value is None else f"{float(p.value):.4f}",
+        "display": p.value_text(),
+        "denominator": None if p.basis is None else p.basis.denominator,
+        "numerator": None if p.basis is None else p.basis.numerator,
+        "status": p.status,
+        "deadline": "every_year"
+        if t.every_year
+        else (t.deadline.isoformat() if t.deadline else None),
+        "entered": p.entered,
+        "evidence": p.evidence,
+        "lead": list(t.lead),
+        "responsible": list(t.responsible),
+        "lead_schools": list(t.lead_schools),
+        "named": list(t.named),
+        "reading": t.reading or None,
+        "alternative": None
+        if t.alternative is None
+        else {
+            "metric": t.alternative.metric,
+            "label": t.alternative.label,
+            "value": None if p.alternative_value is None else f"{float(p.alternative_value):.4f}",
+        },
+        "source": {"document": t.document, "article": t.articles_text, "verified": t.verified},
+        "quote": list(t.quote),
+        "units_by_article": by_article,
+    }
 
 
 def cmd_targets_set(args: argparse.Namespace) -> int:

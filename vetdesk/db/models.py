@@ -95,6 +95,9 @@ class School(Base):
     contact_person: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Schema 0005: what decides whether the school counts in the 达标 rate.
+    founded_year: Mapped[int | None] = mapped_column(Integer)
+    attached_class: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class SchoolCondition(Base):
@@ -125,6 +128,7 @@ class SchoolCondition(Base):
     training_places: Mapped[int | None] = mapped_column(Integer)
     majors_count: Mapped[int | None] = mapped_column(Integer)
     has_running_track: Mapped[bool | None] = mapped_column(Boolean)
+    practice_area_m2: Mapped[int | None] = mapped_column(Integer)
 
     school: Mapped[School] = relationship(lazy="raise")
 
@@ -148,6 +152,7 @@ class Teacher(Base):
     double_teacher_body: Mapped[str | None] = mapped_column(String(100))
     honours: Mapped[str | None] = mapped_column(String(200))
     hired_date: Mapped[dt.date | None] = mapped_column(Date)
+    degree: Mapped[str | None] = mapped_column(String(20))
 
     school: Mapped[School] = relationship(lazy="raise")
     practices: Mapped[list[EnterprisePractice]] = relationship(

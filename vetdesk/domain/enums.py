@@ -73,6 +73,8 @@ class SchoolCategory(LabelledEnum):
     ARTS = "arts", N_("艺术类")
     REMOTE = "remote", N_("边远脱贫地区")
     TECHNICIAN = "technician", N_("技工")
+    SENIOR_TECHNICIAN = "senior_technician", N_("高级技工学校")
+    TECHNICIAN_COLLEGE = "technician_college", N_("技师学院")
     HIGHER_COMPREHENSIVE = "higher_comprehensive", N_("高职（综合、师范、民族院校）")
     HIGHER_ENGINEERING = "higher_engineering", N_("高职（工科、农、林院校）")
 
@@ -80,7 +82,9 @@ class SchoolCategory(LabelledEnum):
 # The categories a school of each level can have (their thresholds differ).
 CATEGORIES_OF_LEVEL: dict[str, frozenset[str]] = {
     "secondary": frozenset({"general", "arts", "remote"}),
-    "technician": frozenset({"technician", "general", "remote"}),
+    "technician": frozenset(
+        {"technician", "senior_technician", "technician_college", "general", "remote"}
+    ),
     "higher": frozenset({"higher_comprehensive", "higher_engineering"}),
 }
 
@@ -109,6 +113,15 @@ class Education(LabelledEnum):
     BACHELOR = "bachelor", N_("本科")
     ASSOCIATE = "associate", N_("专科")
     OTHER = "other", N_("高中及以下")
+
+
+class Degree(LabelledEnum):
+    """Highest academic degree (学位) of a teacher, distinct from the highest education (学历)."""
+
+    DOCTOR = "doctor", N_("博士")
+    MASTER = "master", N_("硕士")
+    BACHELOR = "bachelor", N_("学士")
+    NONE = "none", N_("无学位")
 
 
 class Title(LabelledEnum):

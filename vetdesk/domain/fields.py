@@ -15,6 +15,8 @@ SCHOOL_FIELDS: dict[str, str] = {
     "address": N_("地址"),
     "contact_person": N_("联系人"),
     "contact_phone": N_("联系电话"),
+    "founded_year": N_("建校年份"),
+    "attached_class": N_("附设中职班"),
 }
 
 CONDITION_FIELDS: dict[str, str] = {
@@ -30,6 +32,7 @@ CONDITION_FIELDS: dict[str, str] = {
     "training_places": N_("实训工位（个）"),
     "majors_count": N_("专业数（个）"),
     "has_running_track": N_("200米以上环形跑道"),
+    "practice_area_m2": N_("实习、实验场所建筑面积（平方米）"),
 }
 
 # Condition figures stored in 元 but typed and shown in 万元, as in the templates and
@@ -58,6 +61,7 @@ TEACHER_FIELDS: dict[str, str] = {
     "double_teacher_body": N_("“双师型”认定机构"),
     "honours": N_("荣誉称号"),
     "hired_date": N_("入职日期"),
+    "degree": N_("最高学位"),
     "full_time_teachers": N_("专任教师数（人）"),
 }
 

@@ -26,6 +26,8 @@ class SchoolRow:
     contact_person: str | None
     contact_phone: str | None
     active: bool
+    founded_year: int | None = None  # 建校年份 (schema 0005)
+    attached_class: bool | None = None  # 附设中职班 (schema 0005)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class ConditionRow:
     training_places: int | None
     majors_count: int | None
     has_running_track: bool | None
+    # Added in schema 0005; keyword-only in practice (older callers leave it out).
+    practice_area_m2: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class TeacherRow:
     double_teacher_body: str | None
     honours: str | None
     hired_date: dt.date | None
+    degree: str | None = None  # 学位 (schema 0005); None: not recorded
     practices: tuple[PracticeRow, ...] = ()
 
 

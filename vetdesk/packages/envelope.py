@@ -13,7 +13,7 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -37,6 +37,21 @@ def sheet_digest(spec: SheetSpec, rows: Iterable[Record]) -> dict[str, Any]:
         "rows": len(canonical),
         "sha256": hashlib.sha256(canonical_json(canonical)).hexdigest(),
     }
+
+
+def as_signed(spec: SheetSpec, signed: Any) -> SheetSpec:
+    """The sheet as a package signed it: only the columns its manifest lists.
+
+    A package written before a column was added (e.g. 学位 in schema 0005) was signed
+    without it; its digest is recomputed over the columns it had, so it still verifies.
+    """
+    columns = signed.get("columns") if isinstance(signed, Mapping) else None
+    if not isinstance(columns, list) or columns == [c.key for c in spec.columns]:
+        return spec
+    known = {c.key: c for c in spec.columns}
+    if not all(isinstance(k, str) and k in known for k in columns):
+        return spec
+    return replace(spec, columns=tuple(known[k] for k in columns))
 
 
 def content_digests(

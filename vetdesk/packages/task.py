@@ -57,6 +57,7 @@ from vetdesk.packages.envelope import (
     MANIFEST_FORMAT,
     Envelope,
     EnvelopeError,
+    as_signed,
     content_digests,
     manifest_hash,
     open_envelope,
@@ -798,7 +799,7 @@ def _check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
         return "_vetdesk"
     if any(key not in TASK_SHEETS for key in sheets):
         return "_vetdesk"
-    specs = [TASK_SHEETS[key] for key in sheets]
+    specs = [as_signed(TASK_SHEETS[key], sheets[key]) for key in sheets]
     actual = content_digests(content, specs)
     for spec in specs:
         expected = sheets[spec.key]

@@ -23,6 +23,7 @@ from vetdesk.packages.envelope import (
     MANIFEST_FORMAT,
     Envelope,
     EnvelopeError,
+    as_signed,
     content_digests,
     open_envelope,
 )
@@ -145,7 +146,7 @@ def check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
     sheets = envelope.manifest.get("sheets")
     if not isinstance(sheets, dict):
         return "_vetdesk"
-    specs = [ALL_SHEETS[k] for k in sheets if k in ALL_SHEETS]
+    specs = [as_signed(ALL_SHEETS[k], sheets[k]) for k in sheets if k in ALL_SHEETS]
     if len(specs) != len(sheets):
         return "_vetdesk"
     actual = content_digests(content, specs)

@@ -60,8 +60,16 @@ CATEGORY_STYLES = [
     ("white", "\\\\\\\\"),
     ("#8c8c8c", ""),
 ]
-STATUS_STYLES = {"done": ("#4d4d4d", ""), "on_track": ("#d9d9d9", "...."), "behind": BELOW}
-STATUSES = ("done", "on_track", "behind")
+STATUS_STYLES = {
+    "done": ("#4d4d4d", ""),
+    "on_track": ("#d9d9d9", "...."),
+    "behind": BELOW,
+    "open": ("white", "...."),
+    "missed_this_year": ("white", "xxx"),
+    "contribution": ("#bfbfbf", ""),
+    "city_entered": ("white", ""),
+}
+STATUSES = tuple(STATUS_STYLES)
 
 PAGE_WIDTH = 8.27  # A4 portrait, inches
 ROW_HEIGHT = 0.27  # inches per bar row
@@ -516,12 +524,14 @@ class ProgressItem(NamedTuple):
     indicator: str
     target: float | int | Fraction
     actual: float | int | Fraction
-    deadline: dt.date
-    status: str  # "done", "on_track" or "behind"
+    deadline: dt.date | str  # a date, 每年 or 文件未定期限
+    status: str  # one of vetdesk.standards.targets.STATUSES
 
 
 def _status_label(status: str) -> str:
-    return {"done": _("已完成"), "on_track": _("按期推进"), "behind": _("滞后")}[status]
+    from vetdesk.standards.targets import STATUS_LABELS
+
+    return _(STATUS_LABELS[status])
 
 
 def _number_text(value: float | int | Fraction) -> str:
@@ -563,7 +573,9 @@ def ten_measure_progress(
                 target=_number_text(entry.target),
                 share=percent_text(progress, 0),
                 status=_status_label(entry.status),
-                deadline=entry.deadline.isoformat(),
+                deadline=entry.deadline
+                if isinstance(entry.deadline, str)
+                else entry.deadline.isoformat(),
             )
             _label(ax, value, y, text, f"label:progress:{y}")
         ax.axvline(100, color="black", linestyle="--", linewidth=1.2).set_gid("goal")
@@ -576,7 +588,15 @@ def ten_measure_progress(
         ax.set_xlabel(_("完成值 / 目标值"))
         ax.set_title(title)
         _legend_below(
-            ax, _legend_handles([(_status_label(s), *STATUS_STYLES[s]) for s in STATUSES]), 3
+            ax,
+            _legend_handles(
+                [
+                    (_status_label(s), *STATUS_STYLES[s])
+                    for s in STATUSES
+                    if any(e.status == s for e in entries)
+                ]
+            ),
+            3,
         )
         return _finish(fig)
 

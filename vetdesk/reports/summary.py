@@ -30,7 +30,7 @@ from vetdesk.i18n import _
 from vetdesk.standards.assess import (
     FAIL,
     INCOMPLETE,
-    NOT_APPLICABLE,
+    NOT_COUNTED,
     PASS,
     IndicatorResult,
     SchoolAssessment,
@@ -192,7 +192,7 @@ def unit_row(
     is_total: bool = False,
 ) -> UnitRow:
     """The summary line of some schools (their assessments and training programmes)."""
-    verdicts = [a.verdict for a in assessments if a.verdict != NOT_APPLICABLE]
+    verdicts = [a.verdict for a in assessments if a.verdict not in NOT_COUNTED]
     target = ruleset.target_for(statistics_date)
     grouped: dict[tuple[str, str], list[TrainingRow]] = {}
     for t in trainings:

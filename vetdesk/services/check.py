@@ -91,6 +91,7 @@ def report_to_json(report: CheckReport) -> dict[str, Any]:
             "schools_passing": s.schools_passing,
             "schools_failing": s.schools_failing,
             "schools_incomplete": s.schools_incomplete,
+            "schools_excluded": s.schools_excluded,
             "rate": _fraction_text(s.rate),
             "target": None
             if s.target_share is None
@@ -138,6 +139,7 @@ def report_to_json(report: CheckReport) -> dict[str, Any]:
                 "teacher_counts": dict(a.counts),
                 "indicators": indicators,
                 "category_note": report.ruleset.category_notes.get(a.school.category),
+                "excluded_reason": a.excluded_reason or None,
             }
         )
     return {

@@ -26,6 +26,7 @@ from vetdesk.domain.enums import (
     BaseStatus,
     CertificateLevel,
     CooperationForm,
+    Degree,
     DoubleTeacherLevel,
     Education,
     Honour,
@@ -38,7 +39,11 @@ from vetdesk.domain.enums import (
     Title,
     TrainingCategory,
 )
-from vetdesk.domain.identifiers import credit_code_check_char, generate_id_number
+from vetdesk.domain.identifiers import (
+    credit_code_check_char,
+    generate_id_number,
+    organisation_code_check_char,
+)
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
@@ -267,7 +272,7 @@ TEN_MEASURE: dict[tuple[str, int], TenMeasurePlan] = {
         majors=(
             ("660301", "焊接技术应用", _K, None, "B", 260),
             ("660601", "电气自动化设备安装与维修", _K, None, "", 240),
-            ("700201", "农业机械使用与维护", _T, 2023, "A", 90),
+            ("700201", "农机设备应用与维修", _T, 2023, "A", 90),
         ),
         enterprises=(
             ("中国电信海东分公司", "通信", (_ORDER,), 2022),
@@ -299,7 +304,7 @@ TEN_MEASURE: dict[tuple[str, int], TenMeasurePlan] = {
     ("630203", 1): TenMeasurePlan(
         majors=(
             ("730701", "电子商务", _K, None, "", 150),
-            ("790101", "幼儿保育", _K, None, "", 160),
+            ("790101", "幼儿保育", _K, None, "D", 160),
             ("730702", "直播电商服务", _N, 2023, "", 70),
         ),
         enterprises=(("海东市平安区新时代电商产业园", "电子商务", (_ORDER,), 2022),),
@@ -330,7 +335,7 @@ TEN_MEASURE: dict[tuple[str, int], TenMeasurePlan] = {
             ("740102", "中西面点", _K, None, "B", 260),
             ("700601", "汽车运用与维修", _K, None, "D", 380),
             ("730701", "电子商务", _K, None, "", 300),
-            ("610203", "园林技术", _K, None, "A", 150),
+            ("610203", "园艺技术", _K, None, "A", 150),
             ("790102", "民族工艺品制作（土族盘绣）", _N, 2022, "B", 90),
             ("660301", "会计事务", _R, 2021, "", 0),
             ("720302", "酒店服务", _S, 2024, "", 30),
@@ -410,12 +415,22 @@ TEN_MEASURE: dict[tuple[str, int], TenMeasurePlan] = {
     ),
 }
 
+# The degree that usually goes with an education (学历 → 学位) in the demo roster.
+_DEGREE_OF = {
+    Education.DOCTORATE: Degree.DOCTOR,
+    Education.MASTER: Degree.MASTER,
+    Education.BACHELOR: Degree.BACHELOR,
+    Education.ASSOCIATE: Degree.NONE,
+    Education.OTHER: Degree.NONE,
+}
+
 # Progress the city enters by hand in the demo (documents named are invented).
 CITY_ENTERED_PROGRESS = (
-    ("industry_consortium", 1, "（演示）海东市高原特色农牧业产教联合体成立文件"),
-    ("industry_communities", 1, "（演示）盐湖化工行业产教融合共同体章程"),
+    ("industry_consortium", 1, "（演示）海东市现代物流产教联合体成立文件"),
+    ("industry_communities", 1, "（演示）电子商务行业产教融合共同体章程"),
     ("vocational_group", 1, "（演示）海东职业教育集团理事会名单"),
-    ("guidance_committees", 2, "（演示）市级专业建设教学指导委员会聘任通知（2 个）"),
+    ("guidance_committees", 2, "（演示）市级行业教学指导委员会聘任通知（2 个）"),
+    ("ideological_studio", 1, "（演示）市级职业教育思政教育工作室命名文件"),
 )
 
 EXAMPLE_EXPLANATION = _("（演示说明）学校已知悉，已列入本年度整改计划，具体情况见附件说明。")
@@ -428,7 +443,14 @@ def _school_code(level: SchoolLevel, serial: int) -> str:
 
 
 def _credit_code(region: str, serial: int, private: bool) -> str:
-    body = ("52" if private else "12") + region + f"{serial:08d}X"[-9:]
+    # 登记管理部门 + 机构类别, region, then a GB 11714 组织机构代码 with its own check digit.
+    organisation = f"{serial:08d}"[-8:]
+    body = (
+        ("52" if private else "12")
+        + region
+        + organisation
+        + organisation_code_check_char(organisation)
+    )
     return body + credit_code_check_char(body)
 
 
@@ -524,9 +546,16 @@ class _Generator:
                 equipment_value_yuan=equipment,
                 books=int(students * books_per),
                 teaching_computers=int(students * rng.uniform(0.1, 0.2)),
-                training_places=int(students * rng.uniform(0.8, 1.4)),
+                training_places=max(
+                    int(students * rng.uniform(0.8, 1.4)),
+                    # 技工学校 第九条: a practice place for every student.
+                    students if seed.level == SchoolLevel.TECHNICIAN else 0,
+                ),
                 majors_count=rng.randint(6, 24),
                 has_running_track=rng.random() < 0.9,
+                # Practice and experiment rooms: about three tenths of the buildings (no
+                # extra random draw, so the rest of the demo stays as it was).
+                practice_area_m2=building * 3 // 10,
             )
         )
 
@@ -599,6 +628,7 @@ class _Generator:
                 "double_teacher_body": "青海省教育厅" if level != DoubleTeacherLevel.NONE else None,
                 "honours": honours,
                 "hired_date": hired,
+                "degree": str(_DEGREE_OF[education]),
             }
             self.teacher_rows.append(row)
             if is_specialty:

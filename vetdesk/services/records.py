@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from vetdesk.domain.enums import (
     CATEGORIES_OF_LEVEL,
+    Degree,
     DoubleTeacherLevel,
     Education,
     LabelledEnum,
@@ -303,6 +304,8 @@ FORM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec(SCHOOL, "address", TEXT),
         FieldSpec(SCHOOL, "contact_person", TEXT),
         FieldSpec(SCHOOL, "contact_phone", CODE),
+        FieldSpec(SCHOOL, "founded_year", INT, hint=N_("如 1985；用于判断是否计入达标率")),
+        FieldSpec(SCHOOL, "attached_class", BOOL, hint=N_("附设中职班不计入达标率")),
     ),
     CONDITION: tuple(
         FieldSpec(
@@ -327,6 +330,7 @@ FORM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec(TEACHER, "double_teacher_body", TEXT),
         FieldSpec(TEACHER, "honours", TEXT, hint=N_("多个用逗号分隔")),
         FieldSpec(TEACHER, "hired_date", DATE, hint=N_("如 2015-09-01")),
+        FieldSpec(TEACHER, "degree", CHOICE, False, _enum_choices(Degree)),
     ),
     TRAINING: (
         FieldSpec(TRAINING, "name", TEXT, True),

@@ -20,6 +20,7 @@ from vetdesk.standards.installed import ruleset_in_force
 from vetdesk.standards.targets import (
     Progress,
     TargetSet,
+    article_label,
     compute_progress,
     install_targets,
     load_entered,
@@ -36,7 +37,9 @@ def target_progress(db: Database, year: int) -> tuple[TargetSet, list[Progress]]
         data = load_period_data(session, year)
         entered = load_entered(session, period.id)
         ruleset = ruleset_in_force(db, session)
-    return target_set, compute_progress(target_set, data, assess_period(ruleset, data), entered)
+    county = not db.info().is_city
+    assessments = assess_period(ruleset, data)
+    return target_set, compute_progress(target_set, data, assessments, entered, county=county)
 
 
 def enter_progress(db: Database, year: int, target_id: str, value: int, evidence: str) -> None:
@@ -45,6 +48,8 @@ def enter_progress(db: Database, year: int, target_id: str, value: int, evidence
         raise UsageError(_("数值不能为负数。"))
     if not evidence.strip():
         raise UsageError(_("请填写佐证材料（文件名称、文号或说明）。"))
+    if not db.info().is_city:
+        raise UsageError(_("目标进展由市局按全市情况填报；县区数据库不能填写。"))
     with db.transaction() as session:
         period = get_period(session, year)
         target = next((t for t in targets_in_force(session).targets if t.id == target_id), None)
@@ -56,6 +61,16 @@ def enter_progress(db: Database, year: int, target_id: str, value: int, evidence
             raise InputRejected(
                 _("目标“{name}”由数据自动计算，不能手工填写。").format(name=target.indicator),
                 code="computed_target",
+            )
+        if target.named and value > len(target.named):
+            raise InputRejected(
+                _("目标“{name}”只计文件点名的 {n} 项（{items}），填写的数值 {value} 超出。").format(
+                    name=target.indicator,
+                    n=len(target.named),
+                    items="、".join(target.named),
+                    value=value,
+                ),
+                code="named_target",
             )
         row = session.scalar(
             select(models.TargetProgress).where(
@@ -105,7 +120,7 @@ def progress_chart_items(db: Database, year: int) -> list[Any]:
     _set, progress = target_progress(db, year)
     items = []
     for p in progress:
-        measure = _("第{n}条").format(n=p.target.measure)
+        measure = article_label(p.target.measure)
         actual: Any = p.value if p.value is not None else 0
         target: Any = p.target.target
         indicator = p.target.label
@@ -113,5 +128,7 @@ def progress_chart_items(db: Database, year: int) -> list[Any]:
             # Shares read as percentages on the chart (66.7 / 90, not 0.6667 / 0.9).
             actual, target = round(float(actual) * 100, 1), round(float(target) * 100, 1)
             indicator = f"{indicator}（%）"
-        items.append(ProgressItem(measure, indicator, target, actual, p.target.deadline, p.status))
+        items.append(
+            ProgressItem(measure, indicator, target, actual, p.target.deadline_text, p.status)
+        )
     return items

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from vetdesk.domain.enums import DoubleTeacherLevel, Education, TeacherRole, Title
+from vetdesk.domain.enums import Degree, DoubleTeacherLevel, Education, TeacherRole, Title
 from vetdesk.domain.rows import ConditionRow, PeriodData, SchoolRow, TeacherRow
-from vetdesk.i18n import N_
+from vetdesk.i18n import N_, _
 from vetdesk.standards.formula import evaluate
 from vetdesk.standards.ruleset import Indicator, Rule, RuleSet
 
@@ -17,12 +18,16 @@ PASS = "pass"
 FAIL = "fail"
 INCOMPLETE = "incomplete"
 NOT_APPLICABLE = "not_applicable"
+EXCLUDED = "excluded"  # left out of the 达标 rate by the plan (附设中职班, founded 2022 or later)
+# Verdicts that do not count in the 达标 rate's denominator.
+NOT_COUNTED = frozenset({NOT_APPLICABLE, EXCLUDED})
 # How each verdict reads (translate with vetdesk.i18n._ when shown).
 VERDICT_LABELS = {
     PASS: N_("达标"),
     FAIL: N_("不达标"),
     INCOMPLETE: N_("数据不全"),
     NOT_APPLICABLE: N_("不适用"),
+    EXCLUDED: N_("不计入达标率"),
 }
 
 _FULL_TIME_ROLES = {
@@ -33,6 +38,20 @@ _FULL_TIME_ROLES = {
 _SPECIALTY_ROLES = {TeacherRole.SPECIALTY_COURSE, TeacherRole.PRACTICE_INSTRUCTOR}
 _SENIOR_TITLES = {Title.FULL_SENIOR, Title.ASSOCIATE_SENIOR}
 _POSTGRADUATE = {Education.DOCTORATE, Education.MASTER}
+_POSTGRADUATE_DEGREES = {Degree.DOCTOR, Degree.MASTER}
+
+
+def has_postgraduate_degree(teacher: TeacherRow) -> bool:
+    """Whether a teacher holds a postgraduate degree (学位 硕士/博士).
+
+    The 学位 decides when it is recorded: a 本科学历 teacher with a 硕士学位 counts, a
+    硕士研究生学历 teacher without the degree does not. Rosters from before schema
+    0005 have no 学位; there the highest education stands in for it (and the check
+    asks 高职 schools to fill the degree in).
+    """
+    if teacher.degree:
+        return teacher.degree in _POSTGRADUATE_DEGREES
+    return teacher.education in _POSTGRADUATE
 
 
 def teacher_counts(teachers: Iterable[TeacherRow]) -> dict[str, int]:
@@ -54,7 +73,7 @@ def teacher_counts(teachers: Iterable[TeacherRow]) -> dict[str, int]:
         if t.role in _FULL_TIME_ROLES:
             counts["full_time_teachers"] += 1
             counts["senior_title_teachers"] += t.title in _SENIOR_TITLES
-            counts["postgraduate_teachers"] += t.education in _POSTGRADUATE
+            counts["postgraduate_teachers"] += has_postgraduate_degree(t)
         if t.role in _SPECIALTY_ROLES:
             counts["specialty_teachers"] += 1
             counts["double_qualified_teachers"] += qualified
@@ -70,14 +89,10 @@ def formula_inputs(
     """The named inputs the rule-set formulas may use."""
     c = condition
     track = None if c is None or c.has_running_track is None else int(c.has_running_track)
-    converted = None
-    if c is not None:
-        converted = (
-            c.converted_students if c.converted_students is not None else c.full_time_students
-        )
     return {
         "full_time_students": c.full_time_students if c else None,
-        "converted_students": converted,
+        # No fallback to 全日制在校生: a blank 折合在校生 leaves the 高职 figures incomplete.
+        "converted_students": c.converted_students if c else None,
         "land_area_m2": c.land_area_m2 if c else None,
         "building_area_m2": c.building_area_m2 if c else None,
         "teaching_admin_area_m2": c.teaching_admin_area_m2 if c else None,
@@ -88,6 +103,7 @@ def formula_inputs(
         "training_places": c.training_places if c else None,
         "majors_count": c.majors_count if c else None,
         "has_running_track": track,
+        "practice_area_m2": c.practice_area_m2 if c else None,
         **counts,
     }
 
@@ -103,7 +119,7 @@ class IndicatorResult:
 
     def value_text(self) -> str:
         """The value rounded for display (percentages as percent)."""
-        return format_value(self.indicator, self.value)
+        return format_value(self.indicator, self.value, self.rule)
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,7 @@ class SchoolAssessment:
     verdict: str
     results: tuple[IndicatorResult, ...]
     counts: Mapping[str, int]
+    excluded_reason: str = ""  # why the school is left out of the 达标 rate
 
     @property
     def failing(self) -> list[IndicatorResult]:
@@ -154,6 +171,7 @@ class UnitSummary:
     rate: Fraction | None
     target_share: Fraction | None
     target_date: dt.date | None
+    schools_excluded: int = 0  # left out of the rate by the plan (not in schools_assessed)
 
     @property
     def meets_target(self) -> bool | None:
@@ -163,15 +181,31 @@ class UnitSummary:
         return self.rate >= self.target_share
 
 
-def format_value(indicator: Indicator, value: Fraction | None) -> str:
-    """Display text of an indicator value."""
+def format_value(indicator: Indicator, value: Fraction | None, rule: Rule | None = None) -> str:
+    """Display text of an indicator value; beside a rule, on the same side of it as the value.
+
+    299.9999 万元 judged against ≥ 300 reads 299.99, never 300.00: where ordinary
+    rounding would cross the threshold, the value is rounded toward its own side.
+    """
     if value is None:
         return "—"
     if indicator.boolean:
         return "有" if value else "无"
-    shown = value * 100 if indicator.percent else value
-    text = f"{float(round(shown, indicator.decimals)):.{indicator.decimals}f}"
+    scale = 100 if indicator.percent else 1
+    shown = rounded_beside(value, indicator.decimals, rule, scale)
+    text = f"{float(shown * scale):.{indicator.decimals}f}"
     return f"{text}%" if indicator.percent else text
+
+
+def rounded_beside(value: Fraction, decimals: int, rule: Rule | None, scale: int = 1) -> Fraction:
+    """``value`` rounded to ``decimals`` (of ``value * scale``) without crossing ``rule``."""
+    step = Fraction(1, 10**decimals * scale)
+    shown = round(value / step) * step
+    if rule is None or rule.passes(shown) == rule.passes(value):
+        return shown
+    # Round toward the value's own side of the threshold instead.
+    toward = math.floor(value / step) if shown > value else math.ceil(value / step)
+    return toward * step
 
 
 def threshold_text(indicator: Indicator, rule: Rule) -> str:
@@ -219,7 +253,31 @@ def assess_school(
         verdict = INCOMPLETE
     else:
         verdict = PASS
-    return SchoolAssessment(school, verdict, tuple(results), counts)
+    reason = exclusion_reason(ruleset, school)
+    if reason and verdict != NOT_APPLICABLE:
+        verdict = EXCLUDED
+    return SchoolAssessment(school, verdict, tuple(results), counts, reason)
+
+
+def exclusion_reason(ruleset: RuleSet, school: SchoolRow) -> str:
+    """Why the plan leaves a school out of the 达标 rate (empty when it counts).
+
+    The indicators are still computed and shown; only the verdict and the rate change.
+    """
+    scope = ruleset.raw.get("compliance_scope")
+    if not isinstance(scope, Mapping) or school.level not in scope.get("levels", ()):
+        return ""
+    source = ruleset.sources.get(str(scope.get("source", "")))
+    cite = source.citation() if source else ""
+    if scope.get("exclude_attached_class") and school.attached_class:
+        return _("附设中职班，按{src}不计入达标率。").format(src=cite)
+    founded_from = scope.get("exclude_founded_from")
+    founded = school.founded_year
+    if founded_from is not None and founded is not None and founded >= int(founded_from):
+        return _(
+            "{year} 年新设学校，按{src}（{from_}年及以后新设学校不计入）不计入达标率。"
+        ).format(year=founded, src=cite, from_=founded_from)
+    return ""
 
 
 def assess_period(ruleset: RuleSet, data: PeriodData) -> list[SchoolAssessment]:
@@ -241,7 +299,8 @@ def summarise(
     ruleset: RuleSet, assessments: Iterable[SchoolAssessment], statistics_date: dt.date
 ) -> UnitSummary:
     """The 达标 rate over the assessed schools and the target that applies on a date."""
-    verdicts = [a.verdict for a in assessments if a.verdict != NOT_APPLICABLE]
+    assessments = list(assessments)
+    verdicts = [a.verdict for a in assessments if a.verdict not in NOT_COUNTED]
     passing = verdicts.count(PASS)
     rate = Fraction(passing, len(verdicts)) if verdicts else None
     target = ruleset.target_for(statistics_date)
@@ -253,4 +312,5 @@ def summarise(
         rate=rate,
         target_share=target.share if target else None,
         target_date=target.date if target else None,
+        schools_excluded=sum(a.verdict == EXCLUDED for a in assessments),
     )

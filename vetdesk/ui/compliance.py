@@ -29,6 +29,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 # The verdicts of vetdesk.standards.assess, repeated so this module loads without it
 # (it pulls in SQLAlchemy, which the first paint must not wait for).
 PASS, FAIL, INCOMPLETE, NOT_APPLICABLE = "pass", "fail", "incomplete", "not_applicable"
+EXCLUDED = "excluded"
 
 PASS_COLOR = QColor("#1b6e20")
 FAIL_COLOR = QColor("#b3261e")
@@ -46,6 +47,7 @@ def verdict_text(verdict: str) -> str:
         FAIL: _tr("未达标"),
         INCOMPLETE: _tr("数据不全"),
         NOT_APPLICABLE: _tr("不适用"),
+        EXCLUDED: _tr("不计入达标率"),
     }.get(verdict, verdict)
 
 
@@ -204,6 +206,8 @@ def summary_text(summary: UnitSummary) -> str:
         )
     if summary.schools_incomplete:
         text += _tr("；{n} 所数据不全").format(n=summary.schools_incomplete)
+    if summary.schools_excluded:
+        text += _tr("；另有 {n} 所按规定不计入达标率").format(n=summary.schools_excluded)
     return text
 
 
@@ -319,6 +323,13 @@ class CompliancePage(QWidget):
             )
         )
         self.indicators_model.set_items(list(assessment.results))
-        note = self._ruleset.category_notes.get(assessment.school.category)
-        self.note.setText(note or "")
-        self.note.setVisible(bool(note))
+        notes = [
+            text
+            for text in (
+                assessment.excluded_reason,
+                self._ruleset.category_notes.get(assessment.school.category),
+            )
+            if text
+        ]
+        self.note.setText("\n".join(notes))
+        self.note.setVisible(bool(notes))

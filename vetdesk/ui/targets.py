@@ -58,14 +58,21 @@ def _tr(text: str) -> str:
 
 def status_label(status: str) -> str:
     """A target's status in words."""
-    return {"done": _tr("已完成"), "on_track": _tr("按期推进"), "behind": _tr("滞后")}.get(
-        status, status
-    )
+    return {
+        "done": _tr("已完成"),
+        "on_track": _tr("按期推进"),
+        "behind": _tr("滞后"),
+        "open": _tr("未完成（文件未定期限）"),
+        "missed_this_year": _tr("本年未达到"),
+        "contribution": _tr("本县贡献"),
+        "city_entered": _tr("由市局填报"),
+    }.get(status, status)
 
 
 STATUS_BRUSHES = {
     "done": QBrush(QColor("#e3f1e4")),
     "behind": QBrush(QColor("#fde2e1")),
+    "missed_this_year": QBrush(QColor("#fde2e1")),
 }
 
 
@@ -75,6 +82,7 @@ class TargetRow:
 
     target_id: str
     measure: int
+    articles: str
     indicator: str
     target: str
     value: str
@@ -84,6 +92,10 @@ class TargetRow:
     entered: bool
     evidence: str
     entered_value: int | None
+    responsible: str = ""
+    alternative: str = ""
+    reading: str = ""
+    quote: str = ""
 
 
 def target_rows(db: Database, year: int) -> tuple[str, list[TargetRow]]:
@@ -95,15 +107,20 @@ def target_rows(db: Database, year: int) -> tuple[str, list[TargetRow]]:
         TargetRow(
             p.target.id,
             p.target.measure,
+            p.target.articles_text,
             p.target.label,
             p.target_text(),
             p.value_text(),
             p.status,
-            p.target.deadline.isoformat(),
+            p.target.deadline_text,
             "、".join(p.target.lead),
             p.entered,
             p.evidence or "",
             int(p.value) if p.entered and p.value is not None else None,
+            "、".join(p.target.responsible),
+            p.alternative_text(),
+            p.target.reading,
+            "……".join(p.target.quote),
         )
         for p in progress
     ]
@@ -117,12 +134,13 @@ def target_columns() -> list[Column[TargetRow]]:
             "measure",
             _tr("措施"),
             lambda r: r.measure,
-            lambda r: _tr("第{n}条").format(n=r.measure),
-            width=60,
+            lambda r: r.articles,
+            width=90,
         ),
         Column("indicator", _tr("指标"), lambda r: r.indicator, width=300),
         Column("target", _tr("目标"), lambda r: r.target, width=90),
-        Column("value", _tr("当前值"), lambda r: r.value, width=90),
+        Column("value", _tr("当前值"), lambda r: r.value, width=110),
+        Column("alternative", _tr("另一读法"), lambda r: r.alternative, width=150),
         Column(
             "status", _tr("状态"), lambda r: r.status, lambda r: status_label(r.status), width=80
         ),
@@ -135,8 +153,24 @@ def target_columns() -> list[Column[TargetRow]]:
             width=80,
         ),
         Column("lead", _tr("牵头单位"), lambda r: r.lead, width=200),
+        Column("responsible", _tr("责任单位"), lambda r: r.responsible, width=260),
         Column("evidence", _tr("佐证材料"), lambda r: r.evidence, width=200),
     ]
+
+
+def counts_text(rows: list[TargetRow], is_city: bool) -> str:
+    """The line above the table: how many targets stand where (a county: its contribution)."""
+    if not is_city:
+        return _tr(
+            "共 {n} 项。县区数据库显示本县对全市目标的贡献（本县贡献），"
+            "是否完成由市局按全市数据判定；手工填报的目标由市局填报。"
+        ).format(n=len(rows))
+    parts = []
+    for status in ("done", "on_track", "behind", "missed_this_year", "open"):
+        count = sum(1 for r in rows if r.status == status)
+        if count:
+            parts.append(_tr("{status} {n} 项").format(status=status_label(status), n=count))
+    return _tr("共 {n} 项：{parts}").format(n=len(rows), parts="，".join(parts))
 
 
 class _TargetModel(RowTableModel[TargetRow]):
@@ -215,6 +249,7 @@ class TargetsPage(DataPage):
         """Read the targets and their progress for the period shown."""
         year = self._year()
         self.is_city = db.info().is_city
+        self.form_box.setVisible(self.is_city)
         if year is None:
             self.model.set_items([])
             self.heading.setText(_tr("尚无统计期。"))
@@ -230,17 +265,8 @@ class TargetsPage(DataPage):
             self.rows = rows
             self.model.set_items(rows)
             self.heading.setText(_tr("{title}（{year} 年度）").format(title=title, year=year))
-            by_status = {
-                s: sum(1 for r in rows if r.status == s) for s in ("done", "on_track", "behind")
-            }
-            self.counts.setText(
-                _tr("共 {n} 项：已完成 {done} 项，按期推进 {on} 项，滞后 {behind} 项").format(
-                    n=len(rows),
-                    done=by_status["done"],
-                    on=by_status["on_track"],
-                    behind=by_status["behind"],
-                )
-            )
+            self.counts.setText(counts_text(rows, self.is_city))
+            self.form_box.setVisible(self.is_city)
             if keep is not None:
                 self.select(keep.target_id)
             self._show_selected()
@@ -273,9 +299,10 @@ class TargetsPage(DataPage):
             self.form_hint.setText("")
             return
         self.target_label.setText(
-            _tr("第{n}条 {indicator}（目标 {target}）").format(
-                n=row.measure, indicator=row.indicator, target=row.target
+            _tr("{articles} {indicator}（目标 {target}）").format(
+                articles=row.articles, indicator=row.indicator, target=row.target
             )
+            + (f"\n{row.reading}" if row.reading else "")
         )
         if not row.entered:
             self.form_hint.setText(_tr("此项由上报数据自动计算，无需填写。"))

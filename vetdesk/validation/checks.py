@@ -8,7 +8,9 @@ in plain Chinese what is wrong and what to do. Thresholds come from the rule set
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
@@ -19,6 +21,7 @@ from vetdesk.domain.enums import (
     BaseStatus,
     CertificateLevel,
     CooperationForm,
+    Degree,
     DoubleTeacherLevel,
     Education,
     Honour,
@@ -32,7 +35,7 @@ from vetdesk.domain.enums import (
     Title,
     TrainingCategory,
 )
-from vetdesk.domain.fields import REQUIRED_CONDITION_FIELDS, field_label
+from vetdesk.domain.fields import CONDITION_FIELDS, REQUIRED_CONDITION_FIELDS, field_label
 from vetdesk.domain.id_privacy import is_hashed_id
 from vetdesk.domain.identifiers import (
     IdentifierError,
@@ -51,7 +54,7 @@ from vetdesk.standards.assess import (
     teacher_counts,
     threshold_text,
 )
-from vetdesk.standards.formula import FormulaError, evaluate, parse_decimal
+from vetdesk.standards.formula import FormulaError, evaluate, formula_names, parse_decimal
 from vetdesk.standards.ruleset import RuleSet
 from vetdesk.validation.findings import (
     Finding,
@@ -138,7 +141,7 @@ def check_schools(schools: Iterable[SchoolRow], unit_codes: set[str]) -> Iterato
             )
         if s.credit_code:
             try:
-                validate_credit_code(s.credit_code)
+                validate_credit_code(s.credit_code, organisation_check=True)
             except IdentifierError as exc:
                 yield _school_finding(
                     E, "school.credit_code.invalid", s, "credit_code", s.credit_code, str(exc)
@@ -151,6 +154,42 @@ def check_schools(schools: Iterable[SchoolRow], unit_codes: set[str]) -> Iterato
                 "county_code",
                 s.county_code,
                 _("所属县区代码 {v} 不属于本单位，请核对学校所在县区。").format(v=s.county_code),
+            )
+
+
+def _missing_inputs(
+    ruleset: RuleSet, school: SchoolRow, cond: ConditionRow, assessment: SchoolAssessment | None
+) -> Iterator[Finding]:
+    """A blank figure that a 达标 indicator of this school needs: named, never filled in silently.
+
+    (A 高职 school without 折合在校生 is not judged on 全日制在校生 instead; a 技工学校
+    without its practice floor area is not judged without it.)
+    """
+    if assessment is None:
+        return
+    reported = set(REQUIRED_CONDITION_FIELDS)
+    for result in assessment.missing:
+        assert result.rule is not None
+        src = ruleset.sources[result.rule.source]
+        for name in sorted(formula_names(result.indicator.formula)):
+            if name in reported or name not in CONDITION_FIELDS or getattr(cond, name) is not None:
+                continue
+            reported.add(name)
+            yield _condition_finding(
+                E,
+                "condition.input.missing",
+                school,
+                name,
+                "",
+                _(
+                    "“{f}”未填写：{indicator}（{src}{article}）无法计算，达标判定为“数据不全”。"
+                    "请填写，不会以其他数字代替。"
+                ).format(
+                    f=field_label("condition", name),
+                    indicator=result.indicator.label,
+                    src=src.citation(),
+                    article=result.rule.article,
+                ),
             )
 
 
@@ -206,6 +245,7 @@ def check_conditions(
                     "",
                     _("“{f}”未填写，此项为必填。").format(f=field_label("condition", field)),
                 )
+        yield from _missing_inputs(ruleset, school, cond, assessments.get(school.school_code))
         if cond.full_time_students == 0:
             yield _condition_finding(
                 E,
@@ -354,6 +394,18 @@ def _enum_check(t: TeacherRow, field: str, enum_type: type, rule: str) -> Findin
     return None
 
 
+_FULL_TIME_ROLES = {
+    TeacherRole.GENERAL_COURSE,
+    TeacherRole.SPECIALTY_COURSE,
+    TeacherRole.PRACTICE_INSTRUCTOR,
+}
+
+
+def _level_of(schools: Mapping[str, SchoolRow], t: TeacherRow) -> str | None:
+    school = schools.get(t.school_code)
+    return school.level if school else None
+
+
 def check_teachers(
     ruleset: RuleSet,
     teachers: Iterable[TeacherRow],
@@ -382,6 +434,24 @@ def check_teachers(
             finding = _enum_check(t, field, enum_type, rule)
             if finding:
                 yield finding
+        if t.degree:
+            finding = _enum_check(t, "degree", Degree, "teacher.degree.invalid")
+            if finding:
+                yield finding
+        elif t.role in _FULL_TIME_ROLES and _level_of(schools, t) == SchoolLevel.HIGHER:
+            # The 高职 研究生 share counts the 学位 (教发〔2004〕2号); without it the highest
+            # education stands in, which the school should confirm.
+            yield _teacher_finding(
+                W,
+                "teacher.degree.missing",
+                t,
+                "degree",
+                "",
+                _(
+                    "高职专任教师未填“最高学位”：具有研究生学位教师比例暂按最高学历计算。"
+                    "请填写学位（博士、硕士、学士或无学位）。"
+                ),
+            )
         if allow_hashed_ids and is_hashed_id(t.id_number):
             info = None  # the city holds a keyed hash from a county's package, not the number
         else:
@@ -573,26 +643,50 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def practice_window(statistics_date: dt.date, years: int) -> tuple[dt.date, dt.date]:
+    """The window ending on the statistics date: exactly ``years`` years, both ends included."""
+    return _add_years(statistics_date, -years) + dt.timedelta(days=1), statistics_date
+
+
+def calendar_months(start: dt.date, end: dt.date) -> Fraction:
+    """Calendar months from ``start`` to ``end`` inclusive (2021-01-01 to 2021-05-31: 5).
+
+    Whole months are counted from the start day (15 January to 14 February is one
+    month); what is left over is the fraction of the month it falls in.
+    """
+    after = end + dt.timedelta(days=1)
+    months = (after.year - start.year) * 12 + (after.month - start.month)
+    while months > 0 and _add_months(start, months) > after:
+        months -= 1
+    mark = _add_months(start, months)
+    rest = (after - mark).days
+    if rest == 0:
+        return Fraction(months)
+    month_length = (_add_months(mark, 1) - mark).days
+    return months + Fraction(rest, month_length)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
 def practice_months(t: TeacherRow, window_start: dt.date, window_end: dt.date) -> Fraction:
-    """Months of enterprise practice inside a window (overlaps counted once, 30-day months)."""
+    """Calendar months of enterprise practice inside a window (overlapping stretches once)."""
     spans = sorted(
         (max(p.start_date, window_start), min(p.end_date, window_end))
         for p in t.practices
-        if p.end_date >= window_start and p.start_date <= window_end
+        if p.end_date >= window_start and p.start_date <= window_end and p.end_date >= p.start_date
     )
-    days = 0
-    current_start: dt.date | None = None
-    current_end: dt.date | None = None
+    merged: list[tuple[dt.date, dt.date]] = []
     for start, end in spans:
-        if current_end is None or start > current_end + dt.timedelta(days=1):
-            if current_start is not None and current_end is not None:
-                days += (current_end - current_start).days + 1
-            current_start, current_end = start, end
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
-            current_end = max(current_end, end)
-    if current_start is not None and current_end is not None:
-        days += (current_end - current_start).days + 1
-    return Fraction(days, 30)
+            merged.append((start, end))
+    return sum((calendar_months(start, end) for start, end in merged), Fraction(0))
 
 
 def _practice_rule(
@@ -600,25 +694,48 @@ def _practice_rule(
 ) -> Finding | None:
     years = int(str(rule["window_years"]))
     min_months = parse_decimal(str(rule["min_months"]))
-    grace = int(str(rule.get("new_teacher_grace_years", 0)))
-    window_start = dt.date(statistics_date.year - years, statistics_date.month, 1)
-    if t.hired_date is not None and t.hired_date.replace(day=1) > dt.date(
-        statistics_date.year - grace, statistics_date.month, 1
-    ):
-        return None  # newly hired: the rolling window has not yet run
-    months = practice_months(t, window_start, statistics_date)
+    window_start, window_end = practice_window(statistics_date, years)
+    src = ruleset.sources[str(rule["source"])]
+    if t.hired_date is not None and t.hired_date >= window_start:
+        # Hired inside the window: the regulation asks a new teacher without enterprise
+        # experience to practise before taking up the post (先实践再上岗).
+        if any(p.start_date < t.hired_date for p in t.practices):
+            return None
+        return _teacher_finding(
+            W,
+            str(rule.get("new_teacher_id", rule["id"])),
+            t,
+            "practices",
+            str(t.hired_date),
+            _(
+                "{d} 入职的专业课教师没有入职前的企业实践记录；{src}第四条要求没有企业工作经历的"
+                "新任教师先实践再上岗。请补录入职前的企业工作或实践经历，或填写说明。"
+            ).format(d=t.hired_date, src=src.citation()),
+        )
+    months = practice_months(t, window_start, window_end)
     if months >= min_months:
         return None
-    src = ruleset.sources[str(rule["source"])]
+    # Rounded down (and the gap up) so that a shortfall never reads "6.0, less than 6".
+    shown = f"{math.floor(months * 10) / 10:.1f}"
+    gap = f"{math.ceil((min_months - months) * 10) / 10:.1f}"
     return _teacher_finding(
         W,
         str(rule["id"]),
         t,
         "practices",
-        f"{float(months):.1f}",
+        shown,
         _(
-            "近{years}年企业实践累计约 {m} 个月，少于{src}要求的 {min} 个月。请补录实践记录或填写说明。"
-        ).format(years=years, m=f"{float(months):.1f}", src=src.citation(), min=min_months),
+            "{start} 至 {end}（近{years}年）企业实践累计 {m} 个月，少于{src}要求的 {min} 个月，"
+            "差 {gap} 个月。请补录实践记录或填写说明。"
+        ).format(
+            start=window_start,
+            end=window_end,
+            years=years,
+            m=shown,
+            src=src.citation(),
+            min=min_months,
+            gap=gap,
+        ),
     )
 
 
@@ -837,7 +954,7 @@ def check_ten_measure(data: PeriodData) -> Iterator[Finding]:
             )
         if e.credit_code:
             try:
-                validate_credit_code(e.credit_code)
+                validate_credit_code(e.credit_code, organisation_check=True)
             except IdentifierError as exc:
                 yield _simple_finding(
                     E,

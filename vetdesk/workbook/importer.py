@@ -34,7 +34,12 @@ from vetdesk.i18n import _
 from vetdesk.validation.check import load_explanations
 from vetdesk.workbook.cells import shown_value
 from vetdesk.workbook.meta import KIND_DRAFT, KIND_EXPORT, KIND_PACKAGE, KIND_TEMPLATE
-from vetdesk.workbook.reader import ImportIssue, ParsedRow, WorkbookContent
+from vetdesk.workbook.reader import (
+    ImportIssue,
+    ParsedRow,
+    SheetRows,
+    WorkbookContent,
+)
 from vetdesk.workbook.rows import Record, canonical_value, sheet_records
 from vetdesk.workbook.schema import (
     CONDITIONS,
@@ -297,6 +302,9 @@ def _cross_checks(content: WorkbookContent, state: _State, db: Database) -> list
         for row in teachers_sheet.rows:
             if row.ok:
                 teachers_in_file[row.values["school_code"]].add(row.values["id_number"])
+    # One bad school code gives one issue naming it (where it is first used, with the
+    # other rows that refer to it), not one per row of every sheet.
+    unknown: dict[str, list[tuple[SheetRows, ParsedRow]]] = defaultdict(list)
     for spec in SHEET_ORDER[1:5]:
         sheet = content.sheet(spec.key)
         if sheet is None:
@@ -306,17 +314,7 @@ def _cross_checks(content: WorkbookContent, state: _State, db: Database) -> list
                 continue
             code = row.values.get("school_code")
             if code not in known:
-                issues.append(
-                    ImportIssue(
-                        sheet.title,
-                        row.row,
-                        row.columns["school_code"],
-                        _("学校标识码"),
-                        str(code),
-                        _("学校标识码 {code} 不在本单位学校名录中，请核对。").format(code=code),
-                        "unknown_school",
-                    )
-                )
+                unknown[str(code)].append((sheet, row))
                 continue
             if spec is PRACTICES:
                 ident = row.values["id_number"]
@@ -338,7 +336,35 @@ def _cross_checks(content: WorkbookContent, state: _State, db: Database) -> list
                             "unknown_teacher",
                         )
                     )
+    issues.extend(_unknown_school_issue(code, uses) for code, uses in unknown.items())
     return issues
+
+
+def _unknown_school_issue(code: str, uses: list[tuple[SheetRows, ParsedRow]]) -> ImportIssue:
+    first_sheet, first_row = uses[0]
+    places: dict[str, list[int]] = defaultdict(list)
+    for sheet, row in uses:
+        places[sheet.title].append(row.row)
+    where = "；".join(
+        _("“{sheet}”第 {rows} 行").format(sheet=title, rows=_row_list(rows))
+        for title, rows in places.items()
+    )
+    return ImportIssue(
+        first_sheet.title,
+        first_row.row,
+        first_row.columns["school_code"],
+        _("学校标识码"),
+        code,
+        _(
+            "学校标识码 {code} 不在本单位学校名录中，请核对（本文件共 {n} 行使用此代码：{where}）。"
+        ).format(code=code, n=len(uses), where=where),
+        "unknown_school",
+    )
+
+
+def _row_list(rows: list[int], shown: int = 8) -> str:
+    text = "、".join(str(r) for r in rows[:shown])
+    return text + (_("等") if len(rows) > shown else "")
 
 
 def plan_from_content(

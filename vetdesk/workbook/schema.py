@@ -16,6 +16,7 @@ from vetdesk.domain.enums import (
     BaseStatus,
     CertificateLevel,
     CooperationForm,
+    Degree,
     DoubleTeacherLevel,
     Education,
     Honour,
@@ -143,6 +144,9 @@ SCHOOLS = SheetSpec(
         Column("address", N_("地址"), Kind.TEXT, width=30),
         Column("contact_person", N_("联系人"), Kind.NAME, width=10),
         Column("contact_phone", N_("联系电话"), Kind.CODE, width=16, max_length=30),
+        # Schema 0005: whether the school counts in the 达标 rate (教职成〔2022〕5号).
+        Column("founded_year", N_("建校年份"), Kind.YEAR, width=10, aliases=("建校时间",)),
+        Column("attached_class", N_("附设中职班（是/否）"), Kind.BOOL, width=12),
     ),
 )
 
@@ -199,6 +203,13 @@ CONDITIONS = SheetSpec(
         Column("training_places", N_("实训工位（个）"), Kind.INT),
         Column("majors_count", N_("专业数（个）"), Kind.INT),
         Column("has_running_track", N_("200米以上环形跑道（是/否）"), Kind.BOOL, width=12),
+        # Added with schema 0005 (技工学校 第八条); a workbook without it still imports.
+        Column(
+            "practice_area_m2",
+            N_("实习、实验场所建筑面积（平方米）"),
+            Kind.INT,
+            aliases=("实习实验场所面积",),
+        ),
     ),
 )
 
@@ -264,6 +275,8 @@ TEACHERS = SheetSpec(
             ),
         ),
         Column("hired_date", N_("入职日期"), Kind.DATE, width=12),
+        # Added with schema 0005: a workbook without it still imports (学位 left unrecorded).
+        Column("degree", N_("最高学位"), Kind.ENUM, enum=Degree, width=10, aliases=("学位",)),
     ),
 )
 

@@ -837,6 +837,10 @@ Summary sheets: {sheets}</translation>
       <translation>Not applicable</translation>
     </message>
     <message>
+      <source>不计入达标率</source>
+      <translation>Not counted in the rate</translation>
+    </message>
+    <message>
       <source>缺数据</source>
       <translation>Missing data</translation>
     </message>
@@ -927,6 +931,10 @@ Summary sheets: {sheets}</translation>
     <message>
       <source>；{n} 所数据不全</source>
       <translation>; {n} incomplete</translation>
+    </message>
+    <message>
+      <source>；另有 {n} 所按规定不计入达标率</source>
+      <translation>; {n} more schools are left out of the rate by the plan</translation>
     </message>
     <message>
       <source>{name}（{code}）：{verdict}</source>
@@ -2390,10 +2398,6 @@ Please restore a backup.</translation>
       <source>示例教师二</source>
       <translation>Second Sample Teacher</translation>
     </message>
-    <message>
-      <source>县填报员</source>
-      <translation>County operator</translation>
-    </message>
   </context>
   <context>
     <name>SetupWizard</name>
@@ -2608,12 +2612,24 @@ Please restore a backup.</translation>
       <translation>Behind</translation>
     </message>
     <message>
-      <source>措施</source>
-      <translation>Measure</translation>
+      <source>未完成（文件未定期限）</source>
+      <translation>Not met (no deadline in the policy)</translation>
     </message>
     <message>
-      <source>第{n}条</source>
-      <translation>No. {n}</translation>
+      <source>本年未达到</source>
+      <translation>Not met this year</translation>
+    </message>
+    <message>
+      <source>本县贡献</source>
+      <translation>County's contribution</translation>
+    </message>
+    <message>
+      <source>由市局填报</source>
+      <translation>Entered by the city</translation>
+    </message>
+    <message>
+      <source>措施</source>
+      <translation>Article</translation>
     </message>
     <message>
       <source>指标</source>
@@ -2626,6 +2642,10 @@ Please restore a backup.</translation>
     <message>
       <source>当前值</source>
       <translation>Value</translation>
+    </message>
+    <message>
+      <source>另一读法</source>
+      <translation>Other reading</translation>
     </message>
     <message>
       <source>状态</source>
@@ -2652,8 +2672,24 @@ Please restore a backup.</translation>
       <translation>Lead units</translation>
     </message>
     <message>
+      <source>责任单位</source>
+      <translation>Responsible units</translation>
+    </message>
+    <message>
       <source>佐证材料</source>
       <translation>Evidence</translation>
+    </message>
+    <message>
+      <source>共 {n} 项。县区数据库显示本县对全市目标的贡献（本县贡献），是否完成由市局按全市数据判定；手工填报的目标由市局填报。</source>
+      <translation>{n} targets. A county database shows the county's contribution to the city-wide targets; whether a target is met is judged by the city on the whole city's data, and the hand-entered targets are entered by the city.</translation>
+    </message>
+    <message>
+      <source>{status} {n} 项</source>
+      <translation>{status}: {n}</translation>
+    </message>
+    <message>
+      <source>共 {n} 项：{parts}</source>
+      <translation>{n} targets: {parts}</translation>
     </message>
     <message>
       <source>填报进度（手工填报的目标）</source>
@@ -2688,16 +2724,12 @@ Please restore a backup.</translation>
       <translation>{title} ({year})</translation>
     </message>
     <message>
-      <source>共 {n} 项：已完成 {done} 项，按期推进 {on} 项，滞后 {behind} 项</source>
-      <translation>{n} targets: {done} done, {on} on track, {behind} behind</translation>
-    </message>
-    <message>
       <source>选择一项目标。</source>
       <translation>Select a target.</translation>
     </message>
     <message>
-      <source>第{n}条 {indicator}（目标 {target}）</source>
-      <translation>Measure {n}: {indicator} (target {target})</translation>
+      <source>{articles} {indicator}（目标 {target}）</source>
+      <translation>{articles} {indicator} (target {target})</translation>
     </message>
     <message>
       <source>此项由上报数据自动计算，无需填写。</source>
