@@ -7,6 +7,7 @@ modules and libraries.
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
 import sqlite3
@@ -58,23 +59,34 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 
+# The parts every installation has: a part that cannot be loaded fails the self-test
+# (a frozen build that lost a module must not pass by skipping it).
+PART_MODULES = (
+    "vetdesk.workbook.selftest",
+    "vetdesk.packages.selftest",
+    "vetdesk.reports.selftest",
+    "vetdesk.ui.selftest",
+)
+
+
 def extra_steps() -> list[tuple[str, Step]]:
-    """Steps contributed by optional parts (exchange, signing, reports, GUI) once present."""
+    """The steps of each part (workbook, packages, reports, GUI); a failing step for a missing one."""
     steps: list[tuple[str, Step]] = []
-    for module_name in (
-        "vetdesk.workbook.selftest",
-        "vetdesk.packages.selftest",
-        "vetdesk.reports.selftest",
-        "vetdesk.ui.selftest",
-    ):
+    for module_name in PART_MODULES:
         try:
-            module = __import__(module_name, fromlist=["STEPS"])
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            steps.append((f"load {module_name}", _missing_part(module_name, exc)))
+            continue
         steps.extend(module.STEPS)
     return steps
+
+
+def _missing_part(module_name: str, error: ImportError) -> Step:
+    def step(_tmp: Path) -> str:
+        raise RuntimeError(f"{module_name} cannot be loaded: {error}") from error
+
+    return step
 
 
 def run_self_test(out: Callable[[str], None] = print) -> int:

@@ -37,6 +37,7 @@ from vetdesk.db.backup import (
     pre_operation_backup,
     prune_backups,
     quick_check,
+    read_backup_info,
     restore_backup,
     upgrade_with_backup,
     verify_backup,
@@ -86,6 +87,23 @@ def side_files(path: Path) -> list[Path]:
 
 
 # --- creating backups -------------------------------------------------------------------
+
+
+def test_verified_comes_from_a_check_not_from_the_file_name(county_db: Path) -> None:
+    """A backup damaged after it was written keeps its ordinary name, and is not verified."""
+    info = create_backup(county_db, REASON_IMPORT, now=NOW)
+    assert info.verified
+    data = bytearray(info.path.read_bytes())
+    # Scribble over every page after the first (the header stays, so it still looks ours).
+    for offset in range(4096, len(data), 4096):
+        data[offset : offset + 64] = b"\xff" * 64
+    info.path.write_bytes(bytes(data))
+    (listed,) = list_backups(county_db)
+    assert listed.path == info.path and not listed.raw
+    assert not listed.verified
+    assert not read_backup_info(info.path).verified
+    # Not read, not checked: never called verified.
+    assert not read_backup_info(info.path, summary=False).verified
 
 
 def test_backup_is_a_verified_copy_that_opens(county_db: Path, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The packages of vetdesk form layers that point one way: a lower layer never imports a higher one.
 
-0 base (vetdesk, paths, i18n, errors, fonts, domain) · 1 db · 2 rules (standards, validation)
+0 base (vetdesk, atomicfile, paths, i18n, errors, fonts, domain) · 1 db · 2 rules (standards, validation)
 · 3 signing and the Excel workbook package · 4 packages (county–city exchange) · 5 reports
 · 6 services · 7 fronts (cli, ui, selftest, __main__). Within the rules and the signing /
 workbook layers, different packages import each other only where allowed below (validation
@@ -20,6 +20,7 @@ PACKAGE_ROOT = Path(vetdesk.__file__).parent
 # First component below vetdesk -> layer.
 LAYERS: dict[str, int] = {
     "__init__": 0,
+    "atomicfile": 0,
     "paths": 0,
     "i18n": 0,
     "errors": 0,

@@ -51,3 +51,25 @@ def test_the_command_refuses_a_folder_in_use(tmp_path, capsys):
         build_demo_world(used)
     assert main(["demo-city", "--out", str(used), "--period", "2025"]) == 2
     assert "不是空的" in capsys.readouterr().err
+
+
+def test_a_changed_county_changed_its_figure_through_the_record_service(tmp_path):
+    """The demo's changed figure is in the county's audit log: no SQL behind the app's back."""
+    from sqlalchemy import select
+
+    from vetdesk.db import models
+
+    world = build_demo_world(tmp_path / "world", year=2025, counties=("630223",))
+    assert [p.name for p in world.packages.iterdir()] == ["630223-2025.xlsx"]
+    county = open_database(world.county_dbs["630223"])
+    try:
+        with county.session() as session:
+            updates = session.scalars(
+                select(models.AuditEntry).where(
+                    models.AuditEntry.action == "update",
+                    models.AuditEntry.table_name == "training_programmes",
+                )
+            ).all()
+    finally:
+        county.close()
+    assert [(u.field, int(u.new_value) - int(u.old_value)) for u in updates] == [("hours", 8)]

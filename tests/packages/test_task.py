@@ -18,6 +18,7 @@ from vetdesk.cli import task_commands
 from vetdesk.db import models
 from vetdesk.db.backup import REASON_TASK_IMPORT, list_backups
 from vetdesk.db.database import Database
+from vetdesk.db.write_policy import WriteRefused
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.packages import task as task_module
 from vetdesk.packages.envelope import seal
@@ -505,7 +506,8 @@ def test_export_refusals_write_nothing(pair, tmp_path):
         assert (
             session.scalar(select(models.Period.deadline).where(models.Period.year == 2025)) is None
         )
-    with pytest.raises(UsageError):
+    # The write policy refuses it (exit 1): a city imports nothing but packages.
+    with pytest.raises(WriteRefused, match="任务包和回执由县区数据库导入"):
         import_task(city, make_task(city, tmp_path))
 
 

@@ -4,8 +4,8 @@ Hypothesis mutates a valid school template and a valid signed package (raw bytes
 entries, XML of the parts, cell values; see rel_fuzz.py). Every case must end in a clean
 refusal (a VetDeskError, an ImportPlan with issues, a verdict other than valid) or a
 correct import or verification (a package that verifies carries exactly the signed
-data; a template that plans cleanly imports into a fresh copy), within 10 s and a
-300 MB Python memory peak. The corpus in tests/fixtures/fuzz-corpus/ (boundary files and
+data; a template that plans cleanly imports into a fresh copy), within 10 s of CPU time
+and a 300 MB Python memory peak. The corpus in tests/fixtures/fuzz-corpus/ (boundary files and
 every crash found) is replayed on every run with its expected outcome. Bomb files are
 covered by tests/workbook/test_filesafety.py (size, entry count, ratio, billion laughs).
 """
@@ -46,7 +46,7 @@ from vetdesk.workbook.schema import EXPORT_SHEETS
 from vetdesk.workbook.template import write_template
 
 pytestmark = pytest.mark.skipif(
-    os.name != "posix", reason="the per-case time bound uses SIGALRM (POSIX)"
+    os.name != "posix", reason="the per-case CPU-time bound uses SIGPROF (POSIX)"
 )
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "fuzz-corpus"
@@ -131,8 +131,8 @@ _tallies: dict[str, Tally] = {"template": Tally(), "package": Tally()}
 
 
 def _check_bounds(usage: CaseBounds, label: str, ops: list[Mutation]) -> None:
-    assert label != "timeout", f"cut off after {CASE_SECONDS} s: {ops!r}"
-    assert usage.seconds < CASE_SECONDS, f"{label} took {usage.seconds:.1f} s: {ops!r}"
+    assert label != "timeout", f"cut off after {CASE_SECONDS} s of CPU time: {ops!r}"
+    assert usage.seconds < CASE_SECONDS, f"{label} took {usage.seconds:.1f} s of CPU time: {ops!r}"
     assert usage.rss_growth < CASE_BYTES, (
         f"{label}: memory grew {usage.rss_growth >> 20} MB: {ops!r}"
     )

@@ -38,13 +38,15 @@ def test_wrong_passphrase_writes_nothing_then_the_right_one_shows_the_sequence(
     assert dialog.passphrase.text() == ""
     assert list(out.iterdir()) == []
     assert dialog.package is None
+    assert dialog.done_label.isHidden()
 
     dialog.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(dialog.exported, timeout=60_000):
         dialog.export_button.click()
     assert dialog.package is not None and dialog.package.seq == 1
     assert "已导出第 <b>1</b> 号上报包" in dialog.done_label.text()
-    assert dialog.done_label.isVisible() or not dialog.isVisible()
+    # isHidden() is the label's own state: the dialog itself is never shown in the tests.
+    assert not dialog.done_label.isHidden()
     assert dialog.message.text() == ""
     assert not dialog.export_button.isEnabled()
     assert target.exists()

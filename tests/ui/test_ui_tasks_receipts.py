@@ -113,7 +113,8 @@ def test_receipt_import_marks_the_period_submitted(
         receipt = issue_receipt(city, preview, folder, PASSPHRASE)
     finally:
         city.close()
-    assert window.act_receipt.isVisible() or not window.isVisible()
+    # An action's isVisible() is its own property, whether or not the window is shown.
+    assert window.act_receipt.isVisible() and window.act_receipt.isEnabled()
     recorder.paths.append(Path(receipt))
     with qtbot.waitSignal(window.loaded, timeout=30_000):
         window.act_receipt.trigger()

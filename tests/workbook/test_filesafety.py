@@ -42,9 +42,8 @@ from vetdesk.workbook.filesafety import (
 REPO = Path(__file__).resolve().parents[2]
 CHUNK = filesafety._CHUNK_SIZE
 # Bomb checks must finish "within a second or two" on a slow office PC; the CI
-# machine is faster, so this leaves room.
-# CPU seconds, not wall-clock: on a machine shared with other work the wall clock says
-# nothing about the refusal's own cost.
+# machine is faster, so this leaves room. CPU seconds: a loaded machine makes the wall
+# clock slower without the check doing more work, and a bomb shows as CPU spent.
 BOMB_SECONDS = 2.0
 
 

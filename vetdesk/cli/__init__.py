@@ -18,6 +18,7 @@ from vetdesk.cli import (
     maintenance_commands,
     merge_commands,
     package_commands,
+    policy_commands,
     report_commands,
     target_commands,
     task_commands,
@@ -34,6 +35,7 @@ COMMAND_MODULES = [
     task_commands,
     target_commands,
     report_commands,
+    policy_commands,
     maintenance_commands,
 ]
 

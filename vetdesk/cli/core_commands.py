@@ -252,10 +252,16 @@ def print_report(report: CheckReport, out: Any = None) -> None:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Run ``vetdesk explain``."""
+    from vetdesk.db.write_policy import changed_after_report_note
+
     db = open_database(args.db)
     try:
         explain_warnings(db, args.period, [(args.rule, args.record, args.field, args.text)])
+        with db.session() as session:
+            note = changed_after_report_note(session, args.period)
     finally:
         db.close()
     print(_("说明已保存。") if args.text.strip() else _("说明已删除。"))
+    if note:
+        print(note)
     return EXIT_OK

@@ -161,16 +161,23 @@ def print_plan(plan: Any, out: Any = None) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk import``."""
+    from vetdesk.db.write_policy import WriteAction, changed_after_report_note, require
     from vetdesk.workbook.annotate import annotate_workbook
     from vetdesk.workbook.importer import apply_import, plan_from_content
     from vetdesk.workbook.reader import read_workbook
 
     db = open_database(args.db)
+    note = ""
     try:
+        with db.session() as session:  # a city imports no workbooks, not even to preview one
+            require(session, WriteAction.IMPORT_TEMPLATE)
         content = read_workbook(args.file)
         plan = plan_from_content(db, content, args.period)
         if plan.ok and not args.dry_run:
             plan = apply_import(db, content, year=args.period)
+        if plan.applied and plan.has_changes and plan.year is not None:
+            with db.session() as session:
+                note = changed_after_report_note(session, plan.year)
     finally:
         db.close()
     annotated = None
@@ -178,13 +185,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         annotate_workbook(args.file, plan.issues, args.annotate)
         annotated = args.annotate
     if args.json:
-        print_json(_plan_json(plan, annotated))
+        print_json({**_plan_json(plan, annotated), "note": note})
     else:
         print_plan(plan)
         if annotated:
             print(_("已写出标注错误的工作簿：{path}").format(path=annotated))
         if plan.applied:
             print(_("导入完成。"))
+            if note:
+                print(note)
         elif plan.ok:
             print(_("预览完成，未写入数据库（去掉 --dry-run 以导入）。"))
     return EXIT_OK if plan.ok else EXIT_REJECTED

@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -39,6 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from vetdesk.atomicfile import fsync_dir, replace_atomically
 from vetdesk.db import migrate
 from vetdesk.db.engine import make_engine
 from vetdesk.db.lock import DatabaseInUse, DatabaseLock
@@ -126,11 +126,9 @@ class BackupInfo:
     unit_code: str | None = None
     unit_name: str | None = None
     periods: tuple[int, ...] = ()
-
-    @property
-    def verified(self) -> bool:
-        """Whether this is a checked backup (not a raw copy of a damaged database)."""
-        return not self.raw
+    # Checked when the file was read: a VetDesk database passing SQLite's quick_check, not a
+    # raw copy of a damaged one. False when not checked (read without its summary).
+    verified: bool = False
 
     @property
     def reason_label(self) -> str:
@@ -281,22 +279,6 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes a rename durable on POSIX; Windows cannot open a directory this way.
-    if sys.platform == "win32":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _remove_with_side_files(path: Path) -> None:
     for suffix in ("", *_SIDE_SUFFIXES):
         with contextlib.suppress(OSError):
@@ -362,24 +344,37 @@ def _record_source(folder: Path, db_path: Path) -> None:
 def _summary(
     path: Path, *, live: bool = False
 ) -> tuple[str | None, str | None, str | None, tuple[int, ...]]:
+    role, unit_code, unit_name, years, _sound = _summary_and_check(path, live=live)
+    return role, unit_code, unit_name, years
+
+
+def _summary_and_check(
+    path: Path, *, live: bool = False, check: bool = False
+) -> tuple[str | None, str | None, str | None, tuple[int, ...], bool]:
+    """Whose data a file holds and (``check``) whether it passes SQLite's quick_check."""
     try:
         # A live database is read like any other client would; immutable is for backups only.
         con = _connect_existing(path) if live else _connect_readonly(path)
         try:
             row = con.execute("SELECT role, unit_code FROM database_info WHERE id = 1").fetchone()
             if row is None:
-                return None, None, None, ()
+                return None, None, None, (), False
             unit = con.execute("SELECT name FROM units WHERE code = ?", (row[1],)).fetchone()
             years = tuple(int(r[0]) for r in con.execute("SELECT year FROM periods ORDER BY year"))
-            return str(row[0]), str(row[1]), str(unit[0]) if unit else None, years
+            sound = check and [str(r[0]) for r in con.execute("PRAGMA quick_check")] == ["ok"]
+            return str(row[0]), str(row[1]), str(unit[0]) if unit else None, years, sound
         finally:
             con.close()
     except (sqlite3.Error, OSError, ValueError):
-        return None, None, None, ()
+        return None, None, None, (), False
 
 
 def read_backup_info(path: Path | str, *, summary: bool = True) -> BackupInfo:
-    """Describe a backup file (any file: the name gives date and reason when it is ours)."""
+    """Describe a backup file (any file: the name gives date and reason when it is ours).
+
+    With ``summary`` the file is opened: whose data it holds, and ``verified`` from a real
+    check (quick_check), never from its name; without it, nothing is read and it is unverified.
+    """
     file = Path(path)
     stat = file.stat()
     match = _NAME_RE.match(file.name)
@@ -391,9 +386,13 @@ def read_backup_info(path: Path | str, *, summary: bool = True) -> BackupInfo:
         reason, raw = "", False
     role = unit_code = unit_name = None
     periods: tuple[int, ...] = ()
+    verified = False
     if summary:
-        role, unit_code, unit_name, periods = _summary(file)
-    return BackupInfo(file, created, reason, stat.st_size, raw, role, unit_code, unit_name, periods)
+        role, unit_code, unit_name, periods, sound = _summary_and_check(file, check=not raw)
+        verified = sound and not raw
+    return BackupInfo(
+        file, created, reason, stat.st_size, raw, role, unit_code, unit_name, periods, verified
+    )
 
 
 def list_backups(db_path: Path | str, *, summary: bool = True) -> list[BackupInfo]:
@@ -492,22 +491,16 @@ def create_backup(
     except BaseException:
         _remove_with_side_files(tmp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return read_backup_info(final)
 
 
 def _copy_file_atomically(source: Path, target: Path) -> None:
-    tmp = _temp_path(target.parent, ".raw-")
-    try:
+    def copy(tmp: Path) -> None:
         with source.open("rb") as src, tmp.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+
+    replace_atomically(target, copy)
 
 
 def _raw_copy(db_path: Path, reason: str, now: dt.datetime | None) -> BackupInfo:
@@ -531,7 +524,7 @@ def _raw_copy(db_path: Path, reason: str, now: dt.datetime | None) -> BackupInfo
                 name=db_path.name, err=exc.strerror or exc
             )
         ) from exc
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return read_backup_info(final, summary=False)
 
 
@@ -864,5 +857,5 @@ def restore_backup(
         except BaseException:
             _remove_with_side_files(tmp)
             raise
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     return RestoreResult(restored=restored, safety_backup=safety)

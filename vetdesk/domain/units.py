@@ -44,13 +44,6 @@ class UnitCatalogue:
         """The city first, then the counties."""
         return (self.city, *self.counties)
 
-    def region_codes(self) -> set[str]:
-        """Current and historical region codes of the city's counties."""
-        codes = {c.code for c in self.counties}
-        for county in self.counties:
-            codes.update(county.historical_codes)
-        return codes
-
 
 @cache
 def load_units() -> UnitCatalogue:

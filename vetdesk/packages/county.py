@@ -19,6 +19,7 @@ from vetdesk import __version__
 from vetdesk.db import migrate, models
 from vetdesk.db.database import Database
 from vetdesk.db.id_privacy import privacy_in_force
+from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.id_privacy import IdPrivacy, hash_id_number
 from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
@@ -117,6 +118,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
     """Export the signed package of a period."""
     check_target(target)
     info = db.info()
+    with db.session() as session:
+        require(session, WriteAction.EXPORT_PACKAGE, period=year)
     own = active_key(db)
     snapshot = take_snapshot(db, year)
     report = snapshot.report
@@ -219,6 +222,8 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
                 f"package failed its own verification: {result.verdict} {result.sheet}"
             )
         with db.transaction() as session:
+            # Again in the transaction that records the package: the period may have changed.
+            require(session, WriteAction.EXPORT_PACKAGE, period=year)
             session.add(
                 models.PackageExport(
                     period_year=year,

@@ -21,6 +21,7 @@ from vetdesk.db.backup import REASON_MERGE
 from vetdesk.db.database import Database
 from vetdesk.db.id_privacy import privacy_in_force
 from vetdesk.db.periods import ensure_period
+from vetdesk.db.write_policy import WriteAction, decide, require
 from vetdesk.domain.id_privacy import hash_id_number, is_hashed_id
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.domain.units import load_units
@@ -213,6 +214,10 @@ def preview_merge(
     session = session or db.session()
     try:
         state = _current_state(session, db, year)
+        # Inside the merge's own transaction when it applies: a period locked meanwhile refuses.
+        decision = decide(session, WriteAction.MERGE_PACKAGE, period=year)
+        if not decision.allowed:
+            preview.conflicts.append(decision.reason)
         others = {
             t_id: (code, county)
             for t_id, code, county in session.execute(
@@ -489,6 +494,7 @@ def record_rejection(db: Database, session: Session, preview: MergePreview) -> N
     unit, year = verification.unit_code, verification.period
     if unit is None or year is None:
         return
+    require(session, WriteAction.REJECT_PACKAGE, period=year)
     session.add(
         models.PackageRejection(
             unit_code=unit,

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from vetdesk import __version__
 from vetdesk.db import models
 from vetdesk.db.database import Database
+from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
@@ -161,8 +162,8 @@ def _not_written(path: Path, exc: OSError) -> InputRejected:
 def import_receipt(db: Database, path: Path) -> ReceiptResult:
     """Verify a receipt with the city's key and record what the city answered."""
     info = db.info()
-    if info.is_city:
-        raise UsageError(_("回执由县区数据库导入。"))
+    with db.session() as session:
+        require(session, WriteAction.IMPORT_RECEIPT)
     try:
         content = read_workbook(path, sheets=())
     except UnsafeFileError as exc:
@@ -203,6 +204,7 @@ def import_receipt(db: Database, path: Path) -> ReceiptResult:
     status = str(manifest.get("status"))
     reasons = [str(r) for r in manifest.get("reasons", [])]
     with db.transaction() as session:
+        require(session, WriteAction.IMPORT_RECEIPT, period=period)
         export = session.scalar(
             select(models.PackageExport).where(
                 models.PackageExport.period_year == period, models.PackageExport.seq == seq

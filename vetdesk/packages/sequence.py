@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from vetdesk.atomicfile import replace_atomically
 from vetdesk.signing.keystore import key_folder
 
 
@@ -37,6 +38,9 @@ def remember_seq(unit_code: str, year: int, seq: int, file_name: str) -> None:
     except (OSError, ValueError):
         data = {}
     data[str(year)] = max(seq, int(data.get(str(year), 0)))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+    text = json.dumps(data)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    replace_atomically(path, write)

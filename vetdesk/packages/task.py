@@ -46,6 +46,7 @@ from vetdesk.db.database import Database
 from vetdesk.db.id_privacy import install_privacy, privacy_in_force
 from vetdesk.db.period_data import get_period, load_schools
 from vetdesk.db.periods import ensure_period
+from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.enums import SchoolCategory, SchoolLevel
 from vetdesk.domain.id_privacy import from_json as privacy_from_json
 from vetdesk.domain.units import load_units
@@ -1247,7 +1248,8 @@ def plan_task(db: Database, path: Path) -> TaskImportResult:
 
 def import_task(db: Database, path: Path) -> TaskImportResult:
     """Verify a task and update the county's set-up from it in one transaction."""
-    _require_county(db)
+    with db.session() as session:  # a city's database imports nothing but packages
+        require(session, WriteAction.IMPORT_TASK)
     verification = verify_task(db, path)
     result = TaskImportResult(path.name, verification)
     payload = verification.payload
@@ -1262,6 +1264,7 @@ def import_task(db: Database, path: Path) -> TaskImportResult:
         if problem is not None:
             verification.verdict, verification.message = problem
             return result
+        require(session, WriteAction.IMPORT_TASK, period=payload.year)
         _plan(session, db, payload, result)
         _apply(session, payload, result)
         _install_target_set(session, payload.targets)

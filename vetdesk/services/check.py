@@ -8,10 +8,12 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.database import Database
 from vetdesk.db.period_data import get_period
+from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.standards.assess import UnitSummary, threshold_text
 from vetdesk.validation.check import CheckReport
@@ -22,43 +24,57 @@ def explain_warnings(db: Database, year: int, items: Iterable[tuple[str, str, st
 
     Returns the number of explanations written or removed.
     """
-    changed = 0
     with db.transaction() as session:
         period = get_period(session, year)
-        stored = {
-            (r.rule_id, r.record_key, r.field): r
-            for r in session.scalars(
-                select(models.WarningExplanation).where(
-                    models.WarningExplanation.period_id == period.id
-                )
+        require(session, WriteAction.EXPLAIN_WARNING, period=year)
+        return store_explanations(session, period, items, db.info().operator)
+
+
+def store_explanations(
+    session: Session,
+    period: models.Period,
+    items: Iterable[tuple[str, str, str, str]],
+    operator: str,
+) -> int:
+    """Write explanations in a caller's transaction, without the write policy (the demo's data).
+
+    A user's explanation goes through :func:`explain_warnings`, which asks the policy first.
+    """
+    changed = 0
+    stored = {
+        (r.rule_id, r.record_key, r.field): r
+        for r in session.scalars(
+            select(models.WarningExplanation).where(
+                models.WarningExplanation.period_id == period.id
             )
-        }
-        now = dt.datetime.now().replace(microsecond=0)
-        for rule, record_key, field, text in items:
-            cleaned = text.strip()
-            existing = stored.get((rule, record_key, field))
-            if not cleaned:
-                if existing is not None:
-                    session.delete(existing)
-                    changed += 1
-                continue
+        )
+    }
+    now = dt.datetime.now().replace(microsecond=0)
+    for rule, record_key, field, text in items:
+        cleaned = text.strip()
+        existing = stored.get((rule, record_key, field))
+        if not cleaned:
             if existing is not None:
-                if existing.text != cleaned:
-                    existing.text = cleaned
-                    changed += 1
-                continue
-            record = models.WarningExplanation(
-                period_id=period.id,
-                rule_id=rule,
-                record_key=record_key,
-                field=field,
-                text=cleaned,
-                operator=db.info().operator,
-                created_at=now,
-            )
-            session.add(record)
-            stored[(rule, record_key, field)] = record
-            changed += 1
+                session.delete(existing)
+                changed += 1
+            continue
+        if existing is not None:
+            if existing.text != cleaned:
+                existing.text = cleaned
+                changed += 1
+            continue
+        record = models.WarningExplanation(
+            period_id=period.id,
+            rule_id=rule,
+            record_key=record_key,
+            field=field,
+            text=cleaned,
+            operator=operator,
+            created_at=now,
+        )
+        session.add(record)
+        stored[(rule, record_key, field)] = record
+        changed += 1
     return changed
 
 

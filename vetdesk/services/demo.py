@@ -47,7 +47,7 @@ from vetdesk.domain.identifiers import (
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.check import explain_warnings
+from vetdesk.services.check import store_explanations
 from vetdesk.services.targets import enter_progress
 from vetdesk.validation.check import run_check
 
@@ -817,8 +817,15 @@ def generate_demo(
     errors = report.errors
     if errors:  # a bug in the generator, not a user problem
         raise RuntimeError(f"demo data has validation errors: {[e.message for e in errors[:3]]}")
-    explain_warnings(
-        db,
-        year,
-        [(w.rule, w.record_key, w.field, EXAMPLE_EXPLANATION) for w in report.unexplained_warnings],
-    )
+    # The demo's own data, as a county's package would carry it (a city's too): written
+    # beside the write policy, which keeps a city's users from explaining warnings.
+    with db.transaction() as session:
+        store_explanations(
+            session,
+            ensure_period(session, year),
+            [
+                (w.rule, w.record_key, w.field, EXAMPLE_EXPLANATION)
+                for w in report.unexplained_warnings
+            ],
+            info.operator,
+        )

@@ -13,13 +13,12 @@ replace a real city's key. Open the result with that data directory, as
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import text
 
 from vetdesk.db.database import Database
 from vetdesk.errors import UsageError
@@ -67,10 +66,19 @@ def _data_dir(path: Path) -> Iterator[None]:
             os.environ["VETDESK_DATA_DIR"] = previous
 
 
+def data_dir_of(world: DemoWorld) -> contextlib.AbstractContextManager[None]:
+    """Work with the demo's own data directory (its keys) for a while, then go back."""
+    return _data_dir(world.data_dir)
+
+
 def build_demo_world(
-    folder: Path, *, year: int = 2025, progress: Progress | None = None
+    folder: Path,
+    *,
+    year: int = 2025,
+    progress: Progress | None = None,
+    counties: Sequence[str] = SENDING_COUNTIES,
 ) -> DemoWorld:
-    """Create the demo city, five counties with keys, and their signed packages in ``folder``."""
+    """Create the demo city, the sending counties with keys, and their signed packages in ``folder``."""
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(_("文件夹 {folder} 不是空的，请换一个新文件夹。").format(folder=folder))
     say = progress or (lambda _message: None)
@@ -88,14 +96,14 @@ def build_demo_world(
             generate_demo(city, year=year)
             create_key(city, DEMO_PASSPHRASE)
             city_key = read_key_file(active_key(city).public_key)
-            for unit in SENDING_COUNTIES:
+            for unit in counties:
                 say(_("正在生成县区 {unit} 的演示数据和上报包…").format(unit=unit))
                 path = counties_folder / f"{unit}.db"
                 county = create_database(path, role="county", unit_code=unit, operator="县填报员")
                 try:
                     generate_demo(county, year=year)
                     if unit in CHANGED_COUNTIES:
-                        _change_a_figure(county)
+                        _change_a_figure(county, year)
                     create_key(county, DEMO_PASSPHRASE)
                     add_trusted_key(county, CITY_UNIT, city_key, _("演示"))
                     add_trusted_key(
@@ -110,15 +118,19 @@ def build_demo_world(
     return DemoWorld(folder, city_path, data, packages, county_paths, DEMO_PASSPHRASE)
 
 
-def _change_a_figure(county: Database) -> None:
-    """One training programme got eight more hours after the city's copy was made."""
-    with county.transaction() as session:
-        session.execute(
-            text(
-                "UPDATE training_programmes SET hours = hours + 8 "
-                "WHERE id = (SELECT MIN(id) FROM training_programmes)"
-            )
-        )
+def _change_a_figure(county: Database, year: int) -> None:
+    """One training programme got eight more hours after the city's copy was made.
+
+    Changed the way a county's user changes it: through the record service (and so the
+    write policy and the audit log), not by SQL behind the application's back.
+    """
+    from dataclasses import replace
+
+    from vetdesk.services import records
+
+    first = min(records.load_tables(county, year).trainings, key=lambda record: record.id)
+    row = replace(first.row, hours=first.row.hours + 8)
+    records.save_training(county, year, row, first.id)
 
 
 def open_command(world: DemoWorld) -> str:

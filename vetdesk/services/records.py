@@ -22,7 +22,6 @@ from vetdesk.domain.enums import (
     Education,
     LabelledEnum,
     Ownership,
-    PeriodState,
     SchoolCategory,
     SchoolLevel,
     Severity,
@@ -699,19 +698,21 @@ def draft_training(
 
 
 def _open_period(session: Session, year: int) -> models.Period:
+    """The period a record is written into, once the write policy allows the edit."""
     # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db.period_data import get_period
+    from vetdesk.db.write_policy import WriteAction, require
 
     period = get_period(session, year)
-    if period.state != PeriodState.OPEN:
-        state = PeriodState.from_text(period.state)
-        raise InputRejected(
-            _("{year} 年度统计期{state}，不能再修改数据。").format(
-                year=year, state=state.label if state else period.state
-            ),
-            code="period_closed",
-        )
+    require(session, WriteAction.EDIT_RECORD, period=year)
     return period
+
+
+def _require_registry_edit(session: Session) -> None:
+    """The registry belongs to no period: only the role decides (a city's is read-only)."""
+    from vetdesk.db.write_policy import WriteAction, require
+
+    require(session, WriteAction.EDIT_RECORD)
 
 
 def _school(session: Session, code: str) -> models.School:
@@ -743,6 +744,7 @@ def save_school(db: Database, row: SchoolRow, *, original_code: str | None = Non
     from vetdesk.db import models
 
     with db.transaction() as session:
+        _require_registry_edit(session)
         if original_code is None:
             if session.scalar(
                 select(models.School.id).where(models.School.school_code == row.school_code)
@@ -774,6 +776,8 @@ def school_has_data(db: Database, code: str) -> bool:
 
 def delete_school(db: Database, code: str) -> SchoolRow:
     """Remove a school without any data from the registry; return it (for undo)."""
+    with db.session() as session:
+        _require_registry_edit(session)  # the policy's reason before the data's
     if school_has_data(db, code):
         raise InputRejected(
             _("学校 {code} 已有办学条件、教师或培训数据，不能删除；如已停办，请将其停用。").format(
@@ -782,6 +786,7 @@ def delete_school(db: Database, code: str) -> SchoolRow:
             code="has_data",
         )
     with db.transaction() as session:
+        _require_registry_edit(session)
         school = _school(session, code)
         row = SchoolRow(**{f.name: getattr(school, f.name) for f in fields(SchoolRow)})
         session.delete(school)

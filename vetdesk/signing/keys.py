@@ -15,8 +15,6 @@ import json
 import logging
 import math
 import os
-import sys
-import tempfile
 import time
 import unicodedata
 from collections.abc import Callable
@@ -30,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from vetdesk.atomicfile import replace_atomically
 from vetdesk.errors import VetDeskError
 from vetdesk.i18n import _
 
@@ -328,27 +327,17 @@ def _write_new_file(
     target: Path, data: bytes, *, overwrite: bool, verify: Callable[[Path], None] | None = None
 ) -> None:
     """Write ``data`` to a temp file beside ``target``, fsync it, then move it into place."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if sys.platform != "win32":
-                # mkstemp already uses 0600; say so explicitly since this is a secret.
-                os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if verify is not None:
-            verify(tmp)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            _move_without_clobbering(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_directory(target.parent)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    replace_atomically(
+        target,
+        write,
+        mode=0o600,  # mkstemp already uses 0600; said explicitly since this is a secret
+        before_replace=verify,
+        move=os.replace if overwrite else _move_without_clobbering,
+    )
 
 
 def _move_without_clobbering(tmp: Path, target: Path) -> None:
@@ -373,22 +362,6 @@ def _move_without_clobbering(tmp: Path, target: Path) -> None:
         # The key is in place; a leftover temp file is harmless and must not fail the save.
         with contextlib.suppress(OSError):
             tmp.unlink()
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open directories this way.
-    if sys.platform == "win32":
-        return
-    try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 @dataclass(frozen=True)

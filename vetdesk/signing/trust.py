@@ -166,15 +166,6 @@ def list_trusted_keys(db: Database) -> list[TrustedKeyInfo]:
         return [_info(r) for r in rows]
 
 
-def find_trusted_key(db: Database, key: str) -> models.TrustedKey | None:
-    """The registered key with an id (detached copy), or None."""
-    with db.session() as session:
-        row = session.scalar(select(models.TrustedKey).where(models.TrustedKey.key_id == key))
-        if row is not None:
-            session.expunge(row)
-        return row
-
-
 def _info(row: models.TrustedKey) -> TrustedKeyInfo:
     unit = load_units().get(row.unit_code)
     return TrustedKeyInfo(

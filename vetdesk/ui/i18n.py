@@ -20,11 +20,6 @@ log = logging.getLogger(__name__)
 _installed: list[QTranslator] = []
 
 
-def qm_path(lang: str) -> str:
-    """The path of VetDesk's compiled translation for a language."""
-    return str(resource("i18n", "qt", f"vetdesk_{lang}.qm"))
-
-
 def install_translators(lang: str) -> list[str]:
     """Switch the application to a language ('zh' or 'en'); return the catalogues loaded."""
     app = QCoreApplication.instance()

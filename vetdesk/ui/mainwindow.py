@@ -68,6 +68,7 @@ from vetdesk.ui.tablemodels import record_search_texts
 if TYPE_CHECKING:
     from vetdesk.db.backup import BackupInfo, DatabaseDamaged, RestoreResult
     from vetdesk.db.database import Database, DatabaseInfo
+    from vetdesk.db.write_policy import WriteDecision
     from vetdesk.domain.rows import PeriodInfo
     from vetdesk.services import measure_records, records
     from vetdesk.services.records import Record, Tables
@@ -114,6 +115,10 @@ class Snapshot:
     search_texts: Mapping[str, list[str]] = field(default_factory=dict)
     # City: how many counties' packages for the period have been accepted.
     submitted_counties: int | None = None
+    # The write policy's answer for each action (keys: WriteAction values), and the
+    # period's state in words (saying so when the city holds older figures).
+    write_decisions: Mapping[str, WriteDecision] = field(default_factory=dict)
+    period_state_text: str | None = None
 
 
 def _open_database(path: Path) -> Database:
@@ -162,8 +167,9 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
     codes = frozenset(db.unit_codes())
     if year is None or year not in {p.year for p in periods}:
         year = periods[0].year if periods else None
+    decisions, state_text = _policy_view(db, year)
     if year is None:
-        return Snapshot(periods, None, None, ruleset, codes)
+        return Snapshot(periods, None, None, ruleset, codes, write_decisions=decisions)
     tables = records.load_tables(db, year, lambda d, t: progress.update(d, t + 1))
     progress.check()
     report = run_check(db, year)
@@ -183,7 +189,19 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
 
         submitted = counties_submitted(db, year)
     progress.update(1, 1)
-    return Snapshot(periods, tables, report, ruleset, codes, search, submitted)
+    return Snapshot(
+        periods, tables, report, ruleset, codes, search, submitted, decisions, state_text
+    )
+
+
+def _policy_view(db: Database, year: int | None) -> tuple[dict[str, WriteDecision], str | None]:
+    """What the write policy allows for the period, and its state in words (runs in a worker)."""
+    from vetdesk.db.write_policy import decide_all, period_status
+
+    with db.session() as session:
+        decisions = {str(k): v for k, v in decide_all(session, period=year).items()}
+        status = period_status(session, year) if year is not None else None
+    return decisions, status.label if status is not None else None
 
 
 class MainWindow(QMainWindow):
@@ -566,6 +584,8 @@ class MainWindow(QMainWindow):
             self.tr("打开数据库(&O)…"), self._choose_database, QKeySequence.StandardKey.Open
         )
         self.act_new_period = self._action(self.tr("新建统计期(&P)…"), self._new_period)
+        self.act_lock_period = self._action(self.tr("锁定本年度(&L)…"), self._lock_period)
+        self.act_reopen_period = self._action(self.tr("重新打开本年度(&R)…"), self._reopen_period)
         self.act_settings = self._action(self.tr("设置(&S)…"), self._show_settings)
         self.act_quit = self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
         self.act_undo = self._action(
@@ -589,8 +609,15 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("文件(&F)"))
-        for action in (self.act_new_db, self.act_open_db, self.act_new_period):
+        for action in (
+            self.act_new_db,
+            self.act_open_db,
+            self.act_new_period,
+            self.act_lock_period,
+            self.act_reopen_period,
+        ):
             file_menu.addAction(action)
+        file_menu.setToolTipsVisible(True)  # a disabled lock or reopen says why
         file_menu.addSeparator()
         file_menu.addAction(self.act_settings)
         file_menu.addSeparator()
@@ -715,15 +742,28 @@ class MainWindow(QMainWindow):
         self.act_template.setVisible(not is_city)
         self.act_import.setVisible(not is_city)
         self.act_receipt.setEnabled(writable)
-        self.act_template.setEnabled(has_period)
-        self.act_import.setEnabled(writable)
+        self._gate(self.act_template, has_period, "issue_template")
+        self._gate(self.act_import, writable, "import_template")
         self.act_draft.setEnabled(has_period)
-        self.act_package.setEnabled(has_period and writable)
+        # Without a key the export dialog itself offers to create one.
+        no_key = (decision := self._decision("export_package")) is not None and (
+            decision.code == "no_key"
+        )
+        self._gate(self.act_package, has_period and writable, "export_package", no_key)
         self.act_task.setEnabled(writable)
         self.act_verify.setEnabled(True)
         self.act_keys.setEnabled(True)
         self.act_new_period.setEnabled(writable)
+        self.act_lock_period.setVisible(is_city)
+        self._gate(self.act_lock_period, has_period and writable, "lock_period")
+        self._gate(self.act_reopen_period, has_period and writable, "reopen_period")
         self.exchange.tidy()
+
+    def _gate(self, action: QAction, enabled: bool, policy: str, override: bool = False) -> None:
+        """Enable an action when ``enabled`` and the write policy allows it; say why not."""
+        refusal = "" if override else self._refusal(policy)
+        action.setEnabled(enabled and (override or self._allows(policy)))
+        action.setToolTip(refusal or action.text().replace("&", ""))
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -783,22 +823,29 @@ class MainWindow(QMainWindow):
         tables = self.snapshot.tables if self.snapshot else None
         return (
             tables is not None
-            and tables.period.state == PeriodState.OPEN
+            and self._allows("edit_record")
             and not self.undo_stack.busy
             and not self.loading
             and not self.read_only
-            and not self._is_city()
         )
 
-    def _is_city(self) -> bool:
-        # The city's records come from the counties' signed packages: an edit made here
-        # would not be the county's data and would vanish with its next package.
-        return self._db is not None and self.info.is_city
+    def _decision(self, action: str) -> WriteDecision | None:
+        """The write policy's answer for an action (a WriteAction value), once data is loaded."""
+        return self.snapshot.write_decisions.get(action) if self.snapshot else None
+
+    def _allows(self, action: str) -> bool:
+        decision = self._decision(action)
+        return decision is not None and decision.allowed
+
+    def _refusal(self, action: str) -> str:
+        """Why the policy refuses an action ("" when it allows it): shown as a tooltip."""
+        decision = self._decision(action)
+        return decision.reason if decision is not None else ""
 
     def _edit_hint(self) -> str:
-        if self._is_city():
-            return self.tr("市级数据库的数据来自各县区的上报包：请由县区修改后重新上报。")
-        return ""
+        # The city's records come from the counties' signed packages, a reported period is
+        # held by the city: the policy says which, and the tooltip says why.
+        return self._refusal("edit_record")
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -878,7 +925,8 @@ class MainWindow(QMainWindow):
             self._show_report(snapshot.report)
         self._update_actions()
         self._update_exchange_actions()
-        self.checks.set_read_only(self.read_only)
+        # Explanations are period data: the policy decides (a city, a reported period).
+        self.checks.set_read_only(self.read_only or not self._allows("explain_warning"))
         if PAGE_INBOX not in self._factories:
             self.inbox.set_read_only(self.read_only)
         for page in self._data_pages():
@@ -903,6 +951,9 @@ class MainWindow(QMainWindow):
     def _update_period_label(self, period: PeriodInfo) -> None:
         state = PeriodState.from_text(period.state)
         state_text = state.label if state else period.state
+        if self.snapshot is not None and self.snapshot.period_state_text:
+            # The policy's words: "reopened, the city holds package n" after a report.
+            state_text = self.snapshot.period_state_text
         submitted = self.snapshot.submitted_counties if self.snapshot else None
         if submitted is not None:
             # The city collects rather than fills in: say how far the collection is.
@@ -1243,6 +1294,40 @@ class MainWindow(QMainWindow):
             return records.open_period(db, year)
 
         DbOp(self, self.db, op).success(lambda period: self.reload(period.year)).run()
+
+    def _lock_period(self) -> None:
+        year = self.year
+        if year is None or not interaction.confirm(
+            self,
+            self.tr("锁定本年度"),
+            self.tr(
+                "锁定 {year} 年度后，不再合并该年度的上报包，任何数据都不能写入。确定锁定吗？"
+            ).format(year=year),
+        ):
+            return
+
+        def op(db: Database, _progress: Progress) -> object:
+            from vetdesk.services.period_lock import lock_period
+
+            return lock_period(db, year)
+
+        DbOp(self, self.db, op).success(lambda _status: self.reload(year)).run()
+
+    def _reopen_period(self) -> None:
+        year = self.year
+        if year is None or not interaction.confirm(
+            self,
+            self.tr("重新打开本年度"),
+            self.tr("重新打开 {year} 年度以修改数据吗？改完后需要重新上报。").format(year=year),
+        ):
+            return
+
+        def op(db: Database, _progress: Progress) -> object:
+            from vetdesk.services.period_lock import reopen_period
+
+            return reopen_period(db, year)
+
+        DbOp(self, self.db, op).success(lambda _status: self.reload(year)).run()
 
     def _show_settings(self) -> None:
         from vetdesk.ui.preferences import PreferencesDialog

@@ -309,22 +309,18 @@ def _dashboard_screens(window: MainWindow, out_dir: Path, number: int) -> list[P
 def _inbox_screens(window: MainWindow, out_dir: Path, number: int) -> list[Path]:
     """The city's inbox holding two counties' packages and a refused one.
 
-    The packages are made in a temporary folder by demo counties with their own keys
-    (in a temporary data directory); each is verified by its own county, as the city
-    would once the key is registered, and previewed against the city's data. Nothing is
-    written to the city's database or to the data directory.
+    The packages come from the city demo (:mod:`vetdesk.services.demo_world`), built in a
+    temporary folder with its own keys exactly as the counties make them: one county changed
+    a figure through the record service since the city's copy. Each package is verified by
+    that demo city, which registered the counties' keys, and previewed against the city's
+    data shown. Nothing is written to the city's database or to the data directory.
     """
-    import os
     import tempfile
 
-    from sqlalchemy import text
-
-    from vetdesk.packages.county import export_package
+    from vetdesk.db.database import open_database
     from vetdesk.packages.merge import preview_merge
     from vetdesk.packages.verify import verify_package
-    from vetdesk.services.demo import generate_demo
-    from vetdesk.signing.keystore import create_key
-    from vetdesk.standards.installed import create_database
+    from vetdesk.services.demo_world import build_demo_world, data_dir_of
     from vetdesk.ui.city import InboxEntry, build_entry
 
     page = window.inbox
@@ -334,46 +330,26 @@ def _inbox_screens(window: MainWindow, out_dir: Path, number: int) -> list[Path]
     if year is None or not window.info.is_city:
         return [_save(window, out_dir / f"{number:02d}-{PAGE_INBOX}.png")]
     city = window.db
-    passphrase = "示例口令 2025 年度"
-    saved_env = os.environ.get("VETDESK_DATA_DIR")
     entries: list[InboxEntry] = []
+    # 互助县 changed a figure since the city's copy, 平安区 did not.
+    counties = ("630223", "630203")
     with tempfile.TemporaryDirectory(prefix="vetdesk-inbox-") as folder:
-        root = Path(folder)
-        os.environ["VETDESK_DATA_DIR"] = str(root / "data")
-        try:
-            for unit, change in (("630223", True), ("630202", False)):
-                county = create_database(
-                    root / f"{unit}.db", role="county", unit_code=unit, operator=_tr("县填报员")
-                )
-                try:
-                    generate_demo(county, year=year)
-                    if change:
-                        with county.transaction() as session:
-                            session.execute(
-                                text(
-                                    "UPDATE training_programmes SET hours = hours + 8, "
-                                    "enrolled = enrolled + 5 "
-                                    "WHERE id IN (SELECT id FROM training_programmes LIMIT 2)"
-                                )
-                            )
-                    create_key(county, passphrase)
-                    package = root / f"{unit}-{year}-上报包.xlsx"
-                    export_package(county, year, package, passphrase)
-                    verification = verify_package(county, package)
+        world = build_demo_world(Path(folder) / "world", year=year, counties=counties)
+        with data_dir_of(world):
+            demo_city = open_database(world.city_db)
+            try:
+                for unit in counties:
+                    package = world.packages / f"{unit}-{year}.xlsx"
+                    verification = verify_package(demo_city, package)
                     entries.append(
                         build_entry(package, verification, preview_merge(city, verification))
                     )
-                finally:
-                    county.close()
-            # The same package at a city that has not registered the county's key.
-            stranger = root / "来历不明-上报包.xlsx"
-            stranger.write_bytes(entries[-1].path.read_bytes())
-            entries.append(build_entry(stranger, verify_package(city, stranger), None))
-        finally:
-            if saved_env is None:
-                os.environ.pop("VETDESK_DATA_DIR", None)
-            else:
-                os.environ["VETDESK_DATA_DIR"] = saved_env
+            finally:
+                demo_city.close()
+        # The same package at a city that has not registered the county's key.
+        stranger = Path(folder) / "来历不明-上报包.xlsx"
+        stranger.write_bytes(entries[0].path.read_bytes())
+        entries.append(build_entry(stranger, verify_package(city, stranger), None))
         page.model.set_items(entries)
         page.select(entries[0].path)
         page.tabs.setCurrentIndex(1)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from vetdesk.atomicfile import NoTempFile, replace_atomically
 from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
 
@@ -18,18 +18,6 @@ class WriteFailed(InputRejected):
     """The target could not be written (open in Excel, read-only, disk full, …)."""
 
     code = "write_failed"
-
-
-def _fsync_dir(folder: Path) -> None:
-    # On POSIX the rename itself is only durable once the folder is synced; Windows
-    # has no directory handles to sync and MoveFileEx flushes on its own.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 STALE_AFTER_SECONDS = 24 * 3600
@@ -75,42 +63,35 @@ def write_atomically(
     if not folder.is_dir():
         raise WriteFailed(_("保存位置不存在：{folder}").format(folder=folder))
     remove_stale_temp_files(target)
+
+    def move(tmp: Path, final: Path) -> None:
+        try:
+            os.replace(tmp, final)
+        except PermissionError as exc:
+            raise WriteFailed(
+                _("无法覆盖 {name}：文件可能正在 Excel/WPS 中打开，请关闭后重试。").format(
+                    name=final.name
+                )
+            ) from exc
+
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
+        replace_atomically(
+            target, write, mode=_SHARED_FILE_MODE, before_replace=before_replace, move=move
+        )
+    except WriteFailed:
+        raise
+    except NoTempFile as exc:
         raise WriteFailed(
             _("无法在 {folder} 中写入文件：{err}。请检查该位置是否只读或已满。").format(
                 folder=folder, err=exc.strerror or exc
             )
         ) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with tmp.open("rb+") as fh:
-            if _SHARED_FILE_MODE is not None:
-                os.fchmod(fh.fileno(), _SHARED_FILE_MODE)
-            os.fsync(fh.fileno())
-        if before_replace is not None:
-            before_replace(tmp)
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            raise WriteFailed(
-                _("无法覆盖 {name}：文件可能正在 Excel/WPS 中打开，请关闭后重试。").format(
-                    name=target.name
-                )
-            ) from exc
-        _fsync_dir(folder)
     except OSError as exc:
         raise WriteFailed(
             _("写入 {name} 失败：{err}。请检查磁盘空间和写入权限。").format(
                 name=target.name, err=exc.strerror or exc
             )
         ) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 @contextlib.contextmanager

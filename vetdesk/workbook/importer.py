@@ -17,7 +17,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from vetdesk.db.backup import REASON_IMPORT
 from vetdesk.db.database import Database
 from vetdesk.db.period_data import load_period_data, load_schools
 from vetdesk.db.periods import ensure_period
+from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
@@ -39,7 +39,6 @@ from vetdesk.workbook.reader import (
     ParsedRow,
     SheetRows,
     WorkbookContent,
-    read_workbook,
 )
 from vetdesk.workbook.rows import Record, canonical_value, sheet_records
 from vetdesk.workbook.schema import (
@@ -488,14 +487,6 @@ def _scope(spec: SheetSpec, rows: list[ParsedRow], content: WorkbookContent) -> 
     return schools
 
 
-def plan_import(
-    db: Database, path: Path, *, year: int | None = None
-) -> tuple[ImportPlan, WorkbookContent]:
-    """Read a workbook and preview its import (nothing is changed)."""
-    content = read_workbook(path)
-    return plan_from_content(db, content, year), content
-
-
 def apply_import(
     db: Database,
     content: WorkbookContent,
@@ -506,18 +497,31 @@ def apply_import(
     """Import a read workbook in one transaction; refuse (changing nothing) if it has issues."""
     # A quick yes/no before the backup and the write lock; the plan returned is the one
     # made inside the transaction, with every change named.
+    action = import_action(content)
+    with db.session() as session:  # refused before any cell is read: a city imports no rows
+        require(session, action, period=year)
     plan = plan_from_content(db, content, year, describe=False)
     if not plan.ok:
         return plan
+    if plan.year != year:  # the workbook named the period: refused before the backup
+        with db.session() as session:
+            require(session, action, period=plan.year)
     with db.guarded_write("import", REASON_IMPORT), db.transaction() as session:
         plan = plan_from_content(db, content, year, session)
         if not plan.ok:
             return plan
         assert plan.year is not None
+        # Checked again in the transaction: the period may have been reported meanwhile.
+        require(session, action, period=plan.year)
         period = ensure_period(session, plan.year, statistics_date_of(content))
         _apply(session, db, content, period, progress)
         plan.applied = True
     return plan
+
+
+def import_action(content: WorkbookContent) -> WriteAction:
+    """What the write policy calls this import: rows pasted (partial) or a returned workbook."""
+    return WriteAction.PASTE_ROWS if content.partial else WriteAction.IMPORT_TEMPLATE
 
 
 def statistics_date_of(content: WorkbookContent) -> dt.date | None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from vetdesk.db import models
 from vetdesk.db.database import Database
 from vetdesk.db.period_data import load_period_data, load_schools
+from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.rows import PeriodData
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
@@ -177,6 +178,8 @@ def write_template(
     db: Database, year: int, target: Path, *, school_code: str | None = None
 ) -> TemplateResult:
     """Write the school template for a period, prefilled from the registry and known data."""
+    with db.session() as session:  # a city imports no templates, so it issues none
+        require(session, WriteAction.ISSUE_TEMPLATE, period=year)
     current, previous = _source_data(db, year)
     base = current or previous
     with db.session() as session:

@@ -1861,6 +1861,14 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>New &amp;period…</translation>
     </message>
     <message>
+      <source>锁定本年度(&amp;L)…</source>
+      <translation>&amp;Lock this period…</translation>
+    </message>
+    <message>
+      <source>重新打开本年度(&amp;R)…</source>
+      <translation>&amp;Reopen this period…</translation>
+    </message>
+    <message>
       <source>设置(&amp;S)…</source>
       <translation>&amp;Settings…</translation>
     </message>
@@ -1993,10 +2001,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation> [read-only]</translation>
     </message>
     <message>
-      <source>市级数据库的数据来自各县区的上报包：请由县区修改后重新上报。</source>
-      <translation>The city database holds what the counties submitted: the county corrects its data and submits again.</translation>
-    </message>
-    <message>
       <source>正在读取数据…</source>
       <translation>Reading data…</translation>
     </message>
@@ -2123,6 +2127,22 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>统计年度：</source>
       <translation>Statistics year:</translation>
+    </message>
+    <message>
+      <source>锁定本年度</source>
+      <translation>Lock this period</translation>
+    </message>
+    <message>
+      <source>锁定 {year} 年度后，不再合并该年度的上报包，任何数据都不能写入。确定锁定吗？</source>
+      <translation>Once period {year} is locked, no package for it is merged and no data can be written into it. Lock it?</translation>
+    </message>
+    <message>
+      <source>重新打开本年度</source>
+      <translation>Reopen this period</translation>
+    </message>
+    <message>
+      <source>重新打开 {year} 年度以修改数据吗？改完后需要重新上报。</source>
+      <translation>Reopen period {year} to change its data? You will need to report again afterwards.</translation>
     </message>
     <message>
       <source>已导入 {file}，正在重新核验…</source>
@@ -2377,10 +2397,6 @@ Please restore a backup.</translation>
     <message>
       <source>示例教师二</source>
       <translation>Second Sample Teacher</translation>
-    </message>
-    <message>
-      <source>县填报员</source>
-      <translation>County operator</translation>
     </message>
   </context>
   <context>
