@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 from vetdesk import __version__
 from vetdesk.cli import (
+    argparse_zh,
     core_commands,
     exchange_commands,
     maintenance_commands,
     merge_commands,
     package_commands,
     report_commands,
+    setup_commands,
     target_commands,
     task_commands,
 )
@@ -28,6 +30,7 @@ from vetdesk.i18n import _, set_language
 # Modules that register sub-commands, in the order they appear in --help.
 COMMAND_MODULES = [
     core_commands,
+    setup_commands,
     exchange_commands,
     package_commands,
     merge_commands,
@@ -40,11 +43,17 @@ COMMAND_MODULES = [
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
+    argparse_zh.install()
     parser = argparse.ArgumentParser(
         prog="vetdesk",
         description=_("VetDesk 职业教育数据填报与核验工具。不带子命令时打开图形界面。"),
     )
-    parser.add_argument("--version", action="version", version=f"VetDesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"VetDesk {__version__}",
+        help=_("显示版本号并退出"),
+    )
     parser.add_argument("--lang", choices=["zh", "en"], help=_("界面与消息语言（默认中文）"))
     parser.add_argument("--db", help=_("图形界面打开的数据库文件"))
     parser.add_argument("--self-test", action="store_true", help=_("不显示窗口，运行自检后退出"))

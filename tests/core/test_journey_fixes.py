@@ -1,0 +1,78 @@
+"""Dead ends a new user met (issue 19), each fixed and kept fixed."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from vetdesk.cli import main
+from vetdesk.domain.enums import BaseStatus, MajorStatus
+from vetdesk.exchange.schema import BASES, MAJORS
+from vetdesk.exchange.template import write_template
+from vetdesk.services.database import open_database
+
+PASS = "correct horse battery"
+
+
+def _list_values(wb: openpyxl.Workbook, sheet_title: str, header: str) -> list[str]:
+    ws = wb[sheet_title]
+    letter = next(c.column_letter for c in ws[1] if str(c.value).lstrip("*") == header)
+    [validation] = [
+        dv
+        for dv in ws.data_validations.dataValidation
+        if dv.type == "list" and any(str(r).startswith(letter + "2") for r in dv.sqref.ranges)
+    ]
+    # '_lists'!$C$1:$C$5
+    ref = validation.formula1.split("!")[1].replace("$", "")
+    lists = wb["_lists"]
+    return [c.value for row in lists[ref] for c in row]
+
+
+def test_each_status_column_offers_its_own_choices(county_db, tmp_path):
+    db = open_database(county_db)
+    path = tmp_path / "t.xlsx"
+    write_template(db, 2025, path)
+    db.close()
+    wb = openpyxl.load_workbook(path)
+    assert _list_values(wb, BASES.title, "建设状态") == [m.label_zh for m in BaseStatus]
+    assert _list_values(wb, MAJORS.title, "专业状态") == [m.label_zh for m in MajorStatus]
+
+
+def test_template_instructions_do_not_contradict_themselves(county_db, tmp_path):
+    db = open_database(county_db)
+    path = tmp_path / "t.xlsx"
+    write_template(db, 2025, path)
+    db.close()
+    first = next(
+        str(c.value)
+        for c in openpyxl.load_workbook(path)["填表说明"]["A"]
+        if str(c.value)[:2] == "1."
+    )
+    assert not ("调换" in first and "顺序可以调整" in first)
+
+
+def test_a_relative_data_folder_signs_from_any_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VETDESK_DATA_DIR", "data")
+    monkeypatch.setenv("VETDESK_PASSPHRASE", PASS)
+    assert main(["demo", "--db", "county.db", "--period", "2025"]) == 0
+    assert main(["key", "init", "--db", "county.db"]) == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = elsewhere / "package.xlsx"
+    code = main(["export", "--db", str(tmp_path / "county.db"), "--period", "2025",
+                 "--out", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert out.exists()
+
+
+def test_demo_city_in_a_relative_folder_prints_a_command_that_works_anywhere(
+    tmp_path, monkeypatch, capsys
+):
+    from vetdesk.services.demo_world import build_demo_world, open_command
+
+    monkeypatch.chdir(tmp_path)
+    world = build_demo_world(tmp_path.joinpath("world").relative_to(tmp_path), year=2025)
+    command = open_command(world)
+    assert str(tmp_path / "world" / "data") in command
+    assert str(tmp_path / "world" / "city.db") in command
