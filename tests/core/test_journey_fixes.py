@@ -76,3 +76,74 @@ def test_demo_city_in_a_relative_folder_prints_a_command_that_works_anywhere(
     command = open_command(world)
     assert str(tmp_path / "world" / "data") in command
     assert str(tmp_path / "world" / "city.db") in command
+
+
+def test_another_countys_file_gets_one_message(county_db, tmp_path, capsys):
+    db = open_database(county_db)
+    path = tmp_path / "互助.xlsx"
+    write_template(db, 2025, path)
+    db.close()
+    other = tmp_path / "ledu.db"
+    main(["init", "--db", str(other), "--role", "county", "--unit", "630202", "--operator", "王"])
+    main(["period", "add", "--db", str(other), "--period", "2025"])
+    capsys.readouterr()
+    assert main(["import", "--db", str(other), str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "发现 1 个问题" in out and "文件属于单位 630223" in out
+    assert "新增" not in out.split("发现")[0]  # no preview of rows meant for another county
+    assert "工作表“”" not in out
+
+
+def test_importing_a_task_package_names_the_kind_in_words(tmp_path):
+    from vetdesk.exchange.importer import _check_meta
+    from vetdesk.exchange.meta import WorkbookMeta
+    from vetdesk.exchange.reader import WorkbookContent
+
+    content = WorkbookContent("任务.xlsx", WorkbookMeta("task", 1, {"period": "2025"}), {}, [])
+    messages = [issue.message for issue in _check_meta(content, _FakeDb())]
+    assert messages and "任务包" in messages[0] and "task" not in messages[0]
+
+
+class _FakeDb:
+    def info(self):
+        from vetdesk.services.database import DatabaseInfo
+
+        return DatabaseInfo("county", "630223", "互助土族自治县", "张", None)
+
+
+def test_no_display_says_so_names_the_database_and_how_to_take_screenshots(
+    county_db, monkeypatch, capsys
+):
+    monkeypatch.setattr("sys.platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["--db", str(county_db)]) == 1
+    err = capsys.readouterr().err
+    assert "没有图形显示" in err
+    assert str(county_db.absolute()) in err
+    assert "--screenshot" in err
+
+
+def test_display_detection():
+    from vetdesk.cli.display import has_display
+
+    assert not has_display({}, "linux")
+    assert has_display({"DISPLAY": ":0"}, "linux")
+    assert has_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
+    assert has_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
+    assert has_display({}, "win32")
+
+
+def test_lang_option_reaches_the_gui(county_db, monkeypatch):
+    import vetdesk.ui.app as app_module
+
+    seen = {}
+
+    def fake_run_app(**kwargs):
+        seen.update(kwargs)
+        return 0
+
+    monkeypatch.setattr(app_module, "run_app", fake_run_app)
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert main(["--lang", "en", "--db", str(county_db)]) == 0
+    assert seen["language"] == "en"

@@ -15,6 +15,7 @@ from vetdesk import __version__
 from vetdesk.cli import (
     argparse_zh,
     core_commands,
+    display,
     exchange_commands,
     maintenance_commands,
     merge_commands,
@@ -24,7 +25,7 @@ from vetdesk.cli import (
     target_commands,
     task_commands,
 )
-from vetdesk.cli.common import EXIT_USAGE, CommandError, run_command
+from vetdesk.cli.common import EXIT_REJECTED, EXIT_USAGE, CommandError, run_command
 from vetdesk.i18n import _, set_language
 
 # Modules that register sub-commands, in the order they appear in --help.
@@ -94,6 +95,10 @@ def _run_gui(args: argparse.Namespace) -> int:
         from vetdesk.selftest import run_self_test
 
         return int(run_self_test())
+    if not args.screenshot and not display.has_display():
+        # Qt would abort with a message about libxcb instead of saying what is wrong.
+        print(display.no_display_message(args.db), file=sys.stderr)
+        return EXIT_REJECTED
     try:
         # Imported by name: Qt loads only when the GUI is asked for.
         app_module = importlib.import_module("vetdesk.ui.app")
@@ -101,7 +106,9 @@ def _run_gui(args: argparse.Namespace) -> int:
         print(_("图形界面无法启动：{err}").format(err=exc), file=sys.stderr)
         return EXIT_USAGE
     try:
-        return int(app_module.run_app(db=args.db, screenshot_dir=args.screenshot))
+        return int(
+            app_module.run_app(db=args.db, screenshot_dir=args.screenshot, language=args.lang)
+        )
     except CommandError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code

@@ -27,7 +27,14 @@ from vetdesk.db import models
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.errors import UsageError
 from vetdesk.exchange.cells import shown_value
-from vetdesk.exchange.meta import KIND_DRAFT, KIND_EXPORT, KIND_PACKAGE, KIND_TEMPLATE
+from vetdesk.exchange.meta import (
+    KIND_DRAFT,
+    KIND_EXPORT,
+    KIND_PACKAGE,
+    KIND_RECEIPT,
+    KIND_TASK,
+    KIND_TEMPLATE,
+)
 from vetdesk.exchange.reader import ImportIssue, ParsedRow, WorkbookContent, read_workbook
 from vetdesk.exchange.rows import Record, canonical_value, sheet_records
 from vetdesk.exchange.schema import (
@@ -42,7 +49,7 @@ from vetdesk.exchange.schema import (
     SheetSpec,
 )
 from vetdesk.exchange.writer import cell_value
-from vetdesk.i18n import _
+from vetdesk.i18n import N_, _
 from vetdesk.services.backup import REASON_IMPORT
 from vetdesk.services.check import load_explanations
 from vetdesk.services.database import Database
@@ -50,6 +57,15 @@ from vetdesk.services.period_data import load_period_data, load_schools
 from vetdesk.services.periods import ensure_period
 
 IMPORTABLE_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
+# The kinds of VetDesk files in the user's words.
+_KIND_NAMES = {
+    KIND_TEMPLATE: N_("填报模板"),
+    KIND_EXPORT: N_("导出工作簿"),
+    KIND_DRAFT: N_("未签名草稿"),
+    KIND_PACKAGE: N_("上报包"),
+    KIND_RECEIPT: N_("回执"),
+    KIND_TASK: N_("任务包"),
+}
 SHEET_ORDER: tuple[SheetSpec, ...] = (
     SCHOOLS,
     CONDITIONS,
@@ -227,7 +243,9 @@ def _check_meta(content: WorkbookContent, db: Database) -> list[ImportIssue]:
                 "",
                 "",
                 meta.kind,
-                _("该文件是 VetDesk 的“{kind}”文件，不是可导入的数据表。").format(kind=meta.kind),
+                _("该文件是 VetDesk 的{kind}，不是可导入的数据表。").format(
+                    kind=_(_KIND_NAMES.get(meta.kind, N_("其他文件")))
+                ),
                 "wrong_kind",
             )
         )
@@ -356,7 +374,12 @@ def plan_from_content(
     resolved = _resolve_year(content, year)
     kind = content.meta.kind if content.meta else "unknown"
     plan = ImportPlan(content.file_name, resolved, kind, list(content.issues))
-    plan.issues.extend(_check_meta(content, db))
+    file_issues = _check_meta(content, db)
+    if file_issues:
+        # The wrong file altogether (another unit's, a receipt, an old format): one message
+        # about the file, not hundreds about rows that were never meant for this database.
+        plan.issues = file_issues
+        return plan
     if not content.sheets and not plan.issues:
         plan.issues.append(
             ImportIssue(

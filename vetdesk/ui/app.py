@@ -285,8 +285,13 @@ class AppController:
             self.lock = None
 
 
-def run_app(db: str | None = None, screenshot_dir: str | None = None) -> int:
-    """Run the GUI on a database (default: the last one, else the first-run wizard)."""
+def run_app(
+    db: str | None = None, screenshot_dir: str | None = None, language: str | None = None
+) -> int:
+    """Run the GUI on a database (default: the last one, else the first-run wizard).
+
+    ``language`` (``vetdesk --lang``) overrides the saved setting for this run.
+    """
     if screenshot_dir is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     setup_logging()
@@ -294,7 +299,7 @@ def run_app(db: str | None = None, screenshot_dir: str | None = None) -> int:
     app.setWindowIcon(QIcon(str(resource("icons", "vetdesk.png"))))
     install_font(app)
     settings = Settings()
-    install_translators(settings.language)
+    install_translators(language or settings.language)
     log.info("VetDesk %s starting (Qt platform %s)", __version__, app.platformName())
     controller = AppController(app, settings)
     if db is not None:

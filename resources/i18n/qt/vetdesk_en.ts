@@ -2001,6 +2001,22 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>No period yet: create one with File → New period</translation>
     </message>
     <message>
+      <source>还没有统计期。先新建本年度的统计期，再登记学校、填报数据。</source>
+      <translation>There is no reporting period yet. Add this year's period first, then register the schools and enter the data.</translation>
+    </message>
+    <message>
+      <source>新建统计期…</source>
+      <translation>Add a period…</translation>
+    </message>
+    <message>
+      <source>学校名录为空。请新增本县区的学校，或导入市局的任务包（交换 → 导入任务包）。</source>
+      <translation>The school registry is empty. Add your county's schools, or import the city bureau's task package (Exchange → Import task package).</translation>
+    </message>
+    <message>
+      <source>新增学校…</source>
+      <translation>Add a school…</translation>
+    </message>
+    <message>
       <source>已收到 {n}/{total} 个县区的上报包</source>
       <translation>packages received from {n}/{total} counties</translation>
     </message>

@@ -1,0 +1,68 @@
+"""A fresh database's pages say what comes first and offer it (issue 19)."""
+
+from __future__ import annotations
+
+from vetdesk.services.database import create_database
+from vetdesk.services.entities import SCHOOL, TEACHER
+
+
+def _fresh_county(tmp_path, *, period: bool):
+    path = tmp_path / "fresh.db"
+    db = create_database(path, role="county", unit_code="630223", operator="张老师")
+    if period:
+        from vetdesk.services.records import open_period
+
+        open_period(db, 2025)
+    db.close()
+    return path
+
+
+def test_without_a_period_the_pages_offer_to_create_one(
+    qtbot, tmp_path, window_factory, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = window_factory(_fresh_county(tmp_path, period=False))
+    window.show_page(SCHOOL)
+    page = window.record_pages[SCHOOL]
+    assert page.empty_state.isVisibleTo(window) and not page.view.isVisibleTo(window)
+    assert "统计期" in page.empty_message.text()
+    assert page.empty_button.isVisibleTo(window) and page.empty_button.text() == "新建统计期…"
+    # 新增 on 学校 is not greyed out: it creates the period first, then opens the school form.
+    assert page.add_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (2025, True))
+    page.empty_button.click()
+    qtbot.waitUntil(lambda: window.year == 2025 and not window.loading, timeout=30_000)
+    assert "学校名录为空" in page.empty_message.text()
+    assert page.empty_button.text() == "新增学校…"
+
+
+def test_school_add_without_a_period_creates_it_then_opens_the_form(
+    qtbot, tmp_path, window_factory, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = window_factory(_fresh_county(tmp_path, period=False))
+    window.show_page(SCHOOL)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (2025, True))
+    window.record_pages[SCHOOL].add_button.click()
+    qtbot.waitUntil(lambda: window.active_form is not None, timeout=30_000)
+    assert window.year == 2025
+    window.active_form.reject()
+
+
+def test_with_a_period_but_no_school_the_pages_offer_to_add_one(tmp_path, window_factory):
+    window = window_factory(_fresh_county(tmp_path, period=True))
+    page = window.record_pages[TEACHER]
+    window.show_page(TEACHER)
+    assert page.empty_state.isVisibleTo(window)
+    assert page.empty_button.text() == "新增学校…"
+    page.empty_button.click()
+    assert window.active_form is not None
+    window.active_form.reject()
+
+
+def test_pages_with_records_show_the_table(county_window):
+    page = county_window.record_pages[SCHOOL]
+    county_window.show_page(SCHOOL)
+    assert page.view.isVisibleTo(county_window) and not page.empty_state.isVisibleTo(county_window)
