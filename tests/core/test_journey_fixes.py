@@ -147,3 +147,18 @@ def test_lang_option_reaches_the_gui(county_db, monkeypatch):
     monkeypatch.setenv("DISPLAY", ":0")
     assert main(["--lang", "en", "--db", str(county_db)]) == 0
     assert seen["language"] == "en"
+
+
+def test_english_messages_name_sheets_that_exist_in_the_workbook(county_db, tmp_path):
+    from vetdesk import i18n
+    from vetdesk.exchange.schema import TEACHERS
+
+    i18n.set_language("en")
+    db = open_database(county_db)
+    path = tmp_path / "t.xlsx"
+    write_template(db, 2025, path)
+    db.close()
+    shown = TEACHERS.sheet_title
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert TEACHERS.title in names  # the workbook keeps its Chinese sheet names
+    assert shown.startswith(TEACHERS.title + " (") and shown != TEACHERS.title

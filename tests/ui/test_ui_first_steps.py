@@ -66,3 +66,32 @@ def test_pages_with_records_show_the_table(county_window):
     page = county_window.record_pages[SCHOOL]
     county_window.show_page(SCHOOL)
     assert page.view.isVisibleTo(county_window) and not page.empty_state.isVisibleTo(county_window)
+
+
+def test_english_navigation_has_no_horizontal_scrollbar(qtbot, city_db, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from vetdesk.ui.i18n import install_translators
+
+    install_translators("en")
+    try:
+        from vetdesk.services.database import open_database
+        from vetdesk.ui.background import wait_for_all
+        from vetdesk.ui.mainwindow import MainWindow
+        from vetdesk.ui.settings import Settings
+
+        db = open_database(city_db)
+        window = MainWindow(db, Settings(tmp_path / "settings.ini"))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.snapshot is not None and not window.loading, timeout=30_000)
+        nav = window.nav
+        assert nav.item(0).text() != "学校"  # English is installed
+        assert nav.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        metrics = nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(nav.item(r).text()) for r in range(nav.count()))
+        assert nav.viewport().width() >= widest + 24
+        wait_for_all()
+        db.close()
+    finally:
+        install_translators("zh")

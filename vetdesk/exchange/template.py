@@ -119,7 +119,7 @@ def _instructions(
 def _data_sheet(
     wb: Workbook, spec: SheetSpec, records: list[Record], lists: Any, list_ranges: dict[str, str]
 ) -> None:
-    ws = wb.create_sheet(spec.sheet_title)
+    ws = wb.create_sheet(spec.title)  # Chinese in either language: see SheetSpec.sheet_title
     ws.freeze_panes = "A2"
     last_row = len(records) + BLANK_ROWS + 1
     for index, column in enumerate(spec.columns, start=1):

@@ -235,8 +235,10 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(200)
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 7px 12px; }")
+        # Never a horizontal scrollbar: the list is as wide as its longest name (English
+        # names are longer than Chinese ones), see _fit_navigation.
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self._page_ids: list[str] = []
         self._factories: dict[str, Callable[[], QWidget]] = {}
@@ -267,7 +269,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([150, 1000])
+        self.splitter.setSizes([self._fit_navigation(), 1000])
         self.setCentralWidget(self.splitter)
 
         self._build_actions()
@@ -341,6 +343,23 @@ class MainWindow(QMainWindow):
         return item is not None and item.isHidden()
 
     # --- pages ----------------------------------------------------------------------------------
+
+    def _fit_navigation(self) -> int:
+        """Make the navigation wide enough for its longest name; return that width."""
+        metrics = self.nav.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(self.nav.item(row).text())
+                for row in range(self.nav.count())
+            ),
+            default=0,
+        )
+        # Item padding (12 px each side), the frame, and room for a vertical scrollbar.
+        scrollbar = self.nav.style().pixelMetric(self.nav.style().PixelMetric.PM_ScrollBarExtent)
+        width = widest + 2 * 12 + 2 * self.nav.frameWidth() + scrollbar + 8
+        self.nav.setMinimumWidth(width)
+        self.nav.setMaximumWidth(max(width, 200))
+        return width
 
     def add_page(self, page_id: str, title: str, widget: QWidget | Callable[[], QWidget]) -> None:
         """Add a page to the navigation (later features register theirs here).
