@@ -162,3 +162,38 @@ def test_english_messages_name_sheets_that_exist_in_the_workbook(county_db, tmp_
     names = openpyxl.load_workbook(path, read_only=True).sheetnames
     assert TEACHERS.title in names  # the workbook keeps its Chinese sheet names
     assert shown.startswith(TEACHERS.title + " (") and shown != TEACHERS.title
+
+
+def test_version_does_not_load_the_application():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from vetdesk.cli import main; main(['--version']);"
+        "print(sorted(m for m in ('sqlalchemy', 'openpyxl', 'vetdesk.services.check')"
+        " if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.splitlines() == [f"VetDesk {__import__('vetdesk').__version__}", "[]"]
+
+
+def test_a_fingerprint_typed_with_hyphens_or_chinese_commas_matches():
+    from vetdesk.signing.trust import fingerprints_match
+
+    actual = "12345 67890 12345 67890 12345 67890 12345 67890"
+    assert fingerprints_match("12345-67890-12345-67890-12345-67890-12345-67890", actual)
+    assert fingerprints_match("12345，67890，12345，67890，12345，67890，12345，67890", actual)
+    assert fingerprints_match("12345、67890、12345、67890 12345.67890.12345.67890", actual)
+    assert not fingerprints_match("12345-67890-12345-67890-12345-67890-12345-67891", actual)
+    assert not fingerprints_match("12345a67890 12345 67890 12345 67890 12345 67890", actual)
+
+
+def test_key_init_has_a_description(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        from vetdesk.cli import build_parser
+
+        build_parser().parse_args(["key", "init", "--help"])
+    out = capsys.readouterr().out
+    assert "指纹" in out and "trust add" in out
