@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 
 from vetdesk.cli import main
 from vetdesk.domain.enums import BaseStatus, MajorStatus
+from vetdesk.domain.identifiers import generate_id_number
 from vetdesk.exchange.schema import BASES, MAJORS
 from vetdesk.exchange.template import write_template
 from vetdesk.services.database import open_database
@@ -197,3 +200,34 @@ def test_key_init_has_a_description(capsys):
         build_parser().parse_args(["key", "init", "--help"])
     out = capsys.readouterr().out
     assert "指纹" in out and "trust add" in out
+
+
+def test_dry_run_counts_rows_refused_by_cross_checks_as_refused_not_added(
+    county_db, tmp_path, capsys
+):
+    from vetdesk.exchange.schema import TEACHERS
+
+    db = open_database(county_db)
+    path = tmp_path / "t.xlsx"
+    write_template(db, 2025, path, school_code="3663230000")
+    db.close()
+    wb = openpyxl.load_workbook(path)
+    ws = wb[TEACHERS.title]
+    column = {c.key: n for n, c in enumerate(TEACHERS.columns, start=1)}
+    row = ws.max_row + 1
+    for key, value in {
+        "school_code": "3663239999",  # not registered here
+        "name": "新教师",
+        "id_number": generate_id_number("630223", dt.date(1990, 5, 6), 7, "女"),
+        "role": "实习指导教师",
+        "education": "本科",
+        "title": "中级",
+    }.items():
+        ws.cell(row, column[key], value)
+    wb.save(path)
+    capsys.readouterr()
+    assert main(["import", "--db", str(county_db), str(path), "--dry-run", "--json"]) == 1
+    plan = __import__("json").loads(capsys.readouterr().out)
+    assert any(i["code"] == "unknown_school" for i in plan["issues"]), plan["issues"]
+    summary = plan["summary"]["teachers"]
+    assert summary["added"] == 0 and summary["rejected"] == 1

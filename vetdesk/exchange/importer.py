@@ -399,7 +399,11 @@ def plan_from_content(
     finally:
         if own:
             session.close()
-    plan.issues.extend(_cross_checks(content, state, db))
+    cross_issues = _cross_checks(content, state, db)
+    plan.issues.extend(cross_issues)
+    # Rows refused by a cross-check (unknown school, another county's school …) are counted
+    # as refused, not as additions the preview would promise.
+    refused_rows = {(i.sheet, i.row) for i in cross_issues if i.row}
     plan.creates_period = not state.period_exists
     names = dict(state.names)
     if content.sheet(SCHOOLS.key):
@@ -410,7 +414,11 @@ def plan_from_content(
         sheet = content.sheet(spec.key)
         if sheet is None:
             continue
-        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
+        incoming = {
+            _key(spec, r.values): r.values
+            for r in sheet.rows
+            if r.ok and (sheet.title, r.row) not in refused_rows
+        }
         removable: Callable[[Record], bool] | None = None
         if _REPLACED_PER_SCHOOL.get(spec.key) and not content.partial:
             scope = _scope(spec, sheet.rows, content)
@@ -427,7 +435,9 @@ def plan_from_content(
             sheet.column_letters,
             describe=describe,
         )
-        summary.rejected = sum(not r.ok for r in sheet.rows)
+        summary.rejected = sum(
+            not r.ok or (sheet.title, r.row) in refused_rows for r in sheet.rows
+        )
         plan.summary[spec.key] = summary
         plan.changes.extend(changes)
     return plan
