@@ -231,3 +231,52 @@ def test_dry_run_counts_rows_refused_by_cross_checks_as_refused_not_added(
     assert any(i["code"] == "unknown_school" for i in plan["issues"]), plan["issues"]
     summary = plan["summary"]["teachers"]
     assert summary["added"] == 0 and summary["rejected"] == 1
+
+
+def test_the_returned_workbook_names_each_refused_row_and_prints_to_the_page_width(
+    county_db, tmp_path, capsys
+):
+    from vetdesk.exchange.schema import TEACHERS
+
+    db = open_database(county_db)
+    path = tmp_path / "t.xlsx"
+    write_template(db, 2025, path, school_code="3663230000")
+    db.close()
+    wb = openpyxl.load_workbook(path)
+    ws = wb[TEACHERS.title]
+    column = {c.key: n for n, c in enumerate(TEACHERS.columns, start=1)}
+    ws.cell(2, column["id_number"], "630223198001010013")  # wrong check digit
+    name = ws.cell(2, column["name"]).value
+    wb.save(path)
+    out = tmp_path / "退回.xlsx"
+    assert main(["import", "--db", str(county_db), str(path), "--annotate", str(out)]) == 1
+    summary = openpyxl.load_workbook(out)["导入问题清单"]
+    headers = [c.value for c in summary[1]]
+    assert "姓名/名称" in headers
+    [row] = list(summary.iter_rows(min_row=2, values_only=True))
+    assert row[headers.index("姓名/名称")] == name
+    assert summary.page_setup.fitToWidth == 1 and summary.page_setup.fitToHeight == 0
+    assert summary.sheet_properties.pageSetUpPr.fitToPage
+    assert summary.page_setup.orientation == "landscape"
+
+
+def test_template_header_rows_are_tall_enough_for_their_wrapped_headers(county_db, tmp_path):
+    import math
+
+    db = open_database(county_db)
+    path = tmp_path / "t.xlsx"
+    write_template(db, 2025, path)
+    db.close()
+    wb = openpyxl.load_workbook(path)
+    checked = 0
+    for title in ("办学条件", "教师名册", "培训项目", "实践中心与工作室"):
+        ws = wb[title]
+        height = ws.row_dimensions[1].height
+        assert height is not None, title
+        for cell in ws[1]:
+            width = ws.column_dimensions[cell.column_letter].width
+            text = str(cell.value)
+            needed = math.ceil(sum(2 if ord(c) > 0x2E7F else 1 for c in text) / (width - 1))
+            assert height >= needed * 15, (title, text, width, height)
+            checked += 1
+    assert checked > 20

@@ -435,9 +435,7 @@ def plan_from_content(
             sheet.column_letters,
             describe=describe,
         )
-        summary.rejected = sum(
-            not r.ok or (sheet.title, r.row) in refused_rows for r in sheet.rows
-        )
+        summary.rejected = sum(not r.ok or (sheet.title, r.row) in refused_rows for r in sheet.rows)
         plan.summary[spec.key] = summary
         plan.changes.extend(changes)
     return plan

@@ -116,11 +116,31 @@ def _instructions(
         row[0].alignment = Alignment(wrap_text=True)
 
 
+_LINE_HEIGHT_PT = 15
+
+
+def _display_width(text: str) -> int:
+    # A CJK character (or full-width mark) takes two character widths of a column.
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def header_height(columns: tuple[Column, ...]) -> float:
+    """The height in points of a header row whose wrapped headers all show in full."""
+    lines = 1
+    for column in columns:
+        usable = max(int(column.width) - 1, 1)
+        lines = max(lines, -(-_display_width(column.header_text) // usable))
+    return float(lines * _LINE_HEIGHT_PT + 4)
+
+
 def _data_sheet(
     wb: Workbook, spec: SheetSpec, records: list[Record], lists: Any, list_ranges: dict[str, str]
 ) -> None:
     ws = wb.create_sheet(spec.title)  # Chinese in either language: see SheetSpec.sheet_title
     ws.freeze_panes = "A2"
+    # Excel keeps a row at one line's height whatever its wrapped text needs: the header
+    # row gets the height of its longest header, so no header is cut off.
+    ws.row_dimensions[1].height = header_height(spec.columns)
     last_row = len(records) + BLANK_ROWS + 1
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
