@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from vetdesk.services.database import create_database
 from vetdesk.services.entities import SCHOOL, TEACHER
 
@@ -95,3 +98,35 @@ def test_english_navigation_has_no_horizontal_scrollbar(qtbot, city_db, tmp_path
         db.close()
     finally:
         install_translators("zh")
+
+
+def test_screenshots_of_a_database_held_elsewhere_say_so_instead_of_waiting(
+    qtbot, county_db, tmp_path, monkeypatch, capsys
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from vetdesk.ui import interaction
+    from vetdesk.ui.app import run_app
+
+    def modal(*_args, **_kwargs):
+        raise AssertionError("a modal box offscreen would wait forever")
+
+    for name in ("warning", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, modal)
+    script = (
+        "import sys\n"
+        "from vetdesk.db.lock import DatabaseLock\n"
+        f"lock = DatabaseLock({str(county_db)!r}).acquire('test')\n"
+        "print('locked', flush=True); sys.stdin.readline()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    previous = interaction.set_interaction(interaction.Interaction())
+    try:
+        assert run_app(db=str(county_db), screenshot_dir=str(tmp_path / "shots")) == 1
+    finally:
+        interaction.set_interaction(previous)
+        holder.communicate("\n")
+    assert county_db.name in capsys.readouterr().err

@@ -294,6 +294,13 @@ def run_app(
     """
     if screenshot_dir is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from vetdesk.ui import interaction
+
+        # Offscreen nobody can click a message box away: messages go to the terminal
+        # (unless a test already chose how messages are handled).
+        previous = interaction.set_interaction(interaction.ConsoleInteraction())
+        if type(previous) is not interaction.Interaction:
+            interaction.set_interaction(previous)
     setup_logging()
     app = ensure_application()
     app.setWindowIcon(QIcon(str(resource("icons", "vetdesk.png"))))
