@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import openpyxl
+import pytest
 
 from vetdesk.cli import main
 from vetdesk.domain.enums import BaseStatus, MajorStatus
@@ -280,3 +282,24 @@ def test_template_header_rows_are_tall_enough_for_their_wrapped_headers(county_d
             assert height >= needed * 15, (title, text, width, height)
             checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "1：办学条件达标学校比例（%）",
+        "3：双师型教师占专业课教师比例（%）",
+        "4：企业职工、退役军人、农民工培训（人次）",
+        "x" * 15 + "（%）",
+        "x" * 14 + "（%）",
+        "x" * 13 + "，比例（%）",
+    ],
+)
+def test_chart_labels_never_break_inside_brackets(label):
+    from vetdesk.reports.charts import _wrap
+
+    lines = _wrap(label, 16).split("\n")
+    assert "".join(lines) == label
+    for first, second in itertools.pairwise(lines):
+        assert second[0] not in "）%，", lines
+        assert first[-1] != "（", lines
