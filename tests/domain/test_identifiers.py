@@ -771,7 +771,7 @@ def test_messages_come_out_in_english_when_asked() -> None:
     i18n.set_language("en")
     error = id_error("340524198001010013")
     assert error.code == "id_check_digit"
-    assert str(error).startswith("The ID number fails its check")
+    assert str(error).startswith("The check character of the ID number does not match")
     assert "all 18" in str(error)
     with pytest.raises(IdentifierError) as caught:
         validate_school_code("3662000123", allowed_patterns=SCHOOL_PATTERNS)
