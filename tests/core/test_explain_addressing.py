@@ -67,8 +67,8 @@ def test_explain_refuses_what_matches_no_current_warning(county_db, capsys):
 
 
 def test_orphan_explanations_are_not_exported(county_db, tmp_path, capsys):
+    from vetdesk.db.database import open_database
     from vetdesk.services.check import explain_warnings
-    from vetdesk.services.database import open_database
 
     db = open_database(county_db)
     # As stored by older versions, which accepted any key.

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 
 from vetdesk.cli import main
+from vetdesk.db.database import open_database
 from vetdesk.domain.enums import BaseStatus, MajorStatus
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.schema import BASES, MAJORS
-from vetdesk.exchange.template import write_template
-from vetdesk.services.database import open_database
+from vetdesk.workbook.schema import BASES, MAJORS
+from vetdesk.workbook.template import write_template
 
 PASS = "correct horse battery"
 
@@ -100,9 +100,9 @@ def test_another_countys_file_gets_one_message(county_db, tmp_path, capsys):
 
 
 def test_importing_a_task_package_names_the_kind_in_words(tmp_path):
-    from vetdesk.exchange.importer import _check_meta
-    from vetdesk.exchange.meta import WorkbookMeta
-    from vetdesk.exchange.reader import WorkbookContent
+    from vetdesk.workbook.importer import _check_meta
+    from vetdesk.workbook.meta import WorkbookMeta
+    from vetdesk.workbook.reader import WorkbookContent
 
     content = WorkbookContent("任务.xlsx", WorkbookMeta("task", 1, {"period": "2025"}), {}, [])
     messages = [issue.message for issue in _check_meta(content, _FakeDb())]
@@ -111,7 +111,7 @@ def test_importing_a_task_package_names_the_kind_in_words(tmp_path):
 
 class _FakeDb:
     def info(self):
-        from vetdesk.services.database import DatabaseInfo
+        from vetdesk.db.database import DatabaseInfo
 
         return DatabaseInfo("county", "630223", "互助土族自治县", "张", None)
 
@@ -156,7 +156,7 @@ def test_lang_option_reaches_the_gui(county_db, monkeypatch):
 
 def test_english_messages_name_sheets_that_exist_in_the_workbook(county_db, tmp_path):
     from vetdesk import i18n
-    from vetdesk.exchange.schema import TEACHERS
+    from vetdesk.workbook.schema import TEACHERS
 
     i18n.set_language("en")
     db = open_database(county_db)
@@ -207,7 +207,7 @@ def test_key_init_has_a_description(capsys):
 def test_dry_run_counts_rows_refused_by_cross_checks_as_refused_not_added(
     county_db, tmp_path, capsys
 ):
-    from vetdesk.exchange.schema import TEACHERS
+    from vetdesk.workbook.schema import TEACHERS
 
     db = open_database(county_db)
     path = tmp_path / "t.xlsx"
@@ -238,7 +238,7 @@ def test_dry_run_counts_rows_refused_by_cross_checks_as_refused_not_added(
 def test_the_returned_workbook_names_each_refused_row_and_prints_to_the_page_width(
     county_db, tmp_path, capsys
 ):
-    from vetdesk.exchange.schema import TEACHERS
+    from vetdesk.workbook.schema import TEACHERS
 
     db = open_database(county_db)
     path = tmp_path / "t.xlsx"

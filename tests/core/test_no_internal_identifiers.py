@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from vetdesk.cli import build_parser, main
-from vetdesk.exchange.schema import BASES, TEACHERS
+from vetdesk.workbook.schema import BASES, TEACHERS
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKE = re.compile(r"(?<![\w{.$/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w}(/])")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from vetdesk.services.database import create_database
+from vetdesk.db.database import create_database
 from vetdesk.services.entities import SCHOOL, TEACHER
 
 
@@ -78,7 +78,7 @@ def test_english_navigation_has_no_horizontal_scrollbar(qtbot, city_db, tmp_path
 
     install_translators("en")
     try:
-        from vetdesk.services.database import open_database
+        from vetdesk.db.database import open_database
         from vetdesk.ui.background import wait_for_all
         from vetdesk.ui.mainwindow import MainWindow
         from vetdesk.ui.settings import Settings

@@ -13,10 +13,10 @@ from vetdesk.cli.common import (
     add_json_argument,
     print_json,
 )
+from vetdesk.db.database import open_database
 from vetdesk.domain.enums import Ownership, PeriodState, SchoolCategory, SchoolLevel
 from vetdesk.domain.units import load_units
 from vetdesk.i18n import N_, _
-from vetdesk.services.database import open_database
 from vetdesk.services.entities import SCHOOL
 from vetdesk.services.records import FORM_FIELDS, Draft
 

@@ -19,8 +19,8 @@ from vetdesk.i18n import _
 from vetdesk.services.records import Draft, draft_school_in, form_values, save_school
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
-    from vetdesk.services.period_data import PeriodInfo, SchoolRow
+    from vetdesk.db.database import Database
+    from vetdesk.domain.rows import PeriodInfo, SchoolRow
 
 # Choice fields of the registry and the enumeration their input is read with.
 _ENUM_FIELDS: dict[str, type[LabelledEnum]] = {
@@ -35,8 +35,8 @@ def add_period(db: Database, year: int, statistics_date: dt.date | None = None) 
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import period_info
-    from vetdesk.services.periods import ensure_period
+    from vetdesk.db.period_data import period_info
+    from vetdesk.db.periods import ensure_period
 
     with db.transaction() as session:
         if session.scalar(select(models.Period.id).where(models.Period.year == year)):
@@ -48,7 +48,7 @@ def add_period(db: Database, year: int, statistics_date: dt.date | None = None) 
 
 def list_schools(db: Database) -> tuple[SchoolRow, ...]:
     """Every school of the registry, active or not, by county and code."""
-    from vetdesk.services.period_data import load_schools
+    from vetdesk.db.period_data import load_schools
 
     with db.session() as session:
         return load_schools(session)
