@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from vetdesk.db.database import create_database
 from vetdesk.services.entities import SCHOOL, TEACHER
+from vetdesk.standards.installed import create_database
 
 
 def _fresh_county(tmp_path, *, period: bool):
