@@ -192,6 +192,7 @@ def cmd_demo(extra: list[str]) -> int:
     if not db.exists():
         log(f"creating demo database {db}")
         run([str(PYTHON), "-m", "vetdesk", "demo", "--db", str(db), "--period", "2025"])
+    log(f"demo database: {db}")
     env = {**os.environ, "VETDESK_DATA_DIR": str(data)}
     return subprocess.run(
         [str(PYTHON), "-m", "vetdesk", "--db", str(db), *extra], env=env

@@ -29,7 +29,9 @@ def data_dir() -> Path:
     """Return (and create) the user data directory; ``VETDESK_DATA_DIR`` overrides it."""
     override = os.environ.get("VETDESK_DATA_DIR")
     if override:
-        path = Path(override)
+        # Made absolute: key files are recorded by path in the database, and a path
+        # relative to the folder VetDesk was started in breaks from any other folder.
+        path = Path(override).expanduser().absolute()
     else:
         # Imported lazily: platformdirs is light, but the frozen build's start-up counts.
         import platformdirs

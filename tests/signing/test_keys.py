@@ -227,8 +227,28 @@ def test_passphrase_minimum_length(tmp_path: Path) -> None:
     assert info.value.code == "passphrase_too_short"
     assert "8" in info.value.message
     assert not path.exists()
-    save_private_key(path, generate_signing_key(), "12345678")
-    load_private_key(path, "12345678")
+    save_private_key(path, generate_signing_key(), "hz-2025!")
+    load_private_key(path, "hz-2025!")
+
+
+@pytest.mark.parametrize(
+    "weak", ["12345678", "87654321", "abcdefgh", "aaaaaaaa", "abababab", "20240718"]
+)
+def test_guessable_passphrases_are_refused(tmp_path: Path, weak: str) -> None:
+    path = tmp_path / "county.key"
+    with pytest.raises(KeyFileError) as info:
+        save_private_key(path, generate_signing_key(), weak)
+    assert info.value.code == "passphrase_weak"
+    assert not path.exists()
+
+
+def test_a_wrong_passphrase_says_how_many_tries_are_left(tmp_path: Path) -> None:
+    path = tmp_path / "county.key"
+    save_private_key(path, generate_signing_key(), PASSPHRASE)
+    throttle = PassphraseThrottle.for_key(path)
+    with pytest.raises(KeyFileError) as info:
+        load_private_key(path, "wrong passphrase", throttle=throttle)
+    assert "还可再试 4 次" in info.value.message
 
 
 def test_passphrase_is_unicode_normalised(tmp_path: Path) -> None:

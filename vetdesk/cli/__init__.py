@@ -10,49 +10,65 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
 
 from vetdesk import __version__
-from vetdesk.cli import (
-    core_commands,
-    exchange_commands,
-    maintenance_commands,
-    merge_commands,
-    package_commands,
-    policy_commands,
-    report_commands,
-    target_commands,
-    task_commands,
-)
-from vetdesk.cli.common import EXIT_USAGE, CommandError, run_command
+from vetdesk.cli import argparse_zh, display
+from vetdesk.cli.common import EXIT_REJECTED, EXIT_USAGE, CommandError, run_command
 from vetdesk.i18n import _, set_language
 
-# Modules that register sub-commands, in the order they appear in --help.
-COMMAND_MODULES = [
-    core_commands,
-    exchange_commands,
-    package_commands,
-    merge_commands,
-    task_commands,
-    target_commands,
-    report_commands,
-    policy_commands,
-    maintenance_commands,
-]
+# Modules that register sub-commands, in the order they appear in --help. They are
+# imported when the parser is built, not with this package: `vetdesk --version` need not
+# load SQLAlchemy, the rule engine and openpyxl.
+_COMMAND_MODULE_NAMES = (
+    "core_commands",
+    "setup_commands",
+    "exchange_commands",
+    "package_commands",
+    "merge_commands",
+    "task_commands",
+    "target_commands",
+    "report_commands",
+    "policy_commands",
+    "maintenance_commands",
+)
+
+
+def _command_modules() -> list[ModuleType]:
+    modules: list[ModuleType] | None = globals().get("COMMAND_MODULES")
+    if modules is None:
+        modules = [importlib.import_module(f"vetdesk.cli.{name}") for name in _COMMAND_MODULE_NAMES]
+        globals()["COMMAND_MODULES"] = modules
+    return modules
+
+
+def __getattr__(name: str) -> Any:
+    """``COMMAND_MODULES``, imported on first use."""
+    if name == "COMMAND_MODULES":
+        return _command_modules()
+    raise AttributeError(name)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
+    argparse_zh.install()
     parser = argparse.ArgumentParser(
         prog="vetdesk",
         description=_("VetDesk 职业教育数据填报与核验工具。不带子命令时打开图形界面。"),
     )
-    parser.add_argument("--version", action="version", version=f"VetDesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"VetDesk {__version__}",
+        help=_("显示版本号并退出"),
+    )
     parser.add_argument("--lang", choices=["zh", "en"], help=_("界面与消息语言（默认中文）"))
     parser.add_argument("--db", help=_("图形界面打开的数据库文件"))
     parser.add_argument("--self-test", action="store_true", help=_("不显示窗口，运行自检后退出"))
     parser.add_argument("--screenshot", metavar="DIR", help=_("把各主要界面截图保存到目录后退出"))
     sub = parser.add_subparsers(dest="command", metavar=_("子命令"))
-    for module in COMMAND_MODULES:
+    for module in _command_modules():
         module.register(sub)
     return parser
 
@@ -68,9 +84,22 @@ def _preparse_language(argv: Sequence[str]) -> None:
                 set_language(lang)
 
 
+def _only_version(args: list[str]) -> bool:
+    """Whether the command is just ``--version`` (with at most a language option)."""
+    if not args or args[-1] != "--version":
+        return False
+    rest = args[:-1]
+    if len(rest) == 2 and rest[0] == "--lang":
+        return True
+    return not rest or (len(rest) == 1 and rest[0].startswith("--lang="))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if _only_version(args_list):
+        print(f"VetDesk {__version__}")
+        return 0
     _preparse_language(args_list)
     parser = build_parser()
     try:
@@ -87,6 +116,10 @@ def _run_gui(args: argparse.Namespace) -> int:
         from vetdesk.selftest import run_self_test
 
         return int(run_self_test())
+    if not args.screenshot and not display.has_display():
+        # Qt would abort with a message about libxcb instead of saying what is wrong.
+        print(display.no_display_message(args.db), file=sys.stderr)
+        return EXIT_REJECTED
     try:
         # Imported by name: Qt loads only when the GUI is asked for.
         app_module = importlib.import_module("vetdesk.ui.app")
@@ -94,7 +127,9 @@ def _run_gui(args: argparse.Namespace) -> int:
         print(_("图形界面无法启动：{err}").format(err=exc), file=sys.stderr)
         return EXIT_USAGE
     try:
-        return int(app_module.run_app(db=args.db, screenshot_dir=args.screenshot))
+        return int(
+            app_module.run_app(db=args.db, screenshot_dir=args.screenshot, language=args.lang)
+        )
     except CommandError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code

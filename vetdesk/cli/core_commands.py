@@ -17,13 +17,15 @@ from vetdesk.cli.common import (
 )
 from vetdesk.db.database import open_database
 from vetdesk.domain.enums import Severity
+from vetdesk.domain.fields import field_label
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.check import explain_warnings, report_to_json
+from vetdesk.services.check import explain_finding, report_to_json
 from vetdesk.standards.assess import VERDICT_LABELS
 from vetdesk.standards.installed import create_database
 from vetdesk.validation.check import CheckReport, run_check
+from vetdesk.validation.findings import Finding
 
 
 def register(sub: Any) -> None:
@@ -81,13 +83,18 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "explain",
         help=_("为警告填写说明"),
-        description=_("为一条警告填写（或用空文本删除）说明；规则编号与记录键见 check --json。"),
+        description=_(
+            "为一条警告填写（或用空文本删除）说明。警告用 vetdesk check 列出的编号指明"
+            "（--finding），也可用 check --json 中的规则编号、记录键和字段指明。"
+            "不对应当前任何警告的说明不会保存。"
+        ),
     )
     add_db_argument(p)
     p.add_argument("--period", type=int, required=True, help=_("统计年度"))
-    p.add_argument("--rule", required=True, help=_("规则编号"))
-    p.add_argument("--record", required=True, help=_("记录键"))
-    p.add_argument("--field", default="", help=_("字段名"))
+    p.add_argument("--finding", metavar="ID", help=_("警告编号，如 W1a2b3c4d（见 check 的输出）"))
+    p.add_argument("--rule", help=_("规则编号"))
+    p.add_argument("--record", help=_("记录键"))
+    p.add_argument("--field", help=_("字段名（该记录只有一条此规则的警告时可省略）"))
     p.add_argument("--text", required=True, help=_("说明文字；为空则删除已有说明"))
     p.set_defaults(func=cmd_explain)
 
@@ -244,24 +251,57 @@ def print_report(report: CheckReport, out: Any = None) -> None:
         if f.severity == Severity.WARNING and f.explanation:
             continue
         tag = _("错误") if f.severity == Severity.ERROR else _("警告")
-        w(f"  [{tag}] {f.school_code} {f.record_label} · {f.field}: {f.message}\n")
-        w("         " + _("规则 {rule}，记录 {key}").format(rule=f.rule, key=f.record_key) + "\n")
+        where = " · ".join(p for p in (f.record_label, _field_label(f)) if p)
+        w(f"  [{tag}] {f.school_code} {where}：{f.message}\n")
+        if f.severity == Severity.WARNING:
+            w(
+                "         "
+                + _(
+                    "编号 {id}；说明：vetdesk explain --period {year} --finding {id} --text “…”"
+                ).format(id=f.finding_id, year=report.year)
+                + "\n"
+            )
+    if report.unexplained_warnings and not report.errors:
+        w("\n" + _("每条警告改正数据或填写说明后，才能导出正式上报包。") + "\n")
     if report.ready_to_submit:
         w("\n" + _("数据已就绪，可以导出正式上报包。") + "\n")
+
+
+def _field_label(finding: Finding) -> str:
+    """The field of a finding in the user's words (empty for a whole record)."""
+    if not finding.field:
+        return ""
+    label = field_label(finding.entity, finding.field)
+    # A field without a label of its own is named by the record, never by its identifier.
+    return "" if label == finding.field else label
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Run ``vetdesk explain``."""
     from vetdesk.db.write_policy import changed_after_report_note
 
+    if not args.finding and not (args.rule and args.record):
+        raise UsageError(_("请用 --finding 给出警告编号，或同时给出 --rule 和 --record。"))
     db = open_database(args.db)
     try:
-        explain_warnings(db, args.period, [(args.rule, args.record, args.field, args.text)])
+        finding = explain_finding(
+            db,
+            args.period,
+            args.text,
+            finding_id=args.finding,
+            rule=args.rule,
+            record_key=args.record,
+            field=args.field,
+        )
         with db.session() as session:
             note = changed_after_report_note(session, args.period)
     finally:
         db.close()
-    print(_("说明已保存。") if args.text.strip() else _("说明已删除。"))
+    what = " ".join(p for p in (finding.school_code, finding.record_label, finding.message) if p)
+    if args.text.strip():
+        print(_("说明已保存：{what}").format(what=what))
+    else:
+        print(_("说明已删除。"))
     if note:
         print(note)
     return EXIT_OK

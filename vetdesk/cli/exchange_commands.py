@@ -31,6 +31,11 @@ def register(sub: Any) -> None:
     p.add_argument("--period", type=int, required=True, help=_("统计年度"))
     p.add_argument("--out", type=Path, required=True, help=_("输出文件（.xlsx）"))
     p.add_argument("--school", help=_("只为一所学校生成（学校标识码）"))
+    p.add_argument(
+        "--new-school",
+        action="store_true",
+        help=_("模板中附“学校名录”表，尚未登记的学校可在其中填写本校，导入时一并登记"),
+    )
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser(
@@ -77,7 +82,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     db = open_database(args.db)
     try:
-        result = write_template(db, args.period, args.out, school_code=args.school)
+        result = write_template(
+            db, args.period, args.out, school_code=args.school, new_school=args.new_school
+        )
     finally:
         db.close()
     source = (

@@ -69,7 +69,15 @@ def register(sub: Any) -> None:
         "key", help=_("本单位的签名密钥"), description=_("创建、查看、导出或更换本单位的签名密钥。")
     )
     key_sub = key.add_subparsers(dest="key_command", required=True, metavar=_("操作"))
-    p = key_sub.add_parser("init", help=_("创建签名密钥"))
+    p = key_sub.add_parser(
+        "init",
+        help=_("创建签名密钥"),
+        description=_(
+            "创建本单位的签名密钥（Ed25519），私钥用口令加密后保存在数据目录中，不会导出。"
+            "完成后显示指纹（8 组 5 位数字）：把公钥（vetdesk key export）连同盖章的登记表交给对方，"
+            "对方核对指纹后登记（vetdesk trust add）。"
+        ),
+    )
     add_db_argument(p)
     add_passphrase_argument(p)
     p.set_defaults(func=cmd_key_init, rotate=False)

@@ -39,10 +39,20 @@ def get_period(session: Session, year: int) -> models.Period:
     """Return the period of a year or raise a user-facing error."""
     period = session.scalar(select(models.Period).where(models.Period.year == year))
     if period is None:
-        raise InputRejected(
-            _("数据库中没有 {year} 年度的统计期，请先创建或导入任务包。").format(year=year),
-            code="no_period",
+        # The city issues task packages, it never imports one: only a county is told to.
+        own = session.get(models.DatabaseInfo, 1)
+        message = (
+            _(
+                "数据库中没有 {year} 年度的统计期。请先新建：vetdesk period add --period {year}"
+                "（图形界面：文件 → 新建统计期）。"
+            )
+            if own is not None and own.role == "city"
+            else _(
+                "数据库中没有 {year} 年度的统计期。请先导入市局的任务包，或新建："
+                "vetdesk period add --period {year}（图形界面：文件 → 新建统计期）。"
+            )
         )
+        raise InputRejected(message.format(year=year), code="no_period")
     return period
 
 

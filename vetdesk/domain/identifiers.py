@@ -198,9 +198,12 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumberInfo:
     if number[17] != expected:
         raise IdentifierError(
             "id_check_digit",
+            # Never "should be X": the typo may be in any of the 18 digits, and changing
+            # the last one to fit would turn a wrong number into a valid-looking one.
             _(
-                "身份证号校验位错误：按前17位计算应为 {expected}，实际为 {actual}。请核对号码。"
-            ).format(expected=expected, actual=number[17]),
+                "身份证号校验位不符：18 位中至少有一位与证件不符（不一定是最后一位）。"
+                "请对照身份证逐位核对全部 18 位，不要只改最后一位。"
+            ),
         )
     if number[:2] not in _PROVINCE_CODES:
         raise IdentifierError(

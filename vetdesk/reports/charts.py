@@ -202,9 +202,23 @@ def _pct(value: Fraction | None) -> float:
     return 0.0 if value is None else float(value * 100)
 
 
+# Marks that may not start a line (a closing bracket, "%", a comma) and that may not end one
+# (an opening bracket): "比例（%）" breaks before "（", never as "比例（%" / "）".
+_NO_LINE_START = frozenset("，。、；：！？）》」』】〕”’,.;:!?)%")
+_NO_LINE_END = frozenset("（《「『【〔“‘(")
+
+
 def _wrap(text: str, width: int) -> str:
-    # CJK text has no spaces; textwrap breaks it by characters, which is what we want.
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
+    """Break a label into lines of ``width`` characters, keeping brackets with their content."""
+    # CJK text has no spaces; textwrap breaks it by characters, which is what we want,
+    # except around punctuation, fixed up here.
+    lines = textwrap.wrap(text, width=width, break_long_words=True)
+    for i in range(1, len(lines)):
+        while lines[i] and lines[i][0] in _NO_LINE_START and len(lines[i - 1]) > 1:
+            lines[i - 1], lines[i] = lines[i - 1][:-1], lines[i - 1][-1] + lines[i]
+        while len(lines[i - 1]) > 1 and lines[i - 1][-1] in _NO_LINE_END:
+            lines[i - 1], lines[i] = lines[i - 1][:-1], lines[i - 1][-1] + lines[i]
+    return "\n".join(lines) or text
 
 
 def _legend_handles(entries: Sequence[tuple[str, str, str]]) -> list[Any]:

@@ -14,9 +14,13 @@ from vetdesk.db import models
 from vetdesk.db.database import Database
 from vetdesk.db.period_data import get_period
 from vetdesk.db.write_policy import WriteAction, require
+from vetdesk.domain.enums import Severity
 from vetdesk.domain.identifiers import mask_id_number
+from vetdesk.errors import InputRejected, UsageError
+from vetdesk.i18n import _
 from vetdesk.standards.assess import UnitSummary, threshold_text
-from vetdesk.validation.check import CheckReport
+from vetdesk.validation.check import CheckReport, load_explanations, run_check
+from vetdesk.validation.findings import Finding
 
 
 def explain_warnings(db: Database, year: int, items: Iterable[tuple[str, str, str, str]]) -> int:
@@ -76,6 +80,115 @@ def store_explanations(
         stored[(rule, record_key, field)] = record
         changed += 1
     return changed
+
+
+def _warning_text(rule: str, record_key: str, field: str) -> str:
+    return (
+        _("规则 {rule}、记录 {key}、字段 {field}").format(rule=rule, key=record_key, field=field)
+        if field
+        else _("规则 {rule}、记录 {key}").format(rule=rule, key=record_key)
+    )
+
+
+def find_warning(
+    report: CheckReport,
+    *,
+    finding_id: str | None = None,
+    rule: str | None = None,
+    record_key: str | None = None,
+    field: str | None = None,
+) -> Finding:
+    """The current warning a user addresses, by its identifier or by rule, record and field.
+
+    Without a field, a rule and record with exactly one warning address that warning.
+    Refuses (naming what it looked for) anything that matches no current warning, so an
+    explanation is never stored where ``check`` will not find it.
+    """
+    if finding_id:
+        wanted = finding_id.strip().upper()
+        for f in report.findings:
+            if f.finding_id.upper() == wanted:
+                if f.severity == Severity.ERROR:
+                    raise InputRejected(
+                        _("{id} 是错误，不是警告：错误须改正，不能用说明代替。").format(
+                            id=f.finding_id
+                        ),
+                        code="not_a_warning",
+                    )
+                return f
+        raise InputRejected(
+            _(
+                "{year} 年度的核验结果中没有编号为 {id} 的警告。编号见 vetdesk check 的输出；"
+                "数据改动后，已不存在的警告不再需要说明。"
+            ).format(year=report.year, id=finding_id.strip()),
+            code="no_such_warning",
+        )
+    if not rule or not record_key:
+        raise UsageError(_("请用 --finding 给出警告编号，或同时给出 --rule 和 --record。"))
+    candidates = [f for f in report.findings if f.rule == rule and f.record_key == record_key]
+    if field:
+        candidates = [f for f in candidates if f.field == field]
+    warnings = [f for f in candidates if f.severity == Severity.WARNING]
+    if len(warnings) == 1:
+        return warnings[0]
+    if not warnings and candidates:
+        raise InputRejected(
+            _("{what} 是错误，不是警告：错误须改正，不能用说明代替。").format(
+                what=_warning_text(rule, record_key, field or "")
+            ),
+            code="not_a_warning",
+        )
+    if len(warnings) > 1:
+        raise InputRejected(
+            _(
+                "{what} 有 {n} 条警告，请用 --field 指明字段（{fields}），或用 --finding 给出编号。"
+            ).format(
+                what=_warning_text(rule, record_key, ""),
+                n=len(warnings),
+                fields="、".join(f.field for f in warnings),
+            ),
+            code="ambiguous_warning",
+        )
+    raise InputRejected(
+        _("{year} 年度的核验结果中没有 {what} 的警告；请按 vetdesk check 列出的编号填写。").format(
+            year=report.year, what=_warning_text(rule, record_key, field or "")
+        ),
+        code="no_such_warning",
+    )
+
+
+def explain_finding(
+    db: Database,
+    year: int,
+    text: str,
+    *,
+    finding_id: str | None = None,
+    rule: str | None = None,
+    record_key: str | None = None,
+    field: str | None = None,
+) -> Finding:
+    """Store (or, with empty text, remove) the explanation of one current warning.
+
+    Removing also works for an explanation whose warning is gone (given by rule, record
+    and field exactly), so that stale explanations can be cleaned up.
+    """
+    report = run_check(db, year)
+    try:
+        target = find_warning(
+            report, finding_id=finding_id, rule=rule, record_key=record_key, field=field
+        )
+    except InputRejected:
+        if text.strip() or not (rule and record_key):
+            raise
+        key = (rule, record_key, field or "")
+        with db.session() as session:
+            stored = load_explanations(session, get_period(session, year).id)
+        if key not in stored:
+            raise
+        explain_warnings(db, year, [(*key, "")])
+        return Finding(Severity.WARNING, rule, "", record_key, "", "", field or "", "", "")
+    explain_warnings(db, year, [(*target.explanation_key, text)])
+    return target
 
 
 def _fraction_text(value: Fraction | None, digits: int = 4) -> str | None:
@@ -167,6 +280,7 @@ def report_to_json(report: CheckReport) -> dict[str, Any]:
                 "value": mask_id_number(f.value) if f.field == "id_number" else f.value,
                 "message": f.message,
                 "explanation": f.explanation,
+                "id": f.finding_id,
             }
             for f in report.findings
         ],

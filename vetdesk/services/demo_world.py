@@ -82,6 +82,8 @@ def build_demo_world(
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(_("文件夹 {folder} 不是空的，请换一个新文件夹。").format(folder=folder))
     say = progress or (lambda _message: None)
+    # Absolute, so that the key paths stored and the command printed work from anywhere.
+    folder = folder.expanduser().absolute()
     data = folder / "data"
     packages = folder / PACKAGES_FOLDER
     counties_folder = folder / "counties"

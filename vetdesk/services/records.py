@@ -583,12 +583,24 @@ def draft_school(
     ctx: DraftContext, raw: Mapping[str, object], *, original_code: str | None = None
 ) -> Draft[SchoolRow]:
     """Read and check a school form (``original_code``: the school being edited)."""
+    return draft_school_in(ctx.school_codes, ctx.unit_codes, raw, original_code=original_code)
+
+
+def draft_school_in(
+    school_codes: Iterable[str],
+    unit_codes: Iterable[str],
+    raw: Mapping[str, object],
+    *,
+    original_code: str | None = None,
+) -> Draft[SchoolRow]:
+    """Read and check a school's registry entry against the codes already registered."""
     # Imported on first use for start-up time (see the note at the top).
     from vetdesk.validation.checks import check_schools
 
+    taken = set(school_codes)
     values, problems = _parse_all(SCHOOL, raw)
     code = values.get("school_code")
-    if code and code != original_code and code in ctx.school_codes:
+    if code and code != original_code and code in taken:
         problems.append(
             Problem(
                 "school_code",
@@ -599,7 +611,7 @@ def draft_school(
     if any(p.is_error for p in problems):
         return Draft(None, tuple(problems))
     row = SchoolRow(**values, active=bool(raw.get("active", True)))  # type: ignore[arg-type]
-    problems += _from_findings(check_schools([row], set(ctx.unit_codes)), _fields_of(SCHOOL))
+    problems += _from_findings(check_schools([row], set(unit_codes)), _fields_of(SCHOOL))
     return Draft(row, tuple(problems))
 
 

@@ -11,6 +11,7 @@ import binascii
 import contextlib
 import hashlib
 import hmac
+import itertools
 import json
 import logging
 import math
@@ -47,6 +48,7 @@ __all__ = [
     "key_id",
     "load_private_key",
     "parse_public_key_text",
+    "passphrase_problem",
     "public_key_from_text",
     "public_key_to_text",
     "raw_public_key",
@@ -260,16 +262,46 @@ def _passphrase_bytes(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
+# All-digit passphrases shorter than this are refused: dates and phone numbers are guessed.
+_MIN_DIGITS_ONLY = 12
+
+
+def passphrase_problem(passphrase: str) -> tuple[str, str] | None:
+    """Why a new passphrase is refused, as (code, message), or None when it may be used.
+
+    Besides the length: a passphrase of a few repeated characters, a run such as 12345678
+    or abcdefgh, and digits only (a date, a phone number) are the first things guessed.
+    """
+    text = unicodedata.normalize("NFC", passphrase)
+    if len(text) < MIN_PASSPHRASE_LENGTH:
+        return (
+            "passphrase_too_short",
+            _("口令太短：至少需要 {minimum} 个字符。").format(minimum=MIN_PASSPHRASE_LENGTH),
+        )
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
+    if len(set(text)) < 4 or steps in ({1}, {-1}):
+        return (
+            "passphrase_weak",
+            _("口令太容易猜到（重复的字符或 12345678 这样的顺序）：请用几个词、字母和数字组合。"),
+        )
+    if text.isdigit() and len(text) < _MIN_DIGITS_ONLY:
+        return (
+            "passphrase_weak",
+            _(
+                "只有数字的口令（日期、电话号码）容易猜到：请至少用 {n} 位，或加上文字和字母。"
+            ).format(n=_MIN_DIGITS_ONLY),
+        )
+    return None
+
+
 def save_private_key(
     path: PathLike, key: Ed25519PrivateKey, passphrase: str, *, overwrite: bool = False
 ) -> None:
     """Write ``key`` as encrypted PKCS#8 PEM, atomically and readable only by its owner."""
     target = Path(path)
-    if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE_LENGTH:
-        raise KeyFileError(
-            _("口令太短：至少需要 {minimum} 个字符。").format(minimum=MIN_PASSPHRASE_LENGTH),
-            code="passphrase_too_short",
-        )
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise KeyFileError(problem[1], code=problem[0])
     if not overwrite and target.exists():
         raise _exists_error(target)
     kdf = _Kdf(SCRYPT_COST, os.urandom(16))
@@ -440,9 +472,17 @@ def load_private_key(
     except ValueError as exc:
         # The checksum proved the encrypted bytes are exactly those written, so a failure to
         # decrypt or decode them can only come from the passphrase.
+        message = _("口令不正确。")
         if throttle is not None:
             throttle.record_failure()
-        raise KeyFileError(_("口令不正确。"), code="wrong_passphrase") from exc
+            left = throttle.attempts_left()
+            # Said before the wait starts, not only once it has.
+            message += (
+                _("还可再试 {n} 次；再错则每次都要等待，且等待时间逐次加长。").format(n=left)
+                if left > 0
+                else _("再试之前需要等待一段时间。")
+            )
+        raise KeyFileError(message, code="wrong_passphrase") from exc
     if not isinstance(loaded, Ed25519PrivateKey) or key_id(loaded.public_key()) != contents.key_id:
         raise _damaged_error(target)
     if throttle is not None:
@@ -531,6 +571,10 @@ class PassphraseThrottle:
     def failures(self) -> int:
         """Number of consecutive wrong passphrases recorded."""
         return self._load()[0]
+
+    def attempts_left(self) -> int:
+        """How many more wrong passphrases are allowed before the first wait."""
+        return max(self._free_attempts - self.failures, 0)
 
     def seconds_to_wait(self) -> int:
         """Return whole seconds until the next attempt is allowed (0 if allowed now)."""

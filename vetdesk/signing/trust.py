@@ -67,11 +67,23 @@ def find_key(session: Session, wanted: str, own_unit: str) -> KeyRecord | None:
     return None
 
 
+# Characters people put between the groups of a fingerprint (after NFKC: ，→, ；→; …).
+_FINGERPRINT_SEPARATORS = frozenset("-‐‑–—_,、.。·:;/")
+
+
 def fingerprints_match(typed: str, actual: str) -> bool:
-    """Whether a fingerprint typed from paper matches (spaces, full-width digits ignored)."""
+    """Whether a fingerprint typed from paper matches (full-width digits read as digits).
+
+    Group separators people type — spaces, hyphens, commas (also 、 and ，), dots — are
+    ignored; any other character still makes it a mismatch.
+    """
 
     def digits(text: str) -> str:
-        return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+        return "".join(
+            ch
+            for ch in unicodedata.normalize("NFKC", text)
+            if not ch.isspace() and ch not in _FINGERPRINT_SEPARATORS
+        )
 
     return bool(digits(typed)) and digits(typed) == digits(actual)
 

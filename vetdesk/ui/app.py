@@ -285,16 +285,28 @@ class AppController:
             self.lock = None
 
 
-def run_app(db: str | None = None, screenshot_dir: str | None = None) -> int:
-    """Run the GUI on a database (default: the last one, else the first-run wizard)."""
+def run_app(
+    db: str | None = None, screenshot_dir: str | None = None, language: str | None = None
+) -> int:
+    """Run the GUI on a database (default: the last one, else the first-run wizard).
+
+    ``language`` (``vetdesk --lang``) overrides the saved setting for this run.
+    """
     if screenshot_dir is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from vetdesk.ui import interaction
+
+        # Offscreen nobody can click a message box away: messages go to the terminal
+        # (unless a test already chose how messages are handled).
+        previous = interaction.set_interaction(interaction.ConsoleInteraction())
+        if type(previous) is not interaction.Interaction:
+            interaction.set_interaction(previous)
     setup_logging()
     app = ensure_application()
     app.setWindowIcon(QIcon(str(resource("icons", "vetdesk.png"))))
     install_font(app)
     settings = Settings()
-    install_translators(settings.language)
+    install_translators(language or settings.language)
     log.info("VetDesk %s starting (Qt platform %s)", __version__, app.platformName())
     controller = AppController(app, settings)
     if db is not None:

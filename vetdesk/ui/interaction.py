@@ -9,6 +9,7 @@ After git-cola's ``cola/interaction.py``: commands and windows never open a
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -63,6 +64,48 @@ class Interaction:
         """Ask for a folder; None when cancelled."""
         chosen = _ask(parent, title, start, "", QFileDialog.FileMode.Directory)
         return chosen[0] if chosen else None
+
+
+class ConsoleInteraction(Interaction):
+    """No dialogs (``--screenshot`` runs offscreen, where a modal box would wait forever).
+
+    Messages go to standard error; questions are answered "no" and file choices cancelled.
+    """
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Print the message."""
+        print(text, file=sys.stderr)
+
+    def warn(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Print the message."""
+        print(text, file=sys.stderr)
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """Print the question; the answer is no."""
+        print(text, file=sys.stderr)
+        return False
+
+    def open_file(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> Path | None:
+        """No file."""
+        return None
+
+    def open_files(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> list[Path]:
+        """No files."""
+        return []
+
+    def save_file(
+        self, parent: QWidget | None, title: str, start: str, filters: str
+    ) -> Path | None:
+        """No file."""
+        return None
+
+    def choose_folder(self, parent: QWidget | None, title: str, start: str) -> Path | None:
+        """No folder."""
+        return None
 
 
 # The folder of the last file or folder chosen in this session: dialogs and suggested

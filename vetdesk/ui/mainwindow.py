@@ -12,6 +12,7 @@ background; a damaged database offers to open read-only or to restore a backup.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -254,8 +255,10 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(200)
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 7px 12px; }")
+        # Never a horizontal scrollbar: the list is as wide as its longest name (English
+        # names are longer than Chinese ones), see _fit_navigation.
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self._page_ids: list[str] = []
         self._factories: dict[str, Callable[[], QWidget]] = {}
@@ -286,7 +289,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([150, 1000])
+        self.splitter.setSizes([self._fit_navigation(), 1000])
         self.setCentralWidget(self.splitter)
 
         self._build_actions()
@@ -360,6 +363,23 @@ class MainWindow(QMainWindow):
         return item is not None and item.isHidden()
 
     # --- pages ----------------------------------------------------------------------------------
+
+    def _fit_navigation(self) -> int:
+        """Make the navigation wide enough for its longest name; return that width."""
+        metrics = self.nav.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(self.nav.item(row).text())
+                for row in range(self.nav.count())
+            ),
+            default=0,
+        )
+        # Item padding (12 px each side), the frame, and room for a vertical scrollbar.
+        scrollbar = self.nav.style().pixelMetric(self.nav.style().PixelMetric.PM_ScrollBarExtent)
+        width = widest + 2 * 12 + 2 * self.nav.frameWidth() + scrollbar + 8
+        self.nav.setMinimumWidth(width)
+        self.nav.setMaximumWidth(max(width, 200))
+        return width
 
     def add_page(self, page_id: str, title: str, widget: QWidget | Callable[[], QWidget]) -> None:
         """Add a page to the navigation (later features register theirs here).
@@ -814,10 +834,24 @@ class MainWindow(QMainWindow):
             for button in page.edit_buttons():
                 button.setEnabled(editable)
                 button.setToolTip(hint or button.toolTip())
+        if self._needs_period_first() and SCHOOL in self.record_pages:
+            # 新增 on 学校 is the first thing a fresh county does: it creates the period first.
+            self.record_pages[SCHOOL].add_button.setEnabled(True)
         self.act_add.setEnabled(
-            editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING, PAGE_MEASURES)
+            (editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING, PAGE_MEASURES))
+            or (self._needs_period_first() and self.current_page_id() == SCHOOL)
         )
         self.act_paste.setEnabled(editable and self._current_record_entity() is not None)
+
+    def _needs_period_first(self) -> bool:
+        """A writable county database without any period: adding a school starts with one."""
+        return (
+            self.snapshot is not None
+            and self.snapshot.tables is None
+            and not self.loading
+            and not self.read_only
+            and not self._is_city()
+        )
 
     def _editable(self) -> bool:
         tables = self.snapshot.tables if self.snapshot else None
@@ -828,6 +862,11 @@ class MainWindow(QMainWindow):
             and not self.loading
             and not self.read_only
         )
+
+    def _is_city(self) -> bool:
+        # The city's records come from the counties' signed packages (the write policy
+        # refuses edits there); the first-step hints are the county's.
+        return self._db is not None and self.info.is_city
 
     def _decision(self, action: str) -> WriteDecision | None:
         """The write policy's answer for an action (a WriteAction value), once data is loaded."""
@@ -905,6 +944,7 @@ class MainWindow(QMainWindow):
         for period in snapshot.periods:
             self.period_combo.addItem(self.tr("{year} 年度").format(year=period.year), period.year)
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(self.year)))
+        self._show_first_steps(tables)
         if tables is None:
             self.period_label.setText(self.tr("尚无统计期：请用“文件 → 新建统计期”创建"))
             self.errors_button.setText("")
@@ -939,6 +979,27 @@ class MainWindow(QMainWindow):
         if then is not None:
             then()
         self.loaded.emit()
+
+    def _show_first_steps(self, tables: records.Tables | None) -> None:
+        """Empty pages of a fresh database say what comes first and offer it as a button."""
+        writable = not self.read_only and not self._is_city()
+        for page in self.record_pages.values():
+            if tables is None:
+                page.set_empty_state(
+                    self.tr("还没有统计期。先新建本年度的统计期，再登记学校、填报数据。"),
+                    self.tr("新建统计期…") if writable else "",
+                    self._new_period,
+                )
+            elif not tables.schools and not self._is_city():
+                page.set_empty_state(
+                    self.tr(
+                        "学校名录为空。请新增本县区的学校，或导入市局的任务包（交换 → 导入任务包）。"
+                    ),
+                    self.tr("新增学校…") if writable else "",
+                    lambda: self.add_record(SCHOOL),
+                )
+            else:
+                page.clear_empty_state()
 
     def school_names(self) -> dict[str, str]:
         """School code to name, from the loaded registry."""
@@ -1076,6 +1137,9 @@ class MainWindow(QMainWindow):
 
     def add_record(self, entity: str) -> RecordForm | None:
         """Open the form for a new record of an entity."""
+        if entity == SCHOOL and self._needs_period_first():
+            self._create_period(self._add_school_after_period)
+            return None
         if not self._editable() or entity == CONDITION:
             return None
         page = self.record_pages[entity]
@@ -1281,7 +1345,14 @@ class MainWindow(QMainWindow):
             self.open_database_requested.emit(path)
 
     def _new_period(self) -> None:
-        default = (self.year + 1) if self.year else 2025
+        self._create_period(None)
+
+    def _add_school_after_period(self) -> None:
+        self.add_record(SCHOOL)
+
+    def _create_period(self, then: Callable[[], None] | None) -> None:
+        """Ask for a year, create its period, reload; then run ``then`` (e.g. the school form)."""
+        default = (self.year + 1) if self.year else dt.date.today().year - 1
         year, ok = QInputDialog.getInt(
             self, self.tr("新建统计期"), self.tr("统计年度："), default, 2000, 2100
         )
@@ -1293,7 +1364,11 @@ class MainWindow(QMainWindow):
 
             return records.open_period(db, year)
 
-        DbOp(self, self.db, op).success(lambda period: self.reload(period.year)).run()
+        def created(period: PeriodInfo) -> None:
+            self._after_open = then
+            self.reload(period.year)
+
+        DbOp(self, self.db, op).success(created).run()
 
     def _lock_period(self) -> None:
         year = self.year

@@ -172,6 +172,11 @@ class PassphraseFields(QWidget):
             return _tr("请输入口令。")
         if len(unicodedata.normalize("NFC", first)) < self._min:
             return _tr("口令至少需要 {n} 个字符。").format(n=self._min)
+        from vetdesk.signing.keys import passphrase_problem
+
+        refused = passphrase_problem(first)  # the core's rule: 12345678 is refused here too
+        if refused is not None:
+            return refused[1]
         if first != self.second.text():
             return _tr("两次输入的口令不一致。")
         return ""

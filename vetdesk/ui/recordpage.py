@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -139,9 +139,29 @@ class RecordPage(QWidget):
         configure_table(self.view)
         self.view.doubleClicked.connect(self._double_clicked)
 
+        # Where an empty table would leave a new user guessing, the page says what the
+        # first step is and offers it as a button (a fresh database has no period, no school).
+        self.empty_state = QWidget()
+        self.empty_state.setObjectName("empty_state")
+        self.empty_message = QLabel()
+        self.empty_message.setObjectName("empty_message")
+        self.empty_message.setWordWrap(True)
+        self.empty_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_button = QPushButton()
+        self.empty_button.setObjectName("empty_button")
+        self.empty_button.clicked.connect(self._empty_action_clicked)
+        self._empty_action: Callable[[], object] | None = None
+        empty_layout = QVBoxLayout(self.empty_state)
+        empty_layout.addStretch()
+        empty_layout.addWidget(self.empty_message)
+        empty_layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(2)
+        self.empty_state.setVisible(False)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addWidget(self.empty_state, 1)
         layout.addWidget(self.view, 1)
 
         self._search_timer = QTimer(self)
@@ -201,6 +221,27 @@ class RecordPage(QWidget):
             if not state.isEmpty():
                 self.view.horizontalHeader().restoreState(state)
         self._update_count()
+
+    def set_empty_state(
+        self, message: str, button_text: str = "", action: Callable[[], object] | None = None
+    ) -> None:
+        """Show a message (and a button doing the first step) instead of the empty table."""
+        self.empty_message.setText(message)
+        self.empty_button.setText(button_text)
+        self.empty_button.setVisible(bool(button_text) and action is not None)
+        self._empty_action = action
+        self.empty_state.setVisible(True)
+        self.view.setVisible(False)
+
+    def clear_empty_state(self) -> None:
+        """Show the table again."""
+        self._empty_action = None
+        self.empty_state.setVisible(False)
+        self.view.setVisible(True)
+
+    def _empty_action_clicked(self) -> None:
+        if self._empty_action is not None:
+            self._empty_action()
 
     def edit_buttons(self) -> tuple[QPushButton, ...]:
         """The buttons that change data (disabled when the database cannot be edited)."""

@@ -229,7 +229,7 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
         workbook = Path(folder) / "返回的填报表.xlsx"
         write_template(window.db, window.year, workbook, school_code=code)
         wb = openpyxl.load_workbook(workbook)
-        sheet = wb[TEACHERS.sheet_title]
+        sheet = wb[TEACHERS.title]
         # Headers are in the language the template was written in: match them by column.
         keys = {c.header_text: c.key for c in TEACHERS.columns}
         headers = [keys.get(str(c.value or ""), "") for c in sheet[1]]
@@ -251,7 +251,7 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
         wait_until(lambda: not dialog.busy, 30.0)
         written.append(_shoot(dialog, out_dir / "29-import-refused.png"))
         wb = openpyxl.load_workbook(workbook)
-        sheet = wb[TEACHERS.sheet_title]
+        sheet = wb[TEACHERS.title]
         for row in sheet.iter_rows(min_row=sheet.max_row):
             for cell in row:
                 if cell.value == BAD_ID:

@@ -38,9 +38,24 @@ class Finding:
         """The key under which a warning's explanation is stored."""
         return (self.rule, self.record_key, self.field)
 
+    @property
+    def finding_id(self) -> str:
+        """A short identifier of the finding that ``vetdesk explain --finding`` accepts.
+
+        Derived from the explanation key, so it stays the same from one check to the next
+        as long as the rule, record and field are the same.
+        """
+        return finding_id(*self.explanation_key)
+
     def with_explanation(self, text: str | None) -> Finding:
         """A copy carrying an explanation."""
         return replace(self, explanation=text)
+
+
+def finding_id(rule: str, record_key: str, field: str) -> str:
+    """The short identifier of a finding with this rule, record key and field."""
+    digest = hashlib.sha256(f"{rule}\x1f{record_key}\x1f{field}".encode()).hexdigest()
+    return f"W{digest[:8]}"
 
 
 def school_key(school_code: str) -> str:

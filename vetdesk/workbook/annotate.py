@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from vetdesk.i18n import _
 from vetdesk.workbook.atomic import write_atomically
@@ -20,6 +21,38 @@ from vetdesk.workbook.reader import ImportIssue
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
 SUMMARY_SHEET = "导入问题清单"
 _AUTHOR = "VetDesk"
+
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+# Headers of the column that names a row's record (a teacher, a school, a programme …).
+_NAME_HEADERS = ("姓名", "教师姓名", "学校名称", "名称", "项目名称", "专业名称", "企业名称")
+
+
+def _record_name(workbook: Any, issue: ImportIssue) -> str:
+    """The name on the refused row (姓名 of a teacher, name of a school …), for the list."""
+    if issue.sheet not in workbook.sheetnames or not issue.row or issue.row < 2:
+        return ""
+    sheet = workbook[issue.sheet]
+    headers = {
+        str(cell.value).strip().lstrip("*"): cell.column
+        for cell in sheet[1]
+        if cell.value is not None
+    }
+    for header in _NAME_HEADERS:
+        if header in headers:
+            value = sheet.cell(issue.row, headers[header]).value
+            return "" if value is None else str(value)
+    return ""
+
+
+def _fit_to_page_width(sheet: Any) -> None:
+    """Print the problem list on landscape pages as wide as the paper, header on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def annotate_workbook(source: Path, issues: Iterable[ImportIssue], target: Path) -> int:
@@ -41,18 +74,28 @@ def annotate_workbook(source: Path, issues: Iterable[ImportIssue], target: Path)
         cell.comment = comment
         marked += 1
     summary = workbook.create_sheet(_(SUMMARY_SHEET), 0)
-    headers = [_("工作表"), _("行"), _("列"), _("列名"), _("填写的值"), _("问题")]
+    headers = [_("工作表"), _("行"), _("姓名/名称"), _("列"), _("列名"), _("填写的值"), _("问题")]
     summary.append(headers)
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for issue in issue_list:
         summary.append(
-            [issue.sheet, issue.row or "", issue.column, issue.header, issue.value, issue.message]
+            [
+                issue.sheet,
+                issue.row or "",
+                _record_name(workbook, issue),
+                issue.column,
+                issue.header,
+                issue.value,
+                issue.message,
+            ]
         )
         for cell in summary[summary.max_row]:
             cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
-    for letter, width in zip("ABCDEF", (14, 6, 6, 22, 24, 70), strict=True):
+            cell.alignment = _WRAP
+    for letter, width in zip("ABCDEFG", (12, 5, 14, 5, 16, 20, 48), strict=True):
         summary.column_dimensions[letter].width = width
+    _fit_to_page_width(summary)
     workbook.active = 0
     write_atomically(target, lambda tmp: workbook.save(tmp))
     return marked

@@ -57,6 +57,10 @@ def take_snapshot(db: Database, year: int) -> ExportSnapshot:
         data = load_period_data(session, year)
         explanations = load_explanations(session, period.id)
     report = run_check(db, year)
+    # Only explanations of current warnings travel: one whose warning is gone (data fixed
+    # since) or that never matched one would show the city more explanations than warnings.
+    current = {f.explanation_key for f in report.warnings}
+    explanations = {key: text for key, text in explanations.items() if key in current}
     snapshot = ExportSnapshot(data, explanations, report)
     for spec in EXPORT_SHEETS:
         snapshot.records[spec.key] = list(sheet_records(spec, data, explanations))

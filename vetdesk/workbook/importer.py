@@ -30,10 +30,17 @@ from vetdesk.db.periods import ensure_period
 from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.errors import UsageError
-from vetdesk.i18n import _
+from vetdesk.i18n import N_, _
 from vetdesk.validation.check import load_explanations
 from vetdesk.workbook.cells import shown_value
-from vetdesk.workbook.meta import KIND_DRAFT, KIND_EXPORT, KIND_PACKAGE, KIND_TEMPLATE
+from vetdesk.workbook.meta import (
+    KIND_DRAFT,
+    KIND_EXPORT,
+    KIND_PACKAGE,
+    KIND_RECEIPT,
+    KIND_TASK,
+    KIND_TEMPLATE,
+)
 from vetdesk.workbook.reader import (
     ImportIssue,
     ParsedRow,
@@ -55,6 +62,15 @@ from vetdesk.workbook.schema import (
 from vetdesk.workbook.writer import cell_value
 
 IMPORTABLE_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
+# The kinds of VetDesk files in the user's words.
+_KIND_NAMES = {
+    KIND_TEMPLATE: N_("填报模板"),
+    KIND_EXPORT: N_("导出工作簿"),
+    KIND_DRAFT: N_("未签名草稿"),
+    KIND_PACKAGE: N_("上报包"),
+    KIND_RECEIPT: N_("回执"),
+    KIND_TASK: N_("任务包"),
+}
 SHEET_ORDER: tuple[SheetSpec, ...] = (
     SCHOOLS,
     CONDITIONS,
@@ -232,7 +248,9 @@ def _check_meta(content: WorkbookContent, db: Database) -> list[ImportIssue]:
                 "",
                 "",
                 meta.kind,
-                _("该文件是 VetDesk 的“{kind}”文件，不是可导入的数据表。").format(kind=meta.kind),
+                _("该文件是 VetDesk 的{kind}，不是可导入的数据表。").format(
+                    kind=_(_KIND_NAMES.get(meta.kind, N_("其他文件")))
+                ),
                 "wrong_kind",
             )
         )
@@ -382,7 +400,12 @@ def plan_from_content(
     resolved = _resolve_year(content, year)
     kind = content.meta.kind if content.meta else "unknown"
     plan = ImportPlan(content.file_name, resolved, kind, list(content.issues))
-    plan.issues.extend(_check_meta(content, db))
+    file_issues = _check_meta(content, db)
+    if file_issues:
+        # The wrong file altogether (another unit's, a receipt, an old format): one message
+        # about the file, not hundreds about rows that were never meant for this database.
+        plan.issues = file_issues
+        return plan
     if not content.sheets and not plan.issues:
         plan.issues.append(
             ImportIssue(
@@ -402,7 +425,11 @@ def plan_from_content(
     finally:
         if own:
             session.close()
-    plan.issues.extend(_cross_checks(content, state, db))
+    cross_issues = _cross_checks(content, state, db)
+    plan.issues.extend(cross_issues)
+    # Rows refused by a cross-check (unknown school, another county's school …) are counted
+    # as refused, not as additions the preview would promise.
+    refused_rows = {(i.sheet, i.row) for i in cross_issues if i.row}
     plan.creates_period = not state.period_exists
     names = dict(state.names)
     if content.sheet(SCHOOLS.key):
@@ -413,7 +440,11 @@ def plan_from_content(
         sheet = content.sheet(spec.key)
         if sheet is None:
             continue
-        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
+        incoming = {
+            _key(spec, r.values): r.values
+            for r in sheet.rows
+            if r.ok and (sheet.title, r.row) not in refused_rows
+        }
         removable: Callable[[Record], bool] | None = None
         if _REPLACED_PER_SCHOOL.get(spec.key) and not content.partial:
             scope = _scope(spec, sheet.rows, content)
@@ -430,7 +461,7 @@ def plan_from_content(
             sheet.column_letters,
             describe=describe,
         )
-        summary.rejected = sum(not r.ok for r in sheet.rows)
+        summary.rejected = sum(not r.ok or (sheet.title, r.row) in refused_rows for r in sheet.rows)
         plan.summary[spec.key] = summary
         plan.changes.extend(changes)
     return plan

@@ -44,6 +44,9 @@ class ImportIssue:
 
     def describe(self) -> str:
         """One line for people: sheet, row, column, value and reason."""
+        if not self.sheet:
+            # About the whole file (its unit, kind or format): no sheet to name.
+            return _("整个文件：{msg}").format(msg=self.message)
         where = _("工作表“{sheet}”").format(sheet=self.sheet)
         if self.row:
             where += _(" 第 {row} 行").format(row=self.row)

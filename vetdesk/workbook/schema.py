@@ -99,8 +99,13 @@ class SheetSpec:
 
     @property
     def sheet_title(self) -> str:
-        """The translated sheet title."""
-        return _(self.title)
+        """The sheet's name as shown to people: the Chinese name a workbook has, glossed in English.
+
+        Workbooks always carry the Chinese names (schools and the city work in Chinese), so a
+        message in English still names a sheet that exists: "教师名册 (Teacher roster)".
+        """
+        translated = _(self.title)
+        return self.title if translated == self.title else f"{self.title} ({translated})"
 
 
 SCHOOL_CODE = Column(

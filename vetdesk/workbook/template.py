@@ -18,11 +18,11 @@ from vetdesk.db.database import Database
 from vetdesk.db.period_data import load_period_data, load_schools
 from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.rows import PeriodData
-from vetdesk.errors import UsageError
+from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
 from vetdesk.workbook.meta import KIND_TEMPLATE
 from vetdesk.workbook.rows import Record, sheet_records
-from vetdesk.workbook.schema import TEMPLATE_SHEETS, Column, Kind, SheetSpec
+from vetdesk.workbook.schema import SCHOOLS, TEMPLATE_SHEETS, Column, Kind, SheetSpec
 from vetdesk.workbook.writer import (
     DATE_FORMAT,
     HEADER_ALIGN,
@@ -82,7 +82,12 @@ def _instructions(
         ),
         ("", False),
         (_("填写须知"), True),
-        (_("1. 请勿修改、删除或调换表头；列的顺序可以调整，不需要的空行可以保留。"), False),
+        (
+            _(
+                "1. 请勿修改或删除表头文字；可以整列移动（连同表头）调整列的顺序，不需要的空行可以保留。"
+            ),
+            False,
+        ),
         (_("2. 带 * 的列为必填。下拉列表中的选项请直接选择，不要自行输入其他写法。"), False),
         (_("3. 身份证号、学校标识码等代码请按文本填写，不要存成数字（否则末几位会丢失）。"), False),
         (_("4. 日期按 2024-07-18 填写（也可写 2024/7/18、2024年7月18日）。"), False),
@@ -113,11 +118,31 @@ def _instructions(
         row[0].alignment = Alignment(wrap_text=True)
 
 
+_LINE_HEIGHT_PT = 15
+
+
+def _display_width(text: str) -> int:
+    # A CJK character (or full-width mark) takes two character widths of a column.
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def header_height(columns: tuple[Column, ...]) -> float:
+    """The height in points of a header row whose wrapped headers all show in full."""
+    lines = 1
+    for column in columns:
+        usable = max(int(column.width) - 1, 1)
+        lines = max(lines, -(-_display_width(column.header_text) // usable))
+    return float(lines * _LINE_HEIGHT_PT + 4)
+
+
 def _data_sheet(
     wb: Workbook, spec: SheetSpec, records: list[Record], lists: Any, list_ranges: dict[str, str]
 ) -> None:
-    ws = wb.create_sheet(spec.sheet_title)
+    ws = wb.create_sheet(spec.title)  # Chinese in either language: see SheetSpec.sheet_title
     ws.freeze_panes = "A2"
+    # Excel keeps a row at one line's height whatever its wrapped text needs: the header
+    # row gets the height of its longest header, so no header is cut off.
+    ws.row_dimensions[1].height = header_height(spec.columns)
     last_row = len(records) + BLANK_ROWS + 1
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
@@ -127,18 +152,21 @@ def _data_sheet(
         if column.hint:
             header.comment = Comment(_(column.hint), "VetDesk")
         if column.kind in (Kind.ENUM, Kind.BOOL):
-            if column.key not in list_ranges:
+            # One list per set of choices, not per column key: two sheets share the key
+            # "status" (专业状态, 建设状态) with different choices.
+            list_key = column.enum.__name__ if column.enum is not None else Kind.BOOL.value
+            if list_key not in list_ranges:
                 col_index = len(list_ranges) + 1
                 values = _choices(column)
                 for row_index, value in enumerate(values, start=1):
                     lists.cell(row_index, col_index, value)
                 list_letter = get_column_letter(col_index)
-                list_ranges[column.key] = (
+                list_ranges[list_key] = (
                     f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$1:${list_letter}${len(values)}"
                 )
             validation = DataValidation(
                 type="list",
-                formula1=list_ranges[column.key],
+                formula1=list_ranges[list_key],
                 allow_blank=True,
                 showErrorMessage=True,
                 errorTitle=_("无效的选项"),
@@ -175,9 +203,18 @@ def _data_sheet(
 
 
 def write_template(
-    db: Database, year: int, target: Path, *, school_code: str | None = None
+    db: Database,
+    year: int,
+    target: Path,
+    *,
+    school_code: str | None = None,
+    new_school: bool = False,
 ) -> TemplateResult:
-    """Write the school template for a period, prefilled from the registry and known data."""
+    """Write the school template for a period, prefilled from the registry and known data.
+
+    ``new_school``: the template also carries the 学校名录 sheet, so that a school not yet
+    registered enters itself there and is registered when the template is imported.
+    """
     with db.session() as session:  # a city imports no templates, so it issues none
         require(session, WriteAction.ISSUE_TEMPLATE, period=year)
     current, previous = _source_data(db, year)
@@ -187,12 +224,34 @@ def write_template(
     if school_code:
         schools = [s for s in schools if s.school_code == school_code]
         if not schools:
-            raise UsageError(_("学校名录中没有标识码为 {code} 的学校。").format(code=school_code))
+            raise InputRejected(
+                _(
+                    "学校名录中没有标识码为 {code} 的学校。请先登记："
+                    "vetdesk school add --code {code} --name 学校名称 --level 中职；"
+                    "或不带 --school、加 --new-school 生成模板，由学校在“学校名录”表中填写本校，导入时一并登记。"
+                ).format(code=school_code),
+                code="unknown_school",
+            )
+    elif not schools and not new_school:
+        raise InputRejected(
+            _(
+                "学校名录为空，模板中没有可填报的学校。请先登记学校："
+                "vetdesk school add --code 标识码 --name 学校名称 --level 中职；"
+                "或加 --new-school 生成模板，由学校在“学校名录”表中填写本校，导入时一并登记。"
+            ),
+            code="no_schools",
+        )
     codes = {s.school_code for s in schools}
+    sheets = (SCHOOLS, *TEMPLATE_SHEETS) if new_school else TEMPLATE_SHEETS
     prefilled: dict[str, int] = {}
     records: dict[str, list[Record]] = {}
-    for spec in TEMPLATE_SHEETS:
+    for spec in sheets:
         rows: list[Record] = []
+        if spec is SCHOOLS:
+            rows = [{c.key: getattr(s, c.key) for c in spec.data_columns} for s in schools]
+            records[spec.key] = rows
+            prefilled[spec.key] = len(rows)
+            continue
         # Trainings are this year's only; the other sheets carry last year's values forward.
         source = current if spec.key == "trainings" else base
         if source is not None:
@@ -207,10 +266,10 @@ def write_template(
         records[spec.key] = rows
         prefilled[spec.key] = len(rows)
     wb = Workbook()
-    _instructions(wb, db, year, schools, TEMPLATE_SHEETS)
+    _instructions(wb, db, year, schools, sheets)
     lists = wb.create_sheet(LISTS_SHEET)
     list_ranges: dict[str, str] = {}
-    for spec in TEMPLATE_SHEETS:
+    for spec in sheets:
         _data_sheet(wb, spec, records[spec.key], lists, list_ranges)
     lists.sheet_state = "hidden"
     info = db.info()

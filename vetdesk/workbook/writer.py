@@ -144,7 +144,7 @@ def check_records(spec: SheetSpec, records: Iterable[Record]) -> None:
 
 def write_data_sheet(workbook: Workbook, spec: SheetSpec, records: Iterable[Record]) -> int:
     """Append a data sheet to a write-only workbook; return the number of rows."""
-    ws = workbook.create_sheet(spec.sheet_title)
+    ws = workbook.create_sheet(spec.title)  # Chinese in either language: see SheetSpec.sheet_title
     for index, column in enumerate(spec.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"

@@ -693,16 +693,16 @@ The current database is saved as a backup first, so you can switch back later.</
       <translation>Merging…</translation>
     </message>
     <message>
-      <source>正在签发回执…</source>
-      <translation>Issuing the receipt…</translation>
-    </message>
-    <message>
       <source>合并前的检查发现冲突，未合并。请查看冲突。</source>
       <translation>The check before merging found conflicts; nothing was merged. See the conflicts.</translation>
     </message>
     <message>
       <source>正在合并上报包…</source>
       <translation>Merging the package…</translation>
+    </message>
+    <message>
+      <source>正在签发回执…</source>
+      <translation>Issuing the receipt…</translation>
     </message>
     <message>
       <source>无警告</source>
@@ -2011,6 +2011,22 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>尚无统计期：请用“文件 → 新建统计期”创建</source>
       <translation>No period yet: create one with File → New period</translation>
+    </message>
+    <message>
+      <source>还没有统计期。先新建本年度的统计期，再登记学校、填报数据。</source>
+      <translation>There is no reporting period yet. Add this year's period first, then register the schools and enter the data.</translation>
+    </message>
+    <message>
+      <source>新建统计期…</source>
+      <translation>Add a period…</translation>
+    </message>
+    <message>
+      <source>学校名录为空。请新增本县区的学校，或导入市局的任务包（交换 → 导入任务包）。</source>
+      <translation>The school registry is empty. Add your county's schools, or import the city bureau's task package (Exchange → Import task package).</translation>
+    </message>
+    <message>
+      <source>新增学校…</source>
+      <translation>Add a school…</translation>
     </message>
     <message>
       <source>已收到 {n}/{total} 个县区的上报包</source>

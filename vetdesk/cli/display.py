@@ -1,0 +1,38 @@
+"""Whether the GUI can open a window here, and what to do instead when it cannot."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from vetdesk.i18n import _
+
+# Qt platforms that draw into no window (screenshots, tests) and need no display.
+_WINDOWLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
+
+
+def has_display(env: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """Whether a window can be shown (always on Windows and macOS; X11 or Wayland elsewhere)."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    if env.get("QT_QPA_PLATFORM", "").split(":")[0] in _WINDOWLESS_PLATFORMS:
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def no_display_message(db: str | None) -> str:
+    """What to tell someone who started the GUI where no window can be shown."""
+    lines = [_("此处没有图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开 VetDesk 窗口。")]
+    if db and Path(db).exists():
+        lines.append(_("数据库已就绪：{path}").format(path=Path(db).absolute()))
+    target = str(Path(db).absolute()) if db else _("数据库文件")
+    lines.append(
+        _("可以改用命令行（vetdesk --help），或把各主要界面保存为截图查看：")
+        + f"\n    vetdesk --db {target} --screenshot "
+        + _("截图文件夹")
+    )
+    return "\n".join(lines)
