@@ -75,3 +75,9 @@ def upgrade(engine: Engine) -> None:
     """Upgrade the database to the newest schema."""
     check_not_newer(engine)
     command.upgrade(alembic_config(engine), "head")
+
+
+class MigrationRefused(VetDeskError):
+    """A migration found data it cannot carry over and changed nothing."""
+
+    code = "migration_refused"
