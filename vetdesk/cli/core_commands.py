@@ -232,7 +232,7 @@ def print_report(report: CheckReport, out: Any = None) -> None:
         + "\n"
     )
     for f in report.findings:
-        if f.severity == Severity.WARNING and f.explanation:
+        if f.severity == Severity.WARNING and not f.unexplained:
             continue
         tag = _("错误") if f.severity == Severity.ERROR else _("警告")
         w(f"  [{tag}] {f.school_code} {f.record_label} · {f.field}: {f.message}\n")

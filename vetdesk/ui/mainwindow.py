@@ -955,11 +955,7 @@ class MainWindow(QMainWindow):
     def _findings_changed(self) -> None:
         findings = self.checks.findings()
         errors = sum(1 for f in findings if f.severity == Severity.ERROR)
-        unexplained = sum(
-            1
-            for f in findings
-            if f.severity == Severity.WARNING and not (f.explanation or "").strip()
-        )
+        unexplained = sum(1 for f in findings if f.unexplained)
         self.errors_button.setText(self.tr("错误 {n} 条").format(n=errors))
         self.warnings_button.setText(self.tr("待说明警告 {n} 条").format(n=unexplained))
         self.errors_button.setStyleSheet("color: #b3261e; font-weight: bold;" if errors else "")
@@ -970,7 +966,7 @@ class MainWindow(QMainWindow):
         for f in findings:
             if f.severity == Severity.ERROR:
                 marks[f.record_key] = "error"
-            elif not (f.explanation or "").strip():
+            elif f.unexplained:
                 marks.setdefault(f.record_key, "warning")
         for page in self.record_pages.values():
             page.model.set_marks(marks)
@@ -980,11 +976,7 @@ class MainWindow(QMainWindow):
         findings = self.checks.findings()
         return (
             sum(1 for f in findings if f.severity == Severity.ERROR),
-            sum(
-                1
-                for f in findings
-                if f.severity == Severity.WARNING and not (f.explanation or "").strip()
-            ),
+            sum(1 for f in findings if f.unexplained),
         )
 
     def _show_findings(self, *, severity: str) -> None:
