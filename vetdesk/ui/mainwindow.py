@@ -39,13 +39,8 @@ from PySide6.QtWidgets import (
 
 from vetdesk.domain.enums import PeriodState, Role, Severity
 from vetdesk.services.entities import (
-    BASE,
     CONDITION,
-    DESTINATION,
-    ENTERPRISE,
-    MAJOR,
     MEASURE_ENTITIES,
-    PILOT,
     SCHOOL,
     TEACHER,
     TRAINING,
@@ -1015,7 +1010,9 @@ class MainWindow(QMainWindow):
 
     def add_record(self, entity: str) -> RecordForm | None:
         """Open the form for a new record of an entity."""
-        if not self._editable() or entity == CONDITION:
+        from vetdesk.ui.entityregistry import entry
+
+        if not self._editable() or not entry(entity).addable:
             return None
         page = self.record_pages[entity]
         school = page.school_filter.currentData()
@@ -1028,88 +1025,47 @@ class MainWindow(QMainWindow):
         return self._open_form(entity, record, getattr(record.row, "school_code", None))
 
     def _open_form(self, entity: str, record: Record[Any] | None, school: str | None) -> RecordForm:
-        original = record.row if record is not None else None
-        schools: list[tuple[str, str]] | None = None
-        titles = {
-            SCHOOL: (self.tr("新增学校"), self.tr("修改学校")),
-            CONDITION: (self.tr("填写办学条件"), self.tr("填写办学条件")),
-            TEACHER: (self.tr("新增教师"), self.tr("修改教师")),
-            TRAINING: (self.tr("新增培训项目"), self.tr("修改培训项目")),
-            MAJOR: (self.tr("新增专业"), self.tr("修改专业")),
-            ENTERPRISE: (self.tr("新增合作企业"), self.tr("修改合作企业")),
-            PILOT: (self.tr("新增 1+X 证书试点"), self.tr("修改 1+X 证书试点")),
-            DESTINATION: (self.tr("填写毕业生去向"), self.tr("修改毕业生去向")),
-            BASE: (self.tr("新增实践中心或工作室"), self.tr("修改实践中心或工作室")),
-        }
-        title = titles[entity][0 if record is None else 1]
-        from vetdesk.services import measure_records, records
+        from vetdesk.ui.entityregistry import entry
         from vetdesk.ui.forms.recordform import RecordForm
 
-        if entity in MEASURE_ENTITIES:
-            values = measure_records.form_values(original) if original is not None else {}
-            return self._run_form(
-                entity,
-                record,
-                RecordForm(
-                    self,
-                    title=title,
-                    specs=measure_records.MEASURE_FIELDS[entity],
-                    values=values,
-                    drafter=measure_records.draft_for(self._measure_context(), entity, original),
-                    schools=self._active_schools(),
-                    school_code=school,
-                ),
-            )
-        ctx = self._context()
-        values = records.form_values(original) if original is not None else {}
-        if entity == SCHOOL:
-            if original is None:
-                values = {"county_code": self.info.unit_code if not self.info.is_city else None}
-
-            def drafter(raw: Any, _school: str | None) -> records.Draft[Any]:
-                return records.draft_school(
-                    ctx, raw, original_code=original.school_code if original else None
-                )
-
-        elif entity == CONDITION:
-            assert original is not None
-            school_row = next(
-                r.row
-                for r in self.record_pages[SCHOOL].model.items()
-                if r.row.school_code == original.school_code
-            )
-            title = f"{title} — {school_row.name}"
-
-            def drafter(raw: Any, _school: str | None) -> records.Draft[Any]:
-                return records.draft_condition(ctx, school_row, raw)
-
-        else:
-            schools = self._active_schools()
-            if original is None:
-                values = {"double_teacher_level": "none"} if entity == TEACHER else {}
-            draft_fn = records.draft_teacher if entity == TEACHER else records.draft_training
-
-            def drafter(raw: Any, _school: str | None) -> records.Draft[Any]:
-                return draft_fn(ctx, _school or "", raw, original=original)
-
-        extras = None
-        if entity == TEACHER:
-            from vetdesk.ui.forms.practices import PracticeEditor
-
-            typed = values.get(records.PRACTICES)
-            editor = PracticeEditor(typed if isinstance(typed, list) else [])
-            extras = {records.PRACTICES: (self.tr("企业实践"), editor)}
+        kind = entry(entity)
+        setup = kind.form(self, record.row if record is not None else None)
+        title = kind.title(editing=record is not None)
         form = RecordForm(
             self,
-            title=title,
-            specs=records.FORM_FIELDS[entity],
-            values=values,
-            drafter=drafter,
-            schools=schools,
+            title=f"{title} — {setup.subtitle}" if setup.subtitle else title,
+            specs=kind.fields,
+            values=setup.values,
+            drafter=setup.drafter,
+            schools=setup.schools,
             school_code=school,
-            extras=extras,
+            extras=setup.extras,
         )
         return self._run_form(entity, record, form)
+
+    # The form host (vetdesk.ui.entityregistry.FormHost): what a kind's form needs.
+
+    def draft_context(self) -> records.DraftContext:
+        """Checking context of the four core kinds, from the tables shown."""
+        return self._context()
+
+    def measure_context(self) -> measure_records.MeasureContext:
+        """Checking context of the ten-measure kinds, from the tables shown."""
+        return self._measure_context()
+
+    def active_schools(self) -> list[tuple[str, str]]:
+        """The schools a new record may belong to: (code, name)."""
+        return self._active_schools()
+
+    def school_row(self, code: str) -> Any:
+        """The registry row of a school shown."""
+        return next(
+            r.row for r in self.record_pages[SCHOOL].model.items() if r.row.school_code == code
+        )
+
+    def new_school_county(self) -> str | None:
+        """A county's new school is in the county; the city chooses."""
+        return self.info.unit_code if not self.info.is_city else None
 
     def _run_form(self, entity: str, record: Record[Any] | None, form: RecordForm) -> RecordForm:
         """Open a record form; its accepted draft becomes an undoable save."""
@@ -1131,16 +1087,14 @@ class MainWindow(QMainWindow):
             return
         if entity == CONDITION and record.id == 0:
             return
+        from vetdesk.ui.entityregistry import entry
+
         label = (
             getattr(record.row, "name", "")
             or getattr(record.row, "certificate", "")
             or self.school_names().get(record.row.school_code, "")
         )
-        question = (
-            self.tr("清空“{name}”本年度的办学条件数据？可用“撤销”恢复。")
-            if entity == CONDITION
-            else self.tr("删除“{name}”？可用“撤销”恢复。")
-        ).format(name=label)
+        question = entry(entity).delete_question().format(name=label)
         if interaction.confirm(self, self.tr("确认"), question):
             self.undo_stack.push(DeleteRecord(entity, self.year, record))
 

@@ -1041,6 +1041,89 @@ Summary sheets: {sheets}</translation>
     </message>
   </context>
   <context>
+    <name>EntityRegistry</name>
+    <message>
+      <source>企业实践</source>
+      <translation>Enterprise practice</translation>
+    </message>
+    <message>
+      <source>删除“{name}”？可用“撤销”恢复。</source>
+      <translation>Delete “{name}”? Undo brings it back.</translation>
+    </message>
+    <message>
+      <source>新增学校</source>
+      <translation>New school</translation>
+    </message>
+    <message>
+      <source>修改学校</source>
+      <translation>Edit school</translation>
+    </message>
+    <message>
+      <source>填写办学条件</source>
+      <translation>School conditions</translation>
+    </message>
+    <message>
+      <source>清空“{name}”本年度的办学条件数据？可用“撤销”恢复。</source>
+      <translation>Clear this year's condition figures of “{name}”? Undo brings them back.</translation>
+    </message>
+    <message>
+      <source>新增教师</source>
+      <translation>New teacher</translation>
+    </message>
+    <message>
+      <source>修改教师</source>
+      <translation>Edit teacher</translation>
+    </message>
+    <message>
+      <source>新增培训项目</source>
+      <translation>New training programme</translation>
+    </message>
+    <message>
+      <source>修改培训项目</source>
+      <translation>Edit training programme</translation>
+    </message>
+    <message>
+      <source>新增专业</source>
+      <translation>New major</translation>
+    </message>
+    <message>
+      <source>修改专业</source>
+      <translation>Edit major</translation>
+    </message>
+    <message>
+      <source>新增合作企业</source>
+      <translation>New cooperating enterprise</translation>
+    </message>
+    <message>
+      <source>修改合作企业</source>
+      <translation>Edit cooperating enterprise</translation>
+    </message>
+    <message>
+      <source>新增 1+X 证书试点</source>
+      <translation>New 1+X certificate pilot</translation>
+    </message>
+    <message>
+      <source>修改 1+X 证书试点</source>
+      <translation>Edit 1+X certificate pilot</translation>
+    </message>
+    <message>
+      <source>填写毕业生去向</source>
+      <translation>Enter graduate destinations</translation>
+    </message>
+    <message>
+      <source>修改毕业生去向</source>
+      <translation>Edit graduate destinations</translation>
+    </message>
+    <message>
+      <source>新增实践中心或工作室</source>
+      <translation>New practice centre or studio</translation>
+    </message>
+    <message>
+      <source>修改实践中心或工作室</source>
+      <translation>Edit practice centre or studio</translation>
+    </message>
+  </context>
+  <context>
     <name>Exchange</name>
     <message>
       <source>Excel 工作簿 ({patterns})</source>
@@ -2015,86 +2098,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>待说明警告 {n} 条</source>
       <translation>{n} unexplained warnings</translation>
-    </message>
-    <message>
-      <source>新增学校</source>
-      <translation>New school</translation>
-    </message>
-    <message>
-      <source>修改学校</source>
-      <translation>Edit school</translation>
-    </message>
-    <message>
-      <source>填写办学条件</source>
-      <translation>School conditions</translation>
-    </message>
-    <message>
-      <source>新增教师</source>
-      <translation>New teacher</translation>
-    </message>
-    <message>
-      <source>修改教师</source>
-      <translation>Edit teacher</translation>
-    </message>
-    <message>
-      <source>新增培训项目</source>
-      <translation>New training programme</translation>
-    </message>
-    <message>
-      <source>修改培训项目</source>
-      <translation>Edit training programme</translation>
-    </message>
-    <message>
-      <source>新增专业</source>
-      <translation>New major</translation>
-    </message>
-    <message>
-      <source>修改专业</source>
-      <translation>Edit major</translation>
-    </message>
-    <message>
-      <source>新增合作企业</source>
-      <translation>New cooperating enterprise</translation>
-    </message>
-    <message>
-      <source>修改合作企业</source>
-      <translation>Edit cooperating enterprise</translation>
-    </message>
-    <message>
-      <source>新增 1+X 证书试点</source>
-      <translation>New 1+X certificate pilot</translation>
-    </message>
-    <message>
-      <source>修改 1+X 证书试点</source>
-      <translation>Edit 1+X certificate pilot</translation>
-    </message>
-    <message>
-      <source>填写毕业生去向</source>
-      <translation>Enter graduate destinations</translation>
-    </message>
-    <message>
-      <source>修改毕业生去向</source>
-      <translation>Edit graduate destinations</translation>
-    </message>
-    <message>
-      <source>新增实践中心或工作室</source>
-      <translation>New practice centre or studio</translation>
-    </message>
-    <message>
-      <source>修改实践中心或工作室</source>
-      <translation>Edit practice centre or studio</translation>
-    </message>
-    <message>
-      <source>企业实践</source>
-      <translation>Enterprise practice</translation>
-    </message>
-    <message>
-      <source>清空“{name}”本年度的办学条件数据？可用“撤销”恢复。</source>
-      <translation>Clear this year's condition figures of “{name}”? Undo brings them back.</translation>
-    </message>
-    <message>
-      <source>删除“{name}”？可用“撤销”恢复。</source>
-      <translation>Delete “{name}”? Undo brings it back.</translation>
     </message>
     <message>
       <source>确认</source>
