@@ -49,12 +49,9 @@ from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, DeleteRecord, SaveRecord, UndoStack
 from vetdesk.ui.exchangemenu import (
-    SECTION_CITY,
-    SECTION_EXCEL,
-    SECTION_KEYS,
-    SECTION_PACKAGES,
     ExchangeMenu,
 )
+from vetdesk.ui.notices import Notice, Notices
 from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
@@ -190,6 +187,34 @@ class MainWindow(QMainWindow):
     opened = Signal(object)  # Database
     open_failed = Signal(object)  # exception
 
+    # The registry's actions (vetdesk.ui.actions), set by _build_actions.
+    act_new_db: QAction
+    act_open_db: QAction
+    act_new_period: QAction
+    act_settings: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_add: QAction
+    act_paste: QAction
+    act_find: QAction
+    act_check: QAction
+    act_report: QAction
+    act_template: QAction
+    act_import: QAction
+    act_draft: QAction
+    act_package: QAction
+    act_task: QAction
+    act_receipt: QAction
+    act_verify: QAction
+    act_keys: QAction
+    act_inbox: QAction
+    act_status: QAction
+    act_city_workbook: QAction
+    act_task_export: QAction
+    act_guide: QAction
+    act_about: QAction
+
     def __init__(
         self,
         source: Database | Path,
@@ -222,10 +247,12 @@ class MainWindow(QMainWindow):
         self.loading = True
         self._started = False
         self._check_generation = 0
-        self.undo_stack = UndoStack(self._db, self)
+        self.undo_stack: UndoStack = UndoStack(self._db, self)
         self.undo_stack.applied.connect(self._apply_change)
         self.undo_stack.changed.connect(self._update_actions)
         self.menus: dict[str, QMenu] = {}
+        # Pages follow what each operation changed (after Anki's operation_did_execute).
+        self.notices = Notices(self)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -318,7 +345,7 @@ class MainWindow(QMainWindow):
         self.read_only_label.setVisible(self.read_only)
         self.setWindowTitle(self._title())
         self._show_city_pages(info.is_city)
-        self._update_exchange_actions()
+        self._update_actions()
 
     def _show_city_pages(self, is_city: bool) -> None:
         for page_id in CITY_PAGES:
@@ -346,6 +373,8 @@ class MainWindow(QMainWindow):
         item.setData(Qt.ItemDataRole.UserRole, page_id)
         self.nav.addItem(item)
         if isinstance(widget, QWidget):
+            if isinstance(widget, DataPage):
+                widget.subscribe(self.notices)
             self.stack.addWidget(widget)
         else:
             self._factories[page_id] = widget
@@ -359,6 +388,8 @@ class MainWindow(QMainWindow):
             current = self.stack.currentIndex()
             placeholder = self.stack.widget(index)
             built = factory()
+            if isinstance(built, DataPage):
+                built.subscribe(self.notices)
             self.stack.insertWidget(index, built)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
@@ -512,10 +543,6 @@ class MainWindow(QMainWindow):
         """The audit-log page."""
         return self.page(PAGE_AUDIT)  # type: ignore[return-value]
 
-    def _data_pages(self) -> list[DataPage]:
-        built = [self.stack.widget(i) for i in range(self.stack.count())]
-        return [w for w in built if isinstance(w, DataPage)]
-
     def _nav_changed(self, row: int) -> None:
         if 0 <= row < len(self._page_ids):
             page = self.page(self._page_ids[row])
@@ -554,75 +581,41 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.act_new_db = self._action(self.tr("新建数据库(&N)…"), self.new_database_requested.emit)
-        self.act_open_db = self._action(
-            self.tr("打开数据库(&O)…"), self._choose_database, QKeySequence.StandardKey.Open
-        )
-        self.act_new_period = self._action(self.tr("新建统计期(&P)…"), self._new_period)
-        self.act_settings = self._action(self.tr("设置(&S)…"), self._show_settings)
-        self.act_quit = self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
-        self.act_undo = self._action(
-            self.tr("撤销"), self.undo_stack.undo, QKeySequence.StandardKey.Undo
-        )
-        self.act_redo = self._action(
-            self.tr("重做"), self.undo_stack.redo, QKeySequence.StandardKey.Redo
-        )
-        self.act_add = self._action(self.tr("新增记录(&A)…"), self._add_current, "Ctrl+N")
-        self.act_find = self._action(
-            self.tr("查找(&F)"), self._focus_search, QKeySequence.StandardKey.Find
-        )
-        # No shortcut here: Ctrl+V belongs to the table that has the focus (and the
-        # search box keeps pasting text).
-        self.act_paste = self._action(self.tr("从 Excel/WPS 粘贴行(&P)…"), self._paste_current)
-        self.act_check = self._action(self.tr("重新核验(&C)"), self.reload, "F5")
-        self.act_about = self._action(self.tr("关于 VetDesk(&A)"), self._show_about)
-        self.act_guide = self._action(
-            self.tr("使用说明(&H)"), self.show_guide, QKeySequence.StandardKey.HelpContents
-        )
+        """Menus and toolbar from the action registry (vetdesk.ui.actions)."""
+        from vetdesk.ui import actions as registry
 
+        self.actions_by_name = registry.create_actions(self)
+        for name, action in self.actions_by_name.items():
+            setattr(self, f"act_{name}", action)  # act_undo, act_package, … (tests, pages)
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("文件(&F)"))
-        for action in (self.act_new_db, self.act_open_db, self.act_new_period):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_settings)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit_menu = bar.addMenu(self.tr("编辑(&E)"))
-        for action in (self.act_undo, self.act_redo):
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.act_add)
-        edit_menu.addAction(self.act_paste)
-        edit_menu.addAction(self.act_find)
-        data_menu = bar.addMenu(self.tr("数据(&D)"))
-        data_menu.addAction(self.act_check)
-        self.act_report = self._action(self.tr("生成报告(&R)…"), self.write_report)
-        data_menu.addAction(self.act_report)
-        exchange_menu = bar.addMenu(self.tr("交换(&X)"))
-        self.exchange = ExchangeMenu(exchange_menu)
-        self._build_exchange_actions()
-        view_menu = bar.addMenu(self.tr("查看(&V)"))
+        titles = {
+            "file": self.tr("文件(&F)"),
+            "edit": self.tr("编辑(&E)"),
+            "data": self.tr("数据(&D)"),
+            "exchange": self.tr("交换(&X)"),
+            "view": self.tr("查看(&V)"),
+            "help": self.tr("帮助(&H)"),
+        }
+        for menu_id, title in titles.items():
+            menu = bar.addMenu(title)
+            self.menus[menu_id] = menu
+            for placed in registry.MENU_LAYOUT.get(menu_id, ()):
+                if placed is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions_by_name[placed])
+        self.exchange = ExchangeMenu(self.menus["exchange"])
+        for spec in registry.ACTIONS:
+            if spec.menu == "exchange":
+                self.exchange.add(spec.section, self.actions_by_name[spec.name])
         self.view_actions: dict[str, QAction] = {}
         for number, page_id in enumerate(self._page_ids, start=1):
             item = self.nav.item(number - 1)
             title = item.text() if item is not None else page_id
             shortcut = f"Ctrl+{number}" if number <= 9 else None
             action = self._action(title, lambda p=page_id: self.show_page(p), shortcut)
-            view_menu.addAction(action)
+            self.menus["view"].addAction(action)
             self.view_actions[page_id] = action
-        help_menu = bar.addMenu(self.tr("帮助(&H)"))
-        help_menu.addAction(self.act_guide)
-        help_menu.addSeparator()
-        help_menu.addAction(self.act_about)
-        self.menus = {
-            "file": file_menu,
-            "edit": edit_menu,
-            "data": data_menu,
-            "exchange": exchange_menu,
-            "view": view_menu,
-            "help": help_menu,
-        }
 
         toolbar = QToolBar(self.tr("工具栏"))
         toolbar.setObjectName("main_toolbar")
@@ -635,88 +628,12 @@ class MainWindow(QMainWindow):
         period_label.setBuddy(self.period_combo)
         toolbar.addWidget(period_label)
         toolbar.addWidget(self.period_combo)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_undo)
-        toolbar.addAction(self.act_redo)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_check)
+        for placed in registry.TOOLBAR:
+            if placed is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_by_name[placed])
         self.addToolBar(toolbar)
-
-    def _build_exchange_actions(self) -> None:
-        self.act_template = self._action(self.tr("导出学校填报模板(&T)…"), self.export_template)
-        self.act_import = self._action(
-            self.tr("导入学校填报表(&I)…"), self.import_workbook, "Ctrl+I"
-        )
-        self.act_draft = self._action(self.tr("导出全年数据（草稿，不签名）…"), self._export_draft)
-        self.act_package = self._action(
-            self.tr("导出正式上报包（签名）(&P)…"), self.export_package, "Ctrl+E"
-        )
-        self.act_verify = self._action(self.tr("核验上报包(&V)…"), self.verify_package)
-        self.act_task = self._action(self.tr("导入市局任务包…"), self.import_task)
-        self.act_receipt = self._action(self.tr("导入市局回执…"), self.import_receipt)
-        self.act_keys = self._action(
-            self.tr("签名密钥与公钥登记…"), lambda: self.show_page(PAGE_KEYS)
-        )
-        for action in (self.act_template, self.act_import, self.act_draft):
-            self.exchange.add(SECTION_EXCEL, action)
-        self.exchange.add(SECTION_PACKAGES, self.act_package)
-        self.exchange.add(SECTION_PACKAGES, self.act_task)
-        self.exchange.add(SECTION_PACKAGES, self.act_receipt)
-        self.exchange.add(SECTION_PACKAGES, self.act_verify)
-        self.exchange.add(SECTION_KEYS, self.act_keys)
-        self.act_inbox = self._action(
-            self.tr("上报包收件箱（核验、合并、回执）…"), lambda: self.show_page(PAGE_INBOX)
-        )
-        self.act_status = self._action(self.tr("上报情况"), lambda: self.show_page(PAGE_STATUS))
-        self.act_city_workbook = self._action(self.tr("合并工作簿…"), self.write_city_workbook)
-        self.act_task_export = self._action(self.tr("下发任务包（签名）…"), self.export_task)
-        for action in (
-            self.act_inbox,
-            self.act_status,
-            self.act_city_workbook,
-            self.act_task_export,
-        ):
-            self.exchange.add(SECTION_CITY, action)
-
-    def _update_exchange_actions(self) -> None:
-        """Show the actions that fit the role; disable writing ones when read-only."""
-        if self._db is None:
-            for action in self.exchange.menu.actions():
-                if not action.isSeparator():
-                    action.setEnabled(False)
-            return
-        is_city = self.info.is_city
-        has_period = self.year is not None
-        writable = not self.read_only
-        self.act_package.setVisible(not is_city)
-        for action in (
-            self.act_inbox,
-            self.act_status,
-            self.act_city_workbook,
-            self.act_task_export,
-        ):
-            action.setVisible(is_city)
-        self.act_task_export.setEnabled(has_period)
-        self.act_inbox.setEnabled(True)
-        self.act_status.setEnabled(has_period)
-        self.act_city_workbook.setEnabled(has_period)
-        self.act_report.setEnabled(has_period)
-        self.act_task.setVisible(not is_city)
-        self.act_receipt.setVisible(not is_city)
-        # The city's data comes from verified packages only: a school's workbook imported
-        # there would bypass its county and be replaced by the county's next package.
-        self.act_template.setVisible(not is_city)
-        self.act_import.setVisible(not is_city)
-        self.act_receipt.setEnabled(writable)
-        self.act_template.setEnabled(has_period)
-        self.act_import.setEnabled(writable)
-        self.act_draft.setEnabled(has_period)
-        self.act_package.setEnabled(has_period and writable)
-        self.act_task.setEnabled(writable)
-        self.act_verify.setEnabled(True)
-        self.act_keys.setEnabled(True)
-        self.act_new_period.setEnabled(writable)
-        self.exchange.tidy()
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -752,27 +669,26 @@ class MainWindow(QMainWindow):
         return title + self.tr("【只读】") if self.read_only else title
 
     def _update_actions(self) -> None:
+        """Evaluate every action's rule (vetdesk.ui.actions) and the record pages' buttons."""
+        from vetdesk.ui.actions import apply_rules, record_edit_rule
+
+        apply_rules(self, self.actions_by_name, has_database=self._db is not None)
+        self.exchange.tidy()
         stack = self.undo_stack
-        self.act_undo.setEnabled(stack.can_undo())
-        self.act_redo.setEnabled(stack.can_redo())
         self.act_undo.setText(
             self.tr("撤销") + (f"：{stack.undo_text()}" if stack.can_undo() else "")
         )
         self.act_redo.setText(
             self.tr("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else "")
         )
-        editable = self._editable()
-        hint = self._edit_hint()
+        decision = record_edit_rule(self)
         for page in self.record_pages.values():
             for button in page.edit_buttons():
-                button.setEnabled(editable)
-                button.setToolTip(hint or button.toolTip())
-        self.act_add.setEnabled(
-            editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING, PAGE_MEASURES)
-        )
-        self.act_paste.setEnabled(editable and self._current_record_entity() is not None)
+                button.setEnabled(decision.enabled)
+                button.setToolTip(decision.reason or button.toolTip())
 
-    def _editable(self) -> bool:
+    def editable(self) -> bool:
+        """Whether the period shown takes edits now (open, loaded, writable, not busy)."""
         tables = self.snapshot.tables if self.snapshot else None
         return (
             tables is not None
@@ -780,18 +696,17 @@ class MainWindow(QMainWindow):
             and not self.undo_stack.busy
             and not self.loading
             and not self.read_only
-            and not self._is_city()
+            and not self.is_city_database()
         )
 
-    def _is_city(self) -> bool:
-        # The city's records come from the counties' signed packages: an edit made here
-        # would not be the county's data and would vanish with its next package.
-        return self._db is not None and self.info.is_city
+    def _editable(self) -> bool:
+        from vetdesk.ui.actions import record_edit_rule
 
-    def _edit_hint(self) -> str:
-        if self._is_city():
-            return self.tr("市级数据库的数据来自各县区的上报包：请由县区修改后重新上报。")
-        return ""
+        return record_edit_rule(self).enabled
+
+    def is_city_database(self) -> bool:
+        """Whether the database open is the city's."""
+        return self._db is not None and self.info.is_city
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -870,16 +785,12 @@ class MainWindow(QMainWindow):
         if snapshot.report is not None:
             self._show_report(snapshot.report)
         self._update_actions()
-        self._update_exchange_actions()
         self.checks.set_read_only(self.read_only)
         if PAGE_INBOX not in self._factories:
             self.inbox.set_read_only(self.read_only)
-        for page in self._data_pages():
-            page.set_read_only(self.read_only)
-            page.invalidate()
-        current = self.stack.currentWidget()
-        if isinstance(current, DataPage):
-            current.ensure_fresh()
+        self.notices.announce(
+            Notice(everything=True, read_only=self.read_only, shown=self.stack.currentWidget())
+        )
         then, self._after_open = self._after_open, None
         if then is not None:
             then()
@@ -1112,36 +1023,56 @@ class MainWindow(QMainWindow):
             model.remove_item(change.old)
         if change.new is not None:
             self.record_pages[change.entity].select_key(change.new.key)
-        if change.entity in MEASURE_ENTITIES:
-            # The targets and charts are computed from these records.
-            for page_id in (PAGE_TARGETS, PAGE_DASHBOARD):
-                if page_id not in self._factories:
-                    page = self.page(page_id)
-                    if isinstance(page, DataPage):
-                        page.invalidate()
-                        if page is self.stack.currentWidget():
-                            page.ensure_fresh()
+        # The pages computed from these records (targets, charts) refresh themselves.
+        self.notices.announce(
+            Notice(kinds=frozenset({change.entity}), shown=self.stack.currentWidget())
+        )
         self.refresh_check()
 
-    def _add_current(self) -> None:
-        page_id = self.current_page_id()
-        if page_id in (SCHOOL, TEACHER, TRAINING):
-            self.add_record(page_id)
-        elif page_id == PAGE_MEASURES:
-            self.add_record(self.measures_page.current_entity())
+    def add_current(self) -> None:
+        """Open the form for a new record of the kind shown."""
+        entity = self.current_addable_entity()
+        if entity is not None:
+            self.add_record(entity)
 
-    def _current_record_entity(self) -> str | None:
+    def current_record_entity(self) -> str | None:
+        """The record kind whose table is shown (None: no record table)."""
         page_id = self.current_page_id()
         if page_id == PAGE_MEASURES:
             return self.measures_page.current_entity()
         return page_id if page_id in self.record_pages else None
 
-    def _paste_current(self) -> None:
-        entity = self._current_record_entity()
+    def current_addable_entity(self) -> str | None:
+        """The record kind shown, if records of it are added (not only filled in)."""
+        from vetdesk.ui.entityregistry import entry
+
+        entity = self.current_record_entity()
+        return entity if entity is not None and entry(entity).addable else None
+
+    def paste_current(self) -> None:
+        """Paste rows copied from Excel/WPS into the table shown."""
+        entity = self.current_record_entity()
         if entity is not None:
             self.paste_rows(entity)
 
-    def _focus_search(self) -> None:
+    def request_new_database(self) -> None:
+        """Ask the application for the first-run wizard (a new database)."""
+        self.new_database_requested.emit()
+
+    def show_keys(self) -> None:
+        """Show the signing keys page."""
+        self.show_page(PAGE_KEYS)
+
+    def show_inbox(self) -> None:
+        """Show the city's package inbox."""
+        self.show_page(PAGE_INBOX)
+
+    def show_status_board(self) -> None:
+        """Show the city's submission status board."""
+        self.show_page(PAGE_STATUS)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box of the table shown."""
         page = self.record_pages.get(self.current_page_id())
         if page is not None:
             page.search.setFocus()
@@ -1166,14 +1097,16 @@ class MainWindow(QMainWindow):
 
     # --- dialogs --------------------------------------------------------------------------------
 
-    def _choose_database(self) -> None:
+    def choose_database(self) -> None:
+        """Ask for a database file to open."""
         path = interaction.open_file(
             self, self.tr("打开数据库"), self.path.parent, self.tr("VetDesk 数据库 (*.db)")
         )
         if path is not None:
             self.open_database_requested.emit(path)
 
-    def _new_period(self) -> None:
+    def new_period(self) -> None:
+        """Ask for a year and open its statistics period."""
         default = (self.year + 1) if self.year else 2025
         year, ok = QInputDialog.getInt(
             self, self.tr("新建统计期"), self.tr("统计年度："), default, 2000, 2100
@@ -1188,7 +1121,8 @@ class MainWindow(QMainWindow):
 
         DbOp(self, self.db, op).success(lambda period: self.reload(period.year)).run()
 
-    def _show_settings(self) -> None:
+    def show_settings(self) -> None:
+        """Open the settings dialog."""
         from vetdesk.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.settings, self)
@@ -1204,7 +1138,8 @@ class MainWindow(QMainWindow):
         dialog.show()  # not modal: it may stay open while working
         return dialog
 
-    def _show_about(self) -> None:
+    def show_about(self) -> None:
+        """Open the About box."""
         from vetdesk.ui.about import AboutDialog
 
         AboutDialog(self.db, self).open()
@@ -1276,7 +1211,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()  # the edits before the import no longer apply to the data
         self.reload(plan.year)
 
-    def _export_draft(self) -> None:
+    def export_draft(self) -> None:
+        """Export the period as an unsigned draft workbook."""
         if self._db is not None and self.year is not None:
             from vetdesk.ui.exchange import export_draft
 

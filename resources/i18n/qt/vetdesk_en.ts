@@ -1864,6 +1864,118 @@ Give this file to the other unit together with the signed and stamped enrolment 
   <context>
     <name>MainWindow</name>
     <message>
+      <source>只读：数据库已损坏</source>
+      <translation>Read-only: database damaged</translation>
+    </message>
+    <message>
+      <source>市级数据库的数据来自各县区的上报包：请由县区修改后重新上报。</source>
+      <translation>The city database holds what the counties submitted: the county corrects its data and submits again.</translation>
+    </message>
+    <message>
+      <source>新建数据库(&amp;N)…</source>
+      <translation>&amp;New database…</translation>
+    </message>
+    <message>
+      <source>打开数据库(&amp;O)…</source>
+      <translation>&amp;Open database…</translation>
+    </message>
+    <message>
+      <source>新建统计期(&amp;P)…</source>
+      <translation>New &amp;period…</translation>
+    </message>
+    <message>
+      <source>设置(&amp;S)…</source>
+      <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+      <source>退出(&amp;X)</source>
+      <translation>E&amp;xit</translation>
+    </message>
+    <message>
+      <source>撤销</source>
+      <translation>Undo</translation>
+    </message>
+    <message>
+      <source>重做</source>
+      <translation>Redo</translation>
+    </message>
+    <message>
+      <source>新增记录(&amp;A)…</source>
+      <translation>&amp;Add record…</translation>
+    </message>
+    <message>
+      <source>从 Excel/WPS 粘贴行(&amp;P)…</source>
+      <translation>Paste rows from Excel/WPS (&amp;P)…</translation>
+    </message>
+    <message>
+      <source>查找(&amp;F)</source>
+      <translation>&amp;Find</translation>
+    </message>
+    <message>
+      <source>重新核验(&amp;C)</source>
+      <translation>Re-&amp;check</translation>
+    </message>
+    <message>
+      <source>生成报告(&amp;R)…</source>
+      <translation>Write &amp;report…</translation>
+    </message>
+    <message>
+      <source>导出学校填报模板(&amp;T)…</source>
+      <translation>Export school &amp;template…</translation>
+    </message>
+    <message>
+      <source>导入学校填报表(&amp;I)…</source>
+      <translation>&amp;Import school workbook…</translation>
+    </message>
+    <message>
+      <source>导出全年数据（草稿，不签名）…</source>
+      <translation>Export period data (unsigned draft)…</translation>
+    </message>
+    <message>
+      <source>导出正式上报包（签名）(&amp;P)…</source>
+      <translation>Export signed &amp;package…</translation>
+    </message>
+    <message>
+      <source>导入市局任务包…</source>
+      <translation>Import city task package…</translation>
+    </message>
+    <message>
+      <source>导入市局回执…</source>
+      <translation>Import city receipt…</translation>
+    </message>
+    <message>
+      <source>核验上报包(&amp;V)…</source>
+      <translation>&amp;Verify package…</translation>
+    </message>
+    <message>
+      <source>签名密钥与公钥登记…</source>
+      <translation>Signing keys and registered keys…</translation>
+    </message>
+    <message>
+      <source>上报包收件箱（核验、合并、回执）…</source>
+      <translation>Package inbox (verify, merge, receipts)…</translation>
+    </message>
+    <message>
+      <source>上报情况</source>
+      <translation>Submissions</translation>
+    </message>
+    <message>
+      <source>合并工作簿…</source>
+      <translation>City workbook…</translation>
+    </message>
+    <message>
+      <source>下发任务包（签名）…</source>
+      <translation>Issue task package (signed)…</translation>
+    </message>
+    <message>
+      <source>使用说明(&amp;H)</source>
+      <translation>User &amp;guide</translation>
+    </message>
+    <message>
+      <source>关于 VetDesk(&amp;A)</source>
+      <translation>&amp;About VetDesk</translation>
+    </message>
+    <message>
       <source>学校</source>
       <translation>Schools</translation>
     </message>
@@ -1916,64 +2028,8 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>Package inbox</translation>
     </message>
     <message>
-      <source>上报情况</source>
-      <translation>Submissions</translation>
-    </message>
-    <message>
       <source>已合并 {file}，正在重新核验…</source>
       <translation>Merged {file}; checking again…</translation>
-    </message>
-    <message>
-      <source>新建数据库(&amp;N)…</source>
-      <translation>&amp;New database…</translation>
-    </message>
-    <message>
-      <source>打开数据库(&amp;O)…</source>
-      <translation>&amp;Open database…</translation>
-    </message>
-    <message>
-      <source>新建统计期(&amp;P)…</source>
-      <translation>New &amp;period…</translation>
-    </message>
-    <message>
-      <source>设置(&amp;S)…</source>
-      <translation>&amp;Settings…</translation>
-    </message>
-    <message>
-      <source>退出(&amp;X)</source>
-      <translation>E&amp;xit</translation>
-    </message>
-    <message>
-      <source>撤销</source>
-      <translation>Undo</translation>
-    </message>
-    <message>
-      <source>重做</source>
-      <translation>Redo</translation>
-    </message>
-    <message>
-      <source>新增记录(&amp;A)…</source>
-      <translation>&amp;Add record…</translation>
-    </message>
-    <message>
-      <source>查找(&amp;F)</source>
-      <translation>&amp;Find</translation>
-    </message>
-    <message>
-      <source>从 Excel/WPS 粘贴行(&amp;P)…</source>
-      <translation>Paste rows from Excel/WPS (&amp;P)…</translation>
-    </message>
-    <message>
-      <source>重新核验(&amp;C)</source>
-      <translation>Re-&amp;check</translation>
-    </message>
-    <message>
-      <source>关于 VetDesk(&amp;A)</source>
-      <translation>&amp;About VetDesk</translation>
-    </message>
-    <message>
-      <source>使用说明(&amp;H)</source>
-      <translation>User &amp;guide</translation>
     </message>
     <message>
       <source>文件(&amp;F)</source>
@@ -1986,10 +2042,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>数据(&amp;D)</source>
       <translation>&amp;Data</translation>
-    </message>
-    <message>
-      <source>生成报告(&amp;R)…</source>
-      <translation>Write &amp;report…</translation>
     </message>
     <message>
       <source>交换(&amp;X)</source>
@@ -2012,64 +2064,12 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>Perio&amp;d:</translation>
     </message>
     <message>
-      <source>导出学校填报模板(&amp;T)…</source>
-      <translation>Export school &amp;template…</translation>
-    </message>
-    <message>
-      <source>导入学校填报表(&amp;I)…</source>
-      <translation>&amp;Import school workbook…</translation>
-    </message>
-    <message>
-      <source>导出全年数据（草稿，不签名）…</source>
-      <translation>Export period data (unsigned draft)…</translation>
-    </message>
-    <message>
-      <source>导出正式上报包（签名）(&amp;P)…</source>
-      <translation>Export signed &amp;package…</translation>
-    </message>
-    <message>
-      <source>核验上报包(&amp;V)…</source>
-      <translation>&amp;Verify package…</translation>
-    </message>
-    <message>
-      <source>导入市局任务包…</source>
-      <translation>Import city task package…</translation>
-    </message>
-    <message>
-      <source>导入市局回执…</source>
-      <translation>Import city receipt…</translation>
-    </message>
-    <message>
-      <source>签名密钥与公钥登记…</source>
-      <translation>Signing keys and registered keys…</translation>
-    </message>
-    <message>
-      <source>上报包收件箱（核验、合并、回执）…</source>
-      <translation>Package inbox (verify, merge, receipts)…</translation>
-    </message>
-    <message>
-      <source>合并工作簿…</source>
-      <translation>City workbook…</translation>
-    </message>
-    <message>
-      <source>下发任务包（签名）…</source>
-      <translation>Issue task package (signed)…</translation>
-    </message>
-    <message>
-      <source>只读：数据库已损坏</source>
-      <translation>Read-only: database damaged</translation>
-    </message>
-    <message>
       <source>VetDesk 职教数据台 — {unit}（{file}）</source>
       <translation>VetDesk — {unit} ({file})</translation>
     </message>
     <message>
       <source>【只读】</source>
       <translation> [read-only]</translation>
-    </message>
-    <message>
-      <source>市级数据库的数据来自各县区的上报包：请由县区修改后重新上报。</source>
-      <translation>The city database holds what the counties submitted: the county corrects its data and submits again.</translation>
     </message>
     <message>
       <source>正在读取数据…</source>
