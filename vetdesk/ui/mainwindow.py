@@ -12,9 +12,7 @@ background; a damaged database offers to open read-only or to restore a backup.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,11 +49,17 @@ from vetdesk.ui.commands import Change, DeleteRecord, SaveRecord, UndoStack
 from vetdesk.ui.exchangemenu import (
     ExchangeMenu,
 )
+from vetdesk.ui.loading import (
+    Snapshot,
+    load_snapshot,
+    open_database,
+    open_read_only,
+    restore_and_open,
+)
 from vetdesk.ui.notices import Notice, Notices
 from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
-from vetdesk.ui.tablemodels import record_search_texts
 
 if TYPE_CHECKING:
     from vetdesk.services import measure_records, records
@@ -63,8 +67,7 @@ if TYPE_CHECKING:
     from vetdesk.services.check import CheckReport
     from vetdesk.services.database import Database, DatabaseInfo
     from vetdesk.services.period_data import PeriodInfo
-    from vetdesk.services.records import Record, Tables
-    from vetdesk.standards.ruleset import RuleSet
+    from vetdesk.services.records import Record
     from vetdesk.ui.auditlog import AuditPage
     from vetdesk.ui.backups import BackupsPage, DamagedDialog
     from vetdesk.ui.checks import ChecksPanel
@@ -76,8 +79,6 @@ if TYPE_CHECKING:
     from vetdesk.ui.keys import KeysPage
     from vetdesk.ui.targets import MeasureDataPage, TargetsPage
     from vetdesk.validation.findings import Finding
-
-log = logging.getLogger(__name__)
 
 PAGE_CHECKS = "checks"
 PAGE_COMPLIANCE = "compliance"
@@ -91,89 +92,6 @@ PAGE_INBOX = "inbox"
 PAGE_STATUS = "status_board"
 # Pages only a city database has: hidden in the navigation of a county.
 CITY_PAGES = (PAGE_INBOX, PAGE_STATUS)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What one background load returns."""
-
-    periods: list[PeriodInfo]
-    tables: Tables | None
-    report: CheckReport | None
-    ruleset: RuleSet
-    unit_codes: frozenset[str]
-    # Each record table's search texts, built in the worker (see RecordPage.set_records).
-    search_texts: Mapping[str, list[str]] = field(default_factory=dict)
-    # City: how many counties' packages for the period have been accepted.
-    submitted_counties: int | None = None
-
-
-def _open_database(path: Path) -> Database:
-    """Check and open a database (runs in a worker); take the day's backup if due."""
-    from vetdesk.services.backup import BackupFailed, backup_if_due, open_for_use
-
-    db = open_for_use(path)  # raises DatabaseDamaged when the quick check finds damage
-    try:
-        backup_if_due(path)
-    except (BackupFailed, OSError):  # a missed daily backup must not keep anyone from working
-        log.warning("daily backup of %s failed", path, exc_info=True)
-    return db
-
-
-def _open_read_only(path: Path) -> Database:
-    """Open a (damaged) database read-only: nothing can be written to it (runs in a worker)."""
-    from vetdesk.db.engine import make_engine
-    from vetdesk.services.database import Database
-
-    db = Database(path, make_engine(path, read_only=True))
-    try:
-        db.info()
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
-def _restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> Database:
-    """Restore a backup over a closed database, then open it (runs in a worker)."""
-    from vetdesk.services.backup import restore_backup
-
-    outcome.append(restore_backup(path, backup))
-    return _open_database(path)
-
-
-def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapshot:
-    """Read the periods, a period's tables and its check (runs in a worker)."""
-    from vetdesk.services import records
-    from vetdesk.services.check import run_check
-
-    periods = records.list_periods(db)
-    ruleset = db.ruleset()
-    codes = frozenset(db.unit_codes())
-    if year is None or year not in {p.year for p in periods}:
-        year = periods[0].year if periods else None
-    if year is None:
-        return Snapshot(periods, None, None, ruleset, codes)
-    tables = records.load_tables(db, year, lambda d, t: progress.update(d, t + 1))
-    progress.check()
-    report = run_check(db, year)
-    names = {r.row.school_code: r.row.name for r in tables.schools}
-    search = {
-        entity: record_search_texts(entity, items, names)
-        for entity, items in (
-            (SCHOOL, tables.schools),
-            (CONDITION, tables.conditions),
-            (TEACHER, tables.teachers),
-            (TRAINING, tables.trainings),
-        )
-    }
-    submitted = None
-    if db.info().is_city:
-        from vetdesk.packages.ledger import counties_submitted
-
-        submitted = counties_submitted(db, year)
-    progress.update(1, 1)
-    return Snapshot(periods, tables, report, ruleset, codes, search, submitted)
 
 
 class MainWindow(QMainWindow):
@@ -242,7 +160,7 @@ class MainWindow(QMainWindow):
         self.damaged_dialog: DamagedDialog | None = None
         self._damage: DatabaseDamaged | None = None  # what the start-up check found
         self.dialog: QWidget | None = None  # the exchange dialog open now (for tests)
-        self._opener: Callable[[], Database] = partial(_open_database, self.path)
+        self._opener: Callable[[], Database] = partial(open_database, self.path)
         self._after_open: Callable[[], None] | None = None
         self.loading = True
         self._started = False
@@ -1330,7 +1248,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             old.close()
         self.read_only = False
-        self._opener = partial(_restore_and_open, self.path, backup, outcome)
+        self._opener = partial(restore_and_open, self.path, backup, outcome)
 
         def after() -> None:
             if outcome:
@@ -1339,7 +1257,7 @@ class MainWindow(QMainWindow):
         self._after_open = after
         self.reload()
         # Whatever happens, the next open (a failed restore included) is a normal one.
-        self._opener = partial(_open_database, self.path)
+        self._opener = partial(open_database, self.path)
 
     def _restored(self, result: RestoreResult) -> None:
         lines = [
@@ -1392,18 +1310,18 @@ class MainWindow(QMainWindow):
     def open_read_only(self) -> None:
         """Open the (damaged) database read-only: look and export, change nothing."""
         self.read_only = True
-        self._opener = partial(_open_read_only, self.path)
+        self._opener = partial(open_read_only, self.path)
         self.reload()
-        self._opener = partial(_open_database, self.path)
+        self._opener = partial(open_database, self.path)
 
     def restore_damaged(self, backup: BackupInfo) -> None:
         """Restore a backup over the damaged database (kept as a raw copy), then open it."""
         self.read_only = False
         outcome: list[RestoreResult] = []
-        self._opener = partial(_restore_and_open, self.path, backup.path, outcome)
+        self._opener = partial(restore_and_open, self.path, backup.path, outcome)
         self._after_open = lambda: self._restored(outcome[0]) if outcome else None
         self.reload()
-        self._opener = partial(_open_database, self.path)
+        self._opener = partial(open_database, self.path)
 
     # --- layout ---------------------------------------------------------------------------------
 
