@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
-    QToolButton,
     QWidget,
 )
 
@@ -259,8 +258,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.db = db
         info = db.info()
         role = Role.from_text(info.role)
-        self.unit_label.setText(f"{info.unit_name} · {role.label if role else info.role}")
-        self.read_only_label.setVisible(self.read_only)
+        self.status_line.show_unit(
+            f"{info.unit_name} · {role.label if role else info.role}", read_only=self.read_only
+        )
         self.setWindowTitle(self._title())
         self._show_city_pages(info.is_city)
         self._update_actions()
@@ -554,29 +554,15 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.unit_label = QLabel()
-        self.read_only_label = QLabel(self.tr("只读：数据库已损坏"))
-        self.read_only_label.setObjectName("read_only")
-        self.read_only_label.setStyleSheet("color: #b3261e; font-weight: bold;")
-        self.read_only_label.setVisible(False)
-        self.period_label = QLabel()
-        self.period_label.setObjectName("period_state")
-        self.errors_button = QToolButton()
-        self.errors_button.setObjectName("errors")
-        self.errors_button.setAutoRaise(True)
-        self.errors_button.clicked.connect(
-            lambda: self._show_findings(severity=str(Severity.ERROR))
+        from vetdesk.ui.statusline import StatusLine
+
+        self.status_line = StatusLine(
+            self.statusBar(), lambda severity: self._show_findings(severity=severity)
         )
-        self.warnings_button = QToolButton()
-        self.warnings_button.setObjectName("unexplained")
-        self.warnings_button.setAutoRaise(True)
-        self.warnings_button.clicked.connect(lambda: self._show_findings(severity="unexplained"))
-        status.addWidget(self.unit_label)
-        status.addWidget(self.read_only_label)
-        status.addWidget(self.period_label)
-        status.addPermanentWidget(self.errors_button)
-        status.addPermanentWidget(self.warnings_button)
+        line = self.status_line
+        self.unit_label, self.read_only_label = line.unit_label, line.read_only_label
+        self.period_label = line.period_label
+        self.errors_button, self.warnings_button = line.errors_button, line.warnings_button
 
     def _title(self) -> str:
         if self._db is None:
@@ -685,9 +671,7 @@ class MainWindow(QMainWindow):
             self.period_combo.addItem(self.tr("{year} 年度").format(year=period.year), period.year)
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(self.year)))
         if tables is None:
-            self.period_label.setText(self.tr("尚无统计期：请用“文件 → 新建统计期”创建"))
-            self.errors_button.setText("")
-            self.warnings_button.setText("")
+            self.status_line.show_no_period()
         else:
             names = self.school_names()
             schools = [(r.row.school_code, r.row.name) for r in tables.schools]
@@ -699,7 +683,7 @@ class MainWindow(QMainWindow):
                 (TRAINING, tables.trainings),
             ):
                 self.record_pages[entity].set_records(items, names, schools, search.get(entity))
-            self._update_period_label(tables.period)
+            self.status_line.show_period(tables.period, snapshot.submitted_counties)
         if snapshot.report is not None:
             self._show_report(snapshot.report)
         self._update_actions()
@@ -721,23 +705,6 @@ class MainWindow(QMainWindow):
             return {r.row.school_code: r.row.name for r in items}
         tables = self.snapshot.tables if self.snapshot else None
         return {r.row.school_code: r.row.name for r in tables.schools} if tables else {}
-
-    def _update_period_label(self, period: PeriodInfo) -> None:
-        state = PeriodState.from_text(period.state)
-        state_text = state.label if state else period.state
-        submitted = self.snapshot.submitted_counties if self.snapshot else None
-        if submitted is not None:
-            # The city collects rather than fills in: say how far the collection is.
-            from vetdesk.domain.units import load_units
-
-            state_text = self.tr("已收到 {n}/{total} 个县区的上报包").format(
-                n=submitted, total=len(load_units().counties)
-            )
-        self.period_label.setText(
-            self.tr("{year} 年度 · {state} · 统计时点 {date}").format(
-                year=period.year, state=state_text, date=period.statistics_date.isoformat()
-            )
-        )
 
     def _period_chosen(self, index: int) -> None:
         year = self.period_combo.itemData(index)
@@ -777,31 +744,19 @@ class MainWindow(QMainWindow):
         DbOp(self, self.db, op).success(done).run()
 
     def _findings_changed(self) -> None:
+        from vetdesk.ui.statusline import record_marks
+
         findings = self.checks.findings()
-        errors = sum(1 for f in findings if f.severity == Severity.ERROR)
-        unexplained = sum(1 for f in findings if f.unexplained)
-        self.errors_button.setText(self.tr("错误 {n} 条").format(n=errors))
-        self.warnings_button.setText(self.tr("待说明警告 {n} 条").format(n=unexplained))
-        self.errors_button.setStyleSheet("color: #b3261e; font-weight: bold;" if errors else "")
-        self.warnings_button.setStyleSheet(
-            "color: #8a5300; font-weight: bold;" if unexplained else ""
-        )
-        marks: dict[str, str] = {}
-        for f in findings:
-            if f.severity == Severity.ERROR:
-                marks[f.record_key] = "error"
-            elif f.unexplained:
-                marks.setdefault(f.record_key, "warning")
+        self.status_line.show_counts(findings)
+        marks = record_marks(findings)
         for page in self.record_pages.values():
             page.model.set_marks(marks)
 
     def status_counts(self) -> tuple[int, int]:
         """(errors, unexplained warnings) as shown in the status bar."""
-        findings = self.checks.findings()
-        return (
-            sum(1 for f in findings if f.severity == Severity.ERROR),
-            sum(1 for f in findings if f.unexplained),
-        )
+        from vetdesk.ui.statusline import finding_counts
+
+        return finding_counts(self.checks.findings())
 
     def _show_findings(self, *, severity: str) -> None:
         self.show_page(PAGE_CHECKS)

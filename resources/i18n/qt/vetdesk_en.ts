@@ -2080,26 +2080,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>{year}</translation>
     </message>
     <message>
-      <source>尚无统计期：请用“文件 → 新建统计期”创建</source>
-      <translation>No period yet: create one with File → New period</translation>
-    </message>
-    <message>
-      <source>已收到 {n}/{total} 个县区的上报包</source>
-      <translation>packages received from {n}/{total} counties</translation>
-    </message>
-    <message>
-      <source>{year} 年度 · {state} · 统计时点 {date}</source>
-      <translation>{year} · {state} · statistics date {date}</translation>
-    </message>
-    <message>
-      <source>错误 {n} 条</source>
-      <translation>{n} errors</translation>
-    </message>
-    <message>
-      <source>待说明警告 {n} 条</source>
-      <translation>{n} unexplained warnings</translation>
-    </message>
-    <message>
       <source>确认</source>
       <translation>Confirm</translation>
     </message>
@@ -2148,6 +2128,26 @@ Please restore a backup.</translation>
     <message>
       <source>数据库已损坏</source>
       <translation>Database damaged</translation>
+    </message>
+    <message>
+      <source>尚无统计期：请用“文件 → 新建统计期”创建</source>
+      <translation>No period yet: create one with File → New period</translation>
+    </message>
+    <message>
+      <source>已收到 {n}/{total} 个县区的上报包</source>
+      <translation>packages received from {n}/{total} counties</translation>
+    </message>
+    <message>
+      <source>{year} 年度 · {state} · 统计时点 {date}</source>
+      <translation>{year} · {state} · statistics date {date}</translation>
+    </message>
+    <message>
+      <source>错误 {n} 条</source>
+      <translation>{n} errors</translation>
+    </message>
+    <message>
+      <source>待说明警告 {n} 条</source>
+      <translation>{n} unexplained warnings</translation>
     </message>
   </context>
   <context>
