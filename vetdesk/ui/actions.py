@@ -361,7 +361,7 @@ MENU_LAYOUT: Mapping[str, tuple[str | None, ...]] = {
     "data": ("check", "report"),
     "help": ("guide", None, "about"),
 }
-TOOLBAR: tuple[str | None, ...] = ("undo", "redo", None, "check")
+TOOLBAR: tuple[str | None, ...] = (None, "undo", "redo", None, "check")  # after the period box
 
 
 def create_actions(window: MainWindow) -> dict[str, QAction]:
