@@ -3,7 +3,7 @@
 A release database holding an enumerated value written as its Chinese label (or with
 stray spaces or capitals) upgrades with the value rewritten as its code; one holding a
 value that is no member of the enumeration is refused with table, row, column and value
-named, and is left exactly as it was.
+named, before any migration runs, and is left exactly as it was (schema included).
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def test_an_unknown_value_refuses_the_upgrade_and_changes_nothing(tmp_path: Path
     _execute(path, "UPDATE teachers SET role = '临时代课' WHERE id = 20")
     _execute(path, "UPDATE teachers SET title = '中级' WHERE id = 10")
     before = _values(path, "SELECT id, role, title FROM teachers ORDER BY id")
+    revision = _values(path, "SELECT version_num FROM alembic_version")
 
     with pytest.raises(MigrationRefused) as refused:
         upgrade_with_backup(path)
@@ -93,7 +94,8 @@ def test_an_unknown_value_refuses_the_upgrade_and_changes_nothing(tmp_path: Path
     assert "teachers" in message and "20" in message and "role" in message
     assert "临时代课" in message
     # Nothing changed: not the refused value, not the label that would have been fixed,
-    # and the schema stays below 0007 (so the next attempt says the same).
+    # not the schema (no earlier migration ran either: the version that wrote the database
+    # still opens it to correct the value).
     assert _values(path, "SELECT id, role, title FROM teachers ORDER BY id") == before
-    assert _values(path, "SELECT version_num FROM alembic_version") != [("0007",)]
+    assert _values(path, "SELECT version_num FROM alembic_version") == revision == [("0002",)]
     assert integrity_problems(path) == []

@@ -134,11 +134,14 @@ def _reading(codes: dict[str, str], value: str) -> str | None:
     return None
 
 
-def upgrade() -> None:
-    conn = op.get_bind()
+def _scan(conn: sa.Connection) -> tuple[list[tuple[str, str, int, str]], list[str]]:
+    """Values written another way (to rewrite as codes), and values to refuse."""
     fixes: list[tuple[str, str, int, str]] = []
     refused: list[str] = []
+    present = set(sa.inspect(conn).get_table_names())
     for table, columns in ENUMERATIONS.items():
+        if table not in present:  # before 0003: no ten-measure tables yet, nothing to check
+            continue
         for column, codes in columns.items():
             quoted = ", ".join(f"'{code}'" for code in codes)
             rows = conn.execute(
@@ -157,15 +160,26 @@ def upgrade() -> None:
                     )
                 else:
                     fixes.append((table, column, int(row_id), code))
+    return fixes, refused
+
+
+def preflight(conn: sa.Connection) -> None:
+    """Refuse, before any migration runs, a database holding values outside an enumeration."""
+    _fixes, refused = _scan(conn)
     if refused:
+        more = "…" if len(refused) > 5 else ""
         raise MigrationRefused(
             _(
                 "数据库中有 {n} 个值不在可选列表中，无法升级：{where}。数据库未作任何修改；"
                 "请用旧版本改正这些记录后再升级。"
-            ).format(
-                n=len(refused), where="；".join(refused[:5]) + ("…" if len(refused) > 5 else "")
-            )
+            ).format(n=len(refused), where="；".join(refused[:5]) + more)
         )
+
+
+def upgrade() -> None:
+    conn = op.get_bind()
+    preflight(conn)  # again, inside the migration's transaction
+    fixes, _refused = _scan(conn)
     for table, column, row_id, code in fixes:
         conn.execute(
             sa.text(f"UPDATE {table} SET {column} = :code WHERE id = :id"),
