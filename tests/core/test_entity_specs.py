@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from vetdesk.db.database import open_database
 from vetdesk.domain.entityspecs import ENTITY_SHEETS, Kind, enumerated_columns
 from vetdesk.domain.fields import field_label
 from vetdesk.services import records
-from vetdesk.services.database import open_database
 from vetdesk.services.entities import ENTITIES, MEASURE_ENTITIES
+from vetdesk.standards.installed import ruleset_in_force
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_every_form_asks_for_its_sheets_columns_under_their_names(entity: str) -
 def test_teacher_honours_typed_as_labels_are_stored_as_codes(db) -> None:  # type: ignore[no-untyped-def]
     """Honours typed in the form are stored as the codes the importer writes (and counted)."""
     tables = records.load_tables(db, 2025)
-    ctx = records.DraftContext.build(db.ruleset(), db.unit_codes(), tables)
+    ctx = records.DraftContext.build(ruleset_in_force(db), db.unit_codes(), tables)
     record = tables.teachers[0]
     raw = {**records.form_values(record.row), "honours": "教学名师，名匠"}
 
@@ -59,7 +60,7 @@ def test_teacher_honours_typed_as_labels_are_stored_as_codes(db) -> None:  # typ
 def test_an_unknown_honour_is_still_named_by_the_check(db) -> None:  # type: ignore[no-untyped-def]
     """A typed honour that is no member is kept as typed, so the check can say which."""
     tables = records.load_tables(db, 2025)
-    ctx = records.DraftContext.build(db.ruleset(), db.unit_codes(), tables)
+    ctx = records.DraftContext.build(ruleset_in_force(db), db.unit_codes(), tables)
     record = tables.teachers[0]
     raw = {**records.form_values(record.row), "honours": "教学名师、劳动模范"}
 

@@ -42,7 +42,7 @@ def _values(path: Path, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_upgraded_database_refuses_a_value_outside_the_enumeration(tmp_path: Path) -> None:
-    from vetdesk.services.backup import upgrade_with_backup
+    from vetdesk.db.backup import upgrade_with_backup
 
     path = _county(tmp_path)
     upgrade_with_backup(path)
@@ -65,7 +65,7 @@ def test_upgraded_database_refuses_a_value_outside_the_enumeration(tmp_path: Pat
 
 
 def test_labels_and_stray_spaces_are_rewritten_as_codes(tmp_path: Path) -> None:
-    from vetdesk.services.backup import upgrade_with_backup
+    from vetdesk.db.backup import upgrade_with_backup
 
     path = _county(tmp_path)
     _execute(path, "UPDATE teachers SET title = '中级' WHERE id = 10")
@@ -79,7 +79,7 @@ def test_labels_and_stray_spaces_are_rewritten_as_codes(tmp_path: Path) -> None:
 
 
 def test_an_unknown_value_refuses_the_upgrade_and_changes_nothing(tmp_path: Path) -> None:
-    from vetdesk.services.backup import upgrade_with_backup
+    from vetdesk.db.backup import upgrade_with_backup
 
     path = _county(tmp_path)
     _execute(path, "UPDATE teachers SET role = '临时代课' WHERE id = 20")

@@ -19,7 +19,7 @@ from vetdesk.services.entities import CONDITION
 from vetdesk.ui.background import DbOp, Progress
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
     from vetdesk.services.records import Record
 
     AnyRecord: TypeAlias = Record[Any]

@@ -30,9 +30,9 @@ from vetdesk.services.entities import (
 )
 
 if TYPE_CHECKING:
+    from vetdesk.db.database import Database
+    from vetdesk.domain.rows import SchoolRow
     from vetdesk.services import measure_records, records
-    from vetdesk.services.database import Database
-    from vetdesk.services.period_data import SchoolRow
     from vetdesk.services.records import Draft, FieldSpec, Record
     from vetdesk.ui.forms.recordform import FormExtra
 

@@ -16,13 +16,13 @@ from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 from vetdesk.ui.tablemodels import record_search_texts
 
 if TYPE_CHECKING:
-    from vetdesk.services.backup import RestoreResult
-    from vetdesk.services.check import CheckReport
-    from vetdesk.services.database import Database
-    from vetdesk.services.period_data import PeriodInfo
+    from vetdesk.db.backup import RestoreResult
+    from vetdesk.db.database import Database
+    from vetdesk.domain.rows import PeriodInfo
     from vetdesk.services.records import Tables
     from vetdesk.standards.ruleset import RuleSet
     from vetdesk.ui.background import Progress
+    from vetdesk.validation.check import CheckReport
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ class Snapshot:
 
 def open_database(path: Path) -> Database:
     """Check and open a database (runs in a worker); take the day's backup if due."""
-    from vetdesk.services.backup import BackupFailed, backup_if_due, open_for_use
+    from vetdesk.db.backup import BackupFailed, backup_if_due
+    from vetdesk.db.database import open_for_use
 
     db = open_for_use(path)  # raises DatabaseDamaged when the quick check finds damage
     try:
@@ -56,8 +57,8 @@ def open_database(path: Path) -> Database:
 
 def open_read_only(path: Path) -> Database:
     """Open a (damaged) database read-only: nothing can be written to it (runs in a worker)."""
+    from vetdesk.db.database import Database
     from vetdesk.db.engine import make_engine
-    from vetdesk.services.database import Database
 
     db = Database(path, make_engine(path, read_only=True))
     try:
@@ -70,7 +71,7 @@ def open_read_only(path: Path) -> Database:
 
 def restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> Database:
     """Restore a backup over a closed database, then open it (runs in a worker)."""
-    from vetdesk.services.backup import restore_backup
+    from vetdesk.db.backup import restore_backup
 
     outcome.append(restore_backup(path, backup))
     return open_database(path)
@@ -79,10 +80,11 @@ def restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> 
 def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapshot:
     """Read the periods, a period's tables and its check (runs in a worker)."""
     from vetdesk.services import records
-    from vetdesk.services.check import run_check
+    from vetdesk.standards.installed import ruleset_in_force
+    from vetdesk.validation.check import run_check
 
     periods = records.list_periods(db)
-    ruleset = db.ruleset()
+    ruleset = ruleset_in_force(db)
     codes = frozenset(db.unit_codes())
     if year is None or year not in {p.year for p in periods}:
         year = periods[0].year if periods else None

@@ -6,7 +6,7 @@ rows. Later features plug in through :meth:`MainWindow.add_page` and :attr:`menu
 the 交换 menu is an :class:`~vetdesk.ui.exchange.ExchangeMenu` with named sections
 (:attr:`MainWindow.exchange`), where the city's inbox, merge and status screens go.
 
-Opening runs the start-up check (:func:`vetdesk.services.backup.open_for_use`) in the
+Opening runs the start-up check (:func:`vetdesk.db.database.open_for_use`) in the
 background; a damaged database offers to open read-only or to restore a backup.
 """
 
@@ -61,11 +61,10 @@ from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
 
 if TYPE_CHECKING:
+    from vetdesk.db.backup import BackupInfo, DatabaseDamaged, RestoreResult
+    from vetdesk.db.database import Database, DatabaseInfo
+    from vetdesk.domain.rows import PeriodInfo
     from vetdesk.services import measure_records, records
-    from vetdesk.services.backup import BackupInfo, DatabaseDamaged, RestoreResult
-    from vetdesk.services.check import CheckReport
-    from vetdesk.services.database import Database, DatabaseInfo
-    from vetdesk.services.period_data import PeriodInfo
     from vetdesk.services.records import Record
     from vetdesk.ui.auditlog import AuditPage
     from vetdesk.ui.backups import BackupsPage, DamagedDialog
@@ -77,6 +76,7 @@ if TYPE_CHECKING:
     from vetdesk.ui.forms.recordform import RecordForm
     from vetdesk.ui.keys import KeysPage
     from vetdesk.ui.targets import MeasureDataPage, TargetsPage
+    from vetdesk.validation.check import CheckReport
     from vetdesk.validation.findings import Finding
 
 PAGE_CHECKS = "checks"
@@ -630,7 +630,7 @@ class MainWindow(QMainWindow):
             self._after_open = None
             self._update_actions()
             if self._db is None:  # the database itself could not be opened
-                from vetdesk.services.backup import DatabaseDamaged
+                from vetdesk.db.backup import DatabaseDamaged
 
                 if isinstance(exc, DatabaseDamaged):
                     self._offer_recovery(exc)
@@ -731,7 +731,7 @@ class MainWindow(QMainWindow):
         generation, year = self._check_generation, self.year
 
         def op(db: Database, _progress: Progress) -> CheckReport:
-            from vetdesk.services.check import run_check
+            from vetdesk.validation.check import run_check
 
             return run_check(db, year)
 

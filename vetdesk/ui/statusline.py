@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 from vetdesk.domain.enums import PeriodState, Severity
 
 if TYPE_CHECKING:
-    from vetdesk.services.period_data import PeriodInfo
+    from vetdesk.domain.rows import PeriodInfo
     from vetdesk.validation.findings import Finding
 
 ERRORS = str(Severity.ERROR)
