@@ -248,7 +248,7 @@ def print_report(report: CheckReport, out: Any = None) -> None:
         + "\n"
     )
     for f in report.findings:
-        if f.severity == Severity.WARNING and f.explanation:
+        if f.severity == Severity.WARNING and not f.unexplained:
             continue
         tag = _("错误") if f.severity == Severity.ERROR else _("警告")
         where = " · ".join(p for p in (f.record_label, _field_label(f)) if p)

@@ -72,6 +72,30 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine) -> None:
-    """Upgrade the database to the newest schema."""
+    """Upgrade the database to the newest schema (after every pending migration's pre-flight)."""
     check_not_newer(engine)
+    preflight(engine)
     command.upgrade(alembic_config(engine), "head")
+
+
+def preflight(engine: Engine) -> None:
+    """Let every pending migration refuse the data before any of them runs.
+
+    A migration module may define ``preflight(connection)``, raising
+    :class:`MigrationRefused`; running them all first means a refused upgrade leaves the
+    database exactly as it was, schema included, so the version that wrote it still opens it.
+    """
+    current = current_revision(engine)
+    script = ScriptDirectory.from_config(alembic_config_for_scripts())
+    pending = list(script.iterate_revisions("heads", current or "base"))
+    with engine.connect() as conn:
+        for revision in reversed(pending):  # oldest first
+            check = getattr(revision.module, "preflight", None)
+            if check is not None and current is not None:
+                check(conn)
+
+
+class MigrationRefused(VetDeskError):
+    """A migration found data it cannot carry over and changed nothing."""
+
+    code = "migration_refused"

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vetdesk.db.base import Base
+from vetdesk.domain.entityspecs import enum_check, enumerated_columns
 
 
 class DatabaseInfo(Base):
@@ -489,3 +490,19 @@ class TargetProgress(Base):
     evidence: Mapped[str] = mapped_column(Text)
     operator: Mapped[str] = mapped_column(String(50))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+def _declare_enum_checks() -> None:
+    """Restrict every enumerated column to its enumeration's codes, as the record kinds say.
+
+    The columns and codes come from the one description of each kind
+    (:mod:`vetdesk.domain.entityspecs`), so a new enumerated column gets its CHECK here;
+    migration 0007 added them to existing databases (``ck_<table>_<column>_enum``).
+    """
+    for table_name, columns in enumerated_columns().items():
+        table = Base.metadata.tables[table_name]
+        for column in columns:
+            table.append_constraint(CheckConstraint(enum_check(column), name=f"{column.key}_enum"))
+
+
+_declare_enum_checks()

@@ -12,7 +12,6 @@ Qt-free; SQLAlchemy and the models load on first use, as in ``records``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
@@ -25,19 +24,17 @@ from vetdesk.i18n import N_, _
 from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, PILOT
 from vetdesk.services.records import (
     BOOL,
-    CHOICE,
-    CODE,
-    INT,
-    TEXT,
+    FORM_FIELDS,
     Draft,
     FieldSpec,
     Problem,
     Record,
-    _enum_choices,
     _from_findings,
     _open_period,
     _parse,
     _school,
+    multi_text,
+    read_multi,
 )
 from vetdesk.workbook import schema
 
@@ -125,44 +122,8 @@ KINDS: dict[str, MeasureKind] = {
     ),
 }
 
-_KINDS_OF_COLUMN = {
-    schema.Kind.TEXT: TEXT,
-    schema.Kind.NAME: TEXT,
-    schema.Kind.CODE: CODE,
-    schema.Kind.INT: INT,
-    schema.Kind.YEAR: INT,
-    schema.Kind.BOOL: BOOL,
-    schema.Kind.ENUM: CHOICE,
-    schema.Kind.MULTI: TEXT,  # comma-separated labels, read by _read_forms
-}
-
-
-def _specs(kind: MeasureKind) -> tuple[FieldSpec, ...]:
-    specs = []
-    for column in kind.sheet.columns:
-        if column.key == "school_code" or column.informational:
-            continue
-        form_kind = _KINDS_OF_COLUMN[column.kind]
-        choices = (
-            _enum_choices(column.enum)
-            if column.kind == schema.Kind.ENUM and column.enum is not None
-            else None
-        )
-        specs.append(
-            FieldSpec(
-                kind.entity,
-                column.key,
-                form_kind,
-                column.required,
-                choices,
-                hint=column.hint,
-                title=column.header,
-            )
-        )
-    return tuple(specs)
-
-
-MEASURE_FIELDS: dict[str, tuple[FieldSpec, ...]] = {e: _specs(k) for e, k in KINDS.items()}
+# The forms follow the kinds' one description (records.FORM_FIELDS).
+MEASURE_FIELDS: dict[str, tuple[FieldSpec, ...]] = {e: FORM_FIELDS[e] for e in KINDS}
 
 
 def measure_key(entity: str, row: MeasureRow) -> str:
@@ -193,28 +154,7 @@ def form_values(row: MeasureRow) -> dict[str, object]:
 
 def forms_text(stored: str) -> str:
     """Stored cooperation forms ("order_class,apprenticeship") as the form shows them."""
-    parts = []
-    for part in stored.split(","):
-        member = CooperationForm.from_text(part) if part else None
-        if part:
-            parts.append(member.label if member is not None else part)
-    return "、".join(parts)
-
-
-_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-
-
-def _read_forms(text: str) -> str:
-    """Typed cooperation forms (labels or codes, any separator) as stored codes."""
-    codes: list[str] = []
-    for part in _SEPARATORS.split(text):
-        if not part:
-            continue
-        member = CooperationForm.from_text(part)
-        code = member.value if member is not None else part
-        if code not in codes:
-            codes.append(code)
-    return ",".join(codes)
+    return multi_text(CooperationForm, stored)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -314,8 +254,8 @@ def draft_measure(
         value, problem = _parse(spec, raw.get(spec.name))
         if spec.kind == BOOL:
             value = bool(value)
-        if spec.name == "forms":
-            value = _read_forms(str(value or ""))
+        if spec.multi is not None:
+            value = read_multi(spec.multi, str(value or ""))
         values[spec.name] = value
         if problem is not None:
             problems.append(problem)

@@ -15,27 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from vetdesk.domain.enums import (
-    CATEGORIES_OF_LEVEL,
-    Degree,
-    DoubleTeacherLevel,
-    Education,
-    LabelledEnum,
-    Ownership,
-    SchoolCategory,
-    SchoolLevel,
-    Severity,
-    TargetGroup,
-    TeacherRole,
-    Title,
-    TrainingCategory,
-)
-from vetdesk.domain.fields import (
-    CONDITION_FIELDS,
-    REQUIRED_CONDITION_FIELDS,
-    WAN_YUAN_LABELS,
-    field_label,
-)
+from vetdesk.domain.entityspecs import ENTITY_SHEETS, Column, Kind
+from vetdesk.domain.enums import LabelledEnum, Severity
+from vetdesk.domain.fields import WAN_YUAN_LABELS, field_label
 from vetdesk.domain.identifiers import (
     IdentifierError,
     parse_id_number,
@@ -55,8 +37,15 @@ from vetdesk.domain.rows import (
 from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected
-from vetdesk.i18n import N_, _
-from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
+from vetdesk.i18n import _
+from vetdesk.services.entities import (
+    CONDITION,
+    ENTITIES,
+    MEASURE_ENTITIES,
+    SCHOOL,
+    TEACHER,
+    TRAINING,
+)
 from vetdesk.validation.findings import (
     Finding,
     condition_key,
@@ -262,6 +251,8 @@ class FieldSpec:
     # A choice narrowed by another field: the codes allowed for that field's value.
     depends_on: str = ""
     allowed: Callable[[object], frozenset[str] | None] | None = None
+    # Several choices of this enumeration typed as labels, stored as comma-separated codes.
+    multi: type[LabelledEnum] | None = None
 
     @property
     def label(self) -> str:
@@ -284,77 +275,97 @@ def county_choices() -> list[tuple[str, str]]:
     return [(u.code, u.name) for u in units.all_units()]
 
 
-FORM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    SCHOOL: (
-        FieldSpec(SCHOOL, "school_code", CODE, True, hint=N_("10位数字，如 3663230001")),
-        FieldSpec(SCHOOL, "name", TEXT, True),
-        FieldSpec(SCHOOL, "county_code", CHOICE, True, county_choices),
-        FieldSpec(SCHOOL, "level", CHOICE, True, _enum_choices(SchoolLevel)),
-        FieldSpec(
-            SCHOOL,
-            "category",
-            CHOICE,
-            True,
-            _enum_choices(SchoolCategory),
-            depends_on="level",
-            allowed=lambda level: CATEGORIES_OF_LEVEL.get(str(level or "")),
-        ),
-        FieldSpec(SCHOOL, "ownership", CHOICE, True, _enum_choices(Ownership)),
-        FieldSpec(SCHOOL, "credit_code", CODE, hint=N_("18位，可不填")),
-        FieldSpec(SCHOOL, "address", TEXT),
-        FieldSpec(SCHOOL, "contact_person", TEXT),
-        FieldSpec(SCHOOL, "contact_phone", CODE),
-        FieldSpec(SCHOOL, "founded_year", INT, hint=N_("如 1985；用于判断是否计入达标率")),
-        FieldSpec(SCHOOL, "attached_class", BOOL, hint=N_("附设中职班不计入达标率")),
-    ),
-    CONDITION: tuple(
-        FieldSpec(
-            CONDITION,
-            name,
-            BOOL if name == "has_running_track" else WAN_YUAN if name in WAN_YUAN_LABELS else INT,
-            name in REQUIRED_CONDITION_FIELDS,
-            hint=N_("单位：万元，如 325.5") if name in WAN_YUAN_LABELS else "",
-            title=WAN_YUAN_LABELS.get(name, ""),
-        )
-        # CONDITION_FIELDS lists the condition figures in ConditionRow's order.
-        for name in CONDITION_FIELDS
-    ),
-    TEACHER: (
-        FieldSpec(TEACHER, "name", TEXT, True),
-        FieldSpec(TEACHER, "id_number", CODE, True, hint=N_("18位")),
-        FieldSpec(TEACHER, "role", CHOICE, True, _enum_choices(TeacherRole)),
-        FieldSpec(TEACHER, "education", CHOICE, True, _enum_choices(Education)),
-        FieldSpec(TEACHER, "title", CHOICE, True, _enum_choices(Title)),
-        FieldSpec(TEACHER, "double_teacher_level", CHOICE, True, _enum_choices(DoubleTeacherLevel)),
-        FieldSpec(TEACHER, "double_teacher_date", DATE, hint=N_("如 2024-06-30")),
-        FieldSpec(TEACHER, "double_teacher_body", TEXT),
-        FieldSpec(TEACHER, "honours", TEXT, hint=N_("多个用逗号分隔")),
-        FieldSpec(TEACHER, "hired_date", DATE, hint=N_("如 2015-09-01")),
-        FieldSpec(TEACHER, "degree", CHOICE, False, _enum_choices(Degree)),
-    ),
-    TRAINING: (
-        FieldSpec(TRAINING, "name", TEXT, True),
-        FieldSpec(TRAINING, "category", CHOICE, True, _enum_choices(TrainingCategory)),
-        FieldSpec(TRAINING, "target_group", CHOICE, True, _enum_choices(TargetGroup)),
-        FieldSpec(TRAINING, "start_date", DATE, True, hint=N_("如 2025-03-01")),
-        FieldSpec(TRAINING, "end_date", DATE, True, hint=N_("如 2025-03-20")),
-        FieldSpec(TRAINING, "hours", INT, True),
-        FieldSpec(TRAINING, "enrolled", INT, True),
-        FieldSpec(TRAINING, "completed", INT, True),
-        FieldSpec(TRAINING, "certified", INT, True),
-        FieldSpec(TRAINING, "funding_yuan", INT),
-        FieldSpec(TRAINING, "funding_source", TEXT),
-        FieldSpec(TRAINING, "partner_enterprise", TEXT),
-    ),
+# How a form asks for each kind of column (several choices are typed as text).
+_FORM_KINDS = {
+    Kind.TEXT: TEXT,
+    Kind.NAME: TEXT,
+    Kind.CODE: CODE,
+    Kind.ID_NUMBER: CODE,
+    Kind.COUNTY: CHOICE,
+    Kind.INT: INT,
+    Kind.YEAR: INT,
+    Kind.WAN_YUAN: WAN_YUAN,
+    Kind.DATE: DATE,
+    Kind.ENUM: CHOICE,
+    Kind.BOOL: BOOL,
+    Kind.MULTI: TEXT,
 }
+
+
+def _narrowing(column: Column) -> Callable[[object], frozenset[str] | None]:
+    return lambda value: column.narrowing.get(str(value or ""))
+
+
+def field_spec(entity: str, column: Column) -> FieldSpec:
+    """The form field for one column of a record kind's description."""
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+    if column.kind == Kind.COUNTY:
+        choices = county_choices
+    elif column.kind == Kind.ENUM and column.enum is not None:
+        choices = _enum_choices(column.enum)
+    return FieldSpec(
+        entity,
+        column.key,
+        _FORM_KINDS[column.kind],
+        column.required_in_form,
+        choices,
+        hint=column.input_hint,
+        title=column.label_source,
+        depends_on=column.narrowed_by,
+        allowed=_narrowing(column) if column.narrowed_by else None,
+        multi=column.enum if column.kind == Kind.MULTI else None,
+    )
+
+
+def form_fields(entity: str) -> tuple[FieldSpec, ...]:
+    """A record kind's form, from the kind's one description (its exchange sheet)."""
+    return tuple(field_spec(entity, c) for c in ENTITY_SHEETS[entity].form_columns)
+
+
+# The forms of every kind the GUI edits (a teacher's enterprise practice is a table in the
+# teacher's form, not a form of its own).
+FORM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    entity: form_fields(entity) for entity in (*ENTITIES, *MEASURE_ENTITIES)
+}
+
+_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+def multi_text(enum_type: type[LabelledEnum], stored: str) -> str:
+    """Stored codes ("order_class,apprenticeship") as a form shows them (labels, 、)."""
+    parts = []
+    for part in stored.split(","):
+        member = enum_type.from_text(part) if part else None
+        if part:
+            parts.append(member.label if member is not None else part)
+    return "、".join(parts)
+
+
+def read_multi(enum_type: type[LabelledEnum], text: str) -> str:
+    """Typed choices (labels or codes, any separator) as stored codes; unknown ones kept.
+
+    A part that is no member is kept as typed, so the period check names it.
+    """
+    codes: list[str] = []
+    for part in _SEPARATORS.split(text):
+        if not part:
+            continue
+        member = enum_type.from_text(part)
+        code = member.value if member is not None else part
+        if code not in codes:
+            codes.append(code)
+    return ",".join(codes)
 
 
 def form_values(row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> dict[str, object]:
     """The raw values a form shows for a stored row (texts, codes, booleans)."""
     values: dict[str, object] = {}
+    multi = {s.name: s.multi for specs in FORM_FIELDS.values() for s in specs if s.multi}
     for f in fields(row):
         value = getattr(row, f.name)
-        if isinstance(value, bool) or value is None:
+        if isinstance(value, str) and f.name in multi:
+            values[f.name] = multi_text(multi[f.name], value)
+        elif isinstance(value, bool) or value is None:
             values[f.name] = value
         elif isinstance(value, dt.date):
             values[f.name] = value.isoformat()
@@ -561,6 +572,8 @@ def _parse_all(entity: str, raw: Mapping[str, object]) -> tuple[dict[str, object
     problems: list[Problem] = []
     for spec in FORM_FIELDS[entity]:
         value, problem = _parse(spec, raw.get(spec.name))
+        if spec.multi is not None and value is not None:
+            value = read_multi(spec.multi, str(value)) or None
         values[spec.name] = value
         if problem is not None:
             problems.append(problem)

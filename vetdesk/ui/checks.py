@@ -143,7 +143,7 @@ class FindingsModel(RowTableModel[Finding]):
     def _accepts(self, index: int) -> bool:
         finding = self._items[index]
         if self._severity == UNEXPLAINED:
-            if finding.severity != Severity.WARNING or (finding.explanation or "").strip():
+            if not finding.unexplained:
                 return False
         elif self._severity is not None and finding.severity != self._severity:
             return False

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from vetdesk.services.entities import CONDITION, MEASURE_ENTITIES, SCHOOL, TEACHER, TRAINING
+from vetdesk.services.entities import CONDITION
 from vetdesk.ui.background import DbOp, Progress
 
 if TYPE_CHECKING:
@@ -40,58 +40,16 @@ class Change:
 
 def _store(db: Database, year: int, entity: str, current: AnyRecord | None, row: Any) -> AnyRecord:
     """Write ``row`` over ``current`` (None: as a new record); return the stored record."""
-    from vetdesk.domain.rows import ConditionRow, SchoolRow, TeacherRow, TrainingRow
-    from vetdesk.services import records
-    from vetdesk.services.records import Record
+    from vetdesk.ui.entityregistry import entry
 
-    if entity in MEASURE_ENTITIES:
-        from vetdesk.services import measure_records
-
-        new_id = measure_records.save_measure(
-            db, year, entity, row, current.id if current else None
-        )
-        return Record(new_id, measure_records.measure_key(entity, row), row)
-    if entity == SCHOOL:
-        assert isinstance(row, SchoolRow)
-        records.save_school(db, row, original_code=current.row.school_code if current else None)
-        return Record(current.id if current else 0, records.record_key(SCHOOL, row), row)
-    if entity == CONDITION:
-        assert isinstance(row, ConditionRow)
-        records.save_condition(db, year, row)
-        # The id only tells "figures stored" (non-zero) from "nothing yet" (0) here.
-        stored_id = (current.id or 1) if current else 1
-        return Record(stored_id, records.record_key(CONDITION, row), row)
-    if entity == TEACHER:
-        assert isinstance(row, TeacherRow)
-        new_id = records.save_teacher(db, year, row, current.id if current else None)
-        return Record(new_id, records.record_key(TEACHER, row), row)
-    assert isinstance(row, TrainingRow)
-    new_id = records.save_training(db, year, row, current.id if current else None)
-    return Record(new_id, records.record_key(TRAINING, row), row)
+    return entry(entity).store(db, year, current, row)
 
 
 def _remove(db: Database, year: int, entity: str, current: AnyRecord) -> AnyRecord | None:
     """Delete a record; return what the table shows in its place (None: nothing)."""
-    from vetdesk.services import records
-    from vetdesk.services.records import Record
+    from vetdesk.ui.entityregistry import entry
 
-    if entity in MEASURE_ENTITIES:
-        from vetdesk.services import measure_records
-
-        measure_records.delete_measure(db, year, entity, current.id)
-        return None
-    if entity == SCHOOL:
-        records.delete_school(db, current.row.school_code)
-        return None
-    if entity == CONDITION:
-        records.delete_condition(db, year, current.row.school_code)
-        empty = records.empty_condition(current.row.school_code)
-        return Record(0, current.key, empty)
-    if entity == TEACHER:
-        records.delete_teacher(db, year, current.id)
-        return None
-    records.delete_training(db, year, current.id)
-    return None
+    return entry(entity).remove(db, year, current)
 
 
 class Command:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.services.entities import MEASURE_ENTITIES
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import DataPage, DbSource, documents_folder
@@ -119,6 +120,8 @@ def _prepare(fig: Figure) -> Figure:
 
 class DashboardPage(DataPage):
     """The charts of the period, one at a time, redrawn whenever the data change."""
+
+    NOTICE_KINDS = frozenset(MEASURE_ENTITIES)  # the progress charts use these records
 
     def __init__(self, db: DbSource, year: YearSource, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)

@@ -13,9 +13,7 @@ background; a damaged database offers to open read-only or to restore a backup.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,19 +32,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
-    QToolButton,
     QWidget,
 )
 
-from vetdesk.domain.enums import PeriodState, Role, Severity
+from vetdesk.domain.enums import Role, Severity
 from vetdesk.services.entities import (
-    BASE,
     CONDITION,
-    DESTINATION,
-    ENTERPRISE,
-    MAJOR,
     MEASURE_ENTITIES,
-    PILOT,
     SCHOOL,
     TEACHER,
     TRAINING,
@@ -55,16 +47,19 @@ from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, DeleteRecord, SaveRecord, UndoStack
 from vetdesk.ui.exchangemenu import (
-    SECTION_CITY,
-    SECTION_EXCEL,
-    SECTION_KEYS,
-    SECTION_PACKAGES,
     ExchangeMenu,
 )
+from vetdesk.ui.loading import (
+    Snapshot,
+    load_snapshot,
+    open_database,
+    open_read_only,
+    restore_and_open,
+)
+from vetdesk.ui.notices import Notice, Notices
 from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
-from vetdesk.ui.tablemodels import record_search_texts
 
 if TYPE_CHECKING:
     from vetdesk.db.backup import BackupInfo, DatabaseDamaged, RestoreResult
@@ -72,8 +67,7 @@ if TYPE_CHECKING:
     from vetdesk.db.write_policy import WriteDecision
     from vetdesk.domain.rows import PeriodInfo
     from vetdesk.services import measure_records, records
-    from vetdesk.services.records import Record, Tables
-    from vetdesk.standards.ruleset import RuleSet
+    from vetdesk.services.records import Record
     from vetdesk.ui.auditlog import AuditPage
     from vetdesk.ui.backups import BackupsPage, DamagedDialog
     from vetdesk.ui.checks import ChecksPanel
@@ -86,8 +80,6 @@ if TYPE_CHECKING:
     from vetdesk.ui.targets import MeasureDataPage, TargetsPage
     from vetdesk.validation.check import CheckReport
     from vetdesk.validation.findings import Finding
-
-log = logging.getLogger(__name__)
 
 PAGE_CHECKS = "checks"
 PAGE_COMPLIANCE = "compliance"
@@ -103,108 +95,6 @@ PAGE_STATUS = "status_board"
 CITY_PAGES = (PAGE_INBOX, PAGE_STATUS)
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """What one background load returns."""
-
-    periods: list[PeriodInfo]
-    tables: Tables | None
-    report: CheckReport | None
-    ruleset: RuleSet
-    unit_codes: frozenset[str]
-    # Each record table's search texts, built in the worker (see RecordPage.set_records).
-    search_texts: Mapping[str, list[str]] = field(default_factory=dict)
-    # City: how many counties' packages for the period have been accepted.
-    submitted_counties: int | None = None
-    # The write policy's answer for each action (keys: WriteAction values), and the
-    # period's state in words (saying so when the city holds older figures).
-    write_decisions: Mapping[str, WriteDecision] = field(default_factory=dict)
-    period_state_text: str | None = None
-
-
-def _open_database(path: Path) -> Database:
-    """Check and open a database (runs in a worker); take the day's backup if due."""
-    from vetdesk.db.backup import BackupFailed, backup_if_due
-    from vetdesk.db.database import open_for_use
-
-    db = open_for_use(path)  # raises DatabaseDamaged when the quick check finds damage
-    try:
-        backup_if_due(path)
-    except (BackupFailed, OSError):  # a missed daily backup must not keep anyone from working
-        log.warning("daily backup of %s failed", path, exc_info=True)
-    return db
-
-
-def _open_read_only(path: Path) -> Database:
-    """Open a (damaged) database read-only: nothing can be written to it (runs in a worker)."""
-    from vetdesk.db.database import Database
-    from vetdesk.db.engine import make_engine
-
-    db = Database(path, make_engine(path, read_only=True))
-    try:
-        db.info()
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
-def _restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> Database:
-    """Restore a backup over a closed database, then open it (runs in a worker)."""
-    from vetdesk.db.backup import restore_backup
-
-    outcome.append(restore_backup(path, backup))
-    return _open_database(path)
-
-
-def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapshot:
-    """Read the periods, a period's tables and its check (runs in a worker)."""
-    from vetdesk.services import records
-    from vetdesk.standards.installed import ruleset_in_force
-    from vetdesk.validation.check import run_check
-
-    periods = records.list_periods(db)
-    ruleset = ruleset_in_force(db)
-    codes = frozenset(db.unit_codes())
-    if year is None or year not in {p.year for p in periods}:
-        year = periods[0].year if periods else None
-    decisions, state_text = _policy_view(db, year)
-    if year is None:
-        return Snapshot(periods, None, None, ruleset, codes, write_decisions=decisions)
-    tables = records.load_tables(db, year, lambda d, t: progress.update(d, t + 1))
-    progress.check()
-    report = run_check(db, year)
-    names = {r.row.school_code: r.row.name for r in tables.schools}
-    search = {
-        entity: record_search_texts(entity, items, names)
-        for entity, items in (
-            (SCHOOL, tables.schools),
-            (CONDITION, tables.conditions),
-            (TEACHER, tables.teachers),
-            (TRAINING, tables.trainings),
-        )
-    }
-    submitted = None
-    if db.info().is_city:
-        from vetdesk.packages.ledger import counties_submitted
-
-        submitted = counties_submitted(db, year)
-    progress.update(1, 1)
-    return Snapshot(
-        periods, tables, report, ruleset, codes, search, submitted, decisions, state_text
-    )
-
-
-def _policy_view(db: Database, year: int | None) -> tuple[dict[str, WriteDecision], str | None]:
-    """What the write policy allows for the period, and its state in words (runs in a worker)."""
-    from vetdesk.db.write_policy import decide_all, period_status
-
-    with db.session() as session:
-        decisions = {str(k): v for k, v in decide_all(session, period=year).items()}
-        status = period_status(session, year) if year is not None else None
-    return decisions, status.label if status is not None else None
-
-
 class MainWindow(QMainWindow):
     """The desk: one page per domain, the checks and the 达标 view."""
 
@@ -215,6 +105,36 @@ class MainWindow(QMainWindow):
     language_requested = Signal(str)
     opened = Signal(object)  # Database
     open_failed = Signal(object)  # exception
+
+    # The registry's actions (vetdesk.ui.actions), set by _build_actions.
+    act_new_db: QAction
+    act_open_db: QAction
+    act_new_period: QAction
+    act_lock_period: QAction
+    act_reopen_period: QAction
+    act_settings: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_add: QAction
+    act_paste: QAction
+    act_find: QAction
+    act_check: QAction
+    act_report: QAction
+    act_template: QAction
+    act_import: QAction
+    act_draft: QAction
+    act_package: QAction
+    act_task: QAction
+    act_receipt: QAction
+    act_verify: QAction
+    act_keys: QAction
+    act_inbox: QAction
+    act_status: QAction
+    act_city_workbook: QAction
+    act_task_export: QAction
+    act_guide: QAction
+    act_about: QAction
 
     def __init__(
         self,
@@ -243,15 +163,17 @@ class MainWindow(QMainWindow):
         self.damaged_dialog: DamagedDialog | None = None
         self._damage: DatabaseDamaged | None = None  # what the start-up check found
         self.dialog: QWidget | None = None  # the exchange dialog open now (for tests)
-        self._opener: Callable[[], Database] = partial(_open_database, self.path)
+        self._opener: Callable[[], Database] = partial(open_database, self.path)
         self._after_open: Callable[[], None] | None = None
         self.loading = True
         self._started = False
         self._check_generation = 0
-        self.undo_stack = UndoStack(self._db, self)
+        self.undo_stack: UndoStack = UndoStack(self._db, self)
         self.undo_stack.applied.connect(self._apply_change)
         self.undo_stack.changed.connect(self._update_actions)
         self.menus: dict[str, QMenu] = {}
+        # Pages follow what each operation changed (after Anki's operation_did_execute).
+        self.notices = Notices(self)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -342,11 +264,12 @@ class MainWindow(QMainWindow):
         self.undo_stack.db = db
         info = db.info()
         role = Role.from_text(info.role)
-        self.unit_label.setText(f"{info.unit_name} · {role.label if role else info.role}")
-        self.read_only_label.setVisible(self.read_only)
+        self.status_line.show_unit(
+            f"{info.unit_name} · {role.label if role else info.role}", read_only=self.read_only
+        )
         self.setWindowTitle(self._title())
         self._show_city_pages(info.is_city)
-        self._update_exchange_actions()
+        self._update_actions()
 
     def _show_city_pages(self, is_city: bool) -> None:
         for page_id in CITY_PAGES:
@@ -391,6 +314,8 @@ class MainWindow(QMainWindow):
         item.setData(Qt.ItemDataRole.UserRole, page_id)
         self.nav.addItem(item)
         if isinstance(widget, QWidget):
+            if isinstance(widget, DataPage):
+                widget.subscribe(self.notices)
             self.stack.addWidget(widget)
         else:
             self._factories[page_id] = widget
@@ -404,6 +329,8 @@ class MainWindow(QMainWindow):
             current = self.stack.currentIndex()
             placeholder = self.stack.widget(index)
             built = factory()
+            if isinstance(built, DataPage):
+                built.subscribe(self.notices)
             self.stack.insertWidget(index, built)
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
@@ -557,10 +484,6 @@ class MainWindow(QMainWindow):
         """The audit-log page."""
         return self.page(PAGE_AUDIT)  # type: ignore[return-value]
 
-    def _data_pages(self) -> list[DataPage]:
-        built = [self.stack.widget(i) for i in range(self.stack.count())]
-        return [w for w in built if isinstance(w, DataPage)]
-
     def _nav_changed(self, row: int) -> None:
         if 0 <= row < len(self._page_ids):
             page = self.page(self._page_ids[row])
@@ -599,84 +522,42 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.act_new_db = self._action(self.tr("新建数据库(&N)…"), self.new_database_requested.emit)
-        self.act_open_db = self._action(
-            self.tr("打开数据库(&O)…"), self._choose_database, QKeySequence.StandardKey.Open
-        )
-        self.act_new_period = self._action(self.tr("新建统计期(&P)…"), self._new_period)
-        self.act_lock_period = self._action(self.tr("锁定本年度(&L)…"), self._lock_period)
-        self.act_reopen_period = self._action(self.tr("重新打开本年度(&R)…"), self._reopen_period)
-        self.act_settings = self._action(self.tr("设置(&S)…"), self._show_settings)
-        self.act_quit = self._action(self.tr("退出(&X)"), self.close, QKeySequence.StandardKey.Quit)
-        self.act_undo = self._action(
-            self.tr("撤销"), self.undo_stack.undo, QKeySequence.StandardKey.Undo
-        )
-        self.act_redo = self._action(
-            self.tr("重做"), self.undo_stack.redo, QKeySequence.StandardKey.Redo
-        )
-        self.act_add = self._action(self.tr("新增记录(&A)…"), self._add_current, "Ctrl+N")
-        self.act_find = self._action(
-            self.tr("查找(&F)"), self._focus_search, QKeySequence.StandardKey.Find
-        )
-        # No shortcut here: Ctrl+V belongs to the table that has the focus (and the
-        # search box keeps pasting text).
-        self.act_paste = self._action(self.tr("从 Excel/WPS 粘贴行(&P)…"), self._paste_current)
-        self.act_check = self._action(self.tr("重新核验(&C)"), self.reload, "F5")
-        self.act_about = self._action(self.tr("关于 VetDesk(&A)"), self._show_about)
-        self.act_guide = self._action(
-            self.tr("使用说明(&H)"), self.show_guide, QKeySequence.StandardKey.HelpContents
-        )
+        """Menus and toolbar from the action registry (vetdesk.ui.actions)."""
+        from vetdesk.ui import actions as registry
 
+        self.actions_by_name = registry.create_actions(self)
+        for name, action in self.actions_by_name.items():
+            setattr(self, f"act_{name}", action)  # act_undo, act_package, … (tests, pages)
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("文件(&F)"))
-        for action in (
-            self.act_new_db,
-            self.act_open_db,
-            self.act_new_period,
-            self.act_lock_period,
-            self.act_reopen_period,
-        ):
-            file_menu.addAction(action)
-        file_menu.setToolTipsVisible(True)  # a disabled lock or reopen says why
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_settings)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit_menu = bar.addMenu(self.tr("编辑(&E)"))
-        for action in (self.act_undo, self.act_redo):
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.act_add)
-        edit_menu.addAction(self.act_paste)
-        edit_menu.addAction(self.act_find)
-        data_menu = bar.addMenu(self.tr("数据(&D)"))
-        data_menu.addAction(self.act_check)
-        self.act_report = self._action(self.tr("生成报告(&R)…"), self.write_report)
-        data_menu.addAction(self.act_report)
-        exchange_menu = bar.addMenu(self.tr("交换(&X)"))
-        self.exchange = ExchangeMenu(exchange_menu)
-        self._build_exchange_actions()
-        view_menu = bar.addMenu(self.tr("查看(&V)"))
+        titles = {
+            "file": self.tr("文件(&F)"),
+            "edit": self.tr("编辑(&E)"),
+            "data": self.tr("数据(&D)"),
+            "exchange": self.tr("交换(&X)"),
+            "view": self.tr("查看(&V)"),
+            "help": self.tr("帮助(&H)"),
+        }
+        for menu_id, title in titles.items():
+            menu = bar.addMenu(title)
+            self.menus[menu_id] = menu
+            for placed in registry.MENU_LAYOUT.get(menu_id, ()):
+                if placed is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions_by_name[placed])
+        self.menus["file"].setToolTipsVisible(True)  # a disabled lock or reopen says why
+        self.exchange = ExchangeMenu(self.menus["exchange"])
+        for spec in registry.ACTIONS:
+            if spec.menu == "exchange":
+                self.exchange.add(spec.section, self.actions_by_name[spec.name])
         self.view_actions: dict[str, QAction] = {}
         for number, page_id in enumerate(self._page_ids, start=1):
             item = self.nav.item(number - 1)
             title = item.text() if item is not None else page_id
             shortcut = f"Ctrl+{number}" if number <= 9 else None
             action = self._action(title, lambda p=page_id: self.show_page(p), shortcut)
-            view_menu.addAction(action)
+            self.menus["view"].addAction(action)
             self.view_actions[page_id] = action
-        help_menu = bar.addMenu(self.tr("帮助(&H)"))
-        help_menu.addAction(self.act_guide)
-        help_menu.addSeparator()
-        help_menu.addAction(self.act_about)
-        self.menus = {
-            "file": file_menu,
-            "edit": edit_menu,
-            "data": data_menu,
-            "exchange": exchange_menu,
-            "view": view_menu,
-            "help": help_menu,
-        }
 
         toolbar = QToolBar(self.tr("工具栏"))
         toolbar.setObjectName("main_toolbar")
@@ -689,126 +570,23 @@ class MainWindow(QMainWindow):
         period_label.setBuddy(self.period_combo)
         toolbar.addWidget(period_label)
         toolbar.addWidget(self.period_combo)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_undo)
-        toolbar.addAction(self.act_redo)
-        toolbar.addSeparator()
-        toolbar.addAction(self.act_check)
+        for placed in registry.TOOLBAR:
+            if placed is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_by_name[placed])
         self.addToolBar(toolbar)
 
-    def _build_exchange_actions(self) -> None:
-        self.act_template = self._action(self.tr("导出学校填报模板(&T)…"), self.export_template)
-        self.act_import = self._action(
-            self.tr("导入学校填报表(&I)…"), self.import_workbook, "Ctrl+I"
-        )
-        self.act_draft = self._action(self.tr("导出全年数据（草稿，不签名）…"), self._export_draft)
-        self.act_package = self._action(
-            self.tr("导出正式上报包（签名）(&P)…"), self.export_package, "Ctrl+E"
-        )
-        self.act_verify = self._action(self.tr("核验上报包(&V)…"), self.verify_package)
-        self.act_task = self._action(self.tr("导入市局任务包…"), self.import_task)
-        self.act_receipt = self._action(self.tr("导入市局回执…"), self.import_receipt)
-        self.act_keys = self._action(
-            self.tr("签名密钥与公钥登记…"), lambda: self.show_page(PAGE_KEYS)
-        )
-        for action in (self.act_template, self.act_import, self.act_draft):
-            self.exchange.add(SECTION_EXCEL, action)
-        self.exchange.add(SECTION_PACKAGES, self.act_package)
-        self.exchange.add(SECTION_PACKAGES, self.act_task)
-        self.exchange.add(SECTION_PACKAGES, self.act_receipt)
-        self.exchange.add(SECTION_PACKAGES, self.act_verify)
-        self.exchange.add(SECTION_KEYS, self.act_keys)
-        self.act_inbox = self._action(
-            self.tr("上报包收件箱（核验、合并、回执）…"), lambda: self.show_page(PAGE_INBOX)
-        )
-        self.act_status = self._action(self.tr("上报情况"), lambda: self.show_page(PAGE_STATUS))
-        self.act_city_workbook = self._action(self.tr("合并工作簿…"), self.write_city_workbook)
-        self.act_task_export = self._action(self.tr("下发任务包（签名）…"), self.export_task)
-        for action in (
-            self.act_inbox,
-            self.act_status,
-            self.act_city_workbook,
-            self.act_task_export,
-        ):
-            self.exchange.add(SECTION_CITY, action)
-
-    def _update_exchange_actions(self) -> None:
-        """Show the actions that fit the role; disable writing ones when read-only."""
-        if self._db is None:
-            for action in self.exchange.menu.actions():
-                if not action.isSeparator():
-                    action.setEnabled(False)
-            return
-        is_city = self.info.is_city
-        has_period = self.year is not None
-        writable = not self.read_only
-        self.act_package.setVisible(not is_city)
-        for action in (
-            self.act_inbox,
-            self.act_status,
-            self.act_city_workbook,
-            self.act_task_export,
-        ):
-            action.setVisible(is_city)
-        self.act_task_export.setEnabled(has_period)
-        self.act_inbox.setEnabled(True)
-        self.act_status.setEnabled(has_period)
-        self.act_city_workbook.setEnabled(has_period)
-        self.act_report.setEnabled(has_period)
-        self.act_task.setVisible(not is_city)
-        self.act_receipt.setVisible(not is_city)
-        # The city's data comes from verified packages only: a school's workbook imported
-        # there would bypass its county and be replaced by the county's next package.
-        self.act_template.setVisible(not is_city)
-        self.act_import.setVisible(not is_city)
-        self.act_receipt.setEnabled(writable)
-        self._gate(self.act_template, has_period, "issue_template")
-        self._gate(self.act_import, writable, "import_template")
-        self.act_draft.setEnabled(has_period)
-        # Without a key the export dialog itself offers to create one.
-        no_key = (decision := self._decision("export_package")) is not None and (
-            decision.code == "no_key"
-        )
-        self._gate(self.act_package, has_period and writable, "export_package", no_key)
-        self.act_task.setEnabled(writable)
-        self.act_verify.setEnabled(True)
-        self.act_keys.setEnabled(True)
-        self.act_new_period.setEnabled(writable)
-        self.act_lock_period.setVisible(is_city)
-        self._gate(self.act_lock_period, has_period and writable, "lock_period")
-        self._gate(self.act_reopen_period, has_period and writable, "reopen_period")
-        self.exchange.tidy()
-
-    def _gate(self, action: QAction, enabled: bool, policy: str, override: bool = False) -> None:
-        """Enable an action when ``enabled`` and the write policy allows it; say why not."""
-        refusal = "" if override else self._refusal(policy)
-        action.setEnabled(enabled and (override or self._allows(policy)))
-        action.setToolTip(refusal or action.text().replace("&", ""))
-
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.unit_label = QLabel()
-        self.read_only_label = QLabel(self.tr("只读：数据库已损坏"))
-        self.read_only_label.setObjectName("read_only")
-        self.read_only_label.setStyleSheet("color: #b3261e; font-weight: bold;")
-        self.read_only_label.setVisible(False)
-        self.period_label = QLabel()
-        self.period_label.setObjectName("period_state")
-        self.errors_button = QToolButton()
-        self.errors_button.setObjectName("errors")
-        self.errors_button.setAutoRaise(True)
-        self.errors_button.clicked.connect(
-            lambda: self._show_findings(severity=str(Severity.ERROR))
+        from vetdesk.ui.statusline import StatusLine
+
+        self.status_line = StatusLine(
+            self.statusBar(), lambda severity: self._show_findings(severity=severity)
         )
-        self.warnings_button = QToolButton()
-        self.warnings_button.setObjectName("unexplained")
-        self.warnings_button.setAutoRaise(True)
-        self.warnings_button.clicked.connect(lambda: self._show_findings(severity="unexplained"))
-        status.addWidget(self.unit_label)
-        status.addWidget(self.read_only_label)
-        status.addWidget(self.period_label)
-        status.addPermanentWidget(self.errors_button)
-        status.addPermanentWidget(self.warnings_button)
+        line = self.status_line
+        self.unit_label, self.read_only_label = line.unit_label, line.read_only_label
+        self.period_label = line.period_label
+        self.errors_button, self.warnings_button = line.errors_button, line.warnings_button
 
     def _title(self) -> str:
         if self._db is None:
@@ -819,72 +597,68 @@ class MainWindow(QMainWindow):
         return title + self.tr("【只读】") if self.read_only else title
 
     def _update_actions(self) -> None:
+        """Evaluate every action's rule (vetdesk.ui.actions) and the record pages' buttons."""
+        from vetdesk.ui.actions import apply_rules, record_edit_rule
+
+        apply_rules(self, self.actions_by_name, has_database=self._db is not None)
+        self.exchange.tidy()
         stack = self.undo_stack
-        self.act_undo.setEnabled(stack.can_undo())
-        self.act_redo.setEnabled(stack.can_redo())
         self.act_undo.setText(
             self.tr("撤销") + (f"：{stack.undo_text()}" if stack.can_undo() else "")
         )
         self.act_redo.setText(
             self.tr("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else "")
         )
-        editable = self._editable()
-        hint = self._edit_hint()
+        decision = record_edit_rule(self)
         for page in self.record_pages.values():
             for button in page.edit_buttons():
-                button.setEnabled(editable)
-                button.setToolTip(hint or button.toolTip())
-        if self._needs_period_first() and SCHOOL in self.record_pages:
+                button.setEnabled(decision.enabled)
+                button.setToolTip(decision.reason or button.toolTip())
+        if self.needs_period_first() and SCHOOL in self.record_pages:
             # 新增 on 学校 is the first thing a fresh county does: it creates the period first.
             self.record_pages[SCHOOL].add_button.setEnabled(True)
-        self.act_add.setEnabled(
-            (editable and self.current_page_id() in (SCHOOL, TEACHER, TRAINING, PAGE_MEASURES))
-            or (self._needs_period_first() and self.current_page_id() == SCHOOL)
-        )
-        self.act_paste.setEnabled(editable and self._current_record_entity() is not None)
 
-    def _needs_period_first(self) -> bool:
+    def editable(self) -> bool:
+        """Whether the period shown takes edits now (loaded, writable, not busy).
+
+        Whether the period and the database's role allow edits at all is the write
+        policy's answer (vetdesk.ui.actions.record_edit_rule asks both).
+        """
+        tables = self.snapshot.tables if self.snapshot else None
+        return (
+            tables is not None
+            and not self.undo_stack.busy
+            and not self.loading
+            and not self.read_only
+        )
+
+    def needs_period_first(self) -> bool:
         """A writable county database without any period: adding a school starts with one."""
         return (
             self.snapshot is not None
             and self.snapshot.tables is None
             and not self.loading
             and not self.read_only
-            and not self._is_city()
+            and not self.is_city_database()
         )
 
     def _editable(self) -> bool:
-        tables = self.snapshot.tables if self.snapshot else None
-        return (
-            tables is not None
-            and self._allows("edit_record")
-            and not self.undo_stack.busy
-            and not self.loading
-            and not self.read_only
-        )
+        from vetdesk.ui.actions import record_edit_rule
 
-    def _is_city(self) -> bool:
-        # The city's records come from the counties' signed packages (the write policy
-        # refuses edits there); the first-step hints are the county's.
+        return record_edit_rule(self).enabled
+
+    def is_city_database(self) -> bool:
+        """Whether the database open is the city's."""
         return self._db is not None and self.info.is_city
 
-    def _decision(self, action: str) -> WriteDecision | None:
+    def write_decision(self, action: str) -> WriteDecision | None:
         """The write policy's answer for an action (a WriteAction value), once data is loaded."""
         return self.snapshot.write_decisions.get(action) if self.snapshot else None
 
-    def _allows(self, action: str) -> bool:
-        decision = self._decision(action)
+    def allows(self, action: str) -> bool:
+        """Whether the write policy allows an action now (False until data is loaded)."""
+        decision = self.write_decision(action)
         return decision is not None and decision.allowed
-
-    def _refusal(self, action: str) -> str:
-        """Why the policy refuses an action ("" when it allows it): shown as a tooltip."""
-        decision = self._decision(action)
-        return decision.reason if decision is not None else ""
-
-    def _edit_hint(self) -> str:
-        # The city's records come from the counties' signed packages, a reported period is
-        # held by the city: the policy says which, and the tooltip says why.
-        return self._refusal("edit_record")
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -946,9 +720,7 @@ class MainWindow(QMainWindow):
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(self.year)))
         self._show_first_steps(tables)
         if tables is None:
-            self.period_label.setText(self.tr("尚无统计期：请用“文件 → 新建统计期”创建"))
-            self.errors_button.setText("")
-            self.warnings_button.setText("")
+            self.status_line.show_no_period()
         else:
             names = self.school_names()
             schools = [(r.row.school_code, r.row.name) for r in tables.schools]
@@ -960,21 +732,19 @@ class MainWindow(QMainWindow):
                 (TRAINING, tables.trainings),
             ):
                 self.record_pages[entity].set_records(items, names, schools, search.get(entity))
-            self._update_period_label(tables.period)
+            self.status_line.show_period(
+                tables.period, snapshot.submitted_counties, snapshot.period_state_text
+            )
         if snapshot.report is not None:
             self._show_report(snapshot.report)
         self._update_actions()
-        self._update_exchange_actions()
         # Explanations are period data: the policy decides (a city, a reported period).
-        self.checks.set_read_only(self.read_only or not self._allows("explain_warning"))
+        self.checks.set_read_only(self.read_only or not self.allows("explain_warning"))
         if PAGE_INBOX not in self._factories:
             self.inbox.set_read_only(self.read_only)
-        for page in self._data_pages():
-            page.set_read_only(self.read_only)
-            page.invalidate()
-        current = self.stack.currentWidget()
-        if isinstance(current, DataPage):
-            current.ensure_fresh()
+        self.notices.announce(
+            Notice(everything=True, read_only=self.read_only, shown=self.stack.currentWidget())
+        )
         then, self._after_open = self._after_open, None
         if then is not None:
             then()
@@ -982,15 +752,15 @@ class MainWindow(QMainWindow):
 
     def _show_first_steps(self, tables: records.Tables | None) -> None:
         """Empty pages of a fresh database say what comes first and offer it as a button."""
-        writable = not self.read_only and not self._is_city()
+        writable = not self.read_only and not self.is_city_database()
         for page in self.record_pages.values():
             if tables is None:
                 page.set_empty_state(
                     self.tr("还没有统计期。先新建本年度的统计期，再登记学校、填报数据。"),
                     self.tr("新建统计期…") if writable else "",
-                    self._new_period,
+                    self.new_period,
                 )
-            elif not tables.schools and not self._is_city():
+            elif not tables.schools and not self.is_city_database():
                 page.set_empty_state(
                     self.tr(
                         "学校名录为空。请新增本县区的学校，或导入市局的任务包（交换 → 导入任务包）。"
@@ -1008,26 +778,6 @@ class MainWindow(QMainWindow):
             return {r.row.school_code: r.row.name for r in items}
         tables = self.snapshot.tables if self.snapshot else None
         return {r.row.school_code: r.row.name for r in tables.schools} if tables else {}
-
-    def _update_period_label(self, period: PeriodInfo) -> None:
-        state = PeriodState.from_text(period.state)
-        state_text = state.label if state else period.state
-        if self.snapshot is not None and self.snapshot.period_state_text:
-            # The policy's words: "reopened, the city holds package n" after a report.
-            state_text = self.snapshot.period_state_text
-        submitted = self.snapshot.submitted_counties if self.snapshot else None
-        if submitted is not None:
-            # The city collects rather than fills in: say how far the collection is.
-            from vetdesk.domain.units import load_units
-
-            state_text = self.tr("已收到 {n}/{total} 个县区的上报包").format(
-                n=submitted, total=len(load_units().counties)
-            )
-        self.period_label.setText(
-            self.tr("{year} 年度 · {state} · 统计时点 {date}").format(
-                year=period.year, state=state_text, date=period.statistics_date.isoformat()
-            )
-        )
 
     def _period_chosen(self, index: int) -> None:
         year = self.period_combo.itemData(index)
@@ -1067,39 +817,19 @@ class MainWindow(QMainWindow):
         DbOp(self, self.db, op).success(done).run()
 
     def _findings_changed(self) -> None:
+        from vetdesk.ui.statusline import record_marks
+
         findings = self.checks.findings()
-        errors = sum(1 for f in findings if f.severity == Severity.ERROR)
-        unexplained = sum(
-            1
-            for f in findings
-            if f.severity == Severity.WARNING and not (f.explanation or "").strip()
-        )
-        self.errors_button.setText(self.tr("错误 {n} 条").format(n=errors))
-        self.warnings_button.setText(self.tr("待说明警告 {n} 条").format(n=unexplained))
-        self.errors_button.setStyleSheet("color: #b3261e; font-weight: bold;" if errors else "")
-        self.warnings_button.setStyleSheet(
-            "color: #8a5300; font-weight: bold;" if unexplained else ""
-        )
-        marks: dict[str, str] = {}
-        for f in findings:
-            if f.severity == Severity.ERROR:
-                marks[f.record_key] = "error"
-            elif not (f.explanation or "").strip():
-                marks.setdefault(f.record_key, "warning")
+        self.status_line.show_counts(findings)
+        marks = record_marks(findings)
         for page in self.record_pages.values():
             page.model.set_marks(marks)
 
     def status_counts(self) -> tuple[int, int]:
         """(errors, unexplained warnings) as shown in the status bar."""
-        findings = self.checks.findings()
-        return (
-            sum(1 for f in findings if f.severity == Severity.ERROR),
-            sum(
-                1
-                for f in findings
-                if f.severity == Severity.WARNING and not (f.explanation or "").strip()
-            ),
-        )
+        from vetdesk.ui.statusline import finding_counts
+
+        return finding_counts(self.checks.findings())
 
     def _show_findings(self, *, severity: str) -> None:
         self.show_page(PAGE_CHECKS)
@@ -1137,10 +867,12 @@ class MainWindow(QMainWindow):
 
     def add_record(self, entity: str) -> RecordForm | None:
         """Open the form for a new record of an entity."""
-        if entity == SCHOOL and self._needs_period_first():
+        from vetdesk.ui.entityregistry import entry
+
+        if entity == SCHOOL and self.needs_period_first():
             self._create_period(self._add_school_after_period)
             return None
-        if not self._editable() or entity == CONDITION:
+        if not self._editable() or not entry(entity).addable:
             return None
         page = self.record_pages[entity]
         school = page.school_filter.currentData()
@@ -1153,88 +885,47 @@ class MainWindow(QMainWindow):
         return self._open_form(entity, record, getattr(record.row, "school_code", None))
 
     def _open_form(self, entity: str, record: Record[Any] | None, school: str | None) -> RecordForm:
-        original = record.row if record is not None else None
-        schools: list[tuple[str, str]] | None = None
-        titles = {
-            SCHOOL: (self.tr("新增学校"), self.tr("修改学校")),
-            CONDITION: (self.tr("填写办学条件"), self.tr("填写办学条件")),
-            TEACHER: (self.tr("新增教师"), self.tr("修改教师")),
-            TRAINING: (self.tr("新增培训项目"), self.tr("修改培训项目")),
-            MAJOR: (self.tr("新增专业"), self.tr("修改专业")),
-            ENTERPRISE: (self.tr("新增合作企业"), self.tr("修改合作企业")),
-            PILOT: (self.tr("新增 1+X 证书试点"), self.tr("修改 1+X 证书试点")),
-            DESTINATION: (self.tr("填写毕业生去向"), self.tr("修改毕业生去向")),
-            BASE: (self.tr("新增实践中心或工作室"), self.tr("修改实践中心或工作室")),
-        }
-        title = titles[entity][0 if record is None else 1]
-        from vetdesk.services import measure_records, records
+        from vetdesk.ui.entityregistry import entry
         from vetdesk.ui.forms.recordform import RecordForm
 
-        if entity in MEASURE_ENTITIES:
-            values = measure_records.form_values(original) if original is not None else {}
-            return self._run_form(
-                entity,
-                record,
-                RecordForm(
-                    self,
-                    title=title,
-                    specs=measure_records.MEASURE_FIELDS[entity],
-                    values=values,
-                    drafter=measure_records.draft_for(self._measure_context(), entity, original),
-                    schools=self._active_schools(),
-                    school_code=school,
-                ),
-            )
-        ctx = self._context()
-        values = records.form_values(original) if original is not None else {}
-        if entity == SCHOOL:
-            if original is None:
-                values = {"county_code": self.info.unit_code if not self.info.is_city else None}
-
-            def drafter(raw: Any, _school: str | None) -> records.Draft[Any]:
-                return records.draft_school(
-                    ctx, raw, original_code=original.school_code if original else None
-                )
-
-        elif entity == CONDITION:
-            assert original is not None
-            school_row = next(
-                r.row
-                for r in self.record_pages[SCHOOL].model.items()
-                if r.row.school_code == original.school_code
-            )
-            title = f"{title} — {school_row.name}"
-
-            def drafter(raw: Any, _school: str | None) -> records.Draft[Any]:
-                return records.draft_condition(ctx, school_row, raw)
-
-        else:
-            schools = self._active_schools()
-            if original is None:
-                values = {"double_teacher_level": "none"} if entity == TEACHER else {}
-            draft_fn = records.draft_teacher if entity == TEACHER else records.draft_training
-
-            def drafter(raw: Any, _school: str | None) -> records.Draft[Any]:
-                return draft_fn(ctx, _school or "", raw, original=original)
-
-        extras = None
-        if entity == TEACHER:
-            from vetdesk.ui.forms.practices import PracticeEditor
-
-            typed = values.get(records.PRACTICES)
-            editor = PracticeEditor(typed if isinstance(typed, list) else [])
-            extras = {records.PRACTICES: (self.tr("企业实践"), editor)}
+        kind = entry(entity)
+        setup = kind.form(self, record.row if record is not None else None)
+        title = kind.title(editing=record is not None)
         form = RecordForm(
             self,
-            title=title,
-            specs=records.FORM_FIELDS[entity],
-            values=values,
-            drafter=drafter,
-            schools=schools,
+            title=f"{title} — {setup.subtitle}" if setup.subtitle else title,
+            specs=kind.fields,
+            values=setup.values,
+            drafter=setup.drafter,
+            schools=setup.schools,
             school_code=school,
-            extras=extras,
+            extras=setup.extras,
         )
         return self._run_form(entity, record, form)
+
+    # The form host (vetdesk.ui.entityregistry.FormHost): what a kind's form needs.
+
+    def draft_context(self) -> records.DraftContext:
+        """Checking context of the four core kinds, from the tables shown."""
+        return self._context()
+
+    def measure_context(self) -> measure_records.MeasureContext:
+        """Checking context of the ten-measure kinds, from the tables shown."""
+        return self._measure_context()
+
+    def active_schools(self) -> list[tuple[str, str]]:
+        """The schools a new record may belong to: (code, name)."""
+        return self._active_schools()
+
+    def school_row(self, code: str) -> Any:
+        """The registry row of a school shown."""
+        return next(
+            r.row for r in self.record_pages[SCHOOL].model.items() if r.row.school_code == code
+        )
+
+    def new_school_county(self) -> str | None:
+        """A county's new school is in the county; the city chooses."""
+        return self.info.unit_code if not self.info.is_city else None
 
     def _run_form(self, entity: str, record: Record[Any] | None, form: RecordForm) -> RecordForm:
         """Open a record form; its accepted draft becomes an undoable save."""
@@ -1256,16 +947,14 @@ class MainWindow(QMainWindow):
             return
         if entity == CONDITION and record.id == 0:
             return
+        from vetdesk.ui.entityregistry import entry
+
         label = (
             getattr(record.row, "name", "")
             or getattr(record.row, "certificate", "")
             or self.school_names().get(record.row.school_code, "")
         )
-        question = (
-            self.tr("清空“{name}”本年度的办学条件数据？可用“撤销”恢复。")
-            if entity == CONDITION
-            else self.tr("删除“{name}”？可用“撤销”恢复。")
-        ).format(name=label)
+        question = entry(entity).delete_question().format(name=label)
         if interaction.confirm(self, self.tr("确认"), question):
             self.undo_stack.push(DeleteRecord(entity, self.year, record))
 
@@ -1283,36 +972,56 @@ class MainWindow(QMainWindow):
             model.remove_item(change.old)
         if change.new is not None:
             self.record_pages[change.entity].select_key(change.new.key)
-        if change.entity in MEASURE_ENTITIES:
-            # The targets and charts are computed from these records.
-            for page_id in (PAGE_TARGETS, PAGE_DASHBOARD):
-                if page_id not in self._factories:
-                    page = self.page(page_id)
-                    if isinstance(page, DataPage):
-                        page.invalidate()
-                        if page is self.stack.currentWidget():
-                            page.ensure_fresh()
+        # The pages computed from these records (targets, charts) refresh themselves.
+        self.notices.announce(
+            Notice(kinds=frozenset({change.entity}), shown=self.stack.currentWidget())
+        )
         self.refresh_check()
 
-    def _add_current(self) -> None:
-        page_id = self.current_page_id()
-        if page_id in (SCHOOL, TEACHER, TRAINING):
-            self.add_record(page_id)
-        elif page_id == PAGE_MEASURES:
-            self.add_record(self.measures_page.current_entity())
+    def add_current(self) -> None:
+        """Open the form for a new record of the kind shown."""
+        entity = self.current_addable_entity()
+        if entity is not None:
+            self.add_record(entity)
 
-    def _current_record_entity(self) -> str | None:
+    def current_record_entity(self) -> str | None:
+        """The record kind whose table is shown (None: no record table)."""
         page_id = self.current_page_id()
         if page_id == PAGE_MEASURES:
             return self.measures_page.current_entity()
         return page_id if page_id in self.record_pages else None
 
-    def _paste_current(self) -> None:
-        entity = self._current_record_entity()
+    def current_addable_entity(self) -> str | None:
+        """The record kind shown, if records of it are added (not only filled in)."""
+        from vetdesk.ui.entityregistry import entry
+
+        entity = self.current_record_entity()
+        return entity if entity is not None and entry(entity).addable else None
+
+    def paste_current(self) -> None:
+        """Paste rows copied from Excel/WPS into the table shown."""
+        entity = self.current_record_entity()
         if entity is not None:
             self.paste_rows(entity)
 
-    def _focus_search(self) -> None:
+    def request_new_database(self) -> None:
+        """Ask the application for the first-run wizard (a new database)."""
+        self.new_database_requested.emit()
+
+    def show_keys(self) -> None:
+        """Show the signing keys page."""
+        self.show_page(PAGE_KEYS)
+
+    def show_inbox(self) -> None:
+        """Show the city's package inbox."""
+        self.show_page(PAGE_INBOX)
+
+    def show_status_board(self) -> None:
+        """Show the city's submission status board."""
+        self.show_page(PAGE_STATUS)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box of the table shown."""
         page = self.record_pages.get(self.current_page_id())
         if page is not None:
             page.search.setFocus()
@@ -1337,14 +1046,16 @@ class MainWindow(QMainWindow):
 
     # --- dialogs --------------------------------------------------------------------------------
 
-    def _choose_database(self) -> None:
+    def choose_database(self) -> None:
+        """Ask for a database file to open."""
         path = interaction.open_file(
             self, self.tr("打开数据库"), self.path.parent, self.tr("VetDesk 数据库 (*.db)")
         )
         if path is not None:
             self.open_database_requested.emit(path)
 
-    def _new_period(self) -> None:
+    def new_period(self) -> None:
+        """Ask for a year and open its statistics period."""
         self._create_period(None)
 
     def _add_school_after_period(self) -> None:
@@ -1370,7 +1081,8 @@ class MainWindow(QMainWindow):
 
         DbOp(self, self.db, op).success(created).run()
 
-    def _lock_period(self) -> None:
+    def lock_period(self) -> None:
+        """Lock the period shown (the city): no package is merged into it, nothing written."""
         year = self.year
         if year is None or not interaction.confirm(
             self,
@@ -1388,7 +1100,8 @@ class MainWindow(QMainWindow):
 
         DbOp(self, self.db, op).success(lambda _status: self.reload(year)).run()
 
-    def _reopen_period(self) -> None:
+    def reopen_period(self) -> None:
+        """Reopen the period shown for changes (they must be reported again)."""
         year = self.year
         if year is None or not interaction.confirm(
             self,
@@ -1404,7 +1117,8 @@ class MainWindow(QMainWindow):
 
         DbOp(self, self.db, op).success(lambda _status: self.reload(year)).run()
 
-    def _show_settings(self) -> None:
+    def show_settings(self) -> None:
+        """Open the settings dialog."""
         from vetdesk.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.settings, self)
@@ -1420,7 +1134,8 @@ class MainWindow(QMainWindow):
         dialog.show()  # not modal: it may stay open while working
         return dialog
 
-    def _show_about(self) -> None:
+    def show_about(self) -> None:
+        """Open the About box."""
         from vetdesk.ui.about import AboutDialog
 
         AboutDialog(self.db, self).open()
@@ -1492,7 +1207,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()  # the edits before the import no longer apply to the data
         self.reload(plan.year)
 
-    def _export_draft(self) -> None:
+    def export_draft(self) -> None:
+        """Export the period as an unsigned draft workbook."""
         if self._db is not None and self.year is not None:
             from vetdesk.ui.exchange import export_draft
 
@@ -1610,7 +1326,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             old.close()
         self.read_only = False
-        self._opener = partial(_restore_and_open, self.path, backup, outcome)
+        self._opener = partial(restore_and_open, self.path, backup, outcome)
 
         def after() -> None:
             if outcome:
@@ -1619,7 +1335,7 @@ class MainWindow(QMainWindow):
         self._after_open = after
         self.reload()
         # Whatever happens, the next open (a failed restore included) is a normal one.
-        self._opener = partial(_open_database, self.path)
+        self._opener = partial(open_database, self.path)
 
     def _restored(self, result: RestoreResult) -> None:
         lines = [
@@ -1672,18 +1388,18 @@ class MainWindow(QMainWindow):
     def open_read_only(self) -> None:
         """Open the (damaged) database read-only: look and export, change nothing."""
         self.read_only = True
-        self._opener = partial(_open_read_only, self.path)
+        self._opener = partial(open_read_only, self.path)
         self.reload()
-        self._opener = partial(_open_database, self.path)
+        self._opener = partial(open_database, self.path)
 
     def restore_damaged(self, backup: BackupInfo) -> None:
         """Restore a backup over the damaged database (kept as a raw copy), then open it."""
         self.read_only = False
         outcome: list[RestoreResult] = []
-        self._opener = partial(_restore_and_open, self.path, backup.path, outcome)
+        self._opener = partial(restore_and_open, self.path, backup.path, outcome)
         self._after_open = lambda: self._restored(outcome[0]) if outcome else None
         self.reload()
-        self._opener = partial(_open_database, self.path)
+        self._opener = partial(open_database, self.path)
 
     # --- layout ---------------------------------------------------------------------------------
 

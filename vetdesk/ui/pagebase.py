@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
+    from vetdesk.ui.notices import Notice, Notices
 
 DbSource = Callable[[], "Database | None"]
 
@@ -33,6 +34,9 @@ class DataPage(QWidget):
     """A page over the open database that refreshes itself when shown after a change."""
 
     refreshed = Signal()
+    # The record kinds this page's data is computed from: a change notice about one of
+    # them marks the page stale (a whole reload always does).
+    NOTICE_KINDS: frozenset[str] = frozenset()
 
     def __init__(self, db: DbSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +80,18 @@ class DataPage(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Disable the actions that change data (a damaged database opened read-only)."""
         self.read_only = read_only
+
+    def subscribe(self, notices: Notices) -> None:
+        """Follow the window's change notices (see :mod:`vetdesk.ui.notices`)."""
+        notices.operation_did_execute.connect(self._on_notice)
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.everything:
+            self.set_read_only(notice.read_only)
+        if notice.concerns(self.NOTICE_KINDS):
+            self.invalidate()
+            if notice.shown is self:
+                self.ensure_fresh()  # also when the window is not shown (tests, screenshots)
 
 
 def documents_folder() -> Path:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.domain import enums
-from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, PILOT
+from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, MEASURE_ENTITIES, PILOT
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import ERROR_STYLE, OK_STYLE, DataPage, DbSource
@@ -188,6 +188,7 @@ class TargetsPage(DataPage):
     """Every ten-measure target, its value and status; hand-entered values for the city."""
 
     saved = Signal(str)  # target id
+    NOTICE_KINDS = frozenset(MEASURE_ENTITIES)  # the targets are computed from these records
 
     def __init__(self, db: DbSource, year: YearSource, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)

@@ -46,7 +46,7 @@ class CheckReport:
     @property
     def unexplained_warnings(self) -> list[Finding]:
         """Warnings that still need an explanation."""
-        return [f for f in self.warnings if not (f.explanation or "").strip()]
+        return [f for f in self.warnings if f.unexplained]
 
     @property
     def ready_to_submit(self) -> bool:

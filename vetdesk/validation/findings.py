@@ -34,6 +34,15 @@ class Finding:
         return self.severity == Severity.ERROR
 
     @property
+    def unexplained(self) -> bool:
+        """Whether this is a warning still waiting for its explanation (blank text is none).
+
+        The one statement of the rule: the status bar, the checks panel's filter, the row
+        tints, the command line and the package export all ask the finding.
+        """
+        return self.severity == Severity.WARNING and not (self.explanation or "").strip()
+
+    @property
     def explanation_key(self) -> tuple[str, str, str]:
         """The key under which a warning's explanation is stored."""
         return (self.rule, self.record_key, self.field)

@@ -1049,6 +1049,89 @@ Summary sheets: {sheets}</translation>
     </message>
   </context>
   <context>
+    <name>EntityRegistry</name>
+    <message>
+      <source>企业实践</source>
+      <translation>Enterprise practice</translation>
+    </message>
+    <message>
+      <source>删除“{name}”？可用“撤销”恢复。</source>
+      <translation>Delete “{name}”? Undo brings it back.</translation>
+    </message>
+    <message>
+      <source>新增学校</source>
+      <translation>New school</translation>
+    </message>
+    <message>
+      <source>修改学校</source>
+      <translation>Edit school</translation>
+    </message>
+    <message>
+      <source>填写办学条件</source>
+      <translation>School conditions</translation>
+    </message>
+    <message>
+      <source>清空“{name}”本年度的办学条件数据？可用“撤销”恢复。</source>
+      <translation>Clear this year's condition figures of “{name}”? Undo brings them back.</translation>
+    </message>
+    <message>
+      <source>新增教师</source>
+      <translation>New teacher</translation>
+    </message>
+    <message>
+      <source>修改教师</source>
+      <translation>Edit teacher</translation>
+    </message>
+    <message>
+      <source>新增培训项目</source>
+      <translation>New training programme</translation>
+    </message>
+    <message>
+      <source>修改培训项目</source>
+      <translation>Edit training programme</translation>
+    </message>
+    <message>
+      <source>新增专业</source>
+      <translation>New major</translation>
+    </message>
+    <message>
+      <source>修改专业</source>
+      <translation>Edit major</translation>
+    </message>
+    <message>
+      <source>新增合作企业</source>
+      <translation>New cooperating enterprise</translation>
+    </message>
+    <message>
+      <source>修改合作企业</source>
+      <translation>Edit cooperating enterprise</translation>
+    </message>
+    <message>
+      <source>新增 1+X 证书试点</source>
+      <translation>New 1+X certificate pilot</translation>
+    </message>
+    <message>
+      <source>修改 1+X 证书试点</source>
+      <translation>Edit 1+X certificate pilot</translation>
+    </message>
+    <message>
+      <source>填写毕业生去向</source>
+      <translation>Enter graduate destinations</translation>
+    </message>
+    <message>
+      <source>修改毕业生去向</source>
+      <translation>Edit graduate destinations</translation>
+    </message>
+    <message>
+      <source>新增实践中心或工作室</source>
+      <translation>New practice centre or studio</translation>
+    </message>
+    <message>
+      <source>修改实践中心或工作室</source>
+      <translation>Edit practice centre or studio</translation>
+    </message>
+  </context>
+  <context>
     <name>Exchange</name>
     <message>
       <source>Excel 工作簿 ({patterns})</source>
@@ -1789,6 +1872,122 @@ Give this file to the other unit together with the signed and stamped enrolment 
   <context>
     <name>MainWindow</name>
     <message>
+      <source>只读：数据库已损坏</source>
+      <translation>Read-only: database damaged</translation>
+    </message>
+    <message>
+      <source>新建数据库(&amp;N)…</source>
+      <translation>&amp;New database…</translation>
+    </message>
+    <message>
+      <source>打开数据库(&amp;O)…</source>
+      <translation>&amp;Open database…</translation>
+    </message>
+    <message>
+      <source>新建统计期(&amp;P)…</source>
+      <translation>New &amp;period…</translation>
+    </message>
+    <message>
+      <source>锁定本年度(&amp;L)…</source>
+      <translation>&amp;Lock this period…</translation>
+    </message>
+    <message>
+      <source>重新打开本年度(&amp;R)…</source>
+      <translation>&amp;Reopen this period…</translation>
+    </message>
+    <message>
+      <source>设置(&amp;S)…</source>
+      <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+      <source>退出(&amp;X)</source>
+      <translation>E&amp;xit</translation>
+    </message>
+    <message>
+      <source>撤销</source>
+      <translation>Undo</translation>
+    </message>
+    <message>
+      <source>重做</source>
+      <translation>Redo</translation>
+    </message>
+    <message>
+      <source>新增记录(&amp;A)…</source>
+      <translation>&amp;Add record…</translation>
+    </message>
+    <message>
+      <source>从 Excel/WPS 粘贴行(&amp;P)…</source>
+      <translation>Paste rows from Excel/WPS (&amp;P)…</translation>
+    </message>
+    <message>
+      <source>查找(&amp;F)</source>
+      <translation>&amp;Find</translation>
+    </message>
+    <message>
+      <source>重新核验(&amp;C)</source>
+      <translation>Re-&amp;check</translation>
+    </message>
+    <message>
+      <source>生成报告(&amp;R)…</source>
+      <translation>Write &amp;report…</translation>
+    </message>
+    <message>
+      <source>导出学校填报模板(&amp;T)…</source>
+      <translation>Export school &amp;template…</translation>
+    </message>
+    <message>
+      <source>导入学校填报表(&amp;I)…</source>
+      <translation>&amp;Import school workbook…</translation>
+    </message>
+    <message>
+      <source>导出全年数据（草稿，不签名）…</source>
+      <translation>Export period data (unsigned draft)…</translation>
+    </message>
+    <message>
+      <source>导出正式上报包（签名）(&amp;P)…</source>
+      <translation>Export signed &amp;package…</translation>
+    </message>
+    <message>
+      <source>导入市局任务包…</source>
+      <translation>Import city task package…</translation>
+    </message>
+    <message>
+      <source>导入市局回执…</source>
+      <translation>Import city receipt…</translation>
+    </message>
+    <message>
+      <source>核验上报包(&amp;V)…</source>
+      <translation>&amp;Verify package…</translation>
+    </message>
+    <message>
+      <source>签名密钥与公钥登记…</source>
+      <translation>Signing keys and registered keys…</translation>
+    </message>
+    <message>
+      <source>上报包收件箱（核验、合并、回执）…</source>
+      <translation>Package inbox (verify, merge, receipts)…</translation>
+    </message>
+    <message>
+      <source>上报情况</source>
+      <translation>Submissions</translation>
+    </message>
+    <message>
+      <source>合并工作簿…</source>
+      <translation>City workbook…</translation>
+    </message>
+    <message>
+      <source>下发任务包（签名）…</source>
+      <translation>Issue task package (signed)…</translation>
+    </message>
+    <message>
+      <source>使用说明(&amp;H)</source>
+      <translation>User &amp;guide</translation>
+    </message>
+    <message>
+      <source>关于 VetDesk(&amp;A)</source>
+      <translation>&amp;About VetDesk</translation>
+    </message>
+    <message>
       <source>学校</source>
       <translation>Schools</translation>
     </message>
@@ -1841,72 +2040,8 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>Package inbox</translation>
     </message>
     <message>
-      <source>上报情况</source>
-      <translation>Submissions</translation>
-    </message>
-    <message>
       <source>已合并 {file}，正在重新核验…</source>
       <translation>Merged {file}; checking again…</translation>
-    </message>
-    <message>
-      <source>新建数据库(&amp;N)…</source>
-      <translation>&amp;New database…</translation>
-    </message>
-    <message>
-      <source>打开数据库(&amp;O)…</source>
-      <translation>&amp;Open database…</translation>
-    </message>
-    <message>
-      <source>新建统计期(&amp;P)…</source>
-      <translation>New &amp;period…</translation>
-    </message>
-    <message>
-      <source>锁定本年度(&amp;L)…</source>
-      <translation>&amp;Lock this period…</translation>
-    </message>
-    <message>
-      <source>重新打开本年度(&amp;R)…</source>
-      <translation>&amp;Reopen this period…</translation>
-    </message>
-    <message>
-      <source>设置(&amp;S)…</source>
-      <translation>&amp;Settings…</translation>
-    </message>
-    <message>
-      <source>退出(&amp;X)</source>
-      <translation>E&amp;xit</translation>
-    </message>
-    <message>
-      <source>撤销</source>
-      <translation>Undo</translation>
-    </message>
-    <message>
-      <source>重做</source>
-      <translation>Redo</translation>
-    </message>
-    <message>
-      <source>新增记录(&amp;A)…</source>
-      <translation>&amp;Add record…</translation>
-    </message>
-    <message>
-      <source>查找(&amp;F)</source>
-      <translation>&amp;Find</translation>
-    </message>
-    <message>
-      <source>从 Excel/WPS 粘贴行(&amp;P)…</source>
-      <translation>Paste rows from Excel/WPS (&amp;P)…</translation>
-    </message>
-    <message>
-      <source>重新核验(&amp;C)</source>
-      <translation>Re-&amp;check</translation>
-    </message>
-    <message>
-      <source>关于 VetDesk(&amp;A)</source>
-      <translation>&amp;About VetDesk</translation>
-    </message>
-    <message>
-      <source>使用说明(&amp;H)</source>
-      <translation>User &amp;guide</translation>
     </message>
     <message>
       <source>文件(&amp;F)</source>
@@ -1919,10 +2054,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>数据(&amp;D)</source>
       <translation>&amp;Data</translation>
-    </message>
-    <message>
-      <source>生成报告(&amp;R)…</source>
-      <translation>Write &amp;report…</translation>
     </message>
     <message>
       <source>交换(&amp;X)</source>
@@ -1945,54 +2076,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>Perio&amp;d:</translation>
     </message>
     <message>
-      <source>导出学校填报模板(&amp;T)…</source>
-      <translation>Export school &amp;template…</translation>
-    </message>
-    <message>
-      <source>导入学校填报表(&amp;I)…</source>
-      <translation>&amp;Import school workbook…</translation>
-    </message>
-    <message>
-      <source>导出全年数据（草稿，不签名）…</source>
-      <translation>Export period data (unsigned draft)…</translation>
-    </message>
-    <message>
-      <source>导出正式上报包（签名）(&amp;P)…</source>
-      <translation>Export signed &amp;package…</translation>
-    </message>
-    <message>
-      <source>核验上报包(&amp;V)…</source>
-      <translation>&amp;Verify package…</translation>
-    </message>
-    <message>
-      <source>导入市局任务包…</source>
-      <translation>Import city task package…</translation>
-    </message>
-    <message>
-      <source>导入市局回执…</source>
-      <translation>Import city receipt…</translation>
-    </message>
-    <message>
-      <source>签名密钥与公钥登记…</source>
-      <translation>Signing keys and registered keys…</translation>
-    </message>
-    <message>
-      <source>上报包收件箱（核验、合并、回执）…</source>
-      <translation>Package inbox (verify, merge, receipts)…</translation>
-    </message>
-    <message>
-      <source>合并工作簿…</source>
-      <translation>City workbook…</translation>
-    </message>
-    <message>
-      <source>下发任务包（签名）…</source>
-      <translation>Issue task package (signed)…</translation>
-    </message>
-    <message>
-      <source>只读：数据库已损坏</source>
-      <translation>Read-only: database damaged</translation>
-    </message>
-    <message>
       <source>VetDesk 职教数据台 — {unit}（{file}）</source>
       <translation>VetDesk — {unit} ({file})</translation>
     </message>
@@ -2009,10 +2092,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
       <translation>{year}</translation>
     </message>
     <message>
-      <source>尚无统计期：请用“文件 → 新建统计期”创建</source>
-      <translation>No period yet: create one with File → New period</translation>
-    </message>
-    <message>
       <source>还没有统计期。先新建本年度的统计期，再登记学校、填报数据。</source>
       <translation>There is no reporting period yet. Add this year's period first, then register the schools and enter the data.</translation>
     </message>
@@ -2027,102 +2106,6 @@ Give this file to the other unit together with the signed and stamped enrolment 
     <message>
       <source>新增学校…</source>
       <translation>Add a school…</translation>
-    </message>
-    <message>
-      <source>已收到 {n}/{total} 个县区的上报包</source>
-      <translation>packages received from {n}/{total} counties</translation>
-    </message>
-    <message>
-      <source>{year} 年度 · {state} · 统计时点 {date}</source>
-      <translation>{year} · {state} · statistics date {date}</translation>
-    </message>
-    <message>
-      <source>错误 {n} 条</source>
-      <translation>{n} errors</translation>
-    </message>
-    <message>
-      <source>待说明警告 {n} 条</source>
-      <translation>{n} unexplained warnings</translation>
-    </message>
-    <message>
-      <source>新增学校</source>
-      <translation>New school</translation>
-    </message>
-    <message>
-      <source>修改学校</source>
-      <translation>Edit school</translation>
-    </message>
-    <message>
-      <source>填写办学条件</source>
-      <translation>School conditions</translation>
-    </message>
-    <message>
-      <source>新增教师</source>
-      <translation>New teacher</translation>
-    </message>
-    <message>
-      <source>修改教师</source>
-      <translation>Edit teacher</translation>
-    </message>
-    <message>
-      <source>新增培训项目</source>
-      <translation>New training programme</translation>
-    </message>
-    <message>
-      <source>修改培训项目</source>
-      <translation>Edit training programme</translation>
-    </message>
-    <message>
-      <source>新增专业</source>
-      <translation>New major</translation>
-    </message>
-    <message>
-      <source>修改专业</source>
-      <translation>Edit major</translation>
-    </message>
-    <message>
-      <source>新增合作企业</source>
-      <translation>New cooperating enterprise</translation>
-    </message>
-    <message>
-      <source>修改合作企业</source>
-      <translation>Edit cooperating enterprise</translation>
-    </message>
-    <message>
-      <source>新增 1+X 证书试点</source>
-      <translation>New 1+X certificate pilot</translation>
-    </message>
-    <message>
-      <source>修改 1+X 证书试点</source>
-      <translation>Edit 1+X certificate pilot</translation>
-    </message>
-    <message>
-      <source>填写毕业生去向</source>
-      <translation>Enter graduate destinations</translation>
-    </message>
-    <message>
-      <source>修改毕业生去向</source>
-      <translation>Edit graduate destinations</translation>
-    </message>
-    <message>
-      <source>新增实践中心或工作室</source>
-      <translation>New practice centre or studio</translation>
-    </message>
-    <message>
-      <source>修改实践中心或工作室</source>
-      <translation>Edit practice centre or studio</translation>
-    </message>
-    <message>
-      <source>企业实践</source>
-      <translation>Enterprise practice</translation>
-    </message>
-    <message>
-      <source>清空“{name}”本年度的办学条件数据？可用“撤销”恢复。</source>
-      <translation>Clear this year's condition figures of “{name}”? Undo brings them back.</translation>
-    </message>
-    <message>
-      <source>删除“{name}”？可用“撤销”恢复。</source>
-      <translation>Delete “{name}”? Undo brings it back.</translation>
     </message>
     <message>
       <source>确认</source>
@@ -2189,6 +2172,26 @@ Please restore a backup.</translation>
     <message>
       <source>数据库已损坏</source>
       <translation>Database damaged</translation>
+    </message>
+    <message>
+      <source>尚无统计期：请用“文件 → 新建统计期”创建</source>
+      <translation>No period yet: create one with File → New period</translation>
+    </message>
+    <message>
+      <source>已收到 {n}/{total} 个县区的上报包</source>
+      <translation>packages received from {n}/{total} counties</translation>
+    </message>
+    <message>
+      <source>{year} 年度 · {state} · 统计时点 {date}</source>
+      <translation>{year} · {state} · statistics date {date}</translation>
+    </message>
+    <message>
+      <source>错误 {n} 条</source>
+      <translation>{n} errors</translation>
+    </message>
+    <message>
+      <source>待说明警告 {n} 条</source>
+      <translation>{n} unexplained warnings</translation>
     </message>
   </context>
   <context>
