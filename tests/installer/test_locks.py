@@ -97,6 +97,15 @@ def test_lock_satisfies_pyproject(lock: str) -> None:
     )
 
 
+def test_build_backend_is_locked() -> None:
+    # Builds run without isolation (scripts/dev.py, the wheel), from the build lock.
+    pins = load("build.txt")
+    for text in PYPROJECT["build-system"]["requires"]:
+        requirement = Requirement(text)
+        pin = pins[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(pin.version), (requirement, pin)
+
+
 def test_shared_packages_have_one_version() -> None:
     versions: dict[str, set[str]] = {}
     for lock in LOCK_INPUTS:
