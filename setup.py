@@ -38,7 +38,9 @@ class BuildPyWithResources(build_py):
         """Name the copied resources too, so that installers record them."""
         outputs = list(super().get_outputs(include_bytecode))
         target = Path(self.build_lib) / "vetdesk" / "resources"
-        outputs += [str(target / p.relative_to(RESOURCES)) for p in RESOURCES.rglob("*") if p.is_file()]
+        outputs += [
+            str(target / p.relative_to(RESOURCES)) for p in RESOURCES.rglob("*") if p.is_file()
+        ]
         return outputs
 
 

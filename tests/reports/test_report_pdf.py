@@ -67,12 +67,20 @@ def city_report(demo_city_template: Path, tmp_path_factory: pytest.TempPathFacto
     """The demo city's report, written once for the module."""
     folder = tmp_path_factory.mktemp("city-report")
     with pytest.MonkeyPatch.context() as mp:
-        # The font cache lives in the data directory: keep it out of the user's.
+        # Nothing may be written to the data directory (test_no_font_is_made_per_report).
         mp.setenv("VETDESK_DATA_DIR", str(folder / "data"))
         db_path = _copy(demo_city_template, folder, "city.db")
         target = folder / "海东市-2025.pdf"
         problems = _write(db_path, target)
     return target, db_path, problems
+
+
+def test_no_font_is_made_per_report(city_report) -> None:
+    # The TrueType font is prepared once by scripts/make_font_subset.py and shipped; a
+    # report used to convert one into the data directory's cache.
+    target, _db, _problems = city_report
+    data = target.parent / "data"
+    assert not data.exists() or [p for p in data.rglob("*") if p.is_file()] == []
 
 
 def test_no_missing_glyphs_while_writing(city_report) -> None:

@@ -4,7 +4,8 @@ The other side registers our public key only after comparing its fingerprint dig
 digit with this signed and stamped paper, so the page puts the fingerprint in large
 digits and leaves room for the signature (经办人签字) and the unit's seal (单位盖章).
 Drawn with matplotlib (imported on first use) in the shipped Chinese font: as a PDF to
-save or send, or as a PNG that the GUI hands to the printer.
+save or send (its text in the TrueType copy of the font, embedded as Type 42), or as a PNG
+that the GUI hands to the printer.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from vetdesk import __version__
 from vetdesk.domain.enums import Role
 from vetdesk.exchange.atomic import write_atomically
-from vetdesk.fonts import register_matplotlib_font
+from vetdesk.fonts import register_matplotlib_font, register_pdf_font
 from vetdesk.i18n import _
 from vetdesk.services.database import Database
 
@@ -219,7 +220,9 @@ def build_figure(form: EnrolmentForm) -> Figure:
 
 def write_enrolment_pdf(form: EnrolmentForm, target: Path) -> Path:
     """Write the enrolment page as a one-page A4 PDF (atomically); return its path."""
+    from matplotlib import rc_context
     from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.text import Text
 
     fig = build_figure(form)
     metadata = {
@@ -227,8 +230,15 @@ def write_enrolment_pdf(form: EnrolmentForm, target: Path) -> Path:
         "Creator": f"VetDesk {__version__}",
     }
 
+    # The Chinese text in the TrueType copy of the shipped font, embedded as Type 42 like the
+    # report's (matplotlib could embed the CFF original only as Type 3).
+    family = register_pdf_font()
+    for item in fig.findobj(Text):
+        if item.get_fontfamily()[0] != DIGIT_FONT:
+            item.set_fontfamily([family])
+
     def write(tmp: Path) -> None:
-        with PdfPages(tmp, metadata=metadata) as pdf:
+        with rc_context({"pdf.fonttype": 42}), PdfPages(tmp, metadata=metadata) as pdf:
             pdf.savefig(fig)
 
     write_atomically(target, write)
