@@ -269,3 +269,26 @@ def test_wrapping_keeps_every_character_within_the_width() -> None:
     for line in lines:
         assert text_width(line, 8) <= 1.2 + 1e-9
         assert line[:1] not in "，。）》〕"
+
+
+def test_chinese_line_breaking_rules_at_every_width() -> None:
+    # No line starts with closing punctuation and none ends with an opening bracket or
+    # quote, wherever the width makes the break fall.
+    text = (
+        "依据《职业学校办学条件达标工程实施方案》（教职成〔2022〕5号）和「设置标准」，"
+        "双师型教师占比（专业课教师）应达到要求；未达标学校须说明原因、整改措施：“限期达标”。"
+    )
+    opening, closing = set("（《「『【〔“‘("), set("，。、；：！？）》」』】〕”’")
+    broke_at = set()
+    for step in range(40, 200):
+        width = step / 100
+        lines = wrap_text(text, width, 8)
+        assert "".join(lines) == text
+        for index, line in enumerate(lines):
+            assert text_width(line, 8) <= width + 1e-9 or len(line) <= 2, (width, line)
+            if index:
+                assert line[0] not in closing, (width, lines)
+            if index < len(lines) - 1:
+                assert line[-1] not in opening, (width, lines)
+        broke_at.update(len(line) for line in lines[:-1])
+    assert len(broke_at) > 10  # the widths really moved the breaks around

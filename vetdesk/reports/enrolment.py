@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +21,7 @@ from vetdesk.domain.enums import Role
 from vetdesk.exchange.atomic import write_atomically
 from vetdesk.fonts import register_matplotlib_font, register_pdf_font
 from vetdesk.i18n import _
+from vetdesk.reports.pdf import wrap_text
 from vetdesk.services.database import Database
 
 if TYPE_CHECKING:
@@ -62,25 +61,6 @@ class EnrolmentForm:
         return (
             [" ".join(groups[:4]), " ".join(groups[4:])] if len(groups) > 4 else [" ".join(groups)]
         )
-
-
-def wrap_text(text: str, width: int) -> list[str]:
-    """Break text into lines of at most ``width`` columns (a hanzi takes two, a letter one)."""
-    lines: list[str] = []
-    line, used = "", 0
-    for word in re.findall(r"[\u2e80-\uffef]|[^\s\u2e80-\uffef]+|\s+", text):
-        size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in word)
-        if word.isspace():
-            if line:
-                line, used = line + " ", used + 1
-            continue
-        if used + size > width and line.strip():
-            lines.append(line.rstrip())
-            line, used = "", 0
-        line, used = line + word, used + size
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
 
 
 def enrolment_form(db: Database, *, today: dt.date | None = None) -> EnrolmentForm:
@@ -174,7 +154,8 @@ def build_figure(form: EnrolmentForm) -> Figure:
         "只有与本表的指纹完全一致时才可登记；任何一位不同，都说明公钥文件不是本单位的，"
         "应拒绝登记并电话联系本单位。本表须经办人签字并加盖单位公章。"
     )
-    for line in wrap_text(note, 84):
+    # The report's wrapping: measured with the font's advances, Chinese line-breaking rules.
+    for line in wrap_text(note, (right - left) * A4_INCHES[0], 10.5):
         text(left, y, line, 10.5, color=_GREY)
         y -= 0.026
     # The signature block sits at a fixed place at the foot of the page, whatever the

@@ -65,7 +65,10 @@ ASCENT = 0.88  # of the font size: baseline below the top of a line
 GRID = "#8c8c8c"
 HEADER_FILL = "#e0e0e0"
 TOTAL_FILL = "#f0f0f0"
+# Chinese line-breaking rules (GB/T 15834 punctuation, as word processors apply them): closing
+# punctuation never starts a line, opening brackets and quotes never end one.
 _NO_LINE_START = set("，。、；：！？）》」』】〕”’,.;:!?)%")
+_NO_LINE_END = set("（《「『【〔“‘(")
 
 
 # --- measuring and wrapping text ----------------------------------------------------------
@@ -111,20 +114,23 @@ def wrap_text(text: str, width: float, size: float) -> list[str]:
                 # Latin words break at a space (dropped) or after a hyphen (kept).
                 space = current.rfind(" ")
                 hyphen = current.rfind("-", 1) + 1
-                if char in _NO_LINE_START and len(current) > 1:
+                cut = len(current) - 1
+                while cut > 0 and current[cut] in _NO_LINE_START:
+                    cut -= 1  # "」，": both closing marks go down with the character before
+                if char in _NO_LINE_START and cut > 0:
                     # Closing punctuation never starts a line: it takes the character
                     # before it along to the next line instead.
-                    lines.append(current[:-1])
-                    current = current[-1]
+                    head, current = current[:cut], current[cut:]
                 elif _is_word_char(char) and _is_word_char(current[-1]) and hyphen > space + 1:
-                    lines.append(current[:hyphen])
-                    current = current[hyphen:]
+                    head, current = current[:hyphen], current[hyphen:]
                 elif _is_word_char(char) and _is_word_char(current[-1]) and space > 0:
-                    lines.append(current[:space])
-                    current = current[space + 1 :]
+                    head, current = current[:space], current[space + 1 :]
                 else:
-                    lines.append(current.rstrip())
-                    current = ""
+                    head, current = current.rstrip(), ""
+                # An opening bracket goes down with what it opens.
+                while len(head) > 1 and head[-1] in _NO_LINE_END:
+                    head, current = head[:-1], head[-1] + current
+                lines.append(head)
                 used = sum(_em(c) for c in current)
                 if not current and char == " ":
                     continue
