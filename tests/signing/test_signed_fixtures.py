@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from vetdesk.exchange.reader import read_workbook
 from vetdesk.packages.envelope import open_envelope
 from vetdesk.packages.task import TaskVerdict, verify_task
 from vetdesk.packages.verify import Verdict, verify_package
-from vetdesk.services.database import create_database
 from vetdesk.signing.canonical import canonical_json, parse_strict_json
 from vetdesk.signing.keys import (
     NAMESPACE_PACKAGE,
@@ -24,6 +22,8 @@ from vetdesk.signing.keys import (
     public_key_from_text,
 )
 from vetdesk.signing.trust import add_trusted_key, read_key_file
+from vetdesk.standards.installed import create_database
+from vetdesk.workbook.reader import read_workbook
 
 SIGNED = Path(__file__).parent / "data" / "signed"
 COUNTY_PUB = SIGNED / "county-630223.pub"

@@ -37,10 +37,10 @@ def main() -> int:
     from vetdesk.packages.receipt import issue_receipt
     from vetdesk.packages.task import export_task
     from vetdesk.packages.verify import verify_package
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
     from vetdesk.signing import keystore
     from vetdesk.signing.trust import add_trusted_key, read_key_file
+    from vetdesk.standards.installed import create_database
 
     county = create_database(
         work / "county.db", role="county", unit_code="630223", operator="测试员"
