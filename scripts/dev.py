@@ -48,6 +48,9 @@ SYSTEM_PACKAGES = {
     "poppler-utils": "tests that render PDF reports to images",
     "nsis": "the installer-script compile test",
     "shellcheck": "the build-script lint test",
+    "lintian": "the .deb package check (installer/build_deb.sh)",
+    "desktop-file-utils": "the .deb desktop-entry check and its MIME cache",
+    "binutils": "readelf: the system libraries the .deb depends on",
 }
 # Only for the full run (VETDESK_FULL=1): the silent install/uninstall under wine.
 FULL_RUN_PACKAGES = {
