@@ -52,7 +52,7 @@ DESKTOP_FILE = f"{APPID}.desktop"
 # Files of the one-folder build the package leaves out (see stage_package).
 NOT_SHIPPED = ("vetdesk-debug",)
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-MAINTAINER = "VetDesk maintainers, HaidongEdu <vetdesk@haidongedu.example>"
+MAINTAINER = "VetDesk maintainers (HaidongEdu) <vetdesk@haidongedu.example>"
 # What the frozen app recommends but does not need: the bundle ships a Noto Sans SC subset, the
 # full Noto CJK fonts make dialogs drawn by Qt itself and other weights look right.
 RECOMMENDS = ("fonts-noto-cjk",)
@@ -78,6 +78,7 @@ OPTIONAL_QT_PARTS = (
 _LDD_LINE = re.compile(r"^\s*(\S+)\s+=>\s+(not found|\S+)", re.M)
 # ldd prints the dynamic loader without "=>": "\t/lib64/ld-linux-x86-64.so.2 (0x…)".
 _LDD_LOADER = re.compile(r"^\s*(/\S+)\s+\(0x", re.M)
+_RUNPATH_LINE = re.compile(r"\((?:RUNPATH|RPATH)\)\s+Library (?:runpath|rpath): \[([^\]]*)\]")
 _NEEDED_LINE = re.compile(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]")
 _GLIBC_VERSION = re.compile(rb"GLIBC_(\d+)\.(\d+)(?:\.(\d+))?")
 
@@ -287,7 +288,7 @@ def info_json(version: str, arch: str) -> str:
 def changelog_gz(version: str) -> bytes:
     """Return a one-entry Debian changelog, gzipped reproducibly (no name, no time stamp)."""
     when = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or 0, UTC)
-    maintainer = os.environ.get("VETDESK_DEB_MAINTAINER", MAINTAINER).split(", ", 1)[-1]
+    maintainer = os.environ.get("VETDESK_DEB_MAINTAINER", MAINTAINER)
     text = (
         f"{PACKAGE} ({version}) unstable; urgency=medium\n\n"
         f"  * VetDesk {version}, built from the PyInstaller one-folder build.\n\n"
@@ -317,14 +318,46 @@ def _not_shipped(payload: Path) -> Callable[[str, list[str]], set[str]]:
     return ignore
 
 
+def _sections_and_runpath(binary: Path) -> tuple[str, str]:
+    env = dict(os.environ, LC_ALL="C")
+    sections = subprocess.run(
+        ["readelf", "--section-headers", "--wide", str(binary)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    dynamic = subprocess.run(
+        ["readelf", "--dynamic", "--wide", str(binary)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    runpath = _RUNPATH_LINE.search(dynamic)
+    return sections, runpath.group(1) if runpath else ""
+
+
 def _strip(tree: Path) -> None:
-    # Debian policy 10.1 (what dh_strip does): shared objects without their symbol tables and
-    # debug sections; -58 MB here, mostly the build Python's libpython and lib-dynload. Never
-    # the launchers: PyInstaller appends the Python archive to them, which strip would drop.
-    libraries = [path for path in elf_files(tree) if path.suffix == ".so" or ".so." in path.name]
-    for start in range(0, len(libraries), 100):
-        batch = [str(path) for path in libraries[start : start + 100]]
-        subprocess.run(["strip", "--strip-unneeded", *batch], check=True)
+    # Debian policy 10.1, as dh_strip does: shared objects lose their debug sections (-49 MB
+    # here, the build Python's libpython and lib-dynload and a few wheels built with them).
+    # Only files with debug sections, and never a wheel's vendored "<name>.libs/" copies:
+    # auditwheel rewrote those, and strip breaks them ("ELF load command address/offset not
+    # page-aligned" from numpy's OpenBLAS). Never the launchers: PyInstaller appends the Python
+    # archive to them, which strip would drop.
+    # An absolute RUNPATH left by the build (the build Python's own lib folder) is removed:
+    # on another machine it points at nothing, or at someone else's libraries (lintian's
+    # custom-library-search-path). $ORIGIN-relative ones are the bundle's and stay.
+    for path in elf_files(tree):
+        if not (path.suffix == ".so" or ".so." in path.name):
+            continue
+        if any(part.endswith(".libs") for part in path.relative_to(tree).parts):
+            continue
+        sections, runpath = _sections_and_runpath(path)
+        if ".debug_" in sections:
+            subprocess.run(["strip", "--strip-unneeded", str(path)], check=True)
+        if runpath and not all(entry.startswith("$ORIGIN") for entry in runpath.split(":")):
+            subprocess.run(["patchelf", "--remove-rpath", str(path)], check=True)
 
 
 def _normalise_modes(tree: Path) -> None:
