@@ -49,7 +49,7 @@ SYSTEM_PACKAGES = {
     "nsis": "the installer-script compile test",
     "shellcheck": "the build-script lint test",
     "lintian": "the .deb package check (installer/build_deb.sh)",
-    "desktop-file-utils": "the .deb desktop-entry check and its MIME cache",
+    "desktop-file-utils": "the .deb desktop-entry check",
     "binutils": "readelf and strip: the .deb's dependencies and its stripped libraries",
     "patchelf": "the .deb: build-machine RUNPATHs removed from bundled libraries",
 }
