@@ -12,9 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from vetdesk.services.check import run_check
-from vetdesk.services.database import create_database
 from vetdesk.services.demo import generate_demo
+from vetdesk.standards.installed import create_database
+from vetdesk.validation.check import run_check
 
 
 def measure(scale: int, folder: Path) -> tuple[int, float, float]:

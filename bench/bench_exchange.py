@@ -35,14 +35,15 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from vetdesk.exchange.export import ExportSnapshot, build_export_workbook, export_period
-from vetdesk.exchange.importer import apply_import
-from vetdesk.exchange.meta import KIND_EXPORT
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import EXPORT_SHEETS
-from vetdesk.exchange.writer import cell_value, save_workbook
-from vetdesk.services.database import Database, create_database
+from vetdesk.db.database import Database
 from vetdesk.services.demo import generate_demo
+from vetdesk.standards.installed import create_database
+from vetdesk.workbook.export import ExportSnapshot, build_export_workbook, export_period
+from vetdesk.workbook.importer import apply_import
+from vetdesk.workbook.meta import KIND_EXPORT
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import EXPORT_SHEETS
+from vetdesk.workbook.writer import cell_value, save_workbook
 
 YEAR = 2025
 UNIT = "630202"

@@ -21,10 +21,10 @@ def build_packages(folder: Path, scale: int) -> tuple[Path, list[Path]]:
     """Six demo counties at a scale, each with a signed package; an empty city with their keys."""
     from vetdesk.domain.units import load_units
     from vetdesk.packages.county import export_package
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
     from vetdesk.signing.keystore import active_key, create_key
     from vetdesk.signing.trust import add_trusted_key, read_key_file
+    from vetdesk.standards.installed import create_database
 
     city_path = folder / f"city-{scale}.db"
     city = create_database(city_path, role="city", unit_code="630200", operator="bench")
@@ -53,9 +53,9 @@ def merge_into_fresh_city(
     """Seconds and peak bytes to verify and merge packages into a copy of an empty city."""
     import shutil
 
+    from vetdesk.db.database import open_database
     from vetdesk.packages.merge import apply_merge
     from vetdesk.packages.verify import verify_package
-    from vetdesk.services.database import open_database
 
     target = folder / f"{name}.db"
     for suffix in ("", "-wal", "-shm"):

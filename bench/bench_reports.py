@@ -21,10 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vetdesk.db.database import Database
 from vetdesk.reports.city_workbook import write_city_workbook
 from vetdesk.reports.pdf import write_report_pdf
-from vetdesk.services.database import Database, create_database
 from vetdesk.services.demo import generate_demo
+from vetdesk.standards.installed import create_database
 
 YEAR = 2025
 

@@ -125,18 +125,18 @@ def _after(seconds: float) -> Callable[[], bool]:
 
 def prepare(folder: Path, scale: int) -> list[tuple[str, Callable[[], Any]]]:
     """The databases and files the operations need, and the operations themselves."""
-    from vetdesk.exchange.export import export_period
-    from vetdesk.exchange.importer import apply_import
-    from vetdesk.exchange.reader import read_workbook
-    from vetdesk.exchange.template import write_template
     from vetdesk.packages.county import export_package
     from vetdesk.packages.merge import apply_merge
     from vetdesk.packages.verify import verify_package
     from vetdesk.reports.pdf import write_report_pdf
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
     from vetdesk.signing.keystore import active_key, create_key
     from vetdesk.signing.trust import add_trusted_key, read_key_file
+    from vetdesk.standards.installed import create_database
+    from vetdesk.workbook.export import export_period
+    from vetdesk.workbook.importer import apply_import
+    from vetdesk.workbook.reader import read_workbook
+    from vetdesk.workbook.template import write_template
 
     passphrase = "bench-passphrase"
     county = create_database(folder / "county.db", role="county", unit_code="630223", operator="b")

@@ -4,7 +4,7 @@
 
 Runs ``pytest tests/reliability`` with VETDESK_FULL=1 (crash kills, fault injection,
 fuzzing, concurrency, migrations, refusals), the bomb tests of
-tests/exchange/test_filesafety.py, and, when atheris is installed, the coverage-guided
+tests/workbook/test_filesafety.py, and, when atheris is installed, the coverage-guided
 fuzzer tests/reliability/fuzz_atheris.py for a while. The figures the tests record are
 then printed as a Markdown section that can be pasted into README.md. The exit code is
 pytest's (0: everything held).
@@ -45,7 +45,7 @@ def run_pytest(stats: Path, seed: int) -> tuple[int, str, float]:
             "no:cacheprovider",
             "-rxXf",
             "tests/reliability",
-            "tests/exchange/test_filesafety.py",
+            "tests/workbook/test_filesafety.py",
             "-k",
             f"not test_filesafety or ({BOMB_TESTS})",
         ],

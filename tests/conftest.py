@@ -44,8 +44,8 @@ def _chinese_messages() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def demo_county_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo county database built once per session (copy it before changing it)."""
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
 
     path = tmp_path_factory.mktemp("demo") / "county.db"
     db = create_database(path, role="county", unit_code="630223", operator="测试员")
@@ -57,8 +57,8 @@ def demo_county_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo city database built once per session (copy it before changing it)."""
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
 
     path = tmp_path_factory.mktemp("demo") / "city.db"
     db = create_database(path, role="city", unit_code="630200", operator="市局测试员")

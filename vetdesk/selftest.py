@@ -23,8 +23,9 @@ Step = Callable[[Path], str]
 
 
 def _step_database(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
     from vetdesk.db import migrate
-    from vetdesk.services.database import create_database
+    from vetdesk.standards.installed import create_database
 
     db = create_database(tmp / "selftest.db", role="county", unit_code="630223", operator="自检")
     try:
@@ -35,9 +36,10 @@ def _step_database(tmp: Path) -> str:
 
 
 def _step_demo_and_check(tmp: Path) -> str:
-    from vetdesk.services.check import run_check
-    from vetdesk.services.database import open_database
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
+    from vetdesk.db.database import open_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.validation.check import run_check
 
     db = open_database(tmp / "selftest.db")
     try:
@@ -60,8 +62,8 @@ def extra_steps() -> list[tuple[str, Step]]:
     """Steps contributed by optional parts (exchange, signing, reports, GUI) once present."""
     steps: list[tuple[str, Step]] = []
     for module_name in (
-        "vetdesk.exchange.selftest",
-        "vetdesk.signing.selftest",
+        "vetdesk.workbook.selftest",
+        "vetdesk.packages.selftest",
         "vetdesk.reports.selftest",
         "vetdesk.ui.selftest",
     ):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.services.period_data import (
+from vetdesk.domain.rows import (
     ConditionRow,
     PeriodData,
     PeriodInfo,

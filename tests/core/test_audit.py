@@ -4,7 +4,7 @@ from sqlalchemy import select, text
 
 from vetdesk.db import models
 from vetdesk.db.audit import verify_chain
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
 
 
 def test_changes_are_logged_with_operator_and_old_new_values(county_db):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from vetdesk.db import models
 from vetdesk.db.audit import OPERATOR_KEY
+from vetdesk.db.database import Database, open_database
 from vetdesk.services.audit_log import (
     AuditFilter,
     audit_facets,
@@ -22,7 +23,6 @@ from vetdesk.services.audit_log import (
     list_audit_entries,
     verify_audit_chain,
 )
-from vetdesk.services.database import Database, open_database
 
 
 @pytest.fixture

@@ -17,13 +17,9 @@ from pathlib import Path
 import pytest
 
 from vetdesk.cli import main
+from vetdesk.db import backup as backup_module
 from vetdesk.db import migrate
-from vetdesk.db.lock import DatabaseInUse, DatabaseLock
-from vetdesk.db.migrate import SchemaTooNew
-from vetdesk.errors import InputRejected, UsageError
-from vetdesk.paths import data_dir, resource
-from vetdesk.services import backup as backup_module
-from vetdesk.services.backup import (
+from vetdesk.db.backup import (
     REASON_DAILY,
     REASON_IMPORT,
     REASON_MIGRATION,
@@ -37,7 +33,6 @@ from vetdesk.services.backup import (
     backup_if_due,
     create_backup,
     list_backups,
-    open_for_use,
     plan_retention,
     pre_operation_backup,
     prune_backups,
@@ -46,7 +41,11 @@ from vetdesk.services.backup import (
     upgrade_with_backup,
     verify_backup,
 )
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database, open_for_use
+from vetdesk.db.lock import DatabaseInUse, DatabaseLock
+from vetdesk.db.migrate import SchemaTooNew
+from vetdesk.errors import InputRejected, UsageError
+from vetdesk.paths import data_dir, resource
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, 0)
 

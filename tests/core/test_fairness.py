@@ -10,7 +10,7 @@ import threading
 import time
 
 from vetdesk.db import fairness
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
 
 
 def _pauses_in(target, monkeypatch) -> list[float]:  # type: ignore[no-untyped-def]

@@ -47,7 +47,7 @@ def test_scan_covers_the_core_but_not_the_gui(report):
     assert len(report.messages) > 300
     assert "错误：{msg}" in report.messages  # vetdesk/cli/common.py
     paths = {loc.path for locations in report.messages.values() for loc in locations}
-    assert any(p.startswith("vetdesk/exchange/") for p in paths)
+    assert any(p.startswith("vetdesk/workbook/") for p in paths)
     assert not any(p.startswith("vetdesk/ui/") for p in paths)
 
 

@@ -31,8 +31,8 @@ def test_indicators_targets_and_units_switch_language():
 
 
 def test_check_messages_name_the_indicator_in_english(city_db):
-    from vetdesk.services.check import run_check
-    from vetdesk.services.database import open_database
+    from vetdesk.db.database import open_database
+    from vetdesk.validation.check import run_check
 
     db = open_database(city_db)
     i18n.set_language("en")

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import open_database
 from vetdesk.errors import InputRejected
 from vetdesk.services import measure_records as mr
-from vetdesk.services.check import run_check
-from vetdesk.services.database import open_database
 from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, MEASURE_ENTITIES, PILOT
+from vetdesk.validation.check import run_check
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_loaded_keys_match_the_period_check(db):
 
 def test_form_fields_follow_the_template_columns():
     """Each kind's form asks for the template's columns (without the school), same labels."""
-    from vetdesk.exchange import schema
+    from vetdesk.workbook import schema
 
     names = [s.name for s in mr.MEASURE_FIELDS[MAJOR]]
     assert names == [

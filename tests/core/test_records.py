@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from vetdesk.db import models
+from vetdesk.db.database import open_database
 from vetdesk.domain.money import wan_yuan_text
 from vetdesk.errors import InputRejected
 from vetdesk.services import records
-from vetdesk.services.check import run_check
-from vetdesk.services.database import open_database
+from vetdesk.standards.installed import ruleset_in_force
+from vetdesk.validation.check import run_check
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def _audit_count(db) -> int:  # type: ignore[no-untyped-def]
 
 def _context(db):  # type: ignore[no-untyped-def]
     tables = records.load_tables(db, 2025)
-    return tables, records.DraftContext.build(db.ruleset(), db.unit_codes(), tables)
+    return tables, records.DraftContext.build(ruleset_in_force(db), db.unit_codes(), tables)
 
 
 def test_load_tables_matches_the_period_check(db):
@@ -47,7 +48,7 @@ def test_form_specs_follow_the_row_fields():
     """The condition form has one field per condition figure, in order."""
     from dataclasses import fields
 
-    from vetdesk.services.period_data import ConditionRow
+    from vetdesk.domain.rows import ConditionRow
 
     names = [s.name for s in records.FORM_FIELDS[records.CONDITION]]
     assert names == [f.name for f in fields(ConditionRow)][1:]

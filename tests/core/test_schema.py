@@ -9,8 +9,9 @@ from sqlalchemy import text
 
 from vetdesk.db import migrate
 from vetdesk.db.base import Base
+from vetdesk.db.database import open_database
 from vetdesk.db.engine import make_engine
-from vetdesk.services.database import create_database, open_database
+from vetdesk.standards.installed import create_database
 
 
 def test_upgrade_head_on_empty_file_matches_models(tmp_path):
@@ -77,7 +78,7 @@ def test_foreign_keys_are_enforced(tmp_path):
 
 
 def test_read_only_open_writes_nothing_beside_the_file(tmp_path):
-    from vetdesk.services.database import open_read_only
+    from vetdesk.db.database import open_read_only
 
     folder = tmp_path / "a#b%c"
     folder.mkdir()
@@ -90,7 +91,7 @@ def test_read_only_open_writes_nothing_beside_the_file(tmp_path):
     before = sorted(p.name for p in folder.iterdir())
     ro = open_read_only(path)
     assert ro.info().unit_code == "630223"
-    from vetdesk.services.database import DatabaseWriteFailed
+    from vetdesk.db.database import DatabaseWriteFailed
 
     with pytest.raises(DatabaseWriteFailed, match="只读"), ro.transaction() as session:
         session.execute(text("UPDATE settings SET value = 'x'"))

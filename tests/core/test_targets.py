@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from vetdesk.cli import main
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
 from vetdesk.services.targets import enter_progress, install_target_file, target_progress
 from vetdesk.standards.targets import BEHIND, DONE, ON_TRACK, load_default_targets, status_of
 

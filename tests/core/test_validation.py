@@ -10,7 +10,7 @@ from builders import condition, period_data, roster, school, teacher, training
 
 from vetdesk.domain.enums import Severity
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.services.period_data import (
+from vetdesk.domain.rows import (
     BaseRow,
     DestinationRow,
     EnterpriseRow,

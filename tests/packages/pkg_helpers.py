@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vetdesk.db.database import Database, open_database
 from vetdesk.packages.county import export_package
-from vetdesk.services.database import Database, open_database
 from vetdesk.signing.keystore import active_key, create_key
 from vetdesk.signing.trust import add_trusted_key, read_key_file
 

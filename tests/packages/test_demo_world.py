@@ -7,11 +7,11 @@ import os
 import pytest
 
 from vetdesk.cli import main
+from vetdesk.db.database import open_database
 from vetdesk.errors import UsageError
 from vetdesk.packages.merge import preview_merge
 from vetdesk.packages.verify import verify_package
 from vetdesk.paths import data_dir
-from vetdesk.services.database import open_database
 from vetdesk.services.demo_world import (
     CHANGED_COUNTIES,
     SENDING_COUNTIES,

@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from vetdesk.cli import main
 from vetdesk.db import models
+from vetdesk.db.database import open_database
+from vetdesk.db.id_privacy import privacy_in_force
+from vetdesk.domain.id_privacy import hash_id_number, is_hashed_id
 from vetdesk.packages.merge import apply_merge, preview_merge
 from vetdesk.packages.task import export_task, import_task
 from vetdesk.packages.verify import verify_package
-from vetdesk.services.check import run_check
-from vetdesk.services.database import create_database, open_database
 from vetdesk.services.demo import generate_demo
-from vetdesk.signing.privacy import hash_id_number, is_hashed_id, privacy_in_force
+from vetdesk.standards.installed import create_database
+from vetdesk.validation.check import run_check
 
 
 def test_hashed_ids_travel_and_still_find_duplicates(county_db, tmp_path, capsys):
@@ -24,7 +26,7 @@ def test_hashed_ids_travel_and_still_find_duplicates(county_db, tmp_path, capsys
     city = create_database(tmp_path / "city.db", role="city", unit_code="630200", operator="市局")
     enrol(county, city)
     with city.transaction() as session:
-        from vetdesk.services.periods import ensure_period
+        from vetdesk.db.periods import ensure_period
 
         ensure_period(session, 2025)
     city.close()

@@ -10,11 +10,12 @@ from pkg_helpers import PASSPHRASE, enrol, make_package
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import open_database
 from vetdesk.packages.merge import apply_merge, preview_merge, status_board
 from vetdesk.packages.receipt import ReceiptRefused, import_receipt, issue_receipt
 from vetdesk.packages.verify import Verdict, verify_package
-from vetdesk.services.database import create_database, open_database
 from vetdesk.services.demo import generate_demo
+from vetdesk.standards.installed import create_database
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from vetdesk.db import models
 from vetdesk.packages.county import NotReadyToSubmit, export_package
 from vetdesk.packages.envelope import seal
 from vetdesk.packages.verify import Verdict, verify_package
-from vetdesk.services.database import create_database
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, KeyFileError
 from vetdesk.signing.keystore import active_key, create_key, unlock_key
 from vetdesk.signing.trust import add_trusted_key, read_key_file, revoke_trusted_key
+from vetdesk.standards.installed import create_database
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_unknown_revoked_and_wrong_unit_keys(pair, tmp_path, demo_county_templat
 
 def test_not_a_package_and_damaged(pair, tmp_path):
     county, city = pair
-    from vetdesk.exchange.export import export_period
+    from vetdesk.workbook.export import export_period
 
     draft = tmp_path / "draft.xlsx"
     export_period(county, 2025, draft, draft=True)
@@ -188,7 +188,7 @@ def test_export_is_refused_until_checks_pass_and_drafts_stay_available(pair, tmp
         export_package(county, 2025, tmp_path / "p.xlsx", PASSPHRASE)
     assert "错误 1 条" in info.value.message and "--draft" in info.value.message
     assert not (tmp_path / "p.xlsx").exists()
-    from vetdesk.exchange.export import export_period
+    from vetdesk.workbook.export import export_period
 
     export_period(county, 2025, tmp_path / "d.xlsx", draft=True)
     cover = [
@@ -223,7 +223,7 @@ def test_key_rotation(pair, tmp_path):
 def test_package_resaved_unchanged_by_libreoffice_still_verifies(pair, tmp_path):
     import sys
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "exchange"))
+    sys.path.insert(0, str(Path(__file__).parents[1] / "workbook"))
     from xlsx_helpers import SOFFICE, resave_with_libreoffice
 
     if SOFFICE is None:

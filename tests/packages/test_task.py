@@ -16,6 +16,8 @@ from sqlalchemy import select
 from vetdesk import cli
 from vetdesk.cli import task_commands
 from vetdesk.db import models
+from vetdesk.db.backup import REASON_TASK_IMPORT, list_backups
+from vetdesk.db.database import Database
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.packages import task as task_module
 from vetdesk.packages.envelope import seal
@@ -28,13 +30,12 @@ from vetdesk.packages.task import (
     ruleset_meta,
     verify_task,
 )
-from vetdesk.services.backup import REASON_TASK_IMPORT, list_backups
-from vetdesk.services.check import run_check
-from vetdesk.services.database import Database, create_database, install_ruleset
 from vetdesk.signing.keys import NAMESPACE_TASK, KeyFileError
 from vetdesk.signing.keystore import active_key, create_key, unlock_key
 from vetdesk.signing.trust import add_trusted_key, read_key_file, revoke_trusted_key
+from vetdesk.standards.installed import create_database, install_ruleset, ruleset_in_force
 from vetdesk.standards.ruleset import parse_ruleset
+from vetdesk.validation.check import run_check
 
 HUZHU_SCHOOL = "3663230000"  # 青海省互助县职业技术学校 in both demos
 NEW_SCHOOL = "3663239901"
@@ -74,7 +75,7 @@ def make_task(city: Database, folder: Path, name: str = "task.xlsx", **kw) -> Pa
 
 def install_stricter_ruleset(db: Database, version: str, land_area: str = "9999999") -> None:
     """Install a copy of the rule set in force with a new version and another land-area threshold."""
-    raw = copy.deepcopy(dict(db.ruleset().raw))
+    raw = copy.deepcopy(dict(ruleset_in_force(db).raw))
     raw["version"] = version
     for rule in raw["rules"]:
         if rule["id"] == LAND_RULE:
@@ -146,7 +147,7 @@ def test_task_updates_the_county_setup_and_the_rules_in_force(pair, tmp_path):
     assert "≥ 40000 → ≥ 9999999" in text
 
     # The rule set is now in force at the county: the same figures no longer pass.
-    assert county.ruleset().version == "2022.1-city-1"
+    assert ruleset_in_force(county).version == "2022.1-city-1"
     assert verdict_of(county, HUZHU_SCHOOL) == "fail"
     with county.session() as session:
         period = session.scalar(select(models.Period).where(models.Period.year == 2025))
@@ -320,7 +321,7 @@ def test_rule_set_too_long_for_one_cell_is_split(pair, tmp_path, monkeypatch):
     keys = [row[0].value for row in wb["_vetdesk"].iter_rows()]
     assert "ruleset" not in keys and {"ruleset.1", "ruleset.2", "ruleset.3"} <= set(keys)
     result = import_task(county, path)
-    assert result.ok and county.ruleset().version == "2022.1-city-2"
+    assert result.ok and ruleset_in_force(county).version == "2022.1-city-2"
 
 
 def test_ruleset_meta_round_trip():
@@ -461,7 +462,7 @@ def test_newer_format_damaged_and_not_a_task(pair, tmp_path):
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(path.read_bytes()[:4000])
     assert_refused_unchanged(county, cut, TaskVerdict.DAMAGED)
-    from vetdesk.exchange.export import export_period
+    from vetdesk.workbook.export import export_period
 
     draft = tmp_path / "draft.xlsx"
     export_period(county, 2025, draft, draft=True)

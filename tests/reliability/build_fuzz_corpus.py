@@ -264,13 +264,14 @@ def main(argv: list[str]) -> int:
         os.environ["VETDESK_DATA_DIR"] = str(tmp / "data")
         from rel_world import build_small_merge, build_world
 
-        from vetdesk.exchange.reader import read_workbook
-        from vetdesk.exchange.schema import EXPORT_SHEETS
-        from vetdesk.exchange.template import write_template
+        from vetdesk.db.database import open_database
         from vetdesk.packages.envelope import content_digests
-        from vetdesk.services.database import create_database, open_database
         from vetdesk.services.demo import generate_demo
         from vetdesk.signing.keystore import active_key
+        from vetdesk.standards.installed import create_database
+        from vetdesk.workbook.reader import read_workbook
+        from vetdesk.workbook.schema import EXPORT_SHEETS
+        from vetdesk.workbook.template import write_template
 
         demo = {}
         for role, unit in (("county", "630223"), ("city", "630200")):

@@ -114,15 +114,15 @@ def _install(points: _Points) -> None:
 
 
 def _open(path: str) -> Any:
-    from vetdesk.services.database import open_database
+    from vetdesk.db.database import open_database
 
     return open_database(Path(path))
 
 
 def op_import(args: dict[str, Any]) -> dict[str, Any]:
     """Import a workbook (preview and apply, as ``vetdesk import``)."""
-    from vetdesk.exchange.importer import apply_import
-    from vetdesk.exchange.reader import read_workbook
+    from vetdesk.workbook.importer import apply_import
+    from vetdesk.workbook.reader import read_workbook
 
     db = _open(args["db"])
     try:
@@ -136,8 +136,8 @@ def op_import(args: dict[str, Any]) -> dict[str, Any]:
 def op_import_loop(args: dict[str, Any]) -> dict[str, Any]:
     """Import several workbooks in turn, again and again (a busy command line)."""
     from vetdesk.db.lock import DatabaseInUse
-    from vetdesk.exchange.importer import apply_import
-    from vetdesk.exchange.reader import read_workbook
+    from vetdesk.workbook.importer import apply_import
+    from vetdesk.workbook.reader import read_workbook
 
     db = _open(args["db"])
     applied = refused = 0
@@ -157,7 +157,7 @@ def op_import_loop(args: dict[str, Any]) -> dict[str, Any]:
 
 def op_export(args: dict[str, Any]) -> dict[str, Any]:
     """Export the period as an unsigned draft workbook."""
-    from vetdesk.exchange.export import export_period
+    from vetdesk.workbook.export import export_period
 
     db = _open(args["db"])
     try:
@@ -207,7 +207,7 @@ def op_task(args: dict[str, Any]) -> dict[str, Any]:
 
 def op_migrate(args: dict[str, Any]) -> dict[str, Any]:
     """Upgrade an older database to the newest schema after a verified backup."""
-    from vetdesk.services.backup import upgrade_with_backup
+    from vetdesk.db.backup import upgrade_with_backup
 
     backup = upgrade_with_backup(Path(args["db"]))
     return {"backup": str(backup.path) if backup else None}
@@ -262,13 +262,6 @@ def _child(job: dict[str, Any]) -> None:
 def serve() -> None:
     """Read jobs from stdin; fork, report and reap one child per job."""
     # Everything the operations need is imported once, before any fork.
-    import vetdesk.exchange.export
-    import vetdesk.exchange.importer
-    import vetdesk.packages.county
-    import vetdesk.packages.merge
-    import vetdesk.packages.task
-    import vetdesk.services.backup
-    import vetdesk.services.database  # noqa: F401
 
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:

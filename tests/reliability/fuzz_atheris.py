@@ -33,10 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 with atheris.instrument_imports(include=["vetdesk", "openpyxl", "zipfile"]):
-    import vetdesk.exchange.filesafety
-    import vetdesk.exchange.importer
-    import vetdesk.exchange.reader
-    import vetdesk.packages.verify  # noqa: F401
+    pass
 
 from rel_fuzz import (  # noqa: E402
     ATTRIBUTE_VALUES,
@@ -55,12 +52,13 @@ def _setup(work: Path) -> None:
     os.environ["VETDESK_DATA_DIR"] = str(work / "data")
     from rel_world import build_world
 
-    from vetdesk.exchange.reader import read_workbook
-    from vetdesk.exchange.schema import EXPORT_SHEETS
-    from vetdesk.exchange.template import write_template
+    from vetdesk.db.database import open_database
     from vetdesk.packages.envelope import content_digests
-    from vetdesk.services.database import create_database, open_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
+    from vetdesk.workbook.reader import read_workbook
+    from vetdesk.workbook.schema import EXPORT_SHEETS
+    from vetdesk.workbook.template import write_template
 
     demo = {}
     for role, unit in (("county", "630223"), ("city", "630200")):

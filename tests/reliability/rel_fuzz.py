@@ -334,8 +334,8 @@ def family(op: Mutation) -> str:
 def judge_template(db: Any, path: Path, apply_to: Any = None) -> str:
     """Read, plan and (if ``apply_to`` gives a fresh database) import a workbook; return a label."""
     from vetdesk.errors import VetDeskError
-    from vetdesk.exchange.importer import apply_import, plan_from_content
-    from vetdesk.exchange.reader import read_workbook
+    from vetdesk.workbook.importer import apply_import, plan_from_content
+    from vetdesk.workbook.reader import read_workbook
 
     try:
         content = read_workbook(path)
@@ -363,10 +363,10 @@ def judge_template(db: Any, path: Path, apply_to: Any = None) -> str:
 def judge_package(city: Any, path: Path, reference: dict[str, Any], merge_into: Any = None) -> str:
     """Verify a package; a valid one must carry exactly the signed data; return a label."""
     from vetdesk.errors import VetDeskError
-    from vetdesk.exchange.schema import EXPORT_SHEETS
     from vetdesk.packages.envelope import content_digests
     from vetdesk.packages.merge import apply_merge
     from vetdesk.packages.verify import verify_package
+    from vetdesk.workbook.schema import EXPORT_SHEETS
 
     try:
         verification = verify_package(city, path)

@@ -34,9 +34,9 @@ class World:
 
 
 def _demo_variant(folder: Path, seed: int) -> Path:
-    from vetdesk.exchange.export import export_period
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
+    from vetdesk.workbook.export import export_period
 
     db = create_database(
         folder / f"variant-{seed}.db", role="county", unit_code="630223", operator="乙"
@@ -51,7 +51,7 @@ def _demo_variant(folder: Path, seed: int) -> Path:
 def _with_bad_cell(source: Path, target: Path) -> Path:
     import openpyxl
 
-    from vetdesk.exchange.schema import TEACHERS
+    from vetdesk.workbook.schema import TEACHERS
 
     wb = openpyxl.load_workbook(source)
     ws = wb[TEACHERS.sheet_title]
@@ -66,12 +66,13 @@ def _stricter_task(city_path: Path, folder: Path) -> tuple[Path, Path]:
     from sqlalchemy import select
 
     from vetdesk.db import models
+    from vetdesk.db.database import open_database
     from vetdesk.packages.task import export_task
-    from vetdesk.services.database import install_ruleset, open_database
+    from vetdesk.standards.installed import install_ruleset, ruleset_in_force
     from vetdesk.standards.ruleset import parse_ruleset
 
     city = open_database(city_path)
-    raw = copy.deepcopy(dict(city.ruleset().raw))
+    raw = copy.deepcopy(dict(ruleset_in_force(city).raw))
     raw["version"] = "2025.9"
     for rule in raw["rules"]:
         if rule["id"] == LAND_RULE:
@@ -103,13 +104,14 @@ def _stricter_task(city_path: Path, folder: Path) -> tuple[Path, Path]:
 
 def build_world(root: Path, demo_county: Path, demo_city: Path) -> World:
     """Build the shared databases and files in a folder."""
+    from vetdesk.db.database import open_database
     from vetdesk.packages.county import export_package
     from vetdesk.packages.merge import apply_merge
     from vetdesk.packages.receipt import issue_receipt
     from vetdesk.packages.verify import verify_package
-    from vetdesk.services.database import create_database, open_database
     from vetdesk.signing.keystore import active_key, create_key
     from vetdesk.signing.trust import add_trusted_key, read_key_file
+    from vetdesk.standards.installed import create_database
 
     data_dir = root / "data"
     data_dir.mkdir()
@@ -167,11 +169,13 @@ def build_small_merge(world: World, folder: Path) -> tuple[Path, Path]:
     """
     import sqlite3
 
+    from vetdesk.db.database import open_database
     from vetdesk.packages.county import export_package
-    from vetdesk.services.check import explain_warnings, run_check
-    from vetdesk.services.database import create_database, open_database
+    from vetdesk.services.check import explain_warnings
     from vetdesk.signing.keystore import active_key
     from vetdesk.signing.trust import add_trusted_key, read_key_file
+    from vetdesk.standards.installed import create_database
+    from vetdesk.validation.check import run_check
 
     county_path = copy_db(world.county, folder / "small-county.db")
     con = sqlite3.connect(county_path)

@@ -251,7 +251,7 @@ def test_kill_during_import(world: World, crash_child: Zygote, tmp_path: Path) -
 
 
 def _draft_counts(path: Path) -> dict[str, int]:
-    from vetdesk.exchange.reader import read_workbook
+    from vetdesk.workbook.reader import read_workbook
 
     content = read_workbook(path)
     assert content.meta is not None and content.meta.kind == "draft", content.meta
@@ -298,8 +298,8 @@ def _fresh_export(child: Zygote, sc: Scenario, root: Path, name: str) -> Path:
 def test_kill_during_signed_package_export(
     world: World, crash_child: Zygote, tmp_path: Path
 ) -> None:
+    from vetdesk.db.database import open_database
     from vetdesk.packages.verify import verify_package
-    from vetdesk.services.database import open_database
 
     old = world.package.read_bytes()  # package no. 1 sits at the target
     name = "互助县-上报包.xlsx"

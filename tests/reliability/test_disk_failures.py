@@ -28,11 +28,11 @@ from rel_helpers import (
 )
 from rel_world import World
 
+from vetdesk.db.database import open_database
 from vetdesk.errors import VetDeskError
-from vetdesk.exchange.atomic import WriteFailed
-from vetdesk.exchange.export import export_period
 from vetdesk.packages.county import export_package
-from vetdesk.services.database import open_database
+from vetdesk.workbook.atomic import WriteFailed
+from vetdesk.workbook.export import export_period
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "fixtures" / "schemas"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes and limits")

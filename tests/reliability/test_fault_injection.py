@@ -33,10 +33,10 @@ from rel_helpers import (
 )
 from sqlalchemy import event
 
+from vetdesk.db.database import Database, open_database
 from vetdesk.db.lock import lock_path
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.verify import Verification, verify_package
-from vetdesk.services.database import Database, open_database
 
 SAMPLES = {"once": 4, "persistent": 3}
 

@@ -7,7 +7,7 @@ correct import or verification (a package that verifies carries exactly the sign
 data; a template that plans cleanly imports into a fresh copy), within 10 s and a
 300 MB Python memory peak. The corpus in tests/fixtures/fuzz-corpus/ (boundary files and
 every crash found) is replayed on every run with its expected outcome. Bomb files are
-covered by tests/exchange/test_filesafety.py (size, entry count, ratio, billion laughs).
+covered by tests/workbook/test_filesafety.py (size, entry count, ratio, billion laughs).
 """
 
 from __future__ import annotations
@@ -37,12 +37,13 @@ from rel_fuzz import (
 from rel_helpers import FULL_RUN, YEAR, copy_db, record_stat
 from rel_world import World
 
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import EXPORT_SHEETS
-from vetdesk.exchange.template import write_template
+from vetdesk.db.database import Database, open_database
 from vetdesk.packages.envelope import content_digests
-from vetdesk.services.database import Database, create_database, open_database
 from vetdesk.signing.trust import add_trusted_key, read_key_file
+from vetdesk.standards.installed import create_database
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import EXPORT_SHEETS
+from vetdesk.workbook.template import write_template
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix", reason="the per-case time bound uses SIGALRM (POSIX)"

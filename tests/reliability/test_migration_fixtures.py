@@ -24,10 +24,10 @@ from rel_helpers import audit_chain_break, connect, integrity_problems, load_sql
 
 from vetdesk import cli
 from vetdesk.db import migrate
+from vetdesk.db.backup import REASON_MIGRATION, verify_backup
 from vetdesk.db.base import Base
 from vetdesk.db.engine import make_engine
 from vetdesk.domain.identifiers import mask_id_number
-from vetdesk.services.backup import REASON_MIGRATION, verify_backup
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "fixtures" / "schemas"
 FIXTURES = sorted(SCHEMAS.glob("*.sql"))
@@ -95,7 +95,7 @@ def test_there_are_saved_release_databases() -> None:
 def test_saved_release_database_upgrades_with_its_data(
     dump: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from vetdesk.services.backup import upgrade_with_backup
+    from vetdesk.db.backup import upgrade_with_backup
 
     path = load_sql_dump(dump, tmp_path / f"{dump.stem}.db")
     counts, samples, revision = snapshot(path)

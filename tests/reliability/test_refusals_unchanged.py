@@ -17,14 +17,14 @@ from rel_helpers import PASSPHRASE, YEAR, copy_db, integrity_problems, main_file
 from rel_world import World
 
 from vetdesk import cli
+from vetdesk.db.database import Database, open_database
 from vetdesk.errors import VetDeskError
-from vetdesk.exchange.schema import CONDITIONS
 from vetdesk.packages.county import export_package
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.receipt import ReceiptRefused, import_receipt
 from vetdesk.packages.task import TaskVerdict, import_task
 from vetdesk.packages.verify import Verdict, verify_package
-from vetdesk.services.database import Database, open_database
+from vetdesk.workbook.schema import CONDITIONS
 
 Case = Callable[[World, Path], tuple[Path, Callable[[Database], None]]]
 

@@ -33,11 +33,11 @@ from rel_helpers import (
 )
 from rel_world import World
 
+from vetdesk.db.database import open_database
 from vetdesk.db.lock import DatabaseLock
-from vetdesk.exchange.importer import apply_import
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.services.check import run_check
-from vetdesk.services.database import open_database
+from vetdesk.validation.check import run_check
+from vetdesk.workbook.importer import apply_import
+from vetdesk.workbook.reader import read_workbook
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix", reason="the held import runs in a forked child (POSIX)"

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from report_helpers import connect, no_missing_glyphs, unit_totals
 
+from vetdesk.db.database import open_database
 from vetdesk.errors import UsageError
 from vetdesk.reports.city_workbook import write_city_workbook
-from vetdesk.services.database import open_database
 
 YEAR = 2025
 COUNTIES = {

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from vetdesk.db.database import open_database
 from vetdesk.reports.enrolment import (
     EnrolmentForm,
     enrolment_form,
     enrolment_png,
     write_enrolment_pdf,
 )
-from vetdesk.services.database import open_database
 from vetdesk.signing.keystore import NoSigningKey, create_key
 
 PDFTOTEXT = shutil.which("pdftotext")

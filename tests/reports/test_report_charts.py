@@ -13,10 +13,10 @@ import pytest
 from matplotlib.colors import to_rgba
 from report_helpers import copy_period, no_missing_glyphs, training_by, unit_totals
 
+from vetdesk.db.database import open_database
 from vetdesk.i18n import set_language
 from vetdesk.reports import charts
 from vetdesk.reports.summary import build_summary, percent_text
-from vetdesk.services.database import open_database
 
 YEAR = 2025
 

@@ -20,11 +20,12 @@ from report_helpers import (
 )
 
 from vetdesk.db import models
-from vetdesk.exchange.atomic import WriteFailed
+from vetdesk.db.database import open_database
 from vetdesk.i18n import set_language
 from vetdesk.reports.pdf import text_width, wrap_text, write_report_pdf
-from vetdesk.services.check import explain_warnings, run_check
-from vetdesk.services.database import open_database
+from vetdesk.services.check import explain_warnings
+from vetdesk.validation.check import run_check
+from vetdesk.workbook.atomic import WriteFailed
 
 YEAR = 2025
 needs_poppler = pytest.mark.skipif(

@@ -11,6 +11,7 @@ from report_helpers import copy_period, school_facts, training_by, unit_totals
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import open_database
 from vetdesk.errors import UsageError
 from vetdesk.reports.summary import (
     TrainingTotals,
@@ -20,7 +21,6 @@ from vetdesk.reports.summary import (
     relative_shortfall,
     threshold_percent_text,
 )
-from vetdesk.services.database import open_database
 from vetdesk.standards.ruleset import load_default_ruleset
 
 YEAR = 2025

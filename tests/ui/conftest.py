@@ -21,7 +21,7 @@ def recorder() -> Iterator[object]:
 
 def open_window(qtbot, path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A main window on a database, after its first load."""
-    from vetdesk.services.database import open_database
+    from vetdesk.db.database import open_database
     from vetdesk.ui.mainwindow import MainWindow
     from vetdesk.ui.settings import Settings
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from vetdesk.db.database import open_database
 from vetdesk.errors import InputRejected
-from vetdesk.services.database import open_database
 from vetdesk.services.records import list_periods
 from vetdesk.ui.background import Cancelled, DbOp, Progress, running_count
 

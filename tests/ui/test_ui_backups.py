@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from vetdesk.db import models
-from vetdesk.services.backup import REASON_RESTORE, create_backup, list_backups, quick_check
+from vetdesk.db.backup import REASON_RESTORE, create_backup, list_backups, quick_check
 from vetdesk.ui.background import wait_for_all
 from vetdesk.ui.mainwindow import MainWindow
 from vetdesk.ui.settings import Settings

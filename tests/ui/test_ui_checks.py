@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vetdesk.services.check import explain_warnings, run_check
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
+from vetdesk.services.check import explain_warnings
 from vetdesk.services.records import TEACHER
+from vetdesk.validation.check import run_check
 
 
 def _clear_one_explanation(path: Path) -> tuple[str, str, str]:

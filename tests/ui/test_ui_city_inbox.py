@@ -35,8 +35,8 @@ def six_packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CityFixtu
     """Six demo counties, keys enrolled both ways, one signed package each (built once)."""
     from sqlalchemy import text
 
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
 
     root = tmp_path_factory.mktemp("city_inbox")
     data_dir = root / "data"
@@ -284,8 +284,8 @@ def test_the_city_issues_a_signed_task_package_for_one_county(
 
     from PySide6.QtCore import QDate
 
+    from vetdesk.db.database import open_database
     from vetdesk.packages.task import verify_task
-    from vetdesk.services.database import open_database
 
     window = city_window
     assert window.act_task_export.isVisible() and window.act_task_export.isEnabled()

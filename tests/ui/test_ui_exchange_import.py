@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.schema import TEACHERS
 from vetdesk.services import records
+from vetdesk.workbook.schema import TEACHERS
 
 SCHOOL = "3663230000"
 NEW_ID = generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtPrintSupport import QPrinter
 
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
 from vetdesk.signing.keystore import active_key, create_key, public_key_file_text
 from vetdesk.signing.trust import add_trusted_key, list_trusted_keys, read_key_file
 from vetdesk.ui.keys import print_enrolment

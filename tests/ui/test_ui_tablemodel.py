@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.services.period_data import TeacherRow
+from vetdesk.domain.rows import TeacherRow
 from vetdesk.services.records import TEACHER, Record, record_key
 from vetdesk.ui.tablemodels import record_model, sort_key
 

@@ -70,7 +70,7 @@ def test_targets_page_shows_every_target_and_takes_entered_values(qtbot, city_wi
 
 def test_measure_data_page_lists_the_new_domains(qtbot, city_window):
     """Majors, enterprises, pilots, destinations and bases, read-only, with school names."""
-    from vetdesk.services.period_data import load_period_data
+    from vetdesk.db.period_data import load_period_data
     from vetdesk.ui.mainwindow import PAGE_MEASURES
 
     window = city_window

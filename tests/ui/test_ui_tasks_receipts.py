@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vetdesk.db.database import Database, open_database
 from vetdesk.packages.county import export_package
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.receipt import issue_receipt
 from vetdesk.packages.task import export_task
 from vetdesk.packages.verify import verify_package
-from vetdesk.services.database import Database, open_database
 from vetdesk.services.records import list_periods
 from vetdesk.signing.keystore import active_key, create_key, public_key_file_text
 from vetdesk.signing.trust import add_trusted_key, read_key_file

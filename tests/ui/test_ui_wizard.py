@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
 from vetdesk.services.records import list_periods
 from vetdesk.ui.wizard import SetupWizard
 

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from vetdesk.services.database import open_database
+from vetdesk.db.database import open_database
 from vetdesk.signing.keystore import active_key, create_key, public_key_file_text
 from vetdesk.signing.trust import list_trusted_keys
 from vetdesk.ui.wizard import SetupWizard

@@ -15,13 +15,15 @@ from vetdesk.cli.common import (
     add_json_argument,
     print_json,
 )
+from vetdesk.db.database import open_database
 from vetdesk.domain.enums import Severity
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.check import CheckReport, explain_warnings, report_to_json, run_check
-from vetdesk.services.database import create_database, open_database
+from vetdesk.services.check import explain_warnings, report_to_json
 from vetdesk.standards.assess import VERDICT_LABELS
+from vetdesk.standards.installed import create_database
+from vetdesk.validation.check import CheckReport, run_check
 
 
 def register(sub: Any) -> None:

@@ -14,8 +14,8 @@ from vetdesk.cli.common import (
     add_json_argument,
     print_json,
 )
+from vetdesk.db.database import open_database
 from vetdesk.i18n import _
-from vetdesk.services.database import open_database
 
 _ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
 
@@ -73,7 +73,7 @@ def register(sub: Any) -> None:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Run ``vetdesk template``."""
-    from vetdesk.exchange.template import write_template
+    from vetdesk.workbook.template import write_template
 
     db = open_database(args.db)
     try:
@@ -130,7 +130,7 @@ def print_plan(plan: Any, out: Any = None) -> None:
     w = (out or sys.stdout).write
     w(_("文件 {name}，{year} 年度").format(name=plan.file_name, year=plan.year) + "\n")
     for key, s in plan.summary.items():
-        from vetdesk.exchange.schema import ALL_SHEETS
+        from vetdesk.workbook.schema import ALL_SHEETS
 
         title = ALL_SHEETS[key].sheet_title if key in ALL_SHEETS else key
         w(
@@ -161,9 +161,9 @@ def print_plan(plan: Any, out: Any = None) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk import``."""
-    from vetdesk.exchange.annotate import annotate_workbook
-    from vetdesk.exchange.importer import apply_import, plan_from_content
-    from vetdesk.exchange.reader import read_workbook
+    from vetdesk.workbook.annotate import annotate_workbook
+    from vetdesk.workbook.importer import apply_import, plan_from_content
+    from vetdesk.workbook.reader import read_workbook
 
     db = open_database(args.db)
     try:
@@ -192,7 +192,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk export``."""
-    from vetdesk.exchange.export import export_period
+    from vetdesk.workbook.export import export_period
 
     if not args.draft:
         from vetdesk.cli.package_commands import export_signed

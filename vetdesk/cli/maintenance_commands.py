@@ -15,9 +15,7 @@ from vetdesk.cli.common import (
     add_json_argument,
     print_json,
 )
-from vetdesk.errors import UsageError
-from vetdesk.i18n import _
-from vetdesk.services.backup import (
+from vetdesk.db.backup import (
     REASON_MANUAL,
     BackupInfo,
     backup_dir,
@@ -26,6 +24,8 @@ from vetdesk.services.backup import (
     prune_backups,
     restore_backup,
 )
+from vetdesk.errors import UsageError
+from vetdesk.i18n import _
 
 _YES_ANSWERS = frozenset({"y", "yes", "是", "好", "确定"})
 

@@ -15,8 +15,8 @@ from vetdesk.cli.common import (
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
+from vetdesk.db.database import open_database
 from vetdesk.i18n import _
-from vetdesk.services.database import open_database
 
 _ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
 
@@ -109,7 +109,7 @@ def _print_preview(preview: Any, receipt: Path | None) -> None:
         w("    " + _("签名密钥指纹：{fp}").format(fp=v.fingerprint) + "\n")
     for note in v.notes:
         w("    " + note + "\n")
-    from vetdesk.exchange.schema import ALL_SHEETS
+    from vetdesk.workbook.schema import ALL_SHEETS
 
     for key, s in preview.summary.items():
         w(

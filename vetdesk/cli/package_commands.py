@@ -18,9 +18,9 @@ from vetdesk.cli.common import (
     add_json_argument,
     print_json,
 )
+from vetdesk.db.database import open_database
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.database import open_database
 
 
 def add_passphrase_argument(parser: argparse.ArgumentParser) -> None:
@@ -182,8 +182,8 @@ def cmd_key_show(args: argparse.Namespace) -> int:
 
 def cmd_key_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk key export``."""
-    from vetdesk.exchange.atomic import write_atomically
     from vetdesk.signing.keystore import active_key, public_key_file_text
+    from vetdesk.workbook.atomic import write_atomically
 
     db = open_database(args.db)
     try:
@@ -304,12 +304,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_privacy(args: argparse.Namespace) -> int:
     """Run ``vetdesk privacy``."""
-    from vetdesk.signing.privacy import (
-        IdPrivacy,
-        install_privacy,
-        new_hashed_privacy,
-        privacy_in_force,
-    )
+    from vetdesk.db.id_privacy import install_privacy, privacy_in_force
+    from vetdesk.domain.id_privacy import IdPrivacy, new_hashed_privacy
 
     db = open_database(args.db)
     try:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from vetdesk.cli.common import EXIT_OK, add_db_argument
+from vetdesk.db.database import open_database
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.database import open_database
 
 CHART_KINDS = ("progress", "compliance", "gaps", "double_teacher", "training", "trend")
 

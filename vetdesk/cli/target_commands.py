@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from vetdesk.cli.common import EXIT_OK, add_db_argument, add_json_argument, print_json
+from vetdesk.db.database import open_database
 from vetdesk.i18n import _
-from vetdesk.services.database import open_database
 
 _STATUS = {"done": "已完成", "on_track": "推进中", "behind": "滞后"}
 
@@ -107,8 +107,8 @@ def cmd_targets_set(args: argparse.Namespace) -> int:
 
 def cmd_targets_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk targets export``."""
-    from vetdesk.exchange.atomic import write_atomically
     from vetdesk.services.targets import current_target_json
+    from vetdesk.workbook.atomic import write_atomically
 
     db = open_database(args.db)
     try:

@@ -15,8 +15,8 @@ from vetdesk.cli.common import (
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
+from vetdesk.db.database import open_database
 from vetdesk.i18n import _
-from vetdesk.services.database import open_database
 
 
 def _date_argument(text: str) -> dt.date:

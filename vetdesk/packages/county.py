@@ -17,27 +17,28 @@ from sqlalchemy import func, select
 
 from vetdesk import __version__
 from vetdesk.db import migrate, models
+from vetdesk.db.database import Database
+from vetdesk.db.id_privacy import privacy_in_force
+from vetdesk.domain.id_privacy import IdPrivacy, hash_id_number
 from vetdesk.errors import InputRejected
-from vetdesk.exchange.atomic import temp_space_errors
-from vetdesk.exchange.export import (
+from vetdesk.i18n import _
+from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, manifest_hash, seal, sheet_digest
+from vetdesk.packages.sequence import remember_seq, remembered_seq
+from vetdesk.packages.verify import verify_content
+from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
+from vetdesk.signing.keystore import active_key, unlock_key
+from vetdesk.validation.check import CheckReport
+from vetdesk.workbook.atomic import temp_space_errors
+from vetdesk.workbook.export import (
     ExportSnapshot,
     build_export_workbook,
     check_target,
     take_snapshot,
 )
-from vetdesk.exchange.meta import KIND_PACKAGE
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import EXPORT_SHEETS
-from vetdesk.exchange.writer import CoverLine, save_workbook
-from vetdesk.i18n import _
-from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, manifest_hash, seal, sheet_digest
-from vetdesk.packages.verify import verify_content
-from vetdesk.services.check import CheckReport
-from vetdesk.services.database import Database
-from vetdesk.signing.keys import NAMESPACE_PACKAGE, fingerprint, key_id
-from vetdesk.signing.keystore import active_key, unlock_key
-from vetdesk.signing.privacy import IdPrivacy, hash_id_number, privacy_in_force
-from vetdesk.signing.sequence import remember_seq, remembered_seq
+from vetdesk.workbook.meta import KIND_PACKAGE
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import EXPORT_SHEETS
+from vetdesk.workbook.writer import CoverLine, save_workbook
 
 
 class NotReadyToSubmit(InputRejected):

@@ -18,11 +18,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from vetdesk.exchange.reader import WorkbookContent
-from vetdesk.exchange.rows import Record, canonical_rows
-from vetdesk.exchange.schema import SheetSpec
 from vetdesk.signing.canonical import StrictJSONError, canonical_json, parse_strict_json
 from vetdesk.signing.keys import sign, verify
+from vetdesk.workbook.reader import WorkbookContent
+from vetdesk.workbook.rows import Record, canonical_rows
+from vetdesk.workbook.schema import SheetSpec
 
 MANIFEST_FORMAT = 1
 ALGORITHM = "Ed25519"

@@ -13,7 +13,7 @@ from sqlalchemy import distinct, func, select
 from vetdesk.db import models
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
 
 
 def counties_submitted(db: Database, year: int) -> int:

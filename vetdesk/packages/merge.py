@@ -17,10 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
+from vetdesk.db.backup import REASON_MERGE
+from vetdesk.db.database import Database
+from vetdesk.db.id_privacy import privacy_in_force
+from vetdesk.db.periods import ensure_period
+from vetdesk.domain.id_privacy import hash_id_number, is_hashed_id
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
-from vetdesk.exchange.importer import (
+from vetdesk.i18n import _
+from vetdesk.packages.verify import Verification
+from vetdesk.workbook.importer import (
     SHEET_ORDER,
     SIMPLE_MODELS,
     RecordChange,
@@ -31,14 +38,8 @@ from vetdesk.exchange.importer import (
     diff_sheet,
     statistics_date_of,
 )
-from vetdesk.exchange.rows import Record
-from vetdesk.exchange.schema import EXPLANATIONS, SCHOOLS
-from vetdesk.i18n import _
-from vetdesk.packages.verify import Verification
-from vetdesk.services.backup import REASON_MERGE
-from vetdesk.services.database import Database
-from vetdesk.services.periods import ensure_period
-from vetdesk.signing.privacy import hash_id_number, is_hashed_id, privacy_in_force
+from vetdesk.workbook.rows import Record
+from vetdesk.workbook.schema import EXPLANATIONS, SCHOOLS
 
 
 @dataclass

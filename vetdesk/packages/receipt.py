@@ -15,23 +15,12 @@ from sqlalchemy import func, select
 
 from vetdesk import __version__
 from vetdesk.db import models
+from vetdesk.db.database import Database
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected, UsageError
-from vetdesk.exchange.filesafety import UnsafeFileError
-from vetdesk.exchange.meta import KIND_RECEIPT
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.writer import (
-    CoverLine,
-    add_meta,
-    new_write_only_workbook,
-    save_workbook,
-    standard_meta,
-    write_cover,
-)
 from vetdesk.i18n import _
 from vetdesk.packages.envelope import ALGORITHM, MANIFEST_FORMAT, EnvelopeError, open_envelope, seal
 from vetdesk.packages.merge import MergePreview
-from vetdesk.services.database import Database
 from vetdesk.signing.keys import (
     NAMESPACE_RECEIPT,
     KeyFileError,
@@ -40,6 +29,17 @@ from vetdesk.signing.keys import (
     public_key_from_text,
 )
 from vetdesk.signing.keystore import unlock_key
+from vetdesk.workbook.filesafety import UnsafeFileError
+from vetdesk.workbook.meta import KIND_RECEIPT
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.writer import (
+    CoverLine,
+    add_meta,
+    new_write_only_workbook,
+    save_workbook,
+    standard_meta,
+    write_cover,
+)
 
 
 class ReceiptRefused(InputRejected):

@@ -8,7 +8,7 @@ updates its own set-up from it in one transaction (a county can also start from 
 Layout of the workbook:
 
 * ``封面`` — for people: city, period, dates, sequence number, key fingerprint, counts;
-* ``学校名录`` — the registry rows (the ``SCHOOLS`` sheet of :mod:`vetdesk.exchange.schema`);
+* ``学校名录`` — the registry rows (the ``SCHOOLS`` sheet of :mod:`vetdesk.workbook.schema`);
 * ``规则集`` — the rule set made readable, one row per rule (``RULES`` below);
 * ``_vetdesk`` (very hidden) — the signed manifest and signature, and the rule set as
   compact canonical JSON under the key ``ruleset``. A cell holds at most 32,767
@@ -41,28 +41,15 @@ from sqlalchemy.orm import Session
 
 from vetdesk import __version__
 from vetdesk.db import models
+from vetdesk.db.backup import REASON_TASK_IMPORT
+from vetdesk.db.database import Database
+from vetdesk.db.id_privacy import install_privacy, privacy_in_force
+from vetdesk.db.period_data import get_period, load_schools
+from vetdesk.db.periods import ensure_period
 from vetdesk.domain.enums import SchoolCategory, SchoolLevel
+from vetdesk.domain.id_privacy import from_json as privacy_from_json
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected, UsageError
-from vetdesk.exchange.cells import CellError, parse_cell, shown_value
-from vetdesk.exchange.export import check_target
-from vetdesk.exchange.filesafety import UnsafeFileError
-from vetdesk.exchange.meta import KIND_TASK
-from vetdesk.exchange.reader import WorkbookContent, read_workbook
-from vetdesk.exchange.rows import Record
-from vetdesk.exchange.schema import SCHOOLS, Column, Kind, SheetSpec
-from vetdesk.exchange.writer import (
-    MAX_CELL_TEXT,
-    CoverLine,
-    add_meta,
-    cell_value,
-    check_records,
-    new_write_only_workbook,
-    save_workbook,
-    standard_meta,
-    write_cover,
-    write_data_sheet,
-)
 from vetdesk.i18n import N_, _
 from vetdesk.packages.envelope import (
     ALGORITHM,
@@ -75,10 +62,7 @@ from vetdesk.packages.envelope import (
     seal,
     sheet_digest,
 )
-from vetdesk.services.backup import REASON_TASK_IMPORT
-from vetdesk.services.database import Database, install_ruleset
-from vetdesk.services.period_data import get_period, load_schools
-from vetdesk.services.periods import ensure_period
+from vetdesk.packages.sequence import remember_seq, remembered_seq
 from vetdesk.signing.canonical import (
     StrictJSONError,
     canonical_json,
@@ -93,12 +77,29 @@ from vetdesk.signing.keys import (
     public_key_from_text,
 )
 from vetdesk.signing.keystore import active_key, unlock_key
-from vetdesk.signing.privacy import from_json as privacy_from_json
-from vetdesk.signing.privacy import install_privacy, privacy_in_force
-from vetdesk.signing.sequence import remember_seq, remembered_seq
 from vetdesk.standards.assess import threshold_text
+from vetdesk.standards.installed import install_ruleset, ruleset_in_force
 from vetdesk.standards.ruleset import RuleSet, RuleSetError, parse_ruleset
 from vetdesk.standards.targets import install_targets, parse_target_set, targets_in_force
+from vetdesk.workbook.cells import CellError, parse_cell, shown_value
+from vetdesk.workbook.export import check_target
+from vetdesk.workbook.filesafety import UnsafeFileError
+from vetdesk.workbook.meta import KIND_TASK
+from vetdesk.workbook.reader import WorkbookContent, read_workbook
+from vetdesk.workbook.rows import Record
+from vetdesk.workbook.schema import SCHOOLS, Column, Kind, SheetSpec
+from vetdesk.workbook.writer import (
+    MAX_CELL_TEXT,
+    CoverLine,
+    add_meta,
+    cell_value,
+    check_records,
+    new_write_only_workbook,
+    save_workbook,
+    standard_meta,
+    write_cover,
+    write_data_sheet,
+)
 
 # --- the readable rule-set sheet ------------------------------------------------------------
 
@@ -610,7 +611,7 @@ def export_task(
         period = get_period(session, year)
         statistics_date = period.statistics_date
         due = deadline or period.deadline
-        ruleset = db.ruleset(session)
+        ruleset = ruleset_in_force(db, session)
         target_set = dict(targets_in_force(session).raw)
         id_privacy = privacy_in_force(session).to_json()
         schools = [
@@ -1197,7 +1198,7 @@ def _plan(session: Session, db: Database, payload: TaskPayload, result: TaskImpo
                 payload.deadline.isoformat(),
             )
     result.schools = _school_changes(session, db.info().unit_code, payload.schools)
-    current = db.ruleset(session)
+    current = ruleset_in_force(db, session)
     new = payload.ruleset
     result.ruleset_old = (current.ruleset_id, current.version)
     result.ruleset_new = (new.ruleset_id, new.version)

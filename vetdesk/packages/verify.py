@@ -16,11 +16,8 @@ from typing import Any
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import Database
 from vetdesk.domain.units import load_units
-from vetdesk.exchange.filesafety import UnsafeFileError
-from vetdesk.exchange.meta import KIND_PACKAGE
-from vetdesk.exchange.reader import WorkbookContent, read_workbook
-from vetdesk.exchange.schema import ALL_SHEETS
 from vetdesk.i18n import _
 from vetdesk.packages.envelope import (
     MANIFEST_FORMAT,
@@ -29,8 +26,11 @@ from vetdesk.packages.envelope import (
     content_digests,
     open_envelope,
 )
-from vetdesk.services.database import Database
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, KeyFileError, public_key_from_text
+from vetdesk.workbook.filesafety import UnsafeFileError
+from vetdesk.workbook.meta import KIND_PACKAGE
+from vetdesk.workbook.reader import WorkbookContent, read_workbook
+from vetdesk.workbook.schema import ALL_SHEETS
 
 _NOT_A_PACKAGE_FILE = {
     "legacy_xls",

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vetdesk.domain.enums import TargetGroup, TrainingCategory
-from vetdesk.exchange.atomic import write_atomically
 from vetdesk.fonts import register_matplotlib_font
 from vetdesk.i18n import _
 from vetdesk.reports.summary import (
@@ -38,6 +37,7 @@ from vetdesk.reports.summary import (
     percent_text,
     threshold_percent_text,
 )
+from vetdesk.workbook.atomic import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

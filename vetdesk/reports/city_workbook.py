@@ -1,7 +1,7 @@
 """The merged city workbook: every county's data, a summary sheet per county and a city total.
 
 The data sheets, cover, indicator sheet and hidden metadata are the exchange export's own
-(:func:`vetdesk.exchange.export.build_export_workbook`), so they read and re-import like
+(:func:`vetdesk.workbook.export.build_export_workbook`), so they read and re-import like
 any export. This module adds, right after the cover, the city total sheet and one summary
 sheet per county (schools, 达标 count and rate against the target, teachers, 双师型
 share, training by target group and category), with the summary charts as PNG images.
@@ -18,10 +18,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from vetdesk.db.database import Database
 from vetdesk.domain.enums import SchoolLevel
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import N_, _
+from vetdesk.packages.merge import status_board
 from vetdesk.reports import charts
 from vetdesk.reports.summary import (
     PackageRecord,
@@ -34,8 +36,17 @@ from vetdesk.reports.summary import (
     summary_from_check,
     unit_name,
 )
-from vetdesk.services.database import Database
 from vetdesk.standards.assess import VERDICT_LABELS
+from vetdesk.workbook.export import build_export_workbook, check_target, take_snapshot
+from vetdesk.workbook.meta import KIND_EXPORT
+from vetdesk.workbook.schema import Column, Kind
+from vetdesk.workbook.writer import (
+    HEADER_FILL,
+    CoverLine,
+    discard_workbook,
+    make_cell,
+    save_workbook,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -68,8 +79,6 @@ class _SheetWriter:
         self.images: list[tuple[bytes, str]] = []
 
     def _text(self, value: str, where: str, *, bold: bool = False) -> Any:
-        from vetdesk.exchange.schema import Column, Kind
-        from vetdesk.exchange.writer import make_cell
 
         # The exchange writer's cell: text stays text (no formulas), refused if unsafe.
         cell = make_cell(self.ws, Column("text", "", Kind.TEXT), value, where)
@@ -108,8 +117,6 @@ class _SheetWriter:
 
     def header(self, texts: Sequence[str]) -> None:
         """A table header row."""
-        from vetdesk.exchange.writer import HEADER_FILL
-
         cells = []
         for text in texts:
             cell = self._text(text, text, bold=True)
@@ -362,8 +369,6 @@ def _total_sheet(
 
 def data_sources(db: Database, year: int) -> dict[str, str]:
     """Where each county's figures come from: its accepted package, or that none was."""
-    from vetdesk.packages.merge import status_board
-
     sources: dict[str, str] = {}
     board = status_board(db, year)
     for status in board:
@@ -384,7 +389,6 @@ def data_sources(db: Database, year: int) -> dict[str, str]:
 
 
 def _package_lines(packages: Sequence[PackageRecord]) -> list[Any]:
-    from vetdesk.exchange.writer import CoverLine
 
     received = {p.unit_code: p for p in packages}
     lines = []
@@ -412,10 +416,6 @@ def write_city_workbook(
     db: Database, year: int, target: Path, *, progress: Progress | None = None
 ) -> CityWorkbookResult:
     """Write the merged city workbook of a period (city databases only), atomically."""
-    from vetdesk.exchange.export import build_export_workbook, check_target, take_snapshot
-    from vetdesk.exchange.meta import KIND_EXPORT
-    from vetdesk.exchange.writer import discard_workbook, save_workbook
-
     if not db.info().is_city:
         raise UsageError(
             _("合并工作簿只能由市级数据库生成；县区请用 vetdesk export 导出本单位数据。")

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vetdesk import __version__
+from vetdesk.db.database import Database
 from vetdesk.domain.enums import Role
-from vetdesk.exchange.atomic import write_atomically
 from vetdesk.fonts import register_matplotlib_font
 from vetdesk.i18n import _
-from vetdesk.services.database import Database
+from vetdesk.signing.keystore import active_key
+from vetdesk.workbook.atomic import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -84,8 +85,6 @@ def wrap_text(text: str, width: int) -> list[str]:
 
 def enrolment_form(db: Database, *, today: dt.date | None = None) -> EnrolmentForm:
     """The enrolment form of this unit's active key (NoSigningKey when there is none)."""
-    from vetdesk.signing.keystore import active_key
-
     own = active_key(db)
     info = db.info()
     return EnrolmentForm(

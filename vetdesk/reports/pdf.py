@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vetdesk import __version__
+from vetdesk.db.database import Database
 from vetdesk.domain.units import load_units
-from vetdesk.exchange.atomic import WriteFailed, write_atomically
 from vetdesk.fonts import font_path
 from vetdesk.i18n import _
 from vetdesk.paths import data_dir
@@ -49,7 +49,7 @@ from vetdesk.reports.summary import (
     threshold_percent_text,
     unit_name,
 )
-from vetdesk.services.database import Database
+from vetdesk.workbook.atomic import WriteFailed, write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

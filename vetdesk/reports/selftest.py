@@ -7,10 +7,11 @@ from pathlib import Path
 
 
 def _step_chart_and_pdf(tmp: Path) -> str:
+    # Imported inside the step: a missing or broken module fails this step, not the self-test.
+    from vetdesk.db.database import open_database
     from vetdesk.reports import charts
     from vetdesk.reports.pdf import write_report_pdf
     from vetdesk.reports.summary import build_summary
-    from vetdesk.services.database import open_database
 
     db = open_database(tmp / "selftest.db")
     try:

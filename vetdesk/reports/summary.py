@@ -1,7 +1,7 @@
 """The figures reports and charts show, computed exactly from a database and a year (Qt-free).
 
-Everything here is plain frozen data built from :func:`vetdesk.services.check.run_check`
-and :func:`vetdesk.services.period_data.load_period_data`: charts, the PDF and the city
+Everything here is plain frozen data built from :func:`vetdesk.validation.check.run_check`
+and :func:`vetdesk.db.period_data.load_period_data`: charts, the PDF and the city
 workbook draw from these objects and never query the database themselves. Shares are
 :class:`~fractions.Fraction` throughout; rounding happens only when text is shown
 (:func:`percent_text`).
@@ -20,13 +20,13 @@ from fractions import Fraction
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import Database
+from vetdesk.db.period_data import load_period_data
 from vetdesk.domain.enums import Severity, TargetGroup, TrainingCategory
+from vetdesk.domain.rows import PeriodData, TrainingRow
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.check import CheckReport, run_check
-from vetdesk.services.database import Database
-from vetdesk.services.period_data import PeriodData, TrainingRow, load_period_data
 from vetdesk.standards.assess import (
     FAIL,
     INCOMPLETE,
@@ -37,7 +37,9 @@ from vetdesk.standards.assess import (
     assess_period,
     threshold_text,
 )
+from vetdesk.standards.installed import ruleset_in_force
 from vetdesk.standards.ruleset import Rule, RuleSet
+from vetdesk.validation.check import CheckReport, run_check
 
 DOUBLE_SHARE_INDICATOR = "double_qualified_share"
 
@@ -626,7 +628,7 @@ def _trend(
     year_now, row_now, date_now = current
     with db.session() as session:
         years = list(session.scalars(select(models.Period.year).order_by(models.Period.year)))
-        ruleset = db.ruleset(session)
+        ruleset = ruleset_in_force(db, session)
         points = []
         for year in years:
             if year == year_now:

@@ -19,10 +19,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from vetdesk.db import models
 from vetdesk.db.audit import verify_chain
+from vetdesk.db.database import Database
 from vetdesk.domain.fields import field_label
-from vetdesk.exchange.atomic import write_atomically
 from vetdesk.i18n import N_, _
-from vetdesk.services.database import Database
+from vetdesk.workbook.atomic import write_atomically
+from vetdesk.workbook.schema import ALL_SHEETS
 
 Progress = Callable[[int, int], None]
 
@@ -228,7 +229,6 @@ def audit_field_label(table: str, field: str) -> str:
     entity = _ENTITY_OF_TABLE.get(table)
     if field and entity is None and table in _SHEET_OF_TABLE:
         # The ten-measure tables are named by their exchange sheet's column headers.
-        from vetdesk.exchange.schema import ALL_SHEETS
 
         spec = ALL_SHEETS[_SHEET_OF_TABLE[table]]
         column = next((c for c in spec.columns if c.key == field), None)

@@ -1,116 +1,20 @@
-"""The period check: indicators, 达标 verdicts, errors and warnings with their explanations."""
+"""Writing explanations of a period's warnings, and the check report as JSON (``vetdesk check --json``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from vetdesk.db import models
-from vetdesk.domain.enums import Severity
+from vetdesk.db.database import Database
+from vetdesk.db.period_data import get_period
 from vetdesk.domain.identifiers import mask_id_number
-from vetdesk.services.database import Database, DatabaseInfo
-from vetdesk.services.period_data import PeriodData, get_period, load_period_data
-from vetdesk.standards.assess import (
-    SchoolAssessment,
-    UnitSummary,
-    assess_period,
-    summarise,
-    threshold_text,
-)
-from vetdesk.standards.ruleset import RuleSet
-from vetdesk.validation.checks import validate_period
-from vetdesk.validation.findings import Finding
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """Everything ``vetdesk check`` reports for a period."""
-
-    info: DatabaseInfo
-    year: int
-    statistics_date: dt.date
-    ruleset: RuleSet
-    assessments: list[SchoolAssessment]
-    summary: UnitSummary
-    county_summaries: dict[str, UnitSummary]
-    findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        """Findings that must be fixed."""
-        return [f for f in self.findings if f.severity == Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        """Findings that may stand with an explanation."""
-        return [f for f in self.findings if f.severity == Severity.WARNING]
-
-    @property
-    def unexplained_warnings(self) -> list[Finding]:
-        """Warnings that still need an explanation."""
-        return [f for f in self.warnings if not (f.explanation or "").strip()]
-
-    @property
-    def ready_to_submit(self) -> bool:
-        """No errors and every warning explained: the official package may be exported."""
-        return not self.errors and not self.unexplained_warnings
-
-
-def load_explanations(session: Session, period_id: int) -> dict[tuple[str, str, str], str]:
-    """Explanations stored for a period, keyed by (rule, record key, field)."""
-    rows = session.scalars(
-        select(models.WarningExplanation).where(models.WarningExplanation.period_id == period_id)
-    )
-    return {(r.rule_id, r.record_key, r.field): r.text for r in rows}
-
-
-def _previous(session: Session, year: int) -> PeriodData | None:
-    exists = session.scalar(select(models.Period.id).where(models.Period.year == year - 1))
-    return load_period_data(session, year - 1) if exists else None
-
-
-def run_check(db: Database, year: int) -> CheckReport:
-    """Check one period of a database."""
-    with db.session() as session:
-        period = get_period(session, year)
-        ruleset = db.ruleset(session)
-        data = load_period_data(session, year)
-        previous = _previous(session, year)
-        explanations = load_explanations(session, period.id)
-    assessments = assess_period(ruleset, data)
-    # Only the city may hold keyed hashes instead of 身份证号 (from packages it merged).
-    findings = validate_period(
-        ruleset, data, assessments, db.unit_codes(), previous, allow_hashed_ids=db.info().is_city
-    )
-    findings = [
-        f.with_explanation(explanations.get(f.explanation_key))
-        if f.severity == Severity.WARNING
-        else f
-        for f in findings
-    ]
-    by_county: dict[str, list[SchoolAssessment]] = {}
-    for a in assessments:
-        by_county.setdefault(a.school.county_code, []).append(a)
-    county_summaries = {
-        code: summarise(ruleset, items, data.period.statistics_date)
-        for code, items in by_county.items()
-    }
-    return CheckReport(
-        info=db.info(),
-        year=year,
-        statistics_date=data.period.statistics_date,
-        ruleset=ruleset,
-        assessments=assessments,
-        summary=summarise(ruleset, assessments, data.period.statistics_date),
-        county_summaries=county_summaries,
-        findings=findings,
-    )
+from vetdesk.standards.assess import UnitSummary, threshold_text
+from vetdesk.validation.check import CheckReport
 
 
 def explain_warnings(db: Database, year: int, items: Iterable[tuple[str, str, str, str]]) -> int:

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.audit import append_entry
+from vetdesk.db.database import Database
+from vetdesk.db.periods import ensure_period
 from vetdesk.domain.enums import (
     BaseKind,
     BaseStatus,
@@ -38,10 +40,11 @@ from vetdesk.domain.enums import (
 )
 from vetdesk.domain.identifiers import credit_code_check_char, generate_id_number
 from vetdesk.domain.units import load_units
+from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.check import explain_warnings, run_check
-from vetdesk.services.database import Database
-from vetdesk.services.periods import ensure_period
+from vetdesk.services.check import explain_warnings
+from vetdesk.services.targets import enter_progress
+from vetdesk.validation.check import run_check
 
 Progress = Callable[[int, int], None]
 
@@ -747,8 +750,6 @@ def generate_demo(
     info = db.info()
     with db.transaction() as session:
         if session.scalar(select(models.School.id).limit(1)) is not None:
-            from vetdesk.errors import UsageError
-
             raise UsageError(_("数据库中已有学校数据；演示数据只能生成到新建的数据库中。"))
         period = ensure_period(session, year)
         generator = _Generator(session, period, seed, scale)
@@ -780,8 +781,6 @@ def generate_demo(
             new_value=f"demo scale={scale} seed={seed}",
         )
     if info.role == Role.CITY:
-        from vetdesk.services.targets import enter_progress
-
         for target_id, value, evidence in CITY_ENTERED_PROGRESS:
             enter_progress(db, year, target_id, value, evidence)
     report = run_check(db, year)

@@ -18,15 +18,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from vetdesk.db.database import Database
 from vetdesk.errors import UsageError
-
-if TYPE_CHECKING:
-    from vetdesk.services.database import Database
 from vetdesk.i18n import _
+from vetdesk.packages.county import export_package
+from vetdesk.services.demo import generate_demo
+from vetdesk.signing.keystore import active_key, create_key
+from vetdesk.signing.trust import add_trusted_key, read_key_file
+from vetdesk.standards.installed import create_database
 
 # A published passphrase: it protects demo keys only.
 DEMO_PASSPHRASE = "vetdesk-demo-2025"
@@ -69,12 +71,6 @@ def build_demo_world(
     folder: Path, *, year: int = 2025, progress: Progress | None = None
 ) -> DemoWorld:
     """Create the demo city, five counties with keys, and their signed packages in ``folder``."""
-    from vetdesk.packages.county import export_package
-    from vetdesk.services.database import create_database
-    from vetdesk.services.demo import generate_demo
-    from vetdesk.signing.keystore import active_key, create_key
-    from vetdesk.signing.trust import add_trusted_key, read_key_file
-
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(_("文件夹 {folder} 不是空的，请换一个新文件夹。").format(folder=folder))
     say = progress or (lambda _message: None)

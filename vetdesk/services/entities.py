@@ -18,7 +18,7 @@ PILOT = "pilot"
 DESTINATION = "destination"
 BASE = "base"
 MEASURE_ENTITIES = (MAJOR, ENTERPRISE, PILOT, DESTINATION, BASE)
-# The exchange sheet (a key of vetdesk.exchange.schema.ALL_SHEETS) each kind's rows are in:
+# The exchange sheet (a key of vetdesk.workbook.schema.ALL_SHEETS) each kind's rows are in:
 # what rows pasted into the kind's table are read as.
 SHEET_KEYS = {
     SCHOOL: "schools",

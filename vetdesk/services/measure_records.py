@@ -4,7 +4,7 @@ The same pattern as :mod:`vetdesk.services.records`, for the five record kinds t
 ten-measure targets are computed from: a form's raw input becomes a :class:`Draft` checked
 with the period check's own rules (:func:`~vetdesk.validation.checks.check_ten_measure` on
 the single record), and a valid draft is saved in one audited transaction. The form fields
-follow the template columns of :mod:`vetdesk.exchange.schema`, so a form and a school
+follow the template columns of :mod:`vetdesk.workbook.schema`, so a form and a school
 template ask for the same things under the same names.
 
 Qt-free; SQLAlchemy and the models load on first use, as in ``records``.
@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+from vetdesk.domain import rows as row_types
 from vetdesk.domain.enums import CooperationForm, Severity
+from vetdesk.domain.rows import PeriodData, PeriodInfo
 from vetdesk.errors import InputRejected
-from vetdesk.exchange import schema
 from vetdesk.i18n import N_, _
 from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, PILOT
 from vetdesk.services.records import (
@@ -38,10 +39,10 @@ from vetdesk.services.records import (
     _parse,
     _school,
 )
+from vetdesk.workbook import schema
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
-    from vetdesk.services.period_data import PeriodInfo
+    from vetdesk.db.database import Database
 
 MeasureRow = Any  # MajorRow | EnterpriseRow | PilotRow | DestinationRow | BaseRow
 
@@ -52,7 +53,7 @@ class MeasureKind:
 
     entity: str
     sheet: schema.SheetSpec
-    row_type: str  # the class name in period_data
+    row_type: str  # the class name in domain.rows
     model: str  # the class name in db.models
     data_field: str  # the PeriodData field holding the rows
     natural_key: tuple[str, ...]  # row fields that identify a record within a school
@@ -61,12 +62,11 @@ class MeasureKind:
 
     def row_class(self) -> type:
         """The row dataclass."""
-        from vetdesk.services import period_data
-
-        return getattr(period_data, self.row_type)  # type: ignore[no-any-return]
+        return getattr(row_types, self.row_type)  # type: ignore[no-any-return]
 
     def model_class(self) -> Any:
         """The ORM model."""
+        # Imported on first use: start-up time (the GUI imports this before its first paint).
         from vetdesk.db import models
 
         return getattr(models, self.model)
@@ -235,10 +235,11 @@ class MeasureTables:
 
 def load_measure_tables(db: Database, year: int) -> MeasureTables:
     """Read a period's ten-measure records with their ids (a few column queries)."""
+    # Imported on first use: start-up time (the GUI imports this before its first paint).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import get_period, period_info
+    from vetdesk.db.period_data import get_period, period_info
 
     with db.session() as session:
         period = get_period(session, year)
@@ -302,7 +303,7 @@ def draft_measure(
     original: MeasureRow | None = None,
 ) -> Draft[Any]:
     """Read and check a ten-measure form for a school (``original``: the row being edited)."""
-    from vetdesk.services.period_data import PeriodData
+    # Imported on first use: start-up time (the GUI imports this before its first paint).
     from vetdesk.validation.checks import check_ten_measure
 
     kind = KINDS[entity]
@@ -363,6 +364,7 @@ def save_measure(
 
 def delete_measure(db: Database, year: int, entity: str, record_id: int) -> MeasureRow:
     """Remove a ten-measure record; return its row (for undo)."""
+    # Imported on first use: start-up time (the GUI imports this before its first paint).
     from vetdesk.db import models
 
     kind = KINDS[entity]

@@ -1,6 +1,6 @@
 """Record editing for the GUI: table rows with ids, form field specs, drafts, save and delete.
 
-The GUI shows plain rows from :mod:`vetdesk.services.period_data` and edits them one
+The GUI shows plain rows from :mod:`vetdesk.domain.rows` and edits them one
 record at a time through this module: a form's raw input becomes a *draft* (typed row plus
 the problems the period check would report for it, in plain Chinese), and a valid draft is
 saved in one audited transaction. Validation reuses the period check's own rules on the
@@ -43,6 +43,15 @@ from vetdesk.domain.identifiers import (
     validate_school_code,
 )
 from vetdesk.domain.money import AmountError, parse_wan_yuan, wan_yuan_text
+from vetdesk.domain.rows import (
+    ConditionRow,
+    PeriodData,
+    PeriodInfo,
+    PracticeRow,
+    SchoolRow,
+    TeacherRow,
+    TrainingRow,
+)
 from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected
@@ -62,15 +71,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from vetdesk.db import models
-    from vetdesk.services.database import Database
-    from vetdesk.services.period_data import (
-        ConditionRow,
-        PeriodInfo,
-        PracticeRow,
-        SchoolRow,
-        TeacherRow,
-        TrainingRow,
-    )
+    from vetdesk.db.database import Database
     from vetdesk.standards.ruleset import RuleSet
 
 R = TypeVar("R")
@@ -101,8 +102,6 @@ class Tables:
 
 def record_key(entity: str, row: SchoolRow | ConditionRow | TeacherRow | TrainingRow) -> str:
     """The key under which the period check reports findings about a row."""
-    from vetdesk.services.period_data import ConditionRow, SchoolRow, TeacherRow
-
     if isinstance(row, SchoolRow):
         return school_key(row.school_code)
     if isinstance(row, ConditionRow):
@@ -114,17 +113,16 @@ def record_key(entity: str, row: SchoolRow | ConditionRow | TeacherRow | Trainin
 
 def empty_condition(school_code: str) -> ConditionRow:
     """A condition row with nothing filled in."""
-    from vetdesk.services.period_data import ConditionRow
-
     return ConditionRow(school_code, *([None] * (len(fields(ConditionRow)) - 1)))
 
 
 def list_periods(db: Database) -> list[PeriodInfo]:
     """The database's periods, newest first."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import period_info
+    from vetdesk.db.period_data import period_info
 
     with db.session() as session:
         periods = session.scalars(select(models.Period).order_by(models.Period.year.desc()))
@@ -133,8 +131,9 @@ def list_periods(db: Database) -> list[PeriodInfo]:
 
 def open_period(db: Database, year: int) -> PeriodInfo:
     """Create a period (open for entry) if it does not exist yet, and return it."""
-    from vetdesk.services.period_data import period_info
-    from vetdesk.services.periods import ensure_period
+    # Imported on first use for start-up time (see the note at the top).
+    from vetdesk.db.period_data import period_info
+    from vetdesk.db.periods import ensure_period
 
     with db.transaction() as session:
         return period_info(ensure_period(session, year))
@@ -149,18 +148,11 @@ def load_tables(
     db: Database, year: int, progress: Callable[[int, int], None] | None = None
 ) -> Tables:
     """Read a period's tables as plain rows with ids (column tuples, not ORM objects: fast)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import (
-        ConditionRow,
-        PracticeRow,
-        SchoolRow,
-        TeacherRow,
-        TrainingRow,
-        get_period,
-        period_info,
-    )
+    from vetdesk.db.period_data import get_period, period_info
 
     step = progress or (lambda _done, _total: None)
     with db.session() as session:
@@ -392,8 +384,6 @@ def _day(text: str) -> dt.date | None:
 
 def parse_practices(rows: Sequence[PracticeInput]) -> tuple[tuple[PracticeRow, ...], list[Problem]]:
     """Read the practice rows of a teacher form (empty rows are ignored)."""
-    from vetdesk.services.period_data import PracticeRow
-
     read: list[PracticeRow] = []
     problems: list[Problem] = []
     for number, (enterprise, start, end) in enumerate(rows, start=1):
@@ -590,7 +580,7 @@ def draft_school(
     ctx: DraftContext, raw: Mapping[str, object], *, original_code: str | None = None
 ) -> Draft[SchoolRow]:
     """Read and check a school form (``original_code``: the school being edited)."""
-    from vetdesk.services.period_data import SchoolRow
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.validation.checks import check_schools
 
     values, problems = _parse_all(SCHOOL, raw)
@@ -614,7 +604,7 @@ def draft_condition(
     ctx: DraftContext, school: SchoolRow, raw: Mapping[str, object]
 ) -> Draft[ConditionRow]:
     """Read and check a school's condition figures for the period (warnings included)."""
-    from vetdesk.services.period_data import ConditionRow, PeriodData
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.standards.assess import assess_school
     from vetdesk.validation.checks import check_conditions
 
@@ -638,7 +628,7 @@ def draft_teacher(
     original: TeacherRow | None = None,
 ) -> Draft[TeacherRow]:
     """Read and check a teacher form; an edit keeps the teacher's enterprise practice."""
-    from vetdesk.services.period_data import TeacherRow
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.validation.checks import check_teachers
 
     values, problems = _parse_all(TEACHER, raw)
@@ -678,7 +668,7 @@ def draft_training(
     original: TrainingRow | None = None,
 ) -> Draft[TrainingRow]:
     """Read and check a training-programme form."""
-    from vetdesk.services.period_data import TrainingRow
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.validation.checks import check_trainings as _check_trainings
 
     values, problems = _parse_all(TRAINING, raw)
@@ -705,7 +695,8 @@ def draft_training(
 
 
 def _open_period(session: Session, year: int) -> models.Period:
-    from vetdesk.services.period_data import get_period
+    # Imported on first use for start-up time (see the note at the top).
+    from vetdesk.db.period_data import get_period
 
     period = get_period(session, year)
     if period.state != PeriodState.OPEN:
@@ -720,6 +711,7 @@ def _open_period(session: Session, year: int) -> models.Period:
 
 
 def _school(session: Session, code: str) -> models.School:
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
@@ -741,6 +733,7 @@ def _assign(
 
 def save_school(db: Database, row: SchoolRow, *, original_code: str | None = None) -> None:
     """Add a school to the registry, or update the one whose code was ``original_code``."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
@@ -762,6 +755,7 @@ def save_school(db: Database, row: SchoolRow, *, original_code: str | None = Non
 
 def school_has_data(db: Database, code: str) -> bool:
     """Whether a school has condition figures, teachers or trainings in any period."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import func, select
 
     from vetdesk.db import models
@@ -776,8 +770,6 @@ def school_has_data(db: Database, code: str) -> bool:
 
 def delete_school(db: Database, code: str) -> SchoolRow:
     """Remove a school without any data from the registry; return it (for undo)."""
-    from vetdesk.services.period_data import SchoolRow
-
     if school_has_data(db, code):
         raise InputRejected(
             _("学校 {code} 已有办学条件、教师或培训数据，不能删除；如已停办，请将其停用。").format(
@@ -794,10 +786,10 @@ def delete_school(db: Database, code: str) -> SchoolRow:
 
 def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow | None:
     """Store a school's condition figures for a period; return the previous figures (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import ConditionRow
 
     with db.transaction() as session:
         period = _open_period(session, year)
@@ -822,10 +814,10 @@ def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow |
 
 def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow | None:
     """Remove a school's condition figures for a period; return them (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import ConditionRow
 
     with db.transaction() as session:
         period = _open_period(session, year)
@@ -848,6 +840,7 @@ def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow 
 def _set_practices(
     session: Session, teacher: models.Teacher, practices: Sequence[PracticeRow]
 ) -> None:
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import delete
 
     from vetdesk.db import models
@@ -867,10 +860,10 @@ def _set_practices(
 
 
 def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, ...]:
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
     from vetdesk.db import models
-    from vetdesk.services.period_data import PracticeRow
 
     return tuple(
         PracticeRow(p.enterprise, p.start_date, p.end_date)
@@ -883,7 +876,6 @@ def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, .
 
 
 def _teacher_row(session: Session, teacher: models.Teacher, school_code: str) -> TeacherRow:
-    from vetdesk.services.period_data import TeacherRow
 
     values = {f.name: getattr(teacher, f.name) for f in fields(TeacherRow)[1:-1]}
     return TeacherRow(school_code, **values, practices=_stored_practices(session, teacher.id))
@@ -891,6 +883,7 @@ def _teacher_row(session: Session, teacher: models.Teacher, school_code: str) ->
 
 def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | None = None) -> int:
     """Add a teacher to the period's roster (or update one); return the teacher's id."""
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
 
     with db.transaction() as session:
@@ -914,6 +907,7 @@ def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | Non
 
 def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
     """Remove a teacher (with their enterprise practice); return the row (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import delete
 
     from vetdesk.db import models
@@ -936,6 +930,7 @@ def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
 
 def save_training(db: Database, year: int, row: TrainingRow, training_id: int | None = None) -> int:
     """Add a training programme (or update one); return its id."""
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
 
     with db.transaction() as session:
@@ -957,8 +952,8 @@ def save_training(db: Database, year: int, row: TrainingRow, training_id: int | 
 
 def delete_training(db: Database, year: int, training_id: int) -> TrainingRow:
     """Remove a training programme; return it (for undo)."""
+    # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
-    from vetdesk.services.period_data import TrainingRow
 
     with db.transaction() as session:
         _open_period(session, year)

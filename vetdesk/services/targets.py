@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import Database
+from vetdesk.db.period_data import get_period, load_period_data
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
-from vetdesk.services.database import Database
-from vetdesk.services.period_data import get_period, load_period_data
+from vetdesk.reports.charts import ProgressItem
 from vetdesk.standards.assess import assess_period
+from vetdesk.standards.installed import ruleset_in_force
 from vetdesk.standards.targets import (
     Progress,
     TargetSet,
@@ -33,7 +35,7 @@ def target_progress(db: Database, year: int) -> tuple[TargetSet, list[Progress]]
         target_set = targets_in_force(session)
         data = load_period_data(session, year)
         entered = load_entered(session, period.id)
-        ruleset = db.ruleset(session)
+        ruleset = ruleset_in_force(db, session)
     return target_set, compute_progress(target_set, data, assess_period(ruleset, data), entered)
 
 
@@ -100,8 +102,6 @@ def current_target_json(db: Database) -> str:
 
 def progress_chart_items(db: Database, year: int) -> list[Any]:
     """The ten-measure progress as chart items (vetdesk.reports.charts.ProgressItem)."""
-    from vetdesk.reports.charts import ProgressItem
-
     _set, progress = target_progress(db, year)
     items = []
     for p in progress:

@@ -15,10 +15,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.backup import REASON_KEY_CHANGE, pre_operation_backup
+from vetdesk.db.database import Database
 from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
 from vetdesk.paths import data_dir
-from vetdesk.services.database import Database
 from vetdesk.signing.keys import (
     PassphraseThrottle,
     fingerprint,
@@ -77,8 +78,6 @@ def create_key(db: Database, passphrase: str, *, rotate: bool = False) -> OwnKey
             code="key_exists",
         )
     if current is not None:
-        from vetdesk.services.backup import REASON_KEY_CHANGE, pre_operation_backup
-
         pre_operation_backup(db, REASON_KEY_CHANGE)
     private = generate_signing_key()
     public = private.public_key()

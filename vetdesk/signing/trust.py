@@ -10,10 +10,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import Database
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
-from vetdesk.services.database import Database
 from vetdesk.signing.keys import fingerprint, key_id, parse_public_key_text, public_key_to_text
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from vetdesk.domain.enums import DoubleTeacherLevel, Education, TeacherRole, Title
+from vetdesk.domain.rows import ConditionRow, PeriodData, SchoolRow, TeacherRow
 from vetdesk.i18n import N_
-from vetdesk.services.period_data import ConditionRow, PeriodData, SchoolRow, TeacherRow
 from vetdesk.standards.formula import evaluate
 from vetdesk.standards.ruleset import Indicator, Rule, RuleSet
 

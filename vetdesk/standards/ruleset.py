@@ -10,9 +10,10 @@ from fractions import Fraction
 from typing import Any
 
 from vetdesk.errors import InputRejected
-from vetdesk.i18n import _
+from vetdesk.i18n import _, localized
 from vetdesk.paths import resource
 from vetdesk.standards.formula import FormulaError, formula_names, parse_decimal, parse_formula
+from vetdesk.standards.labels import unit_label
 
 SUPPORTED_FORMAT = 1
 DEFAULT_RULESET_FILE = "cn-vet-2022.json"
@@ -60,15 +61,11 @@ class Indicator:
     @property
     def label(self) -> str:
         """The indicator's name in the current language."""
-        from vetdesk.i18n import localized
-
         return localized(self.name, self.name_en)
 
     @property
     def unit_label(self) -> str:
         """The indicator's unit in the current language."""
-        from vetdesk.standards.labels import unit_label
-
         return unit_label(self.unit)
 
 

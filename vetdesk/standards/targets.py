@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.domain.enums import BaseKind, BaseStatus, Honour, MajorStatus
+from vetdesk.domain.rows import PeriodData
 from vetdesk.errors import InputRejected
-from vetdesk.i18n import _
+from vetdesk.i18n import _, localized
 from vetdesk.paths import resource
-from vetdesk.services.period_data import PeriodData
 from vetdesk.standards.assess import SchoolAssessment
 from vetdesk.standards.formula import parse_decimal
+from vetdesk.standards.labels import unit_label
 
 DEFAULT_TARGETS_FILE = "targets-haidong-2024.json"
 SETTING_KEY = "target_set"
@@ -63,15 +64,11 @@ class Target:
     @property
     def label(self) -> str:
         """The target's indicator in the current language."""
-        from vetdesk.i18n import localized
-
         return localized(self.indicator, self.indicator_en)
 
     @property
     def unit_label(self) -> str:
         """The target's unit in the current language."""
-        from vetdesk.standards.labels import unit_label
-
         return unit_label(self.unit)
 
     @property
@@ -100,8 +97,6 @@ class TargetSet:
     @property
     def label(self) -> str:
         """The set's title in the current language."""
-        from vetdesk.i18n import localized
-
         return localized(self.title, str(self.raw.get("title_en", "")))
 
     def to_json(self) -> str:

@@ -10,8 +10,8 @@ from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from vetdesk import __version__
+from vetdesk.db.database import Database
 from vetdesk.paths import log_file
-from vetdesk.services.database import Database
 
 
 def _tr(text: str) -> str:
@@ -23,6 +23,7 @@ def version_lines(db: Database | None = None) -> list[tuple[str, str]]:
     import sqlalchemy
 
     from vetdesk.db import migrate
+    from vetdesk.standards.installed import ruleset_in_force
 
     lines = [
         ("VetDesk", __version__),
@@ -36,7 +37,7 @@ def version_lines(db: Database | None = None) -> list[tuple[str, str]]:
         (_tr("日志文件"), str(log_file())),
     ]
     if db is not None:
-        ruleset = db.ruleset()
+        ruleset = ruleset_in_force(db)
         lines.append((_tr("标准规则集"), f"{ruleset.ruleset_id} {ruleset.version}"))
         lines.append((_tr("数据库文件"), str(db.path)))
     return lines

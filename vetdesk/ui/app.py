@@ -33,8 +33,8 @@ from vetdesk.ui.i18n import install_translators
 from vetdesk.ui.settings import Settings
 
 if TYPE_CHECKING:
+    from vetdesk.db.database import Database
     from vetdesk.db.lock import DatabaseLock
-    from vetdesk.services.database import Database
     from vetdesk.ui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ class AppController:
         log.info("opened %s", db.path)
 
     def _open_failed(self, window: QWidget, exc: BaseException) -> None:
-        from vetdesk.services.backup import DatabaseDamaged
+        from vetdesk.db.backup import DatabaseDamaged
 
         # A damaged database was explained in the window's recovery dialog already.
         if not isinstance(exc, DatabaseDamaged):

@@ -31,8 +31,8 @@ from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
 if TYPE_CHECKING:
+    from vetdesk.db.database import Database
     from vetdesk.services.audit_log import AuditFacets, AuditFilter, AuditListing, AuditRow
-    from vetdesk.services.database import Database
 
 SEARCH_DELAY_MS = 300
 # The earliest date offered; the date edits show it as "不限" (no limit).

@@ -3,7 +3,7 @@
 ``DbOp(parent, db, op).success(cb).failure(cb).run()`` runs ``op(db, progress)`` in a
 ``QThreadPool`` worker and calls ``cb`` on the GUI thread with the result or the
 exception (after Anki's ``CollectionOp`` and Picard's ``run_task``). ``op`` opens its
-own sessions through the :class:`~vetdesk.services.database.Database` it is given
+own sessions through the :class:`~vetdesk.db.database.Database` it is given
 (the engine's pool is thread-safe; sessions are not shared), and must never touch a
 widget: "Be careful not to call any UI routines in `op`, as that may crash Qt." (Anki).
 
@@ -38,7 +38,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 The page only asks; the window does the restore (it must close its database first, see
 :meth:`vetdesk.ui.mainwindow.MainWindow.restore_backup`), through
-:func:`vetdesk.services.backup.restore_backup`, which saves the current state as a backup
+:func:`vetdesk.db.backup.restore_backup`, which saves the current state as a backup
 before replacing it. :class:`DamagedDialog` is what the start-up check shows when the
 database is damaged: open it read-only, or restore a backup.
 """
@@ -31,8 +31,8 @@ from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
 if TYPE_CHECKING:
-    from vetdesk.services.backup import BackupInfo, DatabaseDamaged
-    from vetdesk.services.database import Database
+    from vetdesk.db.backup import BackupInfo, DatabaseDamaged
+    from vetdesk.db.database import Database
 
 
 def _tr(text: str) -> str:
@@ -144,7 +144,7 @@ class BackupsPage(DataPage):
         path = db.path
 
         def op(_db: Database, _progress: Progress) -> list[BackupInfo]:
-            from vetdesk.services.backup import list_backups
+            from vetdesk.db.backup import list_backups
 
             return list_backups(path)
 
@@ -173,7 +173,7 @@ class BackupsPage(DataPage):
         self.backup_button.setEnabled(False)
 
         def op(_db: Database, _progress: Progress) -> BackupInfo:
-            from vetdesk.services.backup import REASON_MANUAL, create_backup
+            from vetdesk.db.backup import REASON_MANUAL, create_backup
 
             return create_backup(path, REASON_MANUAL)
 
@@ -206,7 +206,7 @@ class BackupsPage(DataPage):
         db = self.db
         if db is None:
             return
-        from vetdesk.services.backup import backup_dir
+        from vetdesk.db.backup import backup_dir
 
         folder = backup_dir(db.path)
         folder.mkdir(parents=True, exist_ok=True)

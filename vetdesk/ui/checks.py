@@ -39,7 +39,7 @@ from vetdesk.ui.tablemodels import Column, RowTableModel
 from vetdesk.validation.findings import Finding
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -52,10 +52,10 @@ from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
 if TYPE_CHECKING:
+    from vetdesk.db.database import Database
     from vetdesk.packages.merge import MergePreview, UnitStatus
     from vetdesk.packages.verify import Verification
     from vetdesk.reports.city_workbook import CityWorkbookResult
-    from vetdesk.services.database import Database
 
 YearSource = Callable[[], "int | None"]
 

@@ -19,7 +19,7 @@ from vetdesk.services.entities import CONDITION, MEASURE_ENTITIES, SCHOOL, TEACH
 from vetdesk.ui.background import DbOp, Progress
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
     from vetdesk.services.records import Record
 
     AnyRecord: TypeAlias = Record[Any]
@@ -40,8 +40,8 @@ class Change:
 
 def _store(db: Database, year: int, entity: str, current: AnyRecord | None, row: Any) -> AnyRecord:
     """Write ``row`` over ``current`` (None: as a new record); return the stored record."""
+    from vetdesk.domain.rows import ConditionRow, SchoolRow, TeacherRow, TrainingRow
     from vetdesk.services import records
-    from vetdesk.services.period_data import ConditionRow, SchoolRow, TeacherRow, TrainingRow
     from vetdesk.services.records import Record
 
     if entity in MEASURE_ENTITIES:

@@ -21,8 +21,8 @@ from vetdesk.ui.settings import Settings
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
 if TYPE_CHECKING:
-    from vetdesk.services.check import CheckReport
     from vetdesk.standards.assess import IndicatorResult, SchoolAssessment, UnitSummary
+    from vetdesk.validation.check import CheckReport
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

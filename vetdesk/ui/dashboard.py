@@ -34,8 +34,8 @@ from vetdesk.ui.pagebase import DataPage, DbSource, documents_folder
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from vetdesk.db.database import Database
     from vetdesk.reports.summary import ReportSummary
-    from vetdesk.services.database import Database
 
 YearSource = Callable[[], "int | None"]
 

@@ -2,7 +2,7 @@
 
 Each dialog collects a choice, runs the Qt-free service in a
 :class:`~vetdesk.ui.background.DbOp` and shows the plain result it returns: the import
-preview (:class:`~vetdesk.exchange.importer.ImportPlan`), the refusal of a package that
+preview (:class:`~vetdesk.workbook.importer.ImportPlan`), the refusal of a package that
 is not ready (the findings of its check), a package's sequence number, a verification
 verdict. Nothing here decides what is valid.
 
@@ -50,15 +50,15 @@ from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
 if TYPE_CHECKING:
-    from vetdesk.exchange.importer import ImportPlan
-    from vetdesk.exchange.reader import ImportIssue, WorkbookContent
+    from vetdesk.db.database import Database
     from vetdesk.packages.county import PackageResult
     from vetdesk.packages.receipt import ReceiptResult
     from vetdesk.packages.verify import Verification
-    from vetdesk.services.check import CheckReport
-    from vetdesk.services.database import Database
     from vetdesk.signing.keystore import OwnKey
+    from vetdesk.validation.check import CheckReport
     from vetdesk.validation.findings import Finding
+    from vetdesk.workbook.importer import ImportPlan
+    from vetdesk.workbook.reader import ImportIssue, WorkbookContent
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class TemplateExportDialog(QDialog):
         self.message.clear()
 
         def op(db: Database, _progress: Progress) -> Any:
-            from vetdesk.exchange.template import write_template
+            from vetdesk.workbook.template import write_template
 
             return write_template(db, year, target, school_code=school)
 
@@ -186,7 +186,7 @@ class TemplateExportDialog(QDialog):
 
 
 def _sheet_title(key: str) -> str:
-    from vetdesk.exchange.schema import ALL_SHEETS
+    from vetdesk.workbook.schema import ALL_SHEETS
 
     spec = ALL_SHEETS.get(key)
     return spec.sheet_title if spec is not None else key
@@ -423,8 +423,8 @@ class ImportDialog(QDialog):
         window_year = self._year
 
         def op(db: Database, _progress: Progress) -> Preview:
-            from vetdesk.exchange.importer import plan_from_content
-            from vetdesk.exchange.reader import read_workbook
+            from vetdesk.workbook.importer import plan_from_content
+            from vetdesk.workbook.reader import read_workbook
 
             content = read_workbook(path)
             # A VetDesk template names its period; any other workbook goes into the period shown.
@@ -529,7 +529,7 @@ class ImportDialog(QDialog):
         chosen, issues, source = target, list(preview.plan.issues), preview.path
 
         def op(_db: Database, _progress: Progress) -> int:
-            from vetdesk.exchange.annotate import annotate_workbook
+            from vetdesk.workbook.annotate import annotate_workbook
 
             return annotate_workbook(source, issues, chosen)
 
@@ -557,7 +557,7 @@ class ImportDialog(QDialog):
         self._update()
 
         def op(db: Database, progress: Progress) -> ImportPlan:
-            from vetdesk.exchange.importer import apply_import
+            from vetdesk.workbook.importer import apply_import
 
             def report(done: int, total: int) -> None:
                 progress.update(done, total)
@@ -1056,7 +1056,7 @@ def export_draft(parent: QWidget, db: Database, year: int, target: Path | None =
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
 
     def op(database: Database, progress: Progress) -> Path:
-        from vetdesk.exchange.export import export_period
+        from vetdesk.workbook.export import export_period
 
         export_period(database, year, chosen, draft=True, progress=progress.update)
         return chosen

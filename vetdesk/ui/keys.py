@@ -55,7 +55,7 @@ from vetdesk.ui.tablemodels import Column, RowTableModel
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
     from vetdesk.signing.keystore import OwnKey
     from vetdesk.signing.trust import KeyCandidate, TrustedKeyInfo
 
@@ -692,8 +692,8 @@ class KeysPage(DataPage):
         chosen = target
 
         def op(database: Database, _progress: Progress) -> Path:
-            from vetdesk.exchange.atomic import write_atomically
             from vetdesk.signing.keystore import public_key_file_text
+            from vetdesk.workbook.atomic import write_atomically
 
             text = public_key_file_text(database)
 

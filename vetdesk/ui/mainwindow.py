@@ -6,7 +6,7 @@ rows. Later features plug in through :meth:`MainWindow.add_page` and :attr:`menu
 the 交换 menu is an :class:`~vetdesk.ui.exchange.ExchangeMenu` with named sections
 (:attr:`MainWindow.exchange`), where the city's inbox, merge and status screens go.
 
-Opening runs the start-up check (:func:`vetdesk.services.backup.open_for_use`) in the
+Opening runs the start-up check (:func:`vetdesk.db.database.open_for_use`) in the
 background; a damaged database offers to open read-only or to restore a backup.
 """
 
@@ -66,11 +66,10 @@ from vetdesk.ui.settings import Settings
 from vetdesk.ui.tablemodels import record_search_texts
 
 if TYPE_CHECKING:
+    from vetdesk.db.backup import BackupInfo, DatabaseDamaged, RestoreResult
+    from vetdesk.db.database import Database, DatabaseInfo
+    from vetdesk.domain.rows import PeriodInfo
     from vetdesk.services import measure_records, records
-    from vetdesk.services.backup import BackupInfo, DatabaseDamaged, RestoreResult
-    from vetdesk.services.check import CheckReport
-    from vetdesk.services.database import Database, DatabaseInfo
-    from vetdesk.services.period_data import PeriodInfo
     from vetdesk.services.records import Record, Tables
     from vetdesk.standards.ruleset import RuleSet
     from vetdesk.ui.auditlog import AuditPage
@@ -83,6 +82,7 @@ if TYPE_CHECKING:
     from vetdesk.ui.forms.recordform import RecordForm
     from vetdesk.ui.keys import KeysPage
     from vetdesk.ui.targets import MeasureDataPage, TargetsPage
+    from vetdesk.validation.check import CheckReport
     from vetdesk.validation.findings import Finding
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,8 @@ class Snapshot:
 
 def _open_database(path: Path) -> Database:
     """Check and open a database (runs in a worker); take the day's backup if due."""
-    from vetdesk.services.backup import BackupFailed, backup_if_due, open_for_use
+    from vetdesk.db.backup import BackupFailed, backup_if_due
+    from vetdesk.db.database import open_for_use
 
     db = open_for_use(path)  # raises DatabaseDamaged when the quick check finds damage
     try:
@@ -130,8 +131,8 @@ def _open_database(path: Path) -> Database:
 
 def _open_read_only(path: Path) -> Database:
     """Open a (damaged) database read-only: nothing can be written to it (runs in a worker)."""
+    from vetdesk.db.database import Database
     from vetdesk.db.engine import make_engine
-    from vetdesk.services.database import Database
 
     db = Database(path, make_engine(path, read_only=True))
     try:
@@ -144,7 +145,7 @@ def _open_read_only(path: Path) -> Database:
 
 def _restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> Database:
     """Restore a backup over a closed database, then open it (runs in a worker)."""
-    from vetdesk.services.backup import restore_backup
+    from vetdesk.db.backup import restore_backup
 
     outcome.append(restore_backup(path, backup))
     return _open_database(path)
@@ -153,10 +154,11 @@ def _restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) ->
 def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapshot:
     """Read the periods, a period's tables and its check (runs in a worker)."""
     from vetdesk.services import records
-    from vetdesk.services.check import run_check
+    from vetdesk.standards.installed import ruleset_in_force
+    from vetdesk.validation.check import run_check
 
     periods = records.list_periods(db)
-    ruleset = db.ruleset()
+    ruleset = ruleset_in_force(db)
     codes = frozenset(db.unit_codes())
     if year is None or year not in {p.year for p in periods}:
         year = periods[0].year if periods else None
@@ -816,7 +818,7 @@ class MainWindow(QMainWindow):
             self._after_open = None
             self._update_actions()
             if self._db is None:  # the database itself could not be opened
-                from vetdesk.services.backup import DatabaseDamaged
+                from vetdesk.db.backup import DatabaseDamaged
 
                 if isinstance(exc, DatabaseDamaged):
                     self._offer_recovery(exc)
@@ -940,7 +942,7 @@ class MainWindow(QMainWindow):
         generation, year = self._check_generation, self.year
 
         def op(db: Database, _progress: Progress) -> CheckReport:
-            from vetdesk.services.check import run_check
+            from vetdesk.validation.check import run_check
 
             return run_check(db, year)
 

@@ -1,6 +1,6 @@
 """Pasting rows copied from Excel or WPS into a record table: the import preview for a paste.
 
-The rows are read by :func:`vetdesk.exchange.paste.read_pasted_rows` (the same cell rules
+The rows are read by :func:`vetdesk.workbook.paste.read_pasted_rows` (the same cell rules
 as an imported workbook) and compared with the database by the importer, in the
 background; the dialog is the import preview with the file row replaced by a line about
 the clipboard, and the commit adds and updates records without removing any.
@@ -19,8 +19,8 @@ from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.exchange import ImportDialog, Preview, build_preview
 
 if TYPE_CHECKING:
-    from vetdesk.exchange.reader import WorkbookContent
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
+    from vetdesk.workbook.reader import WorkbookContent
 
 
 def _tr(text: str) -> str:
@@ -40,7 +40,7 @@ class PasteDialog(ImportDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(db, year, read_only=read_only, parent=parent)
-        from vetdesk.exchange.schema import ALL_SHEETS
+        from vetdesk.workbook.schema import ALL_SHEETS
 
         self.setObjectName("PasteDialog")
         self._sheet = ALL_SHEETS[sheet_key]
@@ -103,8 +103,8 @@ class PasteDialog(ImportDialog):
         spec, year = self._sheet, self._paste_year
 
         def op(db: Database, _progress: Progress) -> tuple[Preview, bool]:
-            from vetdesk.exchange.importer import plan_from_content
-            from vetdesk.exchange.paste import read_pasted_rows
+            from vetdesk.workbook.importer import plan_from_content
+            from vetdesk.workbook.paste import read_pasted_rows
 
             pasted = read_pasted_rows(text, spec)
             plan = plan_from_content(db, pasted.content, year)

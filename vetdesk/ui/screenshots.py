@@ -200,7 +200,7 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
         written.append(_shoot(package, out_dir / "31-package-export.png"))
         package.close()
 
-    from vetdesk.services.backup import DatabaseDamaged, list_backups
+    from vetdesk.db.backup import DatabaseDamaged, list_backups
 
     damage = DatabaseDamaged(
         db.path, [_tr("示例：database disk image is malformed")], list_backups(db.path)
@@ -218,8 +218,8 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
 
     import openpyxl
 
-    from vetdesk.exchange.schema import TEACHERS
-    from vetdesk.exchange.template import write_template
+    from vetdesk.workbook.schema import TEACHERS
+    from vetdesk.workbook.template import write_template
 
     written: list[Path] = []
     if window.year is None or not window.school_names():
@@ -267,8 +267,8 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
 
 def _paste_screen(window: MainWindow, code: str, row: dict[str, str], out_dir: Path) -> list[Path]:
     """Two teacher rows pasted without their header, one with a wrong 身份证号."""
-    from vetdesk.exchange.schema import TEACHERS
     from vetdesk.services.entities import TEACHER
+    from vetdesk.workbook.schema import TEACHERS
 
     good = dict(row, name=_tr("示例教师二"), id_number=_valid_id())
     text = "".join(
@@ -322,9 +322,9 @@ def _inbox_screens(window: MainWindow, out_dir: Path, number: int) -> list[Path]
     from vetdesk.packages.county import export_package
     from vetdesk.packages.merge import preview_merge
     from vetdesk.packages.verify import verify_package
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
     from vetdesk.signing.keystore import create_key
+    from vetdesk.standards.installed import create_database
     from vetdesk.ui.city import InboxEntry, build_entry
 
     page = window.inbox

@@ -19,8 +19,8 @@ def _step_font(tmp: Path) -> str:
 
 def _step_main_window(tmp: Path) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from vetdesk.services.database import create_database
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
     from vetdesk.ui.app import ensure_application
     from vetdesk.ui.i18n import install_translators
     from vetdesk.ui.mainwindow import MainWindow

@@ -33,7 +33,7 @@ from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 
 if TYPE_CHECKING:
-    from vetdesk.services.period_data import ConditionRow, SchoolRow, TeacherRow, TrainingRow
+    from vetdesk.domain.rows import ConditionRow, SchoolRow, TeacherRow, TrainingRow
     from vetdesk.services.records import Record
 
 T = TypeVar("T")

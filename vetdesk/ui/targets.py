@@ -44,9 +44,9 @@ from vetdesk.ui.settings import Settings
 from vetdesk.ui.tablemodels import Column, RowTableModel, record_search_texts
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
+    from vetdesk.domain.rows import PeriodData
     from vetdesk.services.measure_records import MeasureTables
-    from vetdesk.services.period_data import PeriodData
     from vetdesk.services.records import Record
 
 YearSource = Callable[[], "int | None"]

@@ -31,8 +31,8 @@ from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import ERROR_STYLE, documents_folder, passphrase_edit, path_row
 
 if TYPE_CHECKING:
+    from vetdesk.db.database import Database
     from vetdesk.packages.task import TaskResult
-    from vetdesk.services.database import Database
 
 
 def _tr(text: str) -> str:

@@ -50,7 +50,7 @@ from vetdesk.ui.pagebase import (
 )
 
 if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+    from vetdesk.db.database import Database
     from vetdesk.signing.keystore import OwnKey
 
 
@@ -167,7 +167,7 @@ class SetupAnswers:
 
 def create_from_answers(answers: SetupAnswers) -> Database:
     """Create the database and its first period (runs in a worker)."""
-    from vetdesk.services.database import create_database
+    from vetdesk.standards.installed import create_database
 
     db = create_database(
         answers.path, role=answers.role, unit_code=answers.unit_code, operator=answers.operator

@@ -33,6 +33,7 @@ from vetdesk.domain.enums import (
     TrainingCategory,
 )
 from vetdesk.domain.fields import REQUIRED_CONDITION_FIELDS, field_label
+from vetdesk.domain.id_privacy import is_hashed_id
 from vetdesk.domain.identifiers import (
     IdentifierError,
     mask_id_number,
@@ -40,16 +41,9 @@ from vetdesk.domain.identifiers import (
     validate_credit_code,
     validate_school_code,
 )
+from vetdesk.domain.rows import ConditionRow, PeriodData, SchoolRow, TeacherRow, TrainingRow
 from vetdesk.domain.units import load_units
 from vetdesk.i18n import _
-from vetdesk.services.period_data import (
-    ConditionRow,
-    PeriodData,
-    SchoolRow,
-    TeacherRow,
-    TrainingRow,
-)
-from vetdesk.signing.privacy import is_hashed_id
 from vetdesk.standards.assess import (
     SchoolAssessment,
     format_value,

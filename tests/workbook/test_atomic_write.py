@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from vetdesk.exchange.atomic import write_atomically
+from vetdesk.workbook.atomic import write_atomically
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from vetdesk.exchange.schema import SheetSpec
+from vetdesk.workbook.schema import SheetSpec
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(

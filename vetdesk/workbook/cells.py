@@ -13,6 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
+from vetdesk.domain.id_privacy import is_hashed_id
 from vetdesk.domain.identifiers import (
     IdentifierError,
     mask_id_number,
@@ -22,9 +23,8 @@ from vetdesk.domain.identifiers import (
 from vetdesk.domain.money import AmountError, parse_wan_yuan
 from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
 from vetdesk.domain.units import load_units
-from vetdesk.exchange.schema import Column, Kind
 from vetdesk.i18n import _
-from vetdesk.signing.privacy import is_hashed_id
+from vetdesk.workbook.schema import Column, Kind
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 EARLIEST = dt.date(1950, 1, 1)

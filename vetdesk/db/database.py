@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import glob
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vetdesk import __version__
-from vetdesk.db import migrate, models
+from vetdesk.db import backup, migrate, models
 from vetdesk.db.audit import install_audit
 from vetdesk.db.engine import make_engine, make_session_factory
+from vetdesk.db.lock import DatabaseLock
 from vetdesk.domain.enums import Role
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
-from vetdesk.standards.ruleset import RuleSet, load_default_ruleset, load_ruleset_text
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,9 @@ class Database:
     @contextmanager
     def guarded_write(self, purpose: str, backup_reason: str | None = None) -> Iterator[None]:
         """Hold the database lock (and take a verified backup first) around a large write."""
-        from vetdesk.db.lock import DatabaseLock
-        from vetdesk.services.backup import pre_operation_backup
-
         with DatabaseLock(self.path).acquire(purpose):
             if backup_reason is not None:
-                pre_operation_backup(self, backup_reason)
+                backup.pre_operation_backup(self, backup_reason)
             yield
 
     @contextmanager
@@ -109,14 +107,6 @@ class Database:
             return {u.code for u in units.all_units()}
         return {info.unit_code}
 
-    def ruleset(self, session: Session | None = None) -> RuleSet:
-        """The rule set in force in this database."""
-        if session is None:
-            with self._factory() as own:
-                return self.ruleset(own)
-        record = session.scalar(select(models.RuleSetRecord).where(models.RuleSetRecord.active))
-        return load_ruleset_text(record.content) if record else load_default_ruleset()
-
     def close(self) -> None:
         """Release the database file."""
         self.engine.dispose()
@@ -153,36 +143,19 @@ def _seed_units(session: Session) -> None:
         session.add(models.Unit(code=county.code, name=county.name, parent_code=units.city.code))
 
 
-def install_ruleset(session: Session, ruleset: RuleSet) -> bool:
-    """Install a rule set and make it the one in force; False if it was already in force."""
-    current = session.scalar(select(models.RuleSetRecord).where(models.RuleSetRecord.active))
-    if current and (current.ruleset_id, current.version) == (ruleset.ruleset_id, ruleset.version):
-        return False
-    if current:
-        current.active = False
-    existing = session.scalar(
-        select(models.RuleSetRecord).where(
-            models.RuleSetRecord.ruleset_id == ruleset.ruleset_id,
-            models.RuleSetRecord.version == ruleset.version,
-        )
-    )
-    if existing:
-        existing.active = True
-    else:
-        session.add(
-            models.RuleSetRecord(
-                ruleset_id=ruleset.ruleset_id,
-                version=ruleset.version,
-                content=ruleset.to_json(),
-                installed_at=dt.datetime.now().replace(microsecond=0),
-                active=True,
-            )
-        )
-    return True
+def create_database_file(
+    path: Path,
+    *,
+    role: str,
+    unit_code: str,
+    operator: str,
+    setup: Callable[[Session], object],
+) -> Database:
+    """Create a new database file for a county or the city; ``setup`` completes it in the same transaction.
 
-
-def create_database(path: Path, *, role: str, unit_code: str, operator: str) -> Database:
-    """Create a new database file for a county or the city, with the schema and set-up."""
+    The rules layer's :func:`vetdesk.standards.installed.create_database` passes the
+    installation of the shipped rule set as ``setup``; that is the function to call.
+    """
     if Role.from_text(role) is None:
         raise UsageError(_("角色应为 county（县区）或 city（市级）。"))
     units = load_units()
@@ -217,7 +190,7 @@ def create_database(path: Path, *, role: str, unit_code: str, operator: str) -> 
                 created_by_version=__version__,
             )
         )
-        install_ruleset(session, load_default_ruleset())
+        setup(session)
     return db
 
 
@@ -233,11 +206,8 @@ def open_database(path: Path, *, upgrade: bool = True) -> Database:
     if not path.exists():
         raise UsageError(_("找不到数据库文件 {path}。").format(path=path))
     if upgrade:
-        # Imported here: the backup module imports this one.
-        from vetdesk.services.backup import upgrade_with_backup
-
         try:
-            upgrade_with_backup(path)  # refuses a newer schema; backs up before migrating
+            backup.upgrade_with_backup(path)  # refuses a newer schema; backs up before migrating
         except OperationalError as exc:
             raise _write_error(path, exc) from exc
     engine = make_engine(path)
@@ -249,3 +219,15 @@ def open_database(path: Path, *, upgrade: bool = True) -> Database:
     db = Database(path, engine)
     db.info()
     return db
+
+
+def open_for_use(db_path: Path | str) -> Database:
+    """Check and open a database at start-up; a damaged one raises DatabaseDamaged."""
+    path = Path(db_path)
+    backup._require_database(path)
+    backup._clean_stale_temps(path.parent, f".{glob.escape(path.name)}.restore-*.tmp")
+    problems = backup.quick_check(path)
+    if problems:
+        raise backup.DatabaseDamaged(path, problems, backup.list_backups(path))
+    backup.upgrade_with_backup(path)
+    return open_database(path, upgrade=False)

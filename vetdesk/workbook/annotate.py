@@ -12,10 +12,10 @@ from pathlib import Path
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from vetdesk.exchange.atomic import write_atomically
-from vetdesk.exchange.filesafety import open_workbook_safely
-from vetdesk.exchange.reader import ImportIssue
 from vetdesk.i18n import _
+from vetdesk.workbook.atomic import write_atomically
+from vetdesk.workbook.filesafety import open_workbook_safely
+from vetdesk.workbook.reader import ImportIssue
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
 SUMMARY_SHEET = "导入问题清单"

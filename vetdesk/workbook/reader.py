@@ -9,17 +9,17 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from vetdesk.exchange.cells import CellError, header_key, parse_cell, shown_value
-from vetdesk.exchange.filesafety import (
+from vetdesk.i18n import SUPPORTED_LANGUAGES, _, translate_to
+from vetdesk.workbook.cells import CellError, header_key, parse_cell, shown_value
+from vetdesk.workbook.filesafety import (
     DEFAULT_LIMITS,
     SafetyLimits,
     UnsafeFileError,
     open_workbook_safely,
     translating_read_errors,
 )
-from vetdesk.exchange.meta import META_SHEET, WorkbookMeta, read_meta
-from vetdesk.exchange.schema import EXPORT_SHEETS, Column, SheetSpec, sheet_by_title
-from vetdesk.i18n import SUPPORTED_LANGUAGES, _, translate_to
+from vetdesk.workbook.meta import META_SHEET, WorkbookMeta, read_meta
+from vetdesk.workbook.schema import EXPORT_SHEETS, Column, SheetSpec, sheet_by_title
 
 MAX_COLUMNS = 80
 HEADER_SEARCH_ROWS = 10

@@ -10,11 +10,17 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from vetdesk.exchange.atomic import WriteFailed, temp_space_errors
-from vetdesk.exchange.meta import KIND_DRAFT, KIND_EXPORT, WorkbookMeta
-from vetdesk.exchange.rows import Record, sheet_records
-from vetdesk.exchange.schema import EXPORT_SHEETS, SheetSpec
-from vetdesk.exchange.writer import (
+from vetdesk.db.database import Database
+from vetdesk.db.period_data import get_period, load_period_data
+from vetdesk.domain.rows import PeriodData
+from vetdesk.i18n import _
+from vetdesk.standards.assess import VERDICT_LABELS, threshold_text
+from vetdesk.validation.check import CheckReport, load_explanations, run_check
+from vetdesk.workbook.atomic import WriteFailed, temp_space_errors
+from vetdesk.workbook.meta import KIND_DRAFT, KIND_EXPORT, WorkbookMeta
+from vetdesk.workbook.rows import Record, sheet_records
+from vetdesk.workbook.schema import EXPORT_SHEETS, SheetSpec
+from vetdesk.workbook.writer import (
     HEADER_FILL,
     HEADER_FONT,
     CoverLine,
@@ -26,11 +32,6 @@ from vetdesk.exchange.writer import (
     write_cover,
     write_data_sheet,
 )
-from vetdesk.i18n import _
-from vetdesk.services.check import CheckReport, load_explanations, run_check
-from vetdesk.services.database import Database
-from vetdesk.services.period_data import PeriodData, get_period, load_period_data
-from vetdesk.standards.assess import VERDICT_LABELS, threshold_text
 
 Progress = Callable[[int, int], None]
 

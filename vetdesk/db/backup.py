@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import glob
 import hashlib
 import json
 import os
@@ -38,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from vetdesk.db import migrate
 from vetdesk.db.engine import make_engine
@@ -47,8 +46,15 @@ from vetdesk.errors import InputRejected, UsageError, VetDeskError
 from vetdesk.i18n import N_, _
 from vetdesk.paths import data_dir, resource
 
-if TYPE_CHECKING:
-    from vetdesk.services.database import Database
+
+class _HasPath(Protocol):
+    """An open database, as far as a backup needs it (vetdesk.db.database.Database)."""
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        ...
+
 
 REASON_IMPORT = "before-import"
 REASON_MERGE = "before-merge"
@@ -614,7 +620,7 @@ def backup_if_due(
 
 
 def pre_operation_backup(
-    db: Database | Path,
+    db: _HasPath | Path,
     reason: str,
     *,
     now: dt.datetime | None = None,
@@ -684,21 +690,6 @@ def quick_check(db_path: Path | str) -> list[str]:
     except sqlite3.Error as exc:
         return [_("无法读取数据库：{err}").format(err=exc)]
     return [] if rows == ["ok"] else rows
-
-
-def open_for_use(db_path: Path | str) -> Database:
-    """Check and open a database at start-up; a damaged one raises DatabaseDamaged."""
-    # Imported here: services.database will import this module for upgrade_with_backup.
-    from vetdesk.services.database import open_database
-
-    path = Path(db_path)
-    _require_database(path)
-    _clean_stale_temps(path.parent, f".{glob.escape(path.name)}.restore-*.tmp")
-    problems = quick_check(path)
-    if problems:
-        raise DatabaseDamaged(path, problems, list_backups(path))
-    upgrade_with_backup(path)
-    return open_database(path, upgrade=False)
 
 
 def upgrade_with_backup(path: Path | str) -> BackupInfo | None:

@@ -1,4 +1,4 @@
-"""Tests for the .xlsx safety gate (vetdesk.exchange.filesafety).
+"""Tests for the .xlsx safety gate (vetdesk.workbook.filesafety).
 
 Every file is built inside the test: workbooks with openpyxl, zips with zipfile or
 by hand (struct) when the zip has to lie, CFB containers by hand per MS-CFB.
@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vetdesk import i18n
-from vetdesk.exchange import filesafety
-from vetdesk.exchange.filesafety import (
+from vetdesk.workbook import filesafety
+from vetdesk.workbook.filesafety import (
     DEFAULT_LIMITS,
     UNSAFE_FILE_CODES,
     SafetyLimits,
@@ -729,7 +729,7 @@ def test_file_name_with_braces_is_not_a_template(tmp_path: Path) -> None:
 
 
 def _source_templates() -> list[str]:
-    tree = ast.parse((REPO / "vetdesk/exchange/filesafety.py").read_text(encoding="utf-8"))
+    tree = ast.parse((REPO / "vetdesk/workbook/filesafety.py").read_text(encoding="utf-8"))
     return [
         node.args[0].value
         for node in ast.walk(tree)

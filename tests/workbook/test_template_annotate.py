@@ -13,15 +13,15 @@ import pytest
 from xlsx_helpers import fill_sheet, needs_libreoffice, resave_with_libreoffice
 
 from vetdesk.cli import main
+from vetdesk.db.database import open_database
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.annotate import ERROR_FILL, annotate_workbook
-from vetdesk.exchange.filesafety import UnsafeFileError
-from vetdesk.exchange.importer import plan_from_content
-from vetdesk.exchange.meta import read_meta
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import TEACHERS
-from vetdesk.exchange.template import write_template
-from vetdesk.services.database import open_database
+from vetdesk.workbook.annotate import ERROR_FILL, annotate_workbook
+from vetdesk.workbook.filesafety import UnsafeFileError
+from vetdesk.workbook.importer import plan_from_content
+from vetdesk.workbook.meta import read_meta
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import TEACHERS
+from vetdesk.workbook.template import write_template
 
 SCHOOL = "3663230000"
 

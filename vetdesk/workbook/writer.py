@@ -25,11 +25,11 @@ from openpyxl.utils import get_column_letter
 from vetdesk import __version__
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected
-from vetdesk.exchange.atomic import write_atomically
-from vetdesk.exchange.meta import WorkbookMeta, write_meta
-from vetdesk.exchange.rows import Record
-from vetdesk.exchange.schema import Column, Kind, SheetSpec
 from vetdesk.i18n import _
+from vetdesk.workbook.atomic import write_atomically
+from vetdesk.workbook.meta import WorkbookMeta, write_meta
+from vetdesk.workbook.rows import Record
+from vetdesk.workbook.schema import TEMPLATE_FORMAT, Column, Kind, SheetSpec
 
 MAX_CELL_TEXT = 32_767
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -216,8 +216,6 @@ def discard_workbook(workbook: Workbook) -> None:
 
 def standard_meta(kind: str, values: dict[str, str]) -> WorkbookMeta:
     """Metadata with the app version and creation time added."""
-    from vetdesk.exchange.schema import TEMPLATE_FORMAT
-
     base = {
         "app_version": __version__,
         "created": dt.datetime.now().replace(microsecond=0).isoformat(),

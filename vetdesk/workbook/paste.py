@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from vetdesk.errors import UsageError
-from vetdesk.exchange.reader import (
+from vetdesk.i18n import N_, _
+from vetdesk.workbook.reader import (
     HEADER_SEARCH_ROWS,
     ImportIssue,
     SheetRows,
@@ -27,8 +28,7 @@ from vetdesk.exchange.reader import (
     header_row_mapping,
     read_sheet_rows,
 )
-from vetdesk.exchange.schema import SheetSpec
-from vetdesk.i18n import N_, _
+from vetdesk.workbook.schema import SheetSpec
 
 CLIPBOARD_TITLE = N_("剪贴板")
 # A clipboard holding more than this is not a selection of rows a clerk copied.

@@ -14,11 +14,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.db.database import Database
+from vetdesk.db.period_data import load_period_data, load_schools
+from vetdesk.domain.rows import PeriodData
 from vetdesk.errors import UsageError
-from vetdesk.exchange.meta import KIND_TEMPLATE
-from vetdesk.exchange.rows import Record, sheet_records
-from vetdesk.exchange.schema import TEMPLATE_SHEETS, Column, Kind, SheetSpec
-from vetdesk.exchange.writer import (
+from vetdesk.i18n import _
+from vetdesk.workbook.meta import KIND_TEMPLATE
+from vetdesk.workbook.rows import Record, sheet_records
+from vetdesk.workbook.schema import TEMPLATE_SHEETS, Column, Kind, SheetSpec
+from vetdesk.workbook.writer import (
     DATE_FORMAT,
     HEADER_ALIGN,
     HEADER_FILL,
@@ -29,9 +33,6 @@ from vetdesk.exchange.writer import (
     save_workbook,
     standard_meta,
 )
-from vetdesk.i18n import _
-from vetdesk.services.database import Database
-from vetdesk.services.period_data import PeriodData, load_period_data
 
 LISTS_SHEET = "_lists"
 BLANK_ROWS = 300
@@ -179,8 +180,6 @@ def write_template(
     current, previous = _source_data(db, year)
     base = current or previous
     with db.session() as session:
-        from vetdesk.services.period_data import load_schools
-
         schools = [s for s in load_schools(session, active_only=True)]
     if school_code:
         schools = [s for s in schools if s.school_code == school_code]

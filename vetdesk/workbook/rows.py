@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from vetdesk.exchange.schema import (
+from vetdesk.domain.rows import PeriodData
+from vetdesk.workbook.schema import (
     CONDITIONS,
     EXPLANATIONS,
     PRACTICES,
@@ -17,7 +18,6 @@ from vetdesk.exchange.schema import (
     Kind,
     SheetSpec,
 )
-from vetdesk.services.period_data import PeriodData
 
 Record = dict[str, Any]
 # Sheet key -> PeriodData attribute of the ten-measure sheets.

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from xlsx_helpers import fill_sheet
 
 from vetdesk.db import models
+from vetdesk.db.database import open_database
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.importer import apply_import, plan_from_content
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.schema import CONDITIONS, PRACTICES, TEACHERS, TRAININGS
-from vetdesk.exchange.template import write_template
-from vetdesk.services.database import open_database
+from vetdesk.workbook.importer import apply_import, plan_from_content
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.schema import CONDITIONS, PRACTICES, TEACHERS, TRAININGS
+from vetdesk.workbook.template import write_template
 
 SCHOOL = "3663230000"
 NEW_ID = generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")
@@ -368,7 +368,7 @@ def test_a_file_with_errors_changes_nothing(db, template, county_db):
 
 
 def test_failure_half_way_rolls_everything_back(db, template, county_db, monkeypatch):
-    import vetdesk.exchange.importer as importer
+    import vetdesk.workbook.importer as importer
 
     fill_sheet(template, TEACHERS, [teacher_row()], keep_existing=True)
     before = db_digest(county_db)

@@ -14,16 +14,17 @@ from sqlalchemy import select
 from xlsx_helpers import convert_with_libreoffice, needs_libreoffice, resave_with_libreoffice
 
 from vetdesk.db import models
+from vetdesk.db.database import open_database
+from vetdesk.db.periods import ensure_period
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.atomic import WriteFailed
-from vetdesk.exchange.export import export_period, take_snapshot
-from vetdesk.exchange.importer import apply_import
-from vetdesk.exchange.reader import read_workbook
-from vetdesk.exchange.rows import canonical_rows
-from vetdesk.exchange.schema import EXPORT_SHEETS
-from vetdesk.exchange.writer import ExportRefused
-from vetdesk.services.database import create_database, open_database
-from vetdesk.services.periods import ensure_period
+from vetdesk.standards.installed import create_database
+from vetdesk.workbook.atomic import WriteFailed
+from vetdesk.workbook.export import export_period, take_snapshot
+from vetdesk.workbook.importer import apply_import
+from vetdesk.workbook.reader import read_workbook
+from vetdesk.workbook.rows import canonical_rows
+from vetdesk.workbook.schema import EXPORT_SHEETS
+from vetdesk.workbook.writer import ExportRefused
 
 
 def canonical_snapshot(db, year=2025):

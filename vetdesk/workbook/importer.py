@@ -24,13 +24,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
+from vetdesk.db.backup import REASON_IMPORT
+from vetdesk.db.database import Database
+from vetdesk.db.period_data import load_period_data, load_schools
+from vetdesk.db.periods import ensure_period
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.errors import UsageError
-from vetdesk.exchange.cells import shown_value
-from vetdesk.exchange.meta import KIND_DRAFT, KIND_EXPORT, KIND_PACKAGE, KIND_TEMPLATE
-from vetdesk.exchange.reader import ImportIssue, ParsedRow, WorkbookContent, read_workbook
-from vetdesk.exchange.rows import Record, canonical_value, sheet_records
-from vetdesk.exchange.schema import (
+from vetdesk.i18n import _
+from vetdesk.validation.check import load_explanations
+from vetdesk.workbook.cells import shown_value
+from vetdesk.workbook.meta import KIND_DRAFT, KIND_EXPORT, KIND_PACKAGE, KIND_TEMPLATE
+from vetdesk.workbook.reader import ImportIssue, ParsedRow, WorkbookContent, read_workbook
+from vetdesk.workbook.rows import Record, canonical_value, sheet_records
+from vetdesk.workbook.schema import (
     CONDITIONS,
     EXPLANATIONS,
     PRACTICES,
@@ -41,13 +47,7 @@ from vetdesk.exchange.schema import (
     TRAININGS,
     SheetSpec,
 )
-from vetdesk.exchange.writer import cell_value
-from vetdesk.i18n import _
-from vetdesk.services.backup import REASON_IMPORT
-from vetdesk.services.check import load_explanations
-from vetdesk.services.database import Database
-from vetdesk.services.period_data import load_period_data, load_schools
-from vetdesk.services.periods import ensure_period
+from vetdesk.workbook.writer import cell_value
 
 IMPORTABLE_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
 SHEET_ORDER: tuple[SheetSpec, ...] = (

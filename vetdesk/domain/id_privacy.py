@@ -4,6 +4,7 @@ The city sets a secret key and sends it down in its signed task package; a count
 then writes every 身份证号 of its official package as ``H`` + 17 hex digits of
 HMAC-SHA256(key, number). The package on a USB stick no longer carries the numbers,
 yet the city can still see that two counties list the same teacher: both hashes agree.
+Where the setting is stored: :mod:`vetdesk.db.id_privacy`.
 """
 
 from __future__ import annotations
@@ -11,17 +12,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from vetdesk.db import models
-
-SETTING_KEY = "id_privacy"
 MODE_PLAIN = "plain"
 MODE_HASHED = "hmac-sha256"
 _HASHED = re.compile(r"^H[0-9A-F]{17}$")
@@ -75,22 +70,6 @@ def from_json(data: Any) -> IdPrivacy:
     ):
         return IdPrivacy(MODE_HASHED, base64.b64decode(data["key"]))
     return IdPrivacy(MODE_PLAIN)
-
-
-def privacy_in_force(session: Session) -> IdPrivacy:
-    """The database's setting (plain unless the city asked for hashes)."""
-    row = session.get(models.Setting, SETTING_KEY)
-    return from_json(json.loads(row.value)) if row else IdPrivacy(MODE_PLAIN)
-
-
-def install_privacy(session: Session, privacy: IdPrivacy) -> None:
-    """Store the setting."""
-    text = json.dumps(privacy.to_json(), sort_keys=True)
-    row = session.get(models.Setting, SETTING_KEY)
-    if row is None:
-        session.add(models.Setting(key=SETTING_KEY, value=text))
-    else:
-        row.value = text
 
 
 def new_hashed_privacy() -> IdPrivacy:

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from vetdesk.db import models
+from vetdesk.db.database import open_database
+from vetdesk.db.period_data import load_period_data
 from vetdesk.domain.identifiers import generate_id_number
-from vetdesk.exchange.importer import apply_import, plan_from_content
-from vetdesk.exchange.paste import read_pasted_rows, split_clipboard_text
-from vetdesk.exchange.schema import CONDITIONS, TEACHERS, TRAININGS
-from vetdesk.services.database import open_database
-from vetdesk.services.period_data import load_period_data
+from vetdesk.workbook.importer import apply_import, plan_from_content
+from vetdesk.workbook.paste import read_pasted_rows, split_clipboard_text
+from vetdesk.workbook.schema import CONDITIONS, TEACHERS, TRAININGS
 
 SCHOOL = "3663230000"
 NEW_ID = generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")
