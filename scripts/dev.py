@@ -51,6 +51,10 @@ SYSTEM_PACKAGES = {
     "poppler-utils": "tests that render PDF reports to images",
     "nsis": "the installer-script compile test",
     "shellcheck": "the build-script lint test",
+    "lintian": "the .deb package check (installer/build_deb.sh)",
+    "desktop-file-utils": "the .deb desktop-entry check",
+    "binutils": "readelf and strip: the .deb's dependencies and its stripped libraries",
+    "patchelf": "the .deb: build-machine RUNPATHs removed from bundled libraries",
 }
 # Only for the full run (VETDESK_FULL=1): the silent install/uninstall under wine.
 FULL_RUN_PACKAGES = {
