@@ -6,6 +6,8 @@ Reads what installer/build_linux.sh (or build_windows.ps1) left in dist/:
   dist/VetDesk-<version>-linux-payload-check.exe (labelled as such); budget <= 90 MB;
 - installed size: the one-folder build dist/vetdesk (what the installer puts in the
   program folder, less uninstall.exe);
+- the Linux .deb (installer/build_deb.sh): dist/vetdesk_<version>_<arch>.deb, its size
+  against the same 90 MB budget and its Installed-Size;
 - frozen start: wall time of ``vetdesk-debug --version`` (first run, then the median of
   warm runs). Time to first paint: the frozen ``vetdesk`` on a demo database, with
   VETDESK_EXIT_AFTER_FIRST_PAINT set, until it prints its marker, against a bare PySide6
@@ -57,6 +59,29 @@ def find_installer(dist: Path, version: str) -> tuple[Path | None, str]:
     if check.is_file():
         return check, "Linux-payload script check (NOT the Windows installer; indicative only)"
     return None, "none found (run installer/build_linux.sh or installer/build_windows.ps1)"
+
+
+def find_deb(dist: Path, version: str) -> Path | None:
+    """Return the .deb that installer/build_deb.sh made for this version, if any."""
+    sys.path.insert(0, str(ROOT / "installer"))
+    from make_deb import debian_version
+
+    found = sorted(dist.glob(f"vetdesk_{debian_version(version)}_*.deb"))
+    return found[0] if found else None
+
+
+def deb_installed_size(deb: Path) -> int | None:
+    """Return the Installed-Size of a .deb in bytes (dpkg counts KiB), or None without dpkg."""
+    try:
+        result = subprocess.run(
+            ["dpkg-deb", "-f", str(deb), "Installed-Size"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return int(result.stdout.strip()) * 1024
 
 
 def time_command(command: list[str], runs: int) -> tuple[float, float, str]:
@@ -154,6 +179,18 @@ def main(argv: list[str] | None = None) -> int:
         results["installer"] = {"path": str(installer), "bytes": size, "kind": kind}
     else:
         print(f"installer size:  not measured: {kind}")
+
+    deb = find_deb(args.dist, version)
+    if deb is not None:
+        size = deb.stat().st_size
+        verdict = "within" if size <= INSTALLER_BUDGET_BYTES else "OVER"
+        installed = deb_installed_size(deb)
+        installed_text = mb(installed) if installed is not None else "unknown (no dpkg-deb)"
+        print(f"deb size:        {mb(size)}  [{deb.name}]  {verdict} the 90 MB budget")
+        print(f"deb installed:   {installed_text}  (Installed-Size of the package)")
+        results["deb"] = {"path": str(deb), "bytes": size, "installed_bytes": installed}
+    else:
+        print("deb size:        not measured: no dist/vetdesk_*.deb (run installer/build_deb.sh)")
 
     payload = args.dist / "vetdesk"
     if payload.is_dir():

@@ -6,9 +6,12 @@
 # installer is the real one.
 #
 # Usage: installer/build_linux.sh [--payload DIR] [--no-installer] [--allow-missing-self-test]
+#                                 [--no-install]
+#   (first, unless --no-install: pip install --require-hashes -r requirements/build.txt)
 #   --payload DIR               skip the freeze and package DIR (a one-folder build)
 #   --no-installer              stop after the freeze and the frozen-app checks
 #   --allow-missing-self-test   a CLI without --self-test is reported, not an error
+#   --no-install                do not install the hashed build lock into PYTHON first
 # Environment: PYTHON (default .venv/bin/python, else python3); VETDESK_SIGN_PFX etc.
 # for installer/sign.sh. Outputs: dist/vetdesk/, dist/VetDesk-<version>-*.exe,
 # build/linux-build-summary.txt.
@@ -20,13 +23,15 @@ root="$(dirname "$here")"
 payload=""
 build_installer=1
 allow_missing_self_test=0
+install_deps=1
 
 while (($#)); do
     case "$1" in
         --payload) payload="$(realpath "$2")"; shift 2 ;;
         --no-installer) build_installer=0; shift ;;
         --allow-missing-self-test) allow_missing_self_test=1; shift ;;
-        -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+        --no-install) install_deps=0; shift ;;
+        -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -40,6 +45,11 @@ else
 fi
 
 cd "$root"
+if ((install_deps)); then
+    # The build lock, every file checked against its SHA-256 (already installed pins are kept).
+    "$python_bin" -m pip install --quiet --disable-pip-version-check --require-hashes \
+        -r requirements/build.txt
+fi
 version="$("$python_bin" installer/make_version_info.py --print version)"
 version4="$("$python_bin" installer/make_version_info.py --print version4)"
 mkdir -p build dist

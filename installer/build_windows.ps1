@@ -4,8 +4,9 @@ Build the VetDesk Windows release: tests, PyInstaller freeze, self-test of the f
 exe, makensis, code signing. Or, with -TestInstaller, check a built setup.exe.
 
 .DESCRIPTION
-Run from any folder on a 64-bit Windows machine with Python 3.11 (the project's
-dependencies and PyInstaller installed) and, for the installer, an NSIS whose makensis
+Run from any folder on a 64-bit Windows machine with Python 3.11 (in a virtual
+environment: the script installs the hashed locks requirements\build.txt and, unless
+-SkipTests, requirements\test.txt into it with pip --require-hashes) and, for the installer, an NSIS whose makensis
 has the amd64-unicode stubs. The official NSIS download ships x86 stubs only; use
 MSYS2's mingw-w64-x86_64-nsis, an NSIS built with TARGET_ARCH=amd64, or build the
 installer on Linux from this freeze (installer/build_linux.sh --payload dist\vetdesk),
@@ -22,6 +23,9 @@ The Python interpreter with the build dependencies (default: python).
 
 .PARAMETER SkipTests
 Do not run the pytest suite first.
+
+.PARAMETER SkipInstall
+Do not install the locked dependencies (the interpreter already has them).
 
 .PARAMETER SkipInstaller
 Stop after the freeze, its self-test and signing the executables.
@@ -42,6 +46,7 @@ powershell -NoProfile -ExecutionPolicy Bypass -File installer\build_windows.ps1
 param(
     [string]$Python = "python",
     [switch]$SkipTests,
+    [switch]$SkipInstall,
     [switch]$SkipInstaller,
     [string]$MakeNsis = "",
     [string]$TestInstaller = ""
@@ -207,6 +212,17 @@ Write-Host "VetDesk $Version ($Version4)"
 if ($TestInstaller) {
     Invoke-InstallerTest -Setup (Resolve-Path $TestInstaller).Path -Version $Version
     exit 0
+}
+
+if (-not $SkipInstall) {
+    Write-Host "== dependencies (hashed locks)"
+    $locks = @("-r", "requirements\build.txt")
+    if (-not $SkipTests) { $locks += @("-r", "requirements\test.txt") }
+    Invoke-Native "pip install (locks)" { & $Python -m pip install --quiet --require-hashes @locks }
+    # VetDesk itself, built with the locked setuptools: no unhashed build requirement is fetched.
+    Invoke-Native "pip install vetdesk" {
+        & $Python -m pip install --quiet --no-deps --no-build-isolation -e .
+    }
 }
 
 if (-not $SkipTests) {

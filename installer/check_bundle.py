@@ -48,7 +48,7 @@ FORBIDDEN_PREFIXES = (
     "hypothesis",
 )
 REQUIRED_DATA = (
-    "resources/icons/vetdesk.ico",
+    "vetdesk/resources/icons/vetdesk.ico",
     "vetdesk/db/migrations/env.py",
 )
 

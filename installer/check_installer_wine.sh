@@ -178,12 +178,12 @@ NSI
     makensis -V2 -WX "$work/stubapp/stubapp.nsi"
     for kind in old new; do
         payload="$work/payload-$kind"
-        mkdir -p "$payload/_internal/resources/standards" "$payload/_internal/vetdesk/db/migrations"
+        mkdir -p "$payload/_internal/vetdesk/resources/standards" "$payload/_internal/vetdesk/db/migrations"
         cp "$work/stubapp/vetdesk.exe" "$payload/vetdesk.exe"
         cp "$work/stubapp/vetdesk.exe" "$payload/vetdesk-debug.exe"
         echo "# migration" >"$payload/_internal/vetdesk/db/migrations/env.py"
         # A non-ASCII file name: the manifest is UTF-16 for this reason.
-        echo "{}" >"$payload/_internal/resources/standards/规则集.json"
+        echo "{}" >"$payload/_internal/vetdesk/resources/standards/规则集.json"
         "$python_bin" "$here/make_manifest.py" "$payload" >/dev/null
     done
     echo "only in the old version" >"$work/payload-old/_internal/old-only.txt"
@@ -228,7 +228,7 @@ NSI
     check "setup exit code 0" test "$rc" -eq 0
     check "DisplayVersion $version" test "$(reg_value DisplayVersion)" = "$version"
     check "stale file of the old version removed" absent "$default_instdir/_internal/old-only.txt"
-    check "new non-ASCII file installed" test -f "$default_instdir/_internal/resources/standards/规则集.json"
+    check "new non-ASCII file installed" test -f "$default_instdir/_internal/vetdesk/resources/standards/规则集.json"
     check "user data kept across the upgrade" test -f "$data_dir/vetdesk.db"
     check "user's own file in the program folder kept" test -f "$default_instdir/user-notes.txt"
 

@@ -2,7 +2,9 @@
 """Set up VetDesk's development environment and run it: ``demo`` or ``test``.
 
 Works on a fresh Debian machine with only Python 3: it creates ``.venv`` (bootstrapping
-pip from PyPI when Debian's python3-venv is missing), installs the locked dependencies,
+pip from PyPI when Debian's python3-venv is missing), installs the locked dependencies
+(``requirements/test.txt`` and ``requirements/build.txt``, every file checked against the
+SHA-256 hashes of the locks with ``pip --require-hashes``),
 and, when run as root, the Debian packages the tests use (LibreOffice, CJK fonts, NSIS,
 Qt's system libraries). Without root those tests skip and say why.
 """
@@ -21,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
-LOCK = ROOT / "requirements-lock.txt"
+# The tests also freeze the app (tests/installer), so the build lock is installed too.
+LOCKS = (ROOT / "requirements" / "test.txt", ROOT / "requirements" / "build.txt")
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
@@ -48,6 +51,10 @@ SYSTEM_PACKAGES = {
     "poppler-utils": "tests that render PDF reports to images",
     "nsis": "the installer-script compile test",
     "shellcheck": "the build-script lint test",
+    "lintian": "the .deb package check (installer/build_deb.sh)",
+    "desktop-file-utils": "the .deb desktop-entry check",
+    "binutils": "readelf and strip: the .deb's dependencies and its stripped libraries",
+    "patchelf": "the .deb: build-machine RUNPATHs removed from bundled libraries",
 }
 # Only for the full run (VETDESK_FULL=1): the silent install/uninstall under wine.
 FULL_RUN_PACKAGES = {
@@ -93,34 +100,17 @@ def ensure_venv() -> None:
             run([sys.executable, "-m", "venv", "--without-pip", str(VENV)])
             _bootstrap_pip()
     stamp = VENV / ".vetdesk-lock"
-    digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    inputs = b"".join(lock.read_bytes() for lock in LOCKS) + (ROOT / "pyproject.toml").read_bytes()
+    digest = hashlib.sha256(inputs).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
     log("installing locked dependencies (first run only)")
-    run(
-        [
-            str(PYTHON),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            str(LOCK),
-        ]
-    )
-    run(
-        [
-            str(PYTHON),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "-e",
-            str(ROOT),
-        ]
-    )
+    pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    locks = [arg for lock in LOCKS for arg in ("-r", str(lock))]
+    run([*pip, "--require-hashes", *locks])
+    # VetDesk itself, editable: built with the locked setuptools already in .venv, so no
+    # unhashed build requirement is fetched.
+    run([*pip, "--no-deps", "--no-build-isolation", "-e", str(ROOT)])
     stamp.write_text(digest)
 
 

@@ -19,9 +19,16 @@ copied from the package's ``/usr/share/doc/fonts-noto-cjk/copyright`` into ``OFL
 The subset is renamed "Noto Sans SC VetDesk" (a Modified Version under the OFL; the reserved
 font name is "Source", which is not used), so it never shadows a full system copy.
 
+It is written twice: ``NotoSansSC-VetDesk.otf`` (CFF outlines, all layout features) for the
+windows, and ``NotoSansSC-VetDesk-PDF.ttf`` ("Noto Sans SC VetDesk PDF", the same glyphs with
+TrueType outlines and no layout tables) for PDFs: a PDF embeds TrueType as a subset CID font
+(Type 42) that every viewer and printer reads, whereas matplotlib can only embed CFF outlines
+as Type 3. Converting once here replaces a conversion per report at run time.
+
 Usage::
 
     .venv/bin/python scripts/make_font_subset.py [--source PATH] [--index 2]
+    .venv/bin/python scripts/make_font_subset.py --pdf-only   # only the TrueType copy, from the .otf
 """
 
 from __future__ import annotations
@@ -32,15 +39,19 @@ import sys
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, TTFont, newTable
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 DEFAULT_INDEX = 2  # 0 JP, 1 KR, 2 SC, 3 TC, 4 HK in the Noto Sans CJK collection
 DEBIAN_COPYRIGHT = Path("/usr/share/doc/fonts-noto-cjk/copyright")
 TARGET = ROOT / "resources" / "fonts" / "NotoSansSC-VetDesk.otf"
+PDF_TARGET = ROOT / "resources" / "fonts" / "NotoSansSC-VetDesk-PDF.ttf"
 LICENCE = ROOT / "resources" / "fonts" / "OFL.txt"
 FAMILY = "Noto Sans SC VetDesk"
+PDF_FAMILY = "Noto Sans SC VetDesk PDF"
 MAX_BYTES = 4 * 1024 * 1024
 
 # Unicode blocks kept whole: ASCII, Latin-1, general punctuation, arrows/maths used in
@@ -91,13 +102,13 @@ def wanted_codepoints() -> set[int]:
     return codepoints | gb2312_hanzi() | source_characters()
 
 
-def _rename(font: TTFont) -> None:
+def _rename(font: TTFont, family: str = FAMILY) -> None:
     name = font["name"]
-    full = f"{FAMILY} Regular"
-    postscript = "NotoSansSCVetDesk-Regular"
+    full = f"{family} Regular"
+    postscript = family.replace(" ", "") + "-Regular"
     for record in list(name.names):
         if record.nameID in (1, 16):
-            record.string = FAMILY
+            record.string = family
         elif record.nameID in (2, 17):
             record.string = "Regular"
         elif record.nameID == 4:
@@ -111,7 +122,70 @@ def _rename(font: TTFont) -> None:
         cff.fontNames = [postscript]
         top = cff.topDictIndex[0]
         top.FullName = full
-        top.FamilyName = FAMILY
+        top.FamilyName = family
+
+
+def to_truetype(font: TTFont) -> TTFont:
+    """Replace the CFF outlines of ``font`` by quadratic TrueType ones (in place), for PDFs."""
+    # The PDF writer places glyph by glyph: layout tables, and the glyphs only they reach
+    # (vertical and alternate forms), would only add bytes.
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=font.getBestCmap().keys())
+    subsetter.subset(font)
+    if "VORG" in font:
+        del font["VORG"]
+    glyph_set = font.getGlyphSet()
+    order = font.getGlyphOrder()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        # CFF contours run anticlockwise, TrueType ones clockwise.
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf
+    del font["CFF "]
+    font.recalcBBoxes = True
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        advance, _lsb = hmtx[name]
+        hmtx[name] = (advance, getattr(glyph, "xMin", 0))
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attribute in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+        "maxComponentDepth",
+    ):
+        setattr(maxp, attribute, 1 if attribute == "maxZones" else 0)
+    font["post"].formatType = 3.0  # no glyph names: they are of no use in a CID font
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+    _rename(font, PDF_FAMILY)
+    return font
+
+
+def write_pdf_font() -> None:
+    """Write the TrueType copy of the shipped subset that PDFs embed."""
+    font = to_truetype(TTFont(str(TARGET)))
+    font.save(str(PDF_TARGET))
+    size = PDF_TARGET.stat().st_size
+    print(f"wrote {PDF_TARGET.relative_to(ROOT)}: {size / 1024 / 1024:.2f} MB")
 
 
 def licence_text(font: TTFont) -> str:
@@ -141,7 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--index", type=int, default=DEFAULT_INDEX)
+    parser.add_argument(
+        "--pdf-only", action="store_true", help="only convert the shipped .otf for PDFs"
+    )
     args = parser.parse_args(argv)
+    if args.pdf_only:
+        write_pdf_font()
+        return 0
     if not args.source.exists():
         print(f"{args.source} not found: apt-get install -y fonts-noto-cjk", file=sys.stderr)
         return 1
@@ -169,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     if size > MAX_BYTES:
         print(f"subset is larger than {MAX_BYTES} bytes", file=sys.stderr)
         return 1
+    write_pdf_font()
     return 0
 
 

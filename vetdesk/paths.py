@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import os
-import sys
+from importlib import resources
 from pathlib import Path
 
 from vetdesk import APP_NAME, ORG_NAME
+
+# Files that every installation must carry (``vetdesk --self-test`` checks them): one of each
+# kind the application reads at run time.
+REQUIRED_RESOURCES: tuple[tuple[str, ...], ...] = (
+    ("data", "units.json"),
+    ("data", "backup-policy.json"),
+    ("standards", "cn-vet-2022.json"),
+    ("standards", "targets-haidong-2024.json"),
+    ("fonts", "NotoSansSC-VetDesk.otf"),
+    ("i18n", "en", "core.json"),
+    ("i18n", "qt", "vetdesk_en.qm"),
+    ("icons", "vetdesk.png"),
+    ("guide", "zh.html"),
+    ("guide", "en.html"),
+)
 
 
 def resources_dir() -> Path:
@@ -14,10 +29,19 @@ def resources_dir() -> Path:
     override = os.environ.get("VETDESK_RESOURCES")
     if override:
         return Path(override)
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources"
+    # A wheel and the frozen build carry them inside the package (the build maps the
+    # repository's top-level resources/ there); both unpack to real folders, so the
+    # Traversable is a Path that callers can hand to Qt, matplotlib and openpyxl.
+    packaged = resources.files("vetdesk") / "resources"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    # A source checkout (and an editable install): the repository's own resources/.
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def missing_resources() -> list[str]:
+    """The required resource files this installation lacks, as relative paths."""
+    return ["/".join(parts) for parts in REQUIRED_RESOURCES if not resource(*parts).is_file()]
 
 
 def resource(*parts: str) -> Path:

@@ -53,7 +53,16 @@ def _step_demo_and_check(tmp: Path) -> str:
         db.close()
 
 
+def _step_resources(tmp: Path) -> str:
+    from vetdesk.paths import REQUIRED_RESOURCES, missing_resources, resources_dir
+
+    missing = missing_resources()
+    assert not missing, f"missing from {resources_dir()}: {', '.join(missing)}"
+    return f"{len(REQUIRED_RESOURCES)} files in {resources_dir()}"
+
+
 STEPS: list[tuple[str, Step]] = [
+    ("shipped resources", _step_resources),
     ("database and migrations", _step_database),
     ("demo data and check", _step_demo_and_check),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -106,16 +107,11 @@ def test_a_city_database_refuses_record_edits_through_every_service(city: Databa
     tables = records.load_tables(city, 2025)
     teacher = tables.teachers[0]
     training = tables.trainings[0]
-    school = tables.schools[0].row
     major = _first(city, models.Major)
     before = digest(city_db)
     writes = [
         # The example: renaming a teacher in a city database.
         lambda: records.save_teacher(city, 2025, replace(teacher.row, name="改名"), teacher.id),
-        lambda: records.save_school(
-            city, replace(school, name="改名"), original_code=school.school_code
-        ),
-        lambda: records.delete_school(city, school.school_code),
         lambda: records.save_condition(city, 2025, tables.conditions[0].row),
         lambda: records.delete_training(city, 2025, training.id),
         lambda: measure_records.delete_measure(city, 2025, MAJOR, major.id),  # type: ignore[attr-defined]
@@ -125,6 +121,18 @@ def test_a_city_database_refuses_record_edits_through_every_service(city: Databa
         with pytest.raises(WriteRefused, match="市级数据库的数据来自各县区的上报包"):
             write()
     assert digest(city_db) == before
+
+
+def test_the_city_keeps_the_school_registry_its_task_packages_carry_down(city: Database):
+    school = records.load_tables(city, 2025).schools[0].row
+    records.save_school(city, replace(school, name="改名"), original_code=school.school_code)
+    with city.session() as session:
+        decision = decide(session, WriteAction.EDIT_REGISTRY)
+        stored = session.scalar(
+            select(models.School.name).where(models.School.school_code == school.school_code)
+        )
+    assert decision.allowed
+    assert stored == "改名"
 
 
 def test_a_city_database_imports_no_template_paste_task_or_receipt(
@@ -259,6 +267,9 @@ def test_reopening_a_reported_period_says_the_city_holds_the_old_figures(
     code, out, _err = run(capsys, "import", "--db", str(path), str(template))
     assert code == 0 and "导入完成" in out
     assert "市局持有第 1 号上报包中的旧数据" in out and "重新导出上报包" in out
+    # An explanation of a current warning (explain addresses findings as check prints them).
+    code, out, _err = run(capsys, "check", "--db", str(path), "--period", "2025", "--json")
+    warning = next(f for f in json.loads(out)["findings"] if f["severity"] == "warning")
     code, out, _err = run(
         capsys,
         "explain",
@@ -266,10 +277,8 @@ def test_reopening_a_reported_period_says_the_city_holds_the_old_figures(
         str(path),
         "--period",
         "2025",
-        "--rule",
-        "r",
-        "--record",
-        "school:x",
+        "--finding",
+        warning["id"],
         "--text",
         "说明",
     )

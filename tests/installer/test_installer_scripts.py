@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
@@ -12,6 +11,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.installer.conftest import LinuxBuild
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLER = ROOT / "installer"
@@ -226,20 +227,11 @@ def test_pyinstaller_analysis_bundles_every_module() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_linux_freeze_and_frozen_self_test() -> None:
+def test_linux_freeze_and_frozen_self_test(linux_build: LinuxBuild) -> None:
     """installer/build_linux.sh freezes the app and the frozen vetdesk-debug --self-test passes."""
-    env = dict(os.environ, PYTHON=sys.executable)
-    result = subprocess.run(
-        ["bash", str(INSTALLER / "build_linux.sh"), "--no-installer"],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        env=env,
-        check=False,
-    )
-    output = result.stdout + result.stderr
+    output = linux_build.output
     assert "SELF-TEST MISSING" not in output, output
-    assert result.returncode == 0, output
+    assert linux_build.returncode == 0, output
     assert "OK   vetdesk-debug --self-test" in output
 
 

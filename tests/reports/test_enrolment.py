@@ -19,6 +19,7 @@ from vetdesk.reports.enrolment import (
 from vetdesk.signing.keystore import NoSigningKey, create_key
 
 PDFTOTEXT = shutil.which("pdftotext")
+PDFFONTS = shutil.which("pdffonts")
 
 
 def _form() -> EnrolmentForm:
@@ -95,3 +96,20 @@ def test_png_for_the_printer(tmp_path: Path) -> None:
     width = int.from_bytes(png[16:20], "big")
     height = int.from_bytes(png[20:24], "big")
     assert abs(height / width - 297 / 210) < 0.01
+
+
+@pytest.mark.skipif(PDFFONTS is None or PDFTOTEXT is None, reason="poppler-utils is not installed")
+def test_pdf_fonts_are_embedded_truetype_and_text_is_searchable(tmp_path: Path) -> None:
+    target = write_enrolment_pdf(_form(), tmp_path / "登记表.pdf")
+    fonts = subprocess.run([PDFFONTS, str(target)], capture_output=True, text=True, check=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert any("NotoSansSCVetDeskPDF" in row for row in rows), fonts.stdout
+    for row in rows:
+        # CID TrueType (Type 42), embedded and subset: the form used Type 3 fonts before.
+        assert "CID TrueType" in row and " yes yes yes " in row, row
+    assert "Mismatch" not in fonts.stderr
+    text = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for needle in ("签名密钥登记表", "盖章", "12345 67890 23456 78901", "互助土族自治县"):
+        assert needle in text

@@ -68,12 +68,20 @@ def city_report(demo_city_template: Path, tmp_path_factory: pytest.TempPathFacto
     """The demo city's report, written once for the module."""
     folder = tmp_path_factory.mktemp("city-report")
     with pytest.MonkeyPatch.context() as mp:
-        # The font cache lives in the data directory: keep it out of the user's.
+        # Nothing may be written to the data directory (test_no_font_is_made_per_report).
         mp.setenv("VETDESK_DATA_DIR", str(folder / "data"))
         db_path = _copy(demo_city_template, folder, "city.db")
         target = folder / "海东市-2025.pdf"
         problems = _write(db_path, target)
     return target, db_path, problems
+
+
+def test_no_font_is_made_per_report(city_report) -> None:
+    # The TrueType font is prepared once by scripts/make_font_subset.py and shipped; a
+    # report used to convert one into the data directory's cache.
+    target, _db, _problems = city_report
+    data = target.parent / "data"
+    assert not data.exists() or [p for p in data.rglob("*") if p.is_file()] == []
 
 
 def test_no_missing_glyphs_while_writing(city_report) -> None:
@@ -262,3 +270,26 @@ def test_wrapping_keeps_every_character_within_the_width() -> None:
     for line in lines:
         assert text_width(line, 8) <= 1.2 + 1e-9
         assert line[:1] not in "，。）》〕"
+
+
+def test_chinese_line_breaking_rules_at_every_width() -> None:
+    # No line starts with closing punctuation and none ends with an opening bracket or
+    # quote, wherever the width makes the break fall.
+    text = (
+        "依据《职业学校办学条件达标工程实施方案》（教职成〔2022〕5号）和「设置标准」，"
+        "双师型教师占比（专业课教师）应达到要求；未达标学校须说明原因、整改措施：“限期达标”。"
+    )
+    opening, closing = set("（《「『【〔“‘("), set("，。、；：！？）》」』】〕”’")
+    broke_at = set()
+    for step in range(40, 200):
+        width = step / 100
+        lines = wrap_text(text, width, 8)
+        assert "".join(lines) == text
+        for index, line in enumerate(lines):
+            assert text_width(line, 8) <= width + 1e-9 or len(line) <= 2, (width, line)
+            if index:
+                assert line[0] not in closing, (width, lines)
+            if index < len(lines) - 1:
+                assert line[-1] not in opening, (width, lines)
+        broke_at.update(len(line) for line in lines[:-1])
+    assert len(broke_at) > 10  # the widths really moved the breaks around

@@ -41,6 +41,9 @@ class WriteAction(StrEnum):
     """What someone wants to write."""
 
     EDIT_RECORD = "edit_record"  # forms, measure records, delete, undo/redo
+    # The school registry (学校名录) has no period. The city keeps the registry that its task
+    # packages carry down; a county registers its own schools. Neither role is refused.
+    EDIT_REGISTRY = "edit_registry"
     IMPORT_TEMPLATE = "import_template"  # a school's returned template (county)
     ISSUE_TEMPLATE = "issue_template"  # a template for a school to fill in (county)
     PASTE_ROWS = "paste_rows"

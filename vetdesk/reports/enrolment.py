@@ -4,15 +4,14 @@ The other side registers our public key only after comparing its fingerprint dig
 digit with this signed and stamped paper, so the page puts the fingerprint in large
 digits and leaves room for the signature (经办人签字) and the unit's seal (单位盖章).
 Drawn with matplotlib (imported on first use) in the shipped Chinese font: as a PDF to
-save or send, or as a PNG that the GUI hands to the printer.
+save or send (its text in the TrueType copy of the font, embedded as Type 42), or as a PNG
+that the GUI hands to the printer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +19,9 @@ from typing import TYPE_CHECKING
 from vetdesk import __version__
 from vetdesk.db.database import Database
 from vetdesk.domain.enums import Role
-from vetdesk.fonts import register_matplotlib_font
+from vetdesk.fonts import register_matplotlib_font, register_pdf_font
 from vetdesk.i18n import _
+from vetdesk.reports.pdf import wrap_text
 from vetdesk.signing.keystore import active_key
 from vetdesk.workbook.atomic import write_atomically
 
@@ -62,25 +62,6 @@ class EnrolmentForm:
         return (
             [" ".join(groups[:4]), " ".join(groups[4:])] if len(groups) > 4 else [" ".join(groups)]
         )
-
-
-def wrap_text(text: str, width: int) -> list[str]:
-    """Break text into lines of at most ``width`` columns (a hanzi takes two, a letter one)."""
-    lines: list[str] = []
-    line, used = "", 0
-    for word in re.findall(r"[\u2e80-\uffef]|[^\s\u2e80-\uffef]+|\s+", text):
-        size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in word)
-        if word.isspace():
-            if line:
-                line, used = line + " ", used + 1
-            continue
-        if used + size > width and line.strip():
-            lines.append(line.rstrip())
-            line, used = "", 0
-        line, used = line + word, used + size
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
 
 
 def enrolment_form(db: Database, *, today: dt.date | None = None) -> EnrolmentForm:
@@ -172,7 +153,8 @@ def build_figure(form: EnrolmentForm) -> Figure:
         "只有与本表的指纹完全一致时才可登记；任何一位不同，都说明公钥文件不是本单位的，"
         "应拒绝登记并电话联系本单位。本表须经办人签字并加盖单位公章。"
     )
-    for line in wrap_text(note, 84):
+    # The report's wrapping: measured with the font's advances, Chinese line-breaking rules.
+    for line in wrap_text(note, (right - left) * A4_INCHES[0], 10.5):
         text(left, y, line, 10.5, color=_GREY)
         y -= 0.026
     # The signature block sits at a fixed place at the foot of the page, whatever the
@@ -218,7 +200,9 @@ def build_figure(form: EnrolmentForm) -> Figure:
 
 def write_enrolment_pdf(form: EnrolmentForm, target: Path) -> Path:
     """Write the enrolment page as a one-page A4 PDF (atomically); return its path."""
+    from matplotlib import rc_context
     from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.text import Text
 
     fig = build_figure(form)
     metadata = {
@@ -226,8 +210,15 @@ def write_enrolment_pdf(form: EnrolmentForm, target: Path) -> Path:
         "Creator": f"VetDesk {__version__}",
     }
 
+    # The Chinese text in the TrueType copy of the shipped font, embedded as Type 42 like the
+    # report's (matplotlib could embed the CFF original only as Type 3).
+    family = register_pdf_font()
+    for item in fig.findobj(Text):
+        if item.get_fontfamily()[0] != DIGIT_FONT:
+            item.set_fontfamily([family])
+
     def write(tmp: Path) -> None:
-        with PdfPages(tmp, metadata=metadata) as pdf:
+        with rc_context({"pdf.fonttype": 42}), PdfPages(tmp, metadata=metadata) as pdf:
             pdf.savefig(fig)
 
     write_atomically(target, write)

@@ -10,18 +10,14 @@ header repeated, so nothing is clipped however long a name or an explanation is.
 
 Fonts: the shipped Chinese font is an OpenType/CFF font, which matplotlib can embed as
 Type 42 only by putting CFF data where PDF expects TrueType — Ghostscript then prints no
-text at all and poppler warns. So, for each report, the characters it uses are cut from
-the shipped font and converted to TrueType outlines (fontTools, a matplotlib dependency;
-a few hundred glyphs take well under a second), and that font is embedded as Type 42:
-real, searchable, printable text in every reader.
+text at all and poppler warns. ``scripts/make_font_subset.py`` therefore ships a copy with
+TrueType outlines, made once with the subset (``vetdesk.fonts.register_pdf_font``); the
+report embeds a subset of it as Type 42: real, searchable, printable text in every reader.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
-import io
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,9 +28,8 @@ from typing import TYPE_CHECKING, Any
 from vetdesk import __version__
 from vetdesk.db.database import Database
 from vetdesk.domain.units import load_units
-from vetdesk.fonts import font_path
+from vetdesk.fonts import font_path, register_pdf_font
 from vetdesk.i18n import _
-from vetdesk.paths import data_dir
 from vetdesk.reports import charts
 from vetdesk.reports.charts import ProgressItem, chart_style
 from vetdesk.reports.summary import (
@@ -70,9 +65,10 @@ ASCENT = 0.88  # of the font size: baseline below the top of a line
 GRID = "#8c8c8c"
 HEADER_FILL = "#e0e0e0"
 TOTAL_FILL = "#f0f0f0"
+# Chinese line-breaking rules (GB/T 15834 punctuation, as word processors apply them): closing
+# punctuation never starts a line, opening brackets and quotes never end one.
 _NO_LINE_START = set("，。、；：！？）》」』】〕”’,.;:!?)%")
-_FONT_CACHE_KEEP = 16
-_CONVERTER_VERSION = "1"
+_NO_LINE_END = set("（《「『【〔“‘(")
 
 
 # --- measuring and wrapping text ----------------------------------------------------------
@@ -118,20 +114,23 @@ def wrap_text(text: str, width: float, size: float) -> list[str]:
                 # Latin words break at a space (dropped) or after a hyphen (kept).
                 space = current.rfind(" ")
                 hyphen = current.rfind("-", 1) + 1
-                if char in _NO_LINE_START and len(current) > 1:
+                cut = len(current) - 1
+                while cut > 0 and current[cut] in _NO_LINE_START:
+                    cut -= 1  # "」，": both closing marks go down with the character before
+                if char in _NO_LINE_START and cut > 0:
                     # Closing punctuation never starts a line: it takes the character
                     # before it along to the next line instead.
-                    lines.append(current[:-1])
-                    current = current[-1]
+                    head, current = current[:cut], current[cut:]
                 elif _is_word_char(char) and _is_word_char(current[-1]) and hyphen > space + 1:
-                    lines.append(current[:hyphen])
-                    current = current[hyphen:]
+                    head, current = current[:hyphen], current[hyphen:]
                 elif _is_word_char(char) and _is_word_char(current[-1]) and space > 0:
-                    lines.append(current[:space])
-                    current = current[space + 1 :]
+                    head, current = current[:space], current[space + 1 :]
                 else:
-                    lines.append(current.rstrip())
-                    current = ""
+                    head, current = current.rstrip(), ""
+                # An opening bracket goes down with what it opens.
+                while len(head) > 1 and head[-1] in _NO_LINE_END:
+                    head, current = head[:-1], head[-1] + current
+                lines.append(head)
                 used = sum(_em(c) for c in current)
                 if not current and char == " ":
                     continue
@@ -922,161 +921,6 @@ def _sign_off(doc: Document, summary: ReportSummary) -> None:
     doc.y += 2.5
 
 
-# --- fonts for the PDF --------------------------------------------------------------------------
-
-
-@cache
-def _font_digest() -> str:
-    return hashlib.sha256(font_path().read_bytes()).hexdigest()
-
-
-_registered: set[str] = set()
-
-
-def truetype_font_bytes(chars: Iterable[str]) -> bytes:
-    """The shipped font cut to ``chars`` and converted to TrueType (quadratic) outlines."""
-    from fontTools import subset  # type: ignore[import-untyped]
-
-    options = subset.Options()
-    options.layout_features = []  # matplotlib lays out glyph by glyph
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.glyph_names = False
-    options.hinting = False
-    with subset.load_font(str(font_path()), options) as font:
-        return _to_truetype(font, sorted({ord(c) for c in chars}), options)
-
-
-def _to_truetype(font: Any, unicodes: list[int], options: Any) -> bytes:
-    from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen  # type: ignore[import-untyped]
-    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
-    from fontTools.ttLib import newTable  # type: ignore[import-untyped]
-
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=unicodes)
-    subsetter.subset(font)
-    glyph_set = font.getGlyphSet()
-    order = font.getGlyphOrder()
-    glyf = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(glyph_set)
-        # CFF contours run anticlockwise, TrueType ones clockwise.
-        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-        glyf.glyphs[name] = pen.glyph()
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf
-    del font["CFF "]
-    if "VORG" in font:
-        del font["VORG"]
-    font.recalcBBoxes = True
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in glyf.glyphs.items():
-        advance, _lsb = hmtx[name]
-        hmtx[name] = (advance, getattr(glyph, "xMin", 0))
-    maxp = font["maxp"]
-    maxp.tableVersion = 0x00010000
-    for attribute, value in {
-        "maxZones": 1,
-        "maxTwilightPoints": 0,
-        "maxStorage": 0,
-        "maxFunctionDefs": 0,
-        "maxInstructionDefs": 0,
-        "maxStackElements": 0,
-        "maxSizeOfInstructions": 0,
-        "maxComponentElements": 0,
-        "maxComponentDepth": 0,
-    }.items():
-        setattr(maxp, attribute, value)
-    font["post"].formatType = 3.0
-    font["head"].glyphDataFormat = 0
-    font.sfntVersion = "\x00\x01\x00\x00"
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
-
-
-def _rename(data: bytes, family: str) -> bytes:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(io.BytesIO(data)) as font:
-        return _renamed(font, family)
-
-
-def _renamed(font: Any, family: str) -> bytes:
-    postscript = family.replace(" ", "")
-    for record in font["name"].names:
-        if record.nameID in (1, 16):
-            record.string = family
-        elif record.nameID in (2, 17):
-            record.string = "Regular"
-        elif record.nameID == 4:
-            record.string = f"{family} Regular"
-        elif record.nameID == 6:
-            record.string = f"{postscript}-Regular"
-        elif record.nameID == 3:
-            record.string = f"{postscript};VetDesk"
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
-
-
-def pdf_font_family(chars: Iterable[str]) -> str:
-    """Register a TrueType copy of the shipped font covering ``chars``; return its family."""
-    from matplotlib import font_manager
-
-    wanted = sorted(set(chars) | {chr(c) for c in range(0x20, 0x7F)})
-    folder = data_dir() / "cache" / "pdf-fonts"
-    # The folder is part of the key: a family always names one file that stays put.
-    key = hashlib.sha256(
-        f"{_CONVERTER_VERSION}:{_font_digest()}:{folder}:{''.join(wanted)}".encode()
-    ).hexdigest()[:16]
-    family = f"VetDesk PDF {key}"
-    path = folder / f"{key}.ttf"
-    if not path.exists():  # new, or pruned since it was registered: (re)write it
-        folder.mkdir(parents=True, exist_ok=True)
-        data = _rename(truetype_font_bytes(wanted), family)
-
-        def write(tmp: Path) -> None:
-            tmp.write_bytes(data)
-
-        write_atomically(path, write)
-        _prune(folder, keep=path)
-    if key not in _registered:
-        font_manager.fontManager.addfont(str(path))
-        _registered.add(key)
-    return family
-
-
-def _prune(folder: Path, keep: Path) -> None:
-    # One small font per distinct character set; keep the most recent few.
-    files = sorted(folder.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[_FONT_CACHE_KEEP:]:
-        if old != keep:
-            # Another VetDesk may be using it (Windows refuses): it goes next time.
-            with contextlib.suppress(OSError):
-                old.unlink()
-
-
-def _characters(pages: Sequence[Figure], drawn: Iterable[int] = ()) -> set[str]:
-    """Every character the pages show; pages listed in ``drawn`` are laid out first."""
-    from matplotlib.text import Text
-
-    chars: set[str] = set()
-    laid_out = set(drawn)
-    for index, page in enumerate(pages):
-        if index in laid_out:
-            # Tick labels of charts exist only once the figure has been laid out.
-            page.draw_without_rendering()
-        for text in page.findobj(Text):
-            chars.update(text.get_text())
-    chars.discard("\n")
-    return chars
-
-
 def save_pages(
     pages: Sequence[Figure],
     target: Path,
@@ -1092,10 +936,11 @@ def save_pages(
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.text import Text
 
+    fonts = [register_pdf_font()]
     with chart_style():
-        drawn = range(len(pages)) if chart_pages is None else chart_pages
-        family = pdf_font_family(_characters(pages, drawn))
-        fonts = [family]
+        for index in range(len(pages)) if chart_pages is None else chart_pages:
+            # Tick labels of charts exist only once the figure has been laid out.
+            pages[index].draw_without_rendering()
         for page in pages:
             for text in page.findobj(Text):
                 text.set_fontfamily(fonts)

@@ -172,6 +172,9 @@ def explain_finding(
     Removing also works for an explanation whose warning is gone (given by rule, record
     and field exactly), so that stale explanations can be cleaned up.
     """
+    # The policy first: a database that may not be explained in says so, whatever was typed.
+    with db.session() as session:
+        require(session, WriteAction.EXPLAIN_WARNING, period=year)
     report = run_check(db, year)
     try:
         target = find_warning(

@@ -734,10 +734,10 @@ def _open_period(session: Session, year: int) -> models.Period:
 
 
 def _require_registry_edit(session: Session) -> None:
-    """The registry belongs to no period: only the role decides (a city's is read-only)."""
+    """The registry belongs to no period; the city keeps it for its task packages."""
     from vetdesk.db.write_policy import WriteAction, require
 
-    require(session, WriteAction.EDIT_RECORD)
+    require(session, WriteAction.EDIT_REGISTRY)
 
 
 def _school(session: Session, code: str) -> models.School:

@@ -1,8 +1,13 @@
 """Canonical JSON (RFC 8785 JCS) for the subset of JSON that VetDesk signs, and a strict parser.
 
-Only ``dict`` (with ``str`` keys), ``list``/``tuple``, ``str``, ``int``, ``bool`` and ``None`` are
-accepted. Floats are refused outright: VetDesk never signs them (money and scores travel as
-decimal strings), so the ECMAScript number formatting of JCS is only needed for integers.
+The serialisation itself is the ``rfc8785`` library's (Trail of Bits' JCS implementation).
+Around it VetDesk keeps its stricter subset: only ``dict`` (with ``str`` keys),
+``list``/``tuple``, ``str``, ``int``, ``bool`` and ``None`` are accepted. Floats are refused
+outright: VetDesk never signs them (money and scores travel as decimal strings), so the
+library's ECMAScript number formatting is never reached, and no float formatting detail of
+any library can change the bytes of a signed manifest. Subclasses (``IntEnum``, ``StrEnum``)
+are reduced to their plain values before the library sees them, so what is signed never
+depends on how a subclass formats itself.
 
 The errors raised here (``TypeError``/``ValueError``) are for programmers and for the layer
 that verifies packages; that layer turns them into translated messages for the user.
@@ -13,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
+
+import rfc8785
 
 __all__ = [
     "MAX_DEPTH",
@@ -31,22 +38,6 @@ MAX_SAFE_INTEGER = 2**53 - 1
 # into a clean ValueError instead of a RecursionError deep inside the interpreter.
 MAX_DEPTH = 64
 
-# ECMAScript JSON.stringify (which JCS adopts) escapes only '"', '\\' and U+0000..U+001F;
-# five of those have short forms, the rest are \u00xx with lowercase hex. Everything else,
-# including U+007F, U+2028 and non-ASCII text, is written as it is (then UTF-8 encoded).
-_ESCAPES: dict[int, str] = {code: f"\\u{code:04x}" for code in range(0x20)}
-_ESCAPES.update(
-    {
-        ord("\b"): "\\b",
-        ord("\t"): "\\t",
-        ord("\n"): "\\n",
-        ord("\f"): "\\f",
-        ord("\r"): "\\r",
-        ord('"'): '\\"',
-        ord("\\"): "\\\\",
-    }
-)
-
 
 class StrictJSONError(ValueError):
     """JSON text that is not acceptable as signed VetDesk data."""
@@ -59,78 +50,45 @@ def sha256_hex(data: bytes) -> str:
 
 def canonical_json(value: object) -> bytes:
     """Serialise ``value`` as RFC 8785 canonical JSON, UTF-8 encoded."""
-    parts: list[str] = []
-    _write(value, parts, 0)
-    text = "".join(parts)
-    # Strings were checked one by one, so this cannot meet a lone surrogate.
-    return text.encode("utf-8")
+    return rfc8785.dumps(_plain(value, 0))
 
 
-def _write(value: object, out: list[str], depth: int) -> None:
+def _plain(value: object, depth: int) -> Any:
+    """A copy of ``value`` in plain built-in types, refusing whatever VetDesk never signs."""
     if depth > MAX_DEPTH:
         raise ValueError(f"JSON nesting deeper than {MAX_DEPTH} levels (or a reference cycle)")
-    # bool before int: bool is a subclass of int, and True must not become 1.
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(_integer(value))
-    elif isinstance(value, str):
-        out.append(_string(value))
-    elif isinstance(value, dict):
-        _write_object(value, out, depth)
-    elif isinstance(value, list | tuple):
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _write(item, out, depth + 1)
-        out.append("]")
-    elif isinstance(value, float):
+    # bool before int: bool is a subclass of int (and cannot itself be subclassed), and
+    # True must not become 1.
+    if value is None or value is True or value is False:
+        return value
+    if isinstance(value, int):
+        number = int(value)  # int() drops IntEnum and other subclasses' custom formatting
+        if not -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER:
+            raise ValueError(f"integer {number} is outside the I-JSON range ±(2**53 - 1)")
+        return number
+    if isinstance(value, str):
+        return _plain_text(value)
+    if isinstance(value, dict):
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"JSON object keys must be str, not {type(key).__name__}")
+            result[_plain_text(key)] = _plain(item, depth + 1)
+        return result
+    if isinstance(value, list | tuple):
+        return [_plain(item, depth + 1) for item in value]
+    if isinstance(value, float):
         raise TypeError("floats are not allowed in signed JSON; use an int or a decimal string")
-    else:
-        raise TypeError(f"type {type(value).__name__} cannot be serialised as signed JSON")
+    raise TypeError(f"type {type(value).__name__} cannot be serialised as signed JSON")
 
 
-def _write_object(value: dict[Any, Any], out: list[str], depth: int) -> None:
-    for key in value:
-        if not isinstance(key, str):
-            raise TypeError(f"JSON object keys must be str, not {type(key).__name__}")
-    # JCS sorts keys by their UTF-16 code units. Comparing UTF-16-BE bytes is exactly that
-    # (big-endian units compare like their numeric values); it differs from Python's
-    # code-point order when a supplementary character meets U+E000..U+FFFF. Encoding also
-    # rejects lone surrogates in keys.
-    try:
-        keyed = sorted((key.encode("utf-16-be"), key) for key in value)
-    except UnicodeEncodeError as exc:
-        raise ValueError("JSON object key contains a lone surrogate") from exc
-    out.append("{")
-    for index, (_units, key) in enumerate(keyed):
-        if index:
-            out.append(",")
-        out.append(_string(key))
-        out.append(":")
-        _write(value[key], out, depth + 1)
-    out.append("}")
-
-
-def _integer(value: int) -> str:
-    number = int(value)  # int() drops IntEnum and other subclasses' custom formatting
-    if not -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER:
-        raise ValueError(f"integer {number} is outside the I-JSON range ±(2**53 - 1)")
-    return str(number)
-
-
-def _string(value: str) -> str:
+def _plain_text(value: str) -> str:
     text = str.__str__(value)  # the plain character data, whatever a subclass's __str__ says
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValueError("JSON string contains a lone surrogate") from exc
-    return '"' + text.translate(_ESCAPES) + '"'
+    return text
 
 
 def parse_strict_json(data: bytes | str) -> Any:

@@ -1,0 +1,47 @@
+"""Build hook: map the repository's top-level ``resources/`` into the package as ``vetdesk/resources``.
+
+Everything else about the build is in ``pyproject.toml``. The repository keeps its fixed
+layout (``resources/`` beside ``vetdesk/``); wheels, and the PyInstaller build, carry the same
+files inside the package, where :func:`vetdesk.paths.resources_dir` finds them through
+``importlib.resources``. The sdist carries ``resources/`` itself (``MANIFEST.in``), so a wheel
+built from it is complete too.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).resolve().parent
+RESOURCES = ROOT / "resources"
+# Editor and OS litter that must never ship.
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store", "Thumbs.db", "*~")
+
+
+class BuildPyWithResources(build_py):
+    """``build_py`` that also copies ``resources/`` to ``<build>/vetdesk/resources``."""
+
+    def run(self) -> None:
+        """Build the Python files, then add the resources (not for editable installs)."""
+        super().run()
+        if self.editable_mode:
+            # An editable install runs from the source tree, which has resources/ already.
+            return
+        target = Path(self.build_lib) / "vetdesk" / "resources"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(RESOURCES, target, ignore=IGNORED)
+
+    def get_outputs(self, include_bytecode: bool = True) -> list[str]:  # type: ignore[override]
+        """Name the copied resources too, so that installers record them."""
+        outputs = list(super().get_outputs(include_bytecode))
+        target = Path(self.build_lib) / "vetdesk" / "resources"
+        outputs += [
+            str(target / p.relative_to(RESOURCES)) for p in RESOURCES.rglob("*") if p.is_file()
+        ]
+        return outputs
+
+
+setup(cmdclass={"build_py": BuildPyWithResources})
