@@ -82,3 +82,10 @@ def test_reportlab_paragraph_follows_the_rules(width_pt: int) -> None:
 
     for line in lines:
         assert stringWidth(line, FONT, 8) <= width_pt + 1e-6 or len(line) <= 2, line
+
+
+def test_markup_keeps_spaces_left_for_handwriting_and_escapes() -> None:
+    from vetdesk.reports.typeset import para, style
+
+    paragraph = para("年    月    日 <b>&", style(10))
+    assert paragraph.getPlainText().replace("\u00a0", " ") == "年    月    日 <b>&"

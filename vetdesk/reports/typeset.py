@@ -88,8 +88,9 @@ def style(
 
 
 def markup(text: str) -> str:
-    """Plain text as Platypus paragraph markup: escaped, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+    """Plain text as Platypus paragraph markup: escaped, line breaks and runs of spaces kept."""
+    # Markup collapses white space; "年    月    日" leaves room to write the date in.
+    return escape(text).replace("  ", "\u00a0 ").replace("\n", "<br/>")
 
 
 class CJKParagraph(Paragraph):  # type: ignore[misc]
