@@ -18,6 +18,7 @@ ReportLab is imported with this module, which only the reports import, on first 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -90,7 +91,8 @@ def style(
 def markup(text: str) -> str:
     """Plain text as Platypus paragraph markup: escaped, line breaks and runs of spaces kept."""
     # Markup collapses white space; "年    月    日" leaves room to write the date in.
-    return escape(text).replace("  ", "\u00a0 ").replace("\n", "<br/>")
+    spaced = re.sub(" {2,}", lambda run: "\u00a0" * len(run.group()), escape(text))
+    return spaced.replace("\n", "<br/>")
 
 
 class CJKParagraph(Paragraph):  # type: ignore[misc]
