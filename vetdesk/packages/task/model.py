@@ -243,7 +243,7 @@ class TaskImportResult:
                     old=" ".join(self.ruleset_old), new=" ".join(self.ruleset_new)
                 )
             )
-            lines.extend("  " + _describe_rule_change(c) for c in self.rule_changes)
+            lines.extend("  " + describe_rule_change(c) for c in self.rule_changes)
         lines.extend(self.notes)
         if not self.has_changes:
             lines.append(_("本单位的设置已与任务包一致，没有需要更改的内容。"))
@@ -268,7 +268,8 @@ def _school_json(change: SchoolChange) -> dict[str, Any]:
     }
 
 
-def _describe_rule_change(change: RuleChange) -> str:
+def describe_rule_change(change: RuleChange) -> str:
+    """One rule change as a line for people."""
     if change.action == "add":
         return _("+ 新增规则 {indicator}（{rule}）：{new}").format(
             indicator=change.indicator, rule=change.rule_id, new=change.new
