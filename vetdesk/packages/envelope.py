@@ -168,6 +168,12 @@ class Step(enum.StrEnum):
     CHANGED_SHEET = "changed_sheet"
 
 
+def unit_name(code: Any) -> str:
+    """A unit's name (its code when unknown)."""
+    unit = load_units().get(str(code))
+    return unit.name if unit else str(code)
+
+
 @dataclass(frozen=True)
 class StepContext:
     """What a refusal's wording may name."""
@@ -187,11 +193,6 @@ class StepContext:
     def format(self) -> Any:
         """The manifest's format version."""
         return self.manifest.get("format")
-
-    def unit_name(self, code: Any) -> str:
-        """A unit's name (its code when unknown)."""
-        unit = load_units().get(str(code))
-        return unit.name if unit else str(code)
 
 
 class Refusal(Exception):

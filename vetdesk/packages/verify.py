@@ -28,6 +28,7 @@ from vetdesk.packages.envelope import (
     StepContext,
     read_signed_file,
     readable_digest,
+    unit_name,
     verify_envelope,
 )
 from vetdesk.packages.verdict import Verdict
@@ -76,7 +77,7 @@ class Verification(EnvelopeVerification):
 
 
 def _claimed(c: StepContext) -> str:
-    return c.unit_name(c.manifest.get("unit_code", ""))
+    return unit_name(c.manifest.get("unit_code", ""))
 
 
 _WORDING = {
@@ -156,7 +157,7 @@ def _valid(db: Database, result: Verification) -> None:
     content = result.content
     assert manifest is not None and content is not None and result.manifest_sha256 is not None
     result.message = _("上报包有效：来自{unit}，{year} 年度，第 {seq} 号。").format(
-        unit=StepContext(result.file_name).unit_name(manifest.get("unit_code", "")),
+        unit=unit_name(manifest.get("unit_code", "")),
         year=manifest.get("period"),
         seq=manifest.get("seq"),
     )
@@ -168,8 +169,7 @@ def _valid(db: Database, result: Verification) -> None:
 
 def _ledger(db: Database, session: Session, result: Verification) -> None:
     del db
-    if result.ok:
-        _check_ledger(session, result)
+    _check_ledger(session, result)
 
 
 PACKAGE = EnvelopeKind(
