@@ -29,6 +29,7 @@ _COMMAND_MODULE_NAMES = (
     "merge_commands",
     "task_commands",
     "target_commands",
+    "standards_commands",
     "report_commands",
     "policy_commands",
     "maintenance_commands",

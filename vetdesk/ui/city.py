@@ -69,22 +69,6 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("City", text)
 
 
-def verdict_label(verdict: str) -> str:
-    """A verification verdict in a few Chinese words."""
-    return {
-        "valid": _tr("有效"),
-        "not_package": _tr("不是上报包"),
-        "damaged": _tr("文件已损坏"),
-        "unsupported_format": _tr("格式版本不支持"),
-        "unknown_key": _tr("签名密钥未登记"),
-        "revoked_key": _tr("签名密钥已吊销"),
-        "wrong_unit": _tr("单位与密钥不符"),
-        "tampered": _tr("内容被改动"),
-        "replay": _tr("重复或过期的包"),
-        "fork": _tr("序号冲突"),
-    }.get(verdict, verdict)
-
-
 def state_label(state: str) -> str:
     """Where a package stands in the inbox."""
     return {
@@ -197,7 +181,8 @@ def inbox_columns() -> list[Column[InboxEntry]]:
             _tr("核验结果"),
             lambda e: str(e.verification.verdict),
             lambda e: (
-                ("✓ " if e.verification.ok else "✗ ") + verdict_label(str(e.verification.verdict))
+                # The shared verdict vocabulary, as the CLI and the receipts name it.
+                ("✓ " if e.verification.ok else "✗ ") + e.verification.verdict.label
             ),
             width=130,
         ),

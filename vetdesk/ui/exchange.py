@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _ as core_tr
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import (
@@ -880,6 +881,8 @@ class VerifyPackageDialog(QDialog):
             ]
             if result.sheet:
                 lines.append(_tr("有问题的工作表：{sheet}").format(sheet=result.sheet))
+            if not result.ok and result.verdict.remedy:
+                lines.append(core_tr("处理办法：{remedy}").format(remedy=result.verdict.remedy))
             lines.extend(result.notes)
             self.details.setPlainText("\n".join(lines))
 
