@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 
 from vetdesk.services.entities import SCHOOL
+from vetdesk.ui.entityregistry import entry
 from vetdesk.ui.exchangemenu import SECTION_CITY, SECTION_EXCEL, SECTION_KEYS, SECTION_PACKAGES
 
 if TYPE_CHECKING:
@@ -118,28 +119,36 @@ def _period_ready(w: MainWindow) -> Decision:
     return Decision(w.editable())
 
 
-def record_edit_rule(w: MainWindow) -> Decision:
-    """Whether the records shown may be edited now (forms, delete, paste, the page buttons).
+def record_edit_rule(w: MainWindow, entity: str | None = None) -> Decision:
+    """Whether records of a kind may be edited now (forms, delete, the page buttons).
 
     The write policy decides whether the period and the database's role take edits (the
     city's records come from the counties' signed packages; a reported or locked period
-    takes none) and says why not.
+    takes none) and says why not. The school registry (学校名录) is asked as its own
+    action: the city keeps it, as ``vetdesk school add|edit`` does.
     """
-    return _both(policy_rule("edit_record"), _period_ready)(w)
+    action = entry(entity).write_action if entity is not None else "edit_record"
+    return _both(policy_rule(action), _period_ready)(w)
+
+
+def paste_rule(w: MainWindow) -> Decision:
+    """Whether rows may be pasted into a table now (a city imports nothing but packages)."""
+    return _both(policy_rule("paste_rows"), _period_ready)(w)
 
 
 def _can_add(w: MainWindow) -> Decision:
     if w.needs_period_first() and w.current_page_id() == SCHOOL:
         # 新增 on 学校 is the first thing a fresh county does: it creates the period first.
         return ENABLED
-    decision = record_edit_rule(w)
+    entity = w.current_addable_entity()
+    decision = record_edit_rule(w, entity)
     if not decision.enabled:
         return decision
-    return Decision(w.current_addable_entity() is not None)
+    return Decision(entity is not None)
 
 
 def _can_paste(w: MainWindow) -> Decision:
-    decision = record_edit_rule(w)
+    decision = paste_rule(w)
     if not decision.enabled:
         return decision
     return Decision(w.current_record_entity() is not None)

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from vetdesk.packages.merge import MergePreview, UnitStatus
     from vetdesk.packages.verify import Verification
     from vetdesk.reports.city_workbook import CityWorkbookResult
+    from vetdesk.ui.notices import Notice, Notices
 
 YearSource = Callable[[], "int | None"]
 
@@ -486,6 +487,14 @@ class InboxPage(QWidget):
         """A read-only database can verify and preview, never merge."""
         self.read_only = read_only
         self._update_buttons()
+
+    def subscribe(self, notices: Notices) -> None:
+        """Follow the window's change notices: a load says whether the database is read-only."""
+        notices.operation_did_execute.connect(self._on_notice)
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.everything:
+            self.set_read_only(notice.read_only)
 
     # --- adding and verifying -------------------------------------------------------------------
 

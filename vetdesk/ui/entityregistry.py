@@ -260,6 +260,9 @@ class EntityEntry:
     store: Store
     remove: Remove
     addable: bool = True  # False: one row per school, filled in rather than added
+    # The write policy's action for a form, a delete (vetdesk.db.write_policy.WriteAction):
+    # the school registry has no period and the city keeps it, the other kinds are records.
+    write_action: str = "edit_record"
     # The question before a delete; {name} is the record's name.
     delete_question: Callable[[], str] = field(
         default=lambda: _tr("删除“{name}”？可用“撤销”恢复。")
@@ -282,6 +285,7 @@ ENTITY_REGISTRY: dict[str, EntityEntry] = {
         _school_form,
         _store_school,
         _remove_school,
+        write_action="edit_registry",
     ),
     CONDITION: EntityEntry(
         CONDITION,

@@ -56,7 +56,7 @@ from vetdesk.ui.loading import (
     open_read_only,
     restore_and_open,
 )
-from vetdesk.ui.notices import Notice, Notices
+from vetdesk.ui.notices import Notice, Notices, Subscriber
 from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.recordpage import RecordPage
 from vetdesk.ui.settings import Settings
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         item.setData(Qt.ItemDataRole.UserRole, page_id)
         self.nav.addItem(item)
         if isinstance(widget, QWidget):
-            if isinstance(widget, DataPage):
+            if isinstance(widget, Subscriber):
                 widget.subscribe(self.notices)
             self.stack.addWidget(widget)
         else:
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
             current = self.stack.currentIndex()
             placeholder = self.stack.widget(index)
             built = factory()
-            if isinstance(built, DataPage):
+            if isinstance(built, Subscriber):
                 built.subscribe(self.notices)
             self.stack.insertWidget(index, built)
             if placeholder is not None:
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         page.delete_requested.connect(lambda rec: self.delete_record(entity, rec))
         page.paste_requested.connect(lambda: self.paste_rows(entity))
         self.record_pages[entity] = page
-        editable = self._editable()
+        editable = self._editable(entity)
         for button in page.edit_buttons():
             button.setEnabled(editable)
         return page
@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
     def _build_checks(self) -> QWidget:
         from vetdesk.ui.checks import ChecksPanel
 
-        panel = ChecksPanel(self.settings)
+        panel = ChecksPanel(self.settings, self._current_db)
         panel.jump_requested.connect(self.jump_to)
         panel.findings_changed.connect(self._findings_changed)
         return panel
@@ -411,10 +411,10 @@ class MainWindow(QMainWindow):
         page.edit_requested.connect(self.edit_record)
         page.delete_requested.connect(self.delete_record)
         page.paste_requested.connect(self.paste_rows)
-        editable = self._editable()
         for entity, record_page in page.pages.items():
             # Registered like the other record pages: buttons, finding marks, changes.
             self.record_pages[entity] = record_page
+            editable = self._editable(entity)
             for button in record_page.edit_buttons():
                 button.setEnabled(editable)
         return page
@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         """Evaluate every action's rule (vetdesk.ui.actions) and the record pages' buttons."""
-        from vetdesk.ui.actions import apply_rules, record_edit_rule
+        from vetdesk.ui.actions import apply_rules, paste_rule, record_edit_rule
 
         apply_rules(self, self.actions_by_name, has_database=self._db is not None)
         self.exchange.tidy()
@@ -609,9 +609,11 @@ class MainWindow(QMainWindow):
         self.act_redo.setText(
             self.tr("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else "")
         )
-        decision = record_edit_rule(self)
+        paste = paste_rule(self)
         for page in self.record_pages.values():
+            edit = record_edit_rule(self, page.entity)
             for button in page.edit_buttons():
+                decision = paste if button is page.paste_button else edit
                 button.setEnabled(decision.enabled)
                 button.setToolTip(decision.reason or button.toolTip())
         if self.needs_period_first() and SCHOOL in self.record_pages:
@@ -642,10 +644,10 @@ class MainWindow(QMainWindow):
             and not self.is_city_database()
         )
 
-    def _editable(self) -> bool:
+    def _editable(self, entity: str | None = None) -> bool:
         from vetdesk.ui.actions import record_edit_rule
 
-        return record_edit_rule(self).enabled
+        return record_edit_rule(self, entity).enabled
 
     def is_city_database(self) -> bool:
         """Whether the database open is the city's."""
@@ -719,32 +721,24 @@ class MainWindow(QMainWindow):
             self.period_combo.addItem(self.tr("{year} 年度").format(year=period.year), period.year)
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(self.year)))
         self._show_first_steps(tables)
+        # Every page takes what it shows from the notice (the record tables their rows).
+        self.notices.announce(
+            Notice(
+                everything=True,
+                read_only=self.read_only,
+                shown=self.stack.currentWidget(),
+                snapshot=snapshot,
+            )
+        )
         if tables is None:
             self.status_line.show_no_period()
         else:
-            names = self.school_names()
-            schools = [(r.row.school_code, r.row.name) for r in tables.schools]
-            search = snapshot.search_texts
-            for entity, items in (
-                (SCHOOL, tables.schools),
-                (CONDITION, tables.conditions),
-                (TEACHER, tables.teachers),
-                (TRAINING, tables.trainings),
-            ):
-                self.record_pages[entity].set_records(items, names, schools, search.get(entity))
             self.status_line.show_period(
                 tables.period, snapshot.submitted_counties, snapshot.period_state_text
             )
         if snapshot.report is not None:
             self._show_report(snapshot.report)
         self._update_actions()
-        # Explanations are period data: the policy decides (a city, a reported period).
-        self.checks.set_read_only(self.read_only or not self.allows("explain_warning"))
-        if PAGE_INBOX not in self._factories:
-            self.inbox.set_read_only(self.read_only)
-        self.notices.announce(
-            Notice(everything=True, read_only=self.read_only, shown=self.stack.currentWidget())
-        )
         then, self._after_open = self._after_open, None
         if then is not None:
             then()
@@ -786,14 +780,7 @@ class MainWindow(QMainWindow):
 
     def _show_report(self, report: CheckReport) -> None:
         self.report = report
-        assert self.year is not None
-        from vetdesk.ui.compliance import indicator_name
-
-        indicators = {i.id: indicator_name(i) for i in report.ruleset.indicators.values()}
-        self.checks.set_findings(
-            self.db, self.year, report.findings, self.school_names(), indicators
-        )
-        self.compliance.set_report(report)
+        self.notices.announce(Notice(report=report, school_names=self.school_names()))
         self._findings_changed()
 
     def refresh_check(self) -> None:
@@ -821,9 +808,7 @@ class MainWindow(QMainWindow):
 
         findings = self.checks.findings()
         self.status_line.show_counts(findings)
-        marks = record_marks(findings)
-        for page in self.record_pages.values():
-            page.model.set_marks(marks)
+        self.notices.announce(Notice(marks=record_marks(findings)))
 
     def status_counts(self) -> tuple[int, int]:
         """(errors, unexplained warnings) as shown in the status bar."""
@@ -872,7 +857,7 @@ class MainWindow(QMainWindow):
         if entity == SCHOOL and self.needs_period_first():
             self._create_period(self._add_school_after_period)
             return None
-        if not self._editable() or not entry(entity).addable:
+        if not self._editable(entity) or not entry(entity).addable:
             return None
         page = self.record_pages[entity]
         school = page.school_filter.currentData()
@@ -880,7 +865,7 @@ class MainWindow(QMainWindow):
 
     def edit_record(self, entity: str, record: Record[Any]) -> RecordForm | None:
         """Open the form editing a record."""
-        if not self._editable():
+        if not self._editable(entity):
             return None
         return self._open_form(entity, record, getattr(record.row, "school_code", None))
 
@@ -943,7 +928,7 @@ class MainWindow(QMainWindow):
 
     def delete_record(self, entity: str, record: Record[Any]) -> None:
         """Delete (or, for conditions, clear) a record after confirmation."""
-        if not self._editable() or self.year is None:
+        if not self._editable(entity) or self.year is None:
             return
         if entity == CONDITION and record.id == 0:
             return
@@ -963,18 +948,12 @@ class MainWindow(QMainWindow):
             # The registry feeds names and filters of every table: reload it all.
             self.reload()
             return
-        model = self.record_pages[change.entity].model
-        if change.old is not None and change.new is not None:
-            model.replace_item(change.old, change.new)
-        elif change.new is not None:
-            model.add_item(change.new)
-        elif change.old is not None:
-            model.remove_item(change.old)
-        if change.new is not None:
-            self.record_pages[change.entity].select_key(change.new.key)
-        # The pages computed from these records (targets, charts) refresh themselves.
+        # The kind's table applies the change; the pages computed from these records
+        # (targets, charts) refresh themselves.
         self.notices.announce(
-            Notice(kinds=frozenset({change.entity}), shown=self.stack.currentWidget())
+            Notice(
+                kinds=frozenset({change.entity}), change=change, shown=self.stack.currentWidget()
+            )
         )
         self.refresh_check()
 
@@ -1173,7 +1152,11 @@ class MainWindow(QMainWindow):
 
     def paste_rows(self, entity: str, text: str | None = None) -> QDialog | None:
         """Preview rows copied from Excel/WPS (the clipboard unless ``text``) for a table."""
-        if self._db is None or self.year is None or not self._editable():
+        if self._db is None or self.year is None:
+            return None
+        from vetdesk.ui.actions import paste_rule
+
+        if not paste_rule(self).enabled:
             return None
         from vetdesk.services.entities import SHEET_KEYS
         from vetdesk.ui.paste import PasteDialog, clipboard_text, first_record_key

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from vetdesk.domain.rows import PeriodData
     from vetdesk.services.measure_records import MeasureTables
     from vetdesk.services.records import Record
+    from vetdesk.ui.notices import Notices
 
 YearSource = Callable[[], "int | None"]
 
@@ -583,6 +584,12 @@ class MeasureDataPage(DataPage):
     def current_entity(self) -> str:
         """The kind shown (see :mod:`vetdesk.services.entities`)."""
         return self.current_page.entity
+
+    def subscribe(self, notices: Notices) -> None:
+        """Follow change notices, and let each kind's table follow them (edits, row marks)."""
+        super().subscribe(notices)
+        for page in self.pages.values():
+            page.subscribe(notices)
 
     def load(self, db: Database) -> None:
         """Read the period's records with their ids."""
