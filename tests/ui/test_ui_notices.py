@@ -34,7 +34,7 @@ def test_a_page_refreshes_after_an_edit_of_the_records_it_shows(county_window, q
 
     record = window.record_pages[TRAINING].model.item(0)
     with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
-        window.delete_record(TRAINING, record)
+        window.editor.delete_record(TRAINING, record)
     for page_id in ("probe_training", "probe_teacher"):
         window.show_page(page_id)
 
@@ -71,7 +71,7 @@ def test_a_record_table_takes_its_rows_and_edits_from_the_notices(county_window,
 
     record = table.model.item(0)
     with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
-        window.delete_record(TRAINING, record)
+        window.editor.delete_record(TRAINING, record)
     assert record not in table.model.items()
     assert len(table.model.items()) == len(shown) - 1
 

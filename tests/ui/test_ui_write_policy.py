@@ -70,10 +70,10 @@ def test_the_city_edits_its_school_registry_and_no_period_record(
     assert window.act_add.isEnabled() and not window.act_paste.isEnabled()
     window.show_page(TEACHER)
     assert not window.act_add.isEnabled()
-    assert window.edit_record(TEACHER, teachers.model.item(0)) is None
+    assert window.editor.edit_record(TEACHER, teachers.model.item(0)) is None
 
     record = schools.model.item(0)
-    form = window.edit_record(SCHOOL, record)
+    form = window.editor.edit_record(SCHOOL, record)
     assert form is not None
     form.editor("contact_phone").setText("0972-1234567")
     assert form.validate_now().ok

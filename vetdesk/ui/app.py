@@ -29,6 +29,7 @@ from vetdesk.errors import VetDeskError
 from vetdesk.fonts import font_path
 from vetdesk.paths import log_file, resource
 from vetdesk.ui import interaction
+from vetdesk.ui.background import wait_for_all
 from vetdesk.ui.i18n import install_translators
 from vetdesk.ui.settings import Settings
 
@@ -137,6 +138,7 @@ def lock_database(path: Path) -> DatabaseLock:
     re-entrant within a process, so the GUI's own services do not lock themselves out,
     and a crashed VetDesk's lock is freed with its process.
     """
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.lock import DatabaseLock
 
     return DatabaseLock(path).acquire(_tr("图形界面"))
@@ -193,6 +195,7 @@ class AppController:
     def _show_window(
         self, source: Path | Database, old: QWidget | None, *, read_only: bool = False
     ) -> None:
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.mainwindow import MainWindow
 
         window = MainWindow(source, self.settings, read_only=read_only)
@@ -212,6 +215,7 @@ class AppController:
     def _exit_after_first_paint(self, window: QWidget) -> None:
         # For bench/bench_installer.py: the frozen app's time to first paint is measured
         # from outside, as the moment this line appears on standard output.
+        # Local: only that bench's run needs the probe.
         from PySide6.QtCore import QEvent, QObject, QTimer
 
         app = self.app
@@ -235,6 +239,7 @@ class AppController:
         log.info("opened %s", db.path)
 
     def _open_failed(self, window: QWidget, exc: BaseException) -> None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.db.backup import DatabaseDamaged
 
         # A damaged database was explained in the window's recovery dialog already.
@@ -246,6 +251,7 @@ class AppController:
 
     def run_wizard(self, parent: QWidget | None = None) -> bool:
         """Run the first-run wizard; open the database it creates."""
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.wizard import SetupWizard
 
         wizard = SetupWizard(parent)
@@ -275,8 +281,6 @@ class AppController:
     def close_database(self) -> None:
         """Release the database and its lock."""
         if self.db is not None:
-            from vetdesk.ui.background import wait_for_all
-
             wait_for_all()
             self.db.close()
             self.db = None
@@ -294,7 +298,6 @@ def run_app(
     """
     if screenshot_dir is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from vetdesk.ui import interaction
 
         # Offscreen nobody can click a message box away: messages go to the terminal
         # (unless a test already chose how messages are handled).
@@ -323,6 +326,7 @@ def run_app(
     elif not controller.open(path):
         return EXIT_REJECTED
     if screenshot_dir is not None:
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.screenshots import take_screenshots
 
         assert controller.window is not None

@@ -37,6 +37,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from vetdesk.ui.interaction import show_error
+
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
 
@@ -123,6 +125,7 @@ GUI_SWITCH_INTERVAL_S = 0.001
 
 def _prepare_threads() -> None:
     """Before the first background operation: the GUI thread gets the GIL often enough."""
+    # Local: gcguard and background import each other (an import cycle).
     from vetdesk.ui import gcguard
 
     if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
@@ -287,6 +290,5 @@ class DbOp(Generic[T]):
             self._on_failure(exc)
             return
         log.error("background operation failed:\n%s", trace)
-        from vetdesk.ui.interaction import show_error
 
         show_error(self._parent, exc)

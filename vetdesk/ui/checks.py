@@ -491,6 +491,7 @@ class ChecksPanel(QWidget):
         self.findings_changed.emit()
 
         def op(db: Database, _progress: Progress) -> int:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.check import explain_warnings
 
             return explain_warnings(db, year, [(*finding.explanation_key, text)])

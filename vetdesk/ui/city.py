@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.domain.units import load_units
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.exchange import (
@@ -98,8 +99,6 @@ def state_label(state: str) -> str:
 
 def unit_label(code: str | None) -> str:
     """A county's name (with its code when unknown)."""
-    from vetdesk.domain.units import load_units
-
     if not code:
         return "—"
     unit = load_units().get(code)
@@ -154,6 +153,7 @@ def build_entry(path: Path, verification: Verification, preview: MergePreview | 
 
 def examine(db: Database, path: Path) -> InboxEntry:
     """Verify one package and, when valid, preview its merge (runs in the worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.packages.merge import preview_merge
     from vetdesk.packages.verify import verify_package
 
@@ -722,6 +722,7 @@ class InboxPage(QWidget):
         self._update_buttons()
 
         def op(database: Database, progress: Progress) -> InboxEntry:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.accept import accept_package, unlock_receipts
 
             signer = None
@@ -771,6 +772,7 @@ class InboxPage(QWidget):
         self._update_buttons()
 
         def op(database: Database, _progress: Progress) -> InboxEntry:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.accept import reject_package, unlock_receipts
 
             signer = None
@@ -943,6 +945,7 @@ class StatusBoardPage(DataPage):
             return
 
         def op(database: Database, _progress: Progress) -> list[UnitStatus]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.merge import status_board
 
             return status_board(database, year)
@@ -979,6 +982,7 @@ def write_workbook(
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
 
     def op(database: Database, progress: Progress) -> CityWorkbookResult:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.reports.city_workbook import write_city_workbook
 
         def step(done: int, total: int) -> None:

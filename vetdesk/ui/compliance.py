@@ -66,6 +66,7 @@ def with_unit(text: str, indicator: Indicator) -> str:
 
 
 def _threshold(result: IndicatorResult) -> str:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.standards.assess import threshold_text
 
     return threshold_text(result.indicator, result.rule) if result.rule else ""

@@ -162,6 +162,7 @@ class TemplateExportDialog(QDialog):
         self.message.clear()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.template import write_template
 
             return write_template(db, year, target, school_code=school)
@@ -186,6 +187,7 @@ class TemplateExportDialog(QDialog):
 
 
 def _sheet_title(key: str) -> str:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.workbook.schema import ALL_SHEETS
 
     spec = ALL_SHEETS.get(key)
@@ -423,6 +425,7 @@ class ImportDialog(QDialog):
         window_year = self._year
 
         def op(db: Database, _progress: Progress) -> Preview:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.importer import plan_from_content
             from vetdesk.workbook.reader import read_workbook
 
@@ -529,6 +532,7 @@ class ImportDialog(QDialog):
         chosen, issues, source = target, list(preview.plan.issues), preview.path
 
         def op(_db: Database, _progress: Progress) -> int:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.annotate import annotate_workbook
 
             return annotate_workbook(source, issues, chosen)
@@ -557,6 +561,7 @@ class ImportDialog(QDialog):
         self._update()
 
         def op(db: Database, progress: Progress) -> ImportPlan:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.importer import apply_import
 
             def report(done: int, total: int) -> None:
@@ -692,6 +697,7 @@ class PackageExportDialog(QDialog):
 
     def _load_key(self) -> None:
         def op(db: Database, _progress: Progress) -> OwnKey | None:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.keystore import NoSigningKey, active_key
 
             try:
@@ -757,6 +763,7 @@ class PackageExportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> PackageResult:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.county import export_package
 
             return export_package(db, year, target, passphrase)
@@ -788,6 +795,7 @@ class PackageExportDialog(QDialog):
         self.exported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.packages.county import NotReadyToSubmit
 
         self.busy = False
@@ -863,6 +871,7 @@ class VerifyPackageDialog(QDialog):
         self.details.clear()
 
         def op(db: Database, _progress: Progress) -> Verification:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.verify import verify_package
 
             return verify_package(db, path)
@@ -950,6 +959,7 @@ class TaskImportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import plan_task
 
             return plan_task(db, path)
@@ -978,6 +988,7 @@ class TaskImportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import import_task
 
             return import_task(db, path)
@@ -1031,6 +1042,7 @@ def import_receipt(
     chosen = path
 
     def op(database: Database, _progress: Progress) -> ReceiptResult:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.packages.receipt import import_receipt as service
 
         return service(database, chosen)
@@ -1056,6 +1068,7 @@ def export_draft(parent: QWidget, db: Database, year: int, target: Path | None =
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
 
     def op(database: Database, progress: Progress) -> Path:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.workbook.export import export_period
 
         export_period(database, year, chosen, draft=True, progress=progress.update)
