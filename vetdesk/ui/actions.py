@@ -445,7 +445,9 @@ def create_actions(window: MainWindow) -> dict[str, QAction]:
         action = QAction(spec.text(), window)
         action.setObjectName(f"act_{spec.name}")
         if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
+            # setShortcuts, the same for one sequence: setShortcut's overload resolution
+            # builds Qt's enum namespace, which nothing before the first paint needs.
+            action.setShortcuts([QKeySequence(spec.shortcut)])
         action.triggered.connect(lambda _checked=False, s=spec: s.trigger(window))
         created[spec.name] = action
     return created

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
-    Qt,
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from vetdesk import APP_NAME, ORG_NAME, __version__
@@ -103,10 +102,11 @@ def ensure_application() -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     # Fractional scaling (125 %, 150 % are common on Windows laptops) without rounding
-    # text and icons to whole multiples.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # text and icons to whole multiples. Said through Qt's environment variable, not
+    # QGuiApplication.setHighDpiScaleFactorRoundingPolicy: the call needs the Qt enum
+    # namespace, whose first use builds its 94 enum classes (some 25 ms) before the
+    # window's first paint. Nothing before the first paint touches QtCore.Qt.
+    os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
@@ -198,13 +198,12 @@ class AppController:
         # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.mainwindow import MainWindow
 
-        window = MainWindow(source, self.settings, read_only=read_only)
+        window = MainWindow(source, self.settings, read_only=read_only, delete_on_close=True)
         window.open_database_requested.connect(lambda p: self.open(p, window))
         window.new_database_requested.connect(lambda: self.run_wizard(window))
         window.language_requested.connect(self.switch_language)
         window.opened.connect(self._opened)
         window.open_failed.connect(lambda exc: self._open_failed(window, exc))
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.window = window
         if old is not None:
             old.close()

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         read_only: bool = False,
+        delete_on_close: bool = False,
     ) -> None:
         """Build the window on an open database, or on a file opened after the first paint.
 
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.report: CheckReport | None = None
         self.failed: BaseException | None = None
         self.read_only = read_only  # a damaged database, opened read-only
+        self._delete_on_close = delete_on_close  # as Qt's WA_DeleteOnClose (see closeEvent)
         self.opener: Callable[[], Database] = partial(open_database, self.path)
         self.after_load: Callable[[], None] | None = None
         self.loading = True
@@ -246,6 +248,7 @@ class MainWindow(QMainWindow):
     def _start(self) -> None:
         if not self._started:
             self._started = True
+            self.pages.after_first_paint()
             for page_id in self.pages.page_ids:  # every page, before the data arrives
                 self.page(page_id)
             self._nav_changed(self.nav.currentRow())
@@ -646,6 +649,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save the layout on the way out."""
+        """Save the layout on the way out (and go, as Qt's WA_DeleteOnClose, if asked to)."""
         self.save_layout()
         super().closeEvent(event)
+        if self._delete_on_close and event.isAccepted():
+            # Not the attribute itself: setting it needs Qt's enum namespace before the
+            # first paint (see vetdesk.ui.app.ensure_application).
+            self.deleteLater()

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from vetdesk.domain.enums import Severity
@@ -129,7 +130,7 @@ class Dialogs:
         from vetdesk.ui.guide import GuideDialog
 
         dialog = GuideDialog(self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()  # not modal: it may stay open while working
         return dialog
 
@@ -142,7 +143,7 @@ class Dialogs:
 
     def _open_dialog(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda _obj=None: setattr(self, "dialog", None))
         dialog.open()
         return dialog

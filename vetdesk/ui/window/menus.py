@@ -70,7 +70,7 @@ def build_menus(
     for number, (page_id, title) in enumerate(pages, start=1):
         action = QAction(title, window)
         if number <= 9:
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcuts([QKeySequence(f"Ctrl+{number}")])  # see create_actions
         action.triggered.connect(lambda _checked=False, p=page_id: show_page(p))
         menus["view"].addAction(action)
         view_actions[page_id] = action

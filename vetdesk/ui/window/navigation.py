@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QStackedWidget, QWidget
 
 from vetdesk.ui.notices import Notices, Subscriber
@@ -21,14 +22,11 @@ class PageStack(QSplitter):
     row_chosen = Signal(int)  # the navigation's current row changed
 
     def __init__(self, notices: Notices, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)  # (positional: the Orientation overload, Qt's enums)
         self._notices = notices
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 7px 12px; }")
-        # Never a horizontal scrollbar: the list is as wide as its longest name (English
-        # names are longer than Chinese ones), see fit_navigation.
-        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.page_ids: list[str] = []
         self.factories: dict[str, Callable[[], QWidget]] = {}  # pages not built yet
@@ -36,6 +34,12 @@ class PageStack(QSplitter):
         self.addWidget(self.stack)
         self.setStretchFactor(1, 1)
         self.nav.currentRowChanged.connect(self.row_chosen)
+
+    def after_first_paint(self) -> None:
+        """What may wait for the first paint (it needs Qt's enum namespace, see app.py)."""
+        # Never a horizontal scrollbar: the list is as wide as its longest name (English
+        # names are longer than Chinese ones), see fit_navigation.
+        self.nav.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def fit_navigation(self) -> None:
         """Make the navigation wide enough for its longest name."""
@@ -57,9 +61,7 @@ class PageStack(QSplitter):
     def add(self, page_id: str, title: str, widget: QWidget | Callable[[], QWidget]) -> None:
         """Add a page, or a factory building it when first needed."""
         self.page_ids.append(page_id)
-        item = QListWidgetItem(title)
-        item.setData(Qt.ItemDataRole.UserRole, page_id)
-        self.nav.addItem(item)
+        self.nav.addItem(QListWidgetItem(title))
         if isinstance(widget, QWidget):
             if isinstance(widget, Subscriber):
                 widget.subscribe(self._notices)
