@@ -116,3 +116,11 @@ def test_a_template_for_an_inactive_school_says_it_is_inactive(fresh_county, cap
     finally:
         db.close()
     assert refused.value.code == "inactive_school"
+
+
+def test_county_targets_say_city_entered_once(county_db, capsys):
+    code, out, _err = run(capsys, "targets", "show", "--db", str(county_db), "--period", "2025")
+    assert code == 0
+    entered = [line for line in out.splitlines() if "由市局填报" in line]
+    assert entered
+    assert not any("（填报）" in line for line in entered)
