@@ -177,7 +177,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report_to_json(report))
     else:
-        print_report(report)
+        print_report(report, db_path=str(args.db))
     return EXIT_REJECTED if report.errors else EXIT_OK
 
 
@@ -185,9 +185,11 @@ def _percent(value: Any) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f}%"
 
 
-def print_report(report: CheckReport, out: Any = None) -> None:
+def print_report(report: CheckReport, out: Any = None, db_path: str = "") -> None:
     """Print a check report for people."""
     out = out or sys.stdout
+    # The explain command printed under each warning is complete, so it runs as printed.
+    db_arg = quote_arg(db_path) if db_path else _("数据库文件")
     w = out.write
     w(
         _("{unit} {year} 年度核验结果（规则集 {rs} {ver}）\n").format(
@@ -257,14 +259,20 @@ def print_report(report: CheckReport, out: Any = None) -> None:
             w(
                 "         "
                 + _(
-                    "编号 {id}；说明：vetdesk explain --period {year} --finding {id} --text “…”"
-                ).format(id=f.finding_id, year=report.year)
+                    "编号 {id}；说明：vetdesk explain --db {db} --period {year} --finding {id}"
+                    " --text “…”"
+                ).format(id=f.finding_id, year=report.year, db=db_arg)
                 + "\n"
             )
     if report.unexplained_warnings and not report.errors:
         w("\n" + _("每条警告改正数据或填写说明后，才能导出正式上报包。") + "\n")
     if report.ready_to_submit:
         w("\n" + _("数据已就绪，可以导出正式上报包。") + "\n")
+
+
+def quote_arg(value: str) -> str:
+    """A command-line argument as typed: in double quotes when it holds a space."""
+    return f'"{value}"' if any(c.isspace() for c in value) else value
 
 
 def _field_label(finding: Finding) -> str:

@@ -344,9 +344,8 @@ def export_signed(args: argparse.Namespace) -> int:
     try:
         if db.info().is_city:
             raise UsageError(_("市级数据库不导出上报包；请用 vetdesk report 生成全市汇总工作簿。"))
-        passphrase = read_passphrase(args)
         try:
-            result = export_package(db, args.period, args.out, passphrase)
+            result = export_package(db, args.period, args.out, lambda: read_passphrase(args))
         except NotReadyToSubmit as exc:
             if args.json:
                 print_json({"ok": False, "error": {"code": exc.code, "message": exc.message}})

@@ -222,14 +222,19 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
     # Local: the core loads on first use, not at start-up.
     import openpyxl
 
-    # Local: the core loads on first use, not at start-up.
+    from vetdesk.db.period_data import load_schools
     from vetdesk.workbook.schema import TEACHERS
     from vetdesk.workbook.template import write_template
 
     written: list[Path] = []
-    if window.year is None or not window.school_names():
+    if window.year is None:
         return written
-    code = next(iter(window.school_names()))
+    with window.db.session() as session:
+        # Templates are issued to active schools only: a school marked 已停用 gets none.
+        active = [s.school_code for s in load_schools(session, active_only=True)]
+    if not active:
+        return written
+    code = active[0]
     with tempfile.TemporaryDirectory(prefix="vetdesk-shots-") as folder:
         workbook = Path(folder) / "返回的填报表.xlsx"
         write_template(window.db, window.year, workbook, school_code=code)
