@@ -6,8 +6,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pg_server import ThrowawayServer
 
 # Before any Qt import: widgets never need a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -95,3 +99,41 @@ def pytest_configure(config: pytest.Config) -> None:
     from vetdesk.signing import keys
 
     keys.SCRYPT_COST = keys.ScryptCost(n=2**12, r=8, p=1)
+
+
+# --- PostgreSQL: one throwaway server per test session (tests/pg_server.py) ---------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[ThrowawayServer]:
+    """A throwaway PostgreSQL server for the session; skips, saying why, without binaries."""
+    import pg_server as server_module
+
+    reason = server_module.why_unavailable()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    server = server_module.start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: ThrowawayServer) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (dropped after the test)."""
+    name = pg_server.create_database()
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def city_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new city database goes, once per engine: a file path, or an empty database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "city.db")
+    return str(request.getfixturevalue("pg_url"))
