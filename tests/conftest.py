@@ -137,3 +137,33 @@ def city_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "city.db")
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="session")
+def demo_city_pg_template(pg_server: ThrowawayServer) -> str:
+    """The demo city built once on PostgreSQL; tests get copies (CREATE DATABASE … TEMPLATE)."""
+    from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
+
+    name = pg_server.create_database("demo_city")
+    db = create_database(
+        pg_server.url(name), role="city", unit_code="630200", operator="市局测试员"
+    )
+    generate_demo(db, year=2025)
+    db.close()
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_city_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A private copy of the demo city database, once per engine (a path, or a URL)."""
+    if request.param == "sqlite":
+        yield str(copy_db(request.getfixturevalue("demo_city_template"), tmp_path, "city.db"))
+        return
+    server: ThrowawayServer = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("demo_city_pg_template")
+    name = server.create_database("city", template=template)
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)

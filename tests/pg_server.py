@@ -76,11 +76,12 @@ class ThrowawayServer:
         """A libpq URL for a database of this server (superuser, socket, no password)."""
         return f"postgresql://{SUPERUSER}@/{database}?host={self.socket_dir}"
 
-    def create_database(self, prefix: str = "t") -> str:
-        """Create a new empty database and return its name."""
+    def create_database(self, prefix: str = "t", *, template: str | None = None) -> str:
+        """Create a new database (empty, or a copy of ``template``) and return its name."""
         self._counter += 1
         name = f"{prefix}_{os.getpid()}_{self._counter}"
-        self.psql("postgres", f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.psql("postgres", f'CREATE DATABASE "{name}"{copy}')
         return name
 
     def drop_database(self, name: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import MetaData
 
@@ -181,3 +183,42 @@ def test_an_unreachable_server_is_named_without_a_traceback(
     assert main(["status", "--db", url, "--period", "2025"]) == 1
     err = capsys.readouterr().err
     assert "无法连接 PostgreSQL 数据库 vetdesk@" in err
+
+
+def test_a_second_writer_waits_for_the_first_so_the_audit_chain_stays_whole(pg_url: str) -> None:
+    import threading
+    import time
+
+    from vetdesk.db import models
+    from vetdesk.services.audit_log import verify_audit_chain
+
+    create_database(pg_url, role="city", unit_code="630200", operator="李科长").close()
+    first, second = open_database(pg_url), open_database(pg_url)
+    first_flushed, second_starting = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def slow_writer() -> None:
+        try:
+            with first.transaction() as session:
+                session.add(models.Period(year=2025, statistics_date=dt.date(2025, 8, 31)))
+                session.flush()  # its audit entry is written, chained to the head it read
+                first_flushed.set()
+                second_starting.wait(60)
+                time.sleep(0.5)  # the second writer is inside its transaction by now
+        except BaseException as exc:
+            failures.append(exc)
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    try:
+        assert first_flushed.wait(60)
+        second_starting.set()
+        with second.transaction() as session:
+            session.add(models.Period(year=2026, statistics_date=dt.date(2026, 8, 31)))
+        writer.join()
+        assert failures == []
+        assert verify_audit_chain(first) is None
+    finally:
+        writer.join()
+        first.close()
+        second.close()

@@ -108,8 +108,10 @@ class Database:
                 yield session
         except OperationalError as exc:
             if isinstance(self.location, ServerUrl):
-                from vetdesk.db.postgres import unreachable
+                from vetdesk.db.postgres import is_lock_timeout, unreachable
 
+                if is_lock_timeout(exc):
+                    raise _busy(self.label) from exc
                 raise unreachable(self.location, exc) from exc
             raise _write_error(self.path, exc) from exc
 
@@ -177,6 +179,14 @@ class DatabaseBusy(InputRejected):
     code = "db_busy"
 
 
+def _busy(name: str) -> DatabaseBusy:
+    return DatabaseBusy(
+        _(
+            "数据库 {name} 正忙：另一个程序正在写入它。本次操作没有写入任何内容，请稍后重试。"
+        ).format(name=name)
+    )
+
+
 def _write_error(path: Path, exc: OperationalError) -> Exception:
     text = str(exc.orig).lower()
     if "readonly" in text or "read-only" in text:
@@ -188,11 +198,7 @@ def _write_error(path: Path, exc: OperationalError) -> Exception:
     if "database is locked" in text or "database is busy" in text:
         # Another program (or another VetDesk) holds SQLite's write lock longer than the
         # busy timeout: nothing was written; the user can simply try again.
-        return DatabaseBusy(
-            _(
-                "数据库 {name} 正忙：另一个程序正在写入它。本次操作没有写入任何内容，请稍后重试。"
-            ).format(name=path.name)
-        )
+        return _busy(path.name)
     if "full" in text or "disk i/o" in text or "i/o error" in text:
         return DatabaseWriteFailed(
             _(

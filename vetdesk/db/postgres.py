@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from vetdesk.db import fairness
+from vetdesk.db.engine import WRITE_OPTION
 from vetdesk.db.location import ServerUrl
 from vetdesk.db.lock import DatabaseInUse
 from vetdesk.errors import InputRejected
@@ -37,6 +38,13 @@ from vetdesk.i18n import _
 # pg_try_advisory_lock(int4, int4): a namespace for VetDesk ("VD" in ASCII) and the lock.
 LOCK_NAMESPACE = 0x5644
 WRITE_LOCK = 1
+# Taken by every writing transaction (pg_advisory_xact_lock), PostgreSQL's counterpart of
+# SQLite's BEGIN IMMEDIATE: the audit log is a hash chain whose head each writer reads
+# before appending, so two writers must never interleave, however small their writes.
+WRITE_TRANSACTION_LOCK = 2
+# How long a writer queues behind another before it is told the database is busy.
+WRITE_QUEUE_TIMEOUT = "30s"
+LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout
 # PostgreSQL keeps only printable ASCII of application_name, at most 63 bytes.
 _APP_NAME_LIMIT = 63
 
@@ -63,6 +71,21 @@ def _before_execute(*_args: Any) -> None:
     fairness.share_the_gil()
 
 
+def _on_begin(connection: Connection) -> None:
+    # Only writing transactions queue; readers see the last committed state (MVCC).
+    if connection.get_execution_options().get(WRITE_OPTION):
+        connection.exec_driver_sql(
+            f"SET LOCAL lock_timeout = '{WRITE_QUEUE_TIMEOUT}'; "
+            f"SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {WRITE_TRANSACTION_LOCK}); "
+            "SET LOCAL lock_timeout = 0"
+        )
+
+
+def is_lock_timeout(exc: DBAPIError) -> bool:
+    """Whether a statement failed because another writer held a lock past the timeout."""
+    return getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
+
+
 def make_server_engine(target: ServerUrl) -> Engine:
     """An engine on a PostgreSQL database; libpq reads the URL and finds the password."""
     name = application_name()
@@ -72,6 +95,7 @@ def make_server_engine(target: ServerUrl) -> Engine:
 
     engine = create_engine("postgresql+psycopg://", creator=connect, pool_pre_ping=True)
     event.listen(engine, "before_cursor_execute", _before_execute)
+    event.listen(engine, "begin", _on_begin)
     return engine
 
 
