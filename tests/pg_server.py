@@ -131,8 +131,12 @@ def _as_server_user(cmd: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, check=True, capture_output=True, text=True)
 
 
-def start_server() -> ThrowawayServer:
-    """Initialise and start a throwaway cluster; the caller stops it."""
+def start_server(*, durable: bool = False) -> ThrowawayServer:
+    """Initialise and start a throwaway cluster; the caller stops it.
+
+    ``durable``: fsync and synchronous commit on, as a production server runs (the bench);
+    the tests leave them off, since a throwaway cluster need not survive a power cut.
+    """
     bin_dir = find_binaries()
     if bin_dir is None:
         raise RuntimeError(why_unavailable())
@@ -158,9 +162,10 @@ def start_server() -> ThrowawayServer:
         )
         options = (
             f"-c listen_addresses='' -c unix_socket_directories='{server.socket_dir}' "
-            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off "
             "-c max_connections=60"
         )
+        if not durable:
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         _as_server_user(
             [
                 str(bin_dir / "pg_ctl"),
