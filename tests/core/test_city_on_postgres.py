@@ -222,3 +222,15 @@ def test_a_second_writer_waits_for_the_first_so_the_audit_chain_stays_whole(pg_u
         writer.join()
         first.close()
         second.close()
+
+
+def test_key_rotation_on_postgresql_takes_no_file_backup(pg_url: str) -> None:
+    from vetdesk.signing.keystore import active_key, create_key
+
+    db = create_database(pg_url, role="city", unit_code="630200", operator="李科长")
+    try:
+        first = create_key(db, "passphrase one")
+        rotated = create_key(db, "passphrase two", rotate=True)
+        assert active_key(db).key_id == rotated.key_id != first.key_id
+    finally:
+        db.close()
