@@ -89,7 +89,7 @@ def _file_only(target: Path | ServerUrl) -> Path:
     raise CommandError(
         _(
             "数据库 {db} 在 PostgreSQL 服务器上：VetDesk 的备份只适用于 SQLite 文件，未做任何备份。"
-            "请用数据库管理员的备份，或 pg_dump -Fc（恢复：pg_restore 到一个新建的空数据库）。"
+            "请使用数据库管理员的备份（PostgreSQL 的转储工具，恢复到一个新建的空数据库）。"
         ).format(db=target.label),
         EXIT_REJECTED,
         code="backup_on_server",
