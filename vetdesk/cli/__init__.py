@@ -33,6 +33,7 @@ _COMMAND_MODULE_NAMES = (
     "report_commands",
     "policy_commands",
     "maintenance_commands",
+    "server_commands",
 )
 
 

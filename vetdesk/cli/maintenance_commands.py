@@ -13,7 +13,6 @@ from vetdesk.cli.common import (
     CommandError,
     add_db_argument,
     add_json_argument,
-    db_target,
     print_json,
 )
 from vetdesk.db.backup import (
@@ -25,7 +24,7 @@ from vetdesk.db.backup import (
     prune_backups,
     restore_backup,
 )
-from vetdesk.db.location import ServerUrl
+from vetdesk.db.location import NoFileBackup, ServerUrl
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 
@@ -66,58 +65,13 @@ def register(sub: Any) -> None:
     add_json_argument(p)
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser(
-        "migrate-db",
-        help=_("把市级数据库从 SQLite 文件迁移到 PostgreSQL"),
-        description=_(
-            "把市级 SQLite 数据库的全部内容复制到一个新建的空 PostgreSQL 数据库，"
-            "然后核对每张表的行数和审计日志校验链。原文件不改动。"
-        ),
-    )
-    p.add_argument("--from", dest="source", required=True, type=Path, help=_("市级数据库文件"))
-    p.add_argument(
-        "--to", dest="target", required=True, type=db_target, help=_("PostgreSQL 数据库地址")
-    )
-    p.set_defaults(func=cmd_migrate_db)
-
 
 def _file_only(target: Path | ServerUrl) -> Path:
     # VetDesk's backups are verified copies of a SQLite file. A server database is backed
     # up by the server's own tools; saying so beats pretending a backup ran.
     if isinstance(target, Path):
         return target
-    raise CommandError(
-        _(
-            "数据库 {db} 在 PostgreSQL 服务器上：VetDesk 的备份只适用于 SQLite 文件，未做任何备份。"
-            "请使用数据库管理员的备份（PostgreSQL 的转储工具，恢复到一个新建的空数据库）。"
-        ).format(db=target.label),
-        EXIT_REJECTED,
-        code="backup_on_server",
-    )
-
-
-def cmd_migrate_db(args: argparse.Namespace) -> int:
-    """Run ``vetdesk migrate-db``."""
-    from vetdesk.db.transfer import migrate_to_server
-
-    if not isinstance(args.target, ServerUrl):
-        raise UsageError(_("--to 应为 PostgreSQL 数据库地址（postgresql://…）。"))
-    if not args.source.is_file():
-        raise UsageError(_("找不到数据库文件 {path}。").format(path=args.source))
-    result = migrate_to_server(args.source, args.target)
-    print(
-        _(
-            "已把 {source} 迁移到 {target}：{tables} 张表共 {rows} 行，行数一致，"
-            "审计日志 {audit} 条，校验链完整。"
-        ).format(
-            source=args.source,
-            target=args.target.label,
-            tables=len(result.rows),
-            rows=sum(result.rows.values()),
-            audit=result.audit_entries,
-        )
-    )
-    return EXIT_OK
+    raise NoFileBackup(target)
 
 
 def _size_text(size: int) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from vetdesk.errors import UsageError
+from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -43,6 +43,20 @@ class ServerUrl:
 
 
 DatabaseTarget = Path | ServerUrl
+
+
+class NoFileBackup(InputRejected):
+    """VetDesk's file backup or restore asked of a server database: nothing was done."""
+
+    code = "backup_on_server"
+
+    def __init__(self, target: ServerUrl) -> None:
+        super().__init__(
+            _(
+                "数据库 {db} 在 PostgreSQL 服务器上：VetDesk 的备份只适用于 SQLite 文件，未做任何备份。"
+                "请使用数据库管理员的备份（PostgreSQL 的转储工具，恢复到一个新建的空数据库）。"
+            ).format(db=target.label)
+        )
 
 
 def is_server_url(text: str) -> bool:
