@@ -13,6 +13,7 @@ from vetdesk.cli.common import (
     EXIT_REJECTED,
     add_db_argument,
     add_json_argument,
+    db_target,
     print_json,
 )
 from vetdesk.db.database import open_database
@@ -35,7 +36,7 @@ def register(sub: Any) -> None:
         help=_("新建县区或市级数据库"),
         description=_("新建一个 VetDesk 数据库，并指定其单位、角色和操作员。"),
     )
-    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件"))
+    p.add_argument("--db", required=True, type=db_target, help=_("要创建的数据库文件"))
     p.add_argument(
         "--role", required=True, choices=["county", "city"], help=_("county（县区）或 city（市级）")
     )
@@ -48,7 +49,9 @@ def register(sub: Any) -> None:
         help=_("生成演示数据库"),
         description=_("生成逼真且可复现的海东市演示数据（学校、办学条件、教师、培训项目）。"),
     )
-    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件（不能已存在）"))
+    p.add_argument(
+        "--db", required=True, type=db_target, help=_("要创建的数据库文件（不能已存在）")
+    )
     p.add_argument("--role", choices=["county", "city"], default="county", help=_("默认 county"))
     p.add_argument("--unit", help=_("县区代码，默认 630223（互助县）；市级为 630200"))
     p.add_argument("--period", type=int, default=dt.date.today().year - 1, help=_("统计年度"))
@@ -152,7 +155,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = run_check(db, args.period)
     except BaseException:
         db.close()
-        args.db.unlink(missing_ok=True)
+        if isinstance(args.db, Path):  # a server database is the administrator's to drop
+            args.db.unlink(missing_ok=True)
         raise
     db.close()
     print(
