@@ -221,7 +221,7 @@ class AppController:
     def _open_when_loaded(self, window: MainWindow, workbook: Path) -> None:
         def loaded() -> None:
             window.loaded.disconnect(loaded)  # once: later reloads open nothing
-            # Imported when a workbook is opened: it reads workbooks, a start-up need not.
+            # Local: it reads workbooks, which a start-up need not.
             from vetdesk.ui.openwith import open_workbook
 
             open_workbook(window, workbook)
@@ -235,7 +235,7 @@ class AppController:
         if self.window.loading or self.db is None:
             self._open_when_loaded(self.window, workbook)
         else:
-            # Imported when a workbook is opened: it reads workbooks, a start-up need not.
+            # Local: it reads workbooks, which a start-up need not.
             from vetdesk.ui.openwith import open_workbook
 
             open_workbook(self.window, workbook)
@@ -263,7 +263,7 @@ class AppController:
     def _opened(self, db: Database) -> None:
         self.db = db
         if self.receiver is None:
-            # Imported after the first paint, with the database: not part of start-up.
+            # Local: loaded after the first paint, with the database, not at start-up.
             from vetdesk.ui.openwith import WorkbookReceiver
 
             self.receiver = WorkbookReceiver(db.path, self.receive_workbook, self.app)
@@ -361,7 +361,7 @@ def run_app(
         last = settings.last_db
         path = last if last is not None and last.exists() else None
     if open_workbook is not None and path is not None:
-        # Imported only when the desktop hands over a workbook.
+        # Local: needed only when the desktop hands over a workbook.
         from vetdesk.ui.openwith import forward_to_running
 
         if forward_to_running(path, open_workbook):

@@ -77,16 +77,16 @@ def follow_plan(window: MainWindow, plan: OpenPlan) -> QWidget | None:
             interaction.warn(window, "VetDesk", f"{plan.message}\n{reason}")
             return None
     if plan.route is OpenRoute.IMPORT_DATA:
-        return window.import_workbook(plan.path)
+        return window.dialogs.import_workbook(plan.path)
     if plan.route is OpenRoute.IMPORT_TASK:
-        dialog = window.import_task()
+        dialog = window.dialogs.import_task()
         if dialog is not None:
             dialog.preview(plan.path)  # type: ignore[attr-defined]
         return dialog
     if plan.route is OpenRoute.IMPORT_RECEIPT:
         question = _tr("{step}\n导入后，回执所说的结果会记入本单位的上报记录。继续吗？")
         if interaction.confirm(window, _tr("市局回执"), question.format(step=plan.message)):
-            window.import_receipt(plan.path)
+            window.dialogs.import_receipt(plan.path)
         return None
     window.show_page("inbox")
     window.inbox.add_paths([plan.path])
