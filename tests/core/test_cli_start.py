@@ -23,6 +23,9 @@ HEAVY = (
     "matplotlib",
     "PySide6",
     "cryptography",
+    "python_calamine",
+    "reportlab",
+    "pypdfium2",
     "vetdesk.db.models",
     "vetdesk.db.database",
 )
