@@ -26,6 +26,7 @@ HEAVY = (
     "python_calamine",
     "reportlab",
     "pypdfium2",
+    "psycopg",
     "vetdesk.db.models",
     "vetdesk.db.database",
 )
