@@ -116,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_gui(args: argparse.Namespace) -> int:
     if args.self_test:
+        # Local: the self-test's modules load only when it is asked for.
         from vetdesk.selftest import run_self_test
 
         return int(run_self_test())

@@ -13,12 +13,13 @@ from vetdesk.cli.common import (
     CommandError,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
-from vetdesk.db.database import open_database
 from vetdesk.errors import VetDeskError
 from vetdesk.i18n import _
+from vetdesk.workbook.schema import ALL_SHEETS
 
 _ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
 
@@ -123,8 +124,6 @@ def _print_outcome(outcome: Any) -> None:
     w = sys.stdout.write
     for line in [verdict_line(v), *detail_lines(v)]:
         w(line + "\n")
-    from vetdesk.workbook.schema import ALL_SHEETS
-
     for key, s in preview.summary.items():
         w(
             "    "
@@ -173,6 +172,7 @@ def _print_outcome(outcome: Any) -> None:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Run ``vetdesk merge``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.accept import PackageOutcome, merge_batch, unlock_receipts
 
     files = _expand(args.files)
@@ -217,6 +217,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Run ``vetdesk status``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.merge import status_board
 
     db = open_database(args.db)
@@ -270,6 +271,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_receipt_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk receipt import``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.receipt import ReceiptRefused, import_receipt
 
     db = open_database(args.db)
