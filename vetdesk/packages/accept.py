@@ -103,6 +103,7 @@ def accept_package(
     gap_reason: str | None = None,
     expected: str | None = None,
     batch: BatchBackup | None = None,
+    just_verified: bool = False,
 ) -> PackageOutcome:
     """Verify a read package inside the write transaction, merge it and sign its receipt, or nothing.
 
@@ -111,10 +112,12 @@ def accept_package(
     digest of the change set the officer was shown; if the merge would now write anything
     else, :class:`~vetdesk.packages.merge.StalePreview` is raised and nothing is written.
     ``batch``: shared by the packages of one batch, so that only the first one backs up.
+    ``just_verified``: the verification was made this instant (a batch), so the check
+    before the lock is not repeated; the decisive one inside the transaction always runs.
     """
     batch = batch or BatchBackup()
     name = file_name or package.file_name
-    current = _fresh(db, package)
+    current = package if just_verified else _fresh(db, package)
     accept_gap(current, gap_reason)
     with _receipt_undone_on_failure() as written:
         if current.content is None or not current.ok:
@@ -191,6 +194,7 @@ def merge_batch(
                     file_name=path.name,
                     gap_reason=gap_reason,
                     batch=batch,
+                    just_verified=True,
                 )
         except VetDeskError as exc:
             outcome = PackageOutcome(path.name, MergePreview(verification), error=exc.message)
