@@ -109,6 +109,8 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
         ],
         "conflicts": preview.conflicts,
         "kept_sheets": preview.kept_sheets,
+        "kept_rows": preview.kept_rows,
+        "changeset_digest": preview.changeset_digest,
         "duplicates": preview.duplicates,
         "reasons": preview.reasons,
         "receipt": str(receipt) if receipt else None,
@@ -151,7 +153,14 @@ def _print_outcome(outcome: Any) -> None:
             "    "
             + _(
                 "上报包没有这些工作表（较早版本的格式），合并时保持市局现有数据不变：{sheets}"
-            ).format(sheets="、".join(preview.kept_sheets))
+            ).format(
+                sheets="、".join(
+                    _("{sheet}（{rows} 行）").format(sheet=title, rows=preview.kept_rows[title])
+                    if title in preview.kept_rows
+                    else title
+                    for title in preview.kept_sheets
+                )
+            )
             + "\n"
         )
     for text in preview.conflicts:
