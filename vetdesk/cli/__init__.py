@@ -16,6 +16,7 @@ from typing import Any
 from vetdesk import __version__
 from vetdesk.cli import argparse_zh, display
 from vetdesk.cli.common import EXIT_REJECTED, EXIT_USAGE, CommandError, run_command
+from vetdesk.db.location import is_server_url
 from vetdesk.i18n import _, set_language
 
 # Modules that register sub-commands, in the order they appear in --help. They are
@@ -29,9 +30,11 @@ _COMMAND_MODULE_NAMES = (
     "merge_commands",
     "task_commands",
     "target_commands",
+    "standards_commands",
     "report_commands",
     "policy_commands",
     "maintenance_commands",
+    "server_commands",
 )
 
 
@@ -116,6 +119,17 @@ def _run_gui(args: argparse.Namespace) -> int:
         from vetdesk.selftest import run_self_test
 
         return int(run_self_test())
+    if args.db and is_server_url(args.db):
+        # Not yet: the window's single-instance lock, backups page and recent-files list are
+        # built around a file. Said plainly rather than opening a file named "postgresql:".
+        print(
+            _(
+                "图形界面暂不能打开 PostgreSQL 数据库；市级在 PostgreSQL 上请使用命令行"
+                "（vetdesk verify/merge/status/report … --db postgresql://…）。"
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if not args.screenshot and not display.has_display():
         # Qt would abort with a message about libxcb instead of saying what is wrong.
         print(display.no_display_message(args.db), file=sys.stderr)

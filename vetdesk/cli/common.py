@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from vetdesk.db.location import ServerUrl, parse_target
 from vetdesk.errors import InputRejected, UsageError, VetDeskError
 from vetdesk.i18n import _
 
@@ -65,7 +66,21 @@ def print_json(data: Any) -> None:
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     """The --db option every data command takes."""
-    parser.add_argument("--db", required=True, type=Path, help=_("数据库文件路径"))
+    parser.add_argument(
+        "--db",
+        required=True,
+        type=db_target,
+        help=_("数据库文件路径；市级也可为 PostgreSQL 地址 postgresql://用户@主机/库名"),
+    )
+
+
+def db_target(text: str) -> Path | ServerUrl:
+    """``--db``'s argparse type: a path, or a PostgreSQL URL (refused with the reason)."""
+    # argparse shows a TypeError/ValueError as "invalid value"; a refused URL must say why.
+    try:
+        return parse_target(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
 
 
 def add_json_argument(parser: argparse.ArgumentParser) -> None:

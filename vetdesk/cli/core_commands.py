@@ -13,6 +13,7 @@ from vetdesk.cli.common import (
     EXIT_REJECTED,
     add_db_argument,
     add_json_argument,
+    db_target,
     print_json,
 )
 from vetdesk.db.database import open_database
@@ -35,7 +36,7 @@ def register(sub: Any) -> None:
         help=_("新建县区或市级数据库"),
         description=_("新建一个 VetDesk 数据库，并指定其单位、角色和操作员。"),
     )
-    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件"))
+    p.add_argument("--db", required=True, type=db_target, help=_("要创建的数据库文件"))
     p.add_argument(
         "--role", required=True, choices=["county", "city"], help=_("county（县区）或 city（市级）")
     )
@@ -48,7 +49,9 @@ def register(sub: Any) -> None:
         help=_("生成演示数据库"),
         description=_("生成逼真且可复现的海东市演示数据（学校、办学条件、教师、培训项目）。"),
     )
-    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件（不能已存在）"))
+    p.add_argument(
+        "--db", required=True, type=db_target, help=_("要创建的数据库文件（不能已存在）")
+    )
     p.add_argument("--role", choices=["county", "city"], default="county", help=_("默认 county"))
     p.add_argument("--unit", help=_("县区代码，默认 630223（互助县）；市级为 630200"))
     p.add_argument("--period", type=int, default=dt.date.today().year - 1, help=_("统计年度"))
@@ -152,7 +155,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = run_check(db, args.period)
     except BaseException:
         db.close()
-        args.db.unlink(missing_ok=True)
+        if isinstance(args.db, Path):  # a server database is the administrator's to drop
+            args.db.unlink(missing_ok=True)
         raise
     db.close()
     print(
@@ -177,7 +181,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report_to_json(report))
     else:
-        print_report(report)
+        print_report(report, db_path=str(args.db))
     return EXIT_REJECTED if report.errors else EXIT_OK
 
 
@@ -185,9 +189,11 @@ def _percent(value: Any) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f}%"
 
 
-def print_report(report: CheckReport, out: Any = None) -> None:
+def print_report(report: CheckReport, out: Any = None, db_path: str = "") -> None:
     """Print a check report for people."""
     out = out or sys.stdout
+    # The explain command printed under each warning is complete, so it runs as printed.
+    db_arg = quote_arg(db_path) if db_path else _("数据库文件")
     w = out.write
     w(
         _("{unit} {year} 年度核验结果（规则集 {rs} {ver}）\n").format(
@@ -257,14 +263,20 @@ def print_report(report: CheckReport, out: Any = None) -> None:
             w(
                 "         "
                 + _(
-                    "编号 {id}；说明：vetdesk explain --period {year} --finding {id} --text “…”"
-                ).format(id=f.finding_id, year=report.year)
+                    "编号 {id}；说明：vetdesk explain --db {db} --period {year} --finding {id}"
+                    " --text “…”"
+                ).format(id=f.finding_id, year=report.year, db=db_arg)
                 + "\n"
             )
     if report.unexplained_warnings and not report.errors:
         w("\n" + _("每条警告改正数据或填写说明后，才能导出正式上报包。") + "\n")
     if report.ready_to_submit:
         w("\n" + _("数据已就绪，可以导出正式上报包。") + "\n")
+
+
+def quote_arg(value: str) -> str:
+    """A command-line argument as typed: in double quotes when it holds a space."""
+    return f'"{value}"' if any(c.isspace() for c in value) else value
 
 
 def _field_label(finding: Finding) -> str:

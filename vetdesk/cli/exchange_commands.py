@@ -209,6 +209,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk export``."""
     from vetdesk.workbook.export import export_period
+    from vetdesk.workbook.schema import EXPORT_SHEETS
 
     if not args.draft:
         from vetdesk.cli.package_commands import export_signed
@@ -222,8 +223,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ok": True, "path": str(args.out), "counts": snapshot.counts()})
     else:
+        counts = snapshot.counts()
+        # Each sheet by the name the workbook shows, never by its internal key.
         print(
             _("已导出未签名草稿 {path}（仅供备份，不能作为正式上报包）：").format(path=args.out)
-            + "，".join(f"{k} {v}" for k, v in snapshot.counts().items())
+            + _("，").join(
+                _("{sheet} {count} 条").format(sheet=spec.sheet_title, count=counts[spec.key])
+                for spec in EXPORT_SHEETS
+            )
         )
     return EXIT_OK

@@ -115,14 +115,14 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
 
 
 def _print_outcome(outcome: Any) -> None:
+    # Loaded with the packages (cryptography, openpyxl), not at every start of the CLI.
+    from vetdesk.cli.verdicts import detail_lines, verdict_line
+
     preview, receipt = outcome.preview, outcome.receipt
     v = preview.verification
     w = sys.stdout.write
-    w(f"{'✓' if v.ok else '✗'} {v.file_name} [{v.verdict}] {v.message}\n")
-    if v.fingerprint:
-        w("    " + _("签名密钥指纹：{fp}").format(fp=v.fingerprint) + "\n")
-    for note in v.notes:
-        w("    " + note + "\n")
+    for line in [verdict_line(v), *detail_lines(v)]:
+        w(line + "\n")
     from vetdesk.workbook.schema import ALL_SHEETS
 
     for key, s in preview.summary.items():
@@ -270,11 +270,16 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_receipt_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk receipt import``."""
-    from vetdesk.packages.receipt import import_receipt
+    from vetdesk.packages.receipt import ReceiptRefused, import_receipt
 
     db = open_database(args.db)
     try:
         result = import_receipt(db, args.file)
+    except ReceiptRefused as exc:
+        if exc.verdict is None or not exc.verdict.remedy:
+            raise
+        remedy = _("处理办法：{remedy}").format(remedy=exc.verdict.remedy)
+        raise ReceiptRefused(f"{exc.message}\n{remedy}", code=exc.code) from exc
     finally:
         db.close()
     if args.json:
@@ -303,4 +308,7 @@ def cmd_receipt_import(args: argparse.Namespace) -> int:
         )
         for reason in result.reasons:
             print("  · " + reason)
+        verdict = result.package_verdict
+        if verdict is not None and verdict.remedy:
+            print(_("处理办法：{remedy}").format(remedy=verdict.remedy))
     return EXIT_OK

@@ -300,13 +300,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(results[0].to_json() if len(results) == 1 else [r.to_json() for r in results])
     else:
+        from vetdesk.cli.verdicts import print_verification
+
         for r in results:
-            mark = "✓" if r.ok else "✗"
-            print(f"{mark} {r.file_name} [{r.verdict}] {r.message}")
-            if r.fingerprint:
-                print("    " + _("签名密钥指纹：{fp}").format(fp=r.fingerprint))
-            for note in r.notes:
-                print("    " + note)
+            print_verification(r)
     return EXIT_OK if all(r.ok for r in results) else EXIT_REJECTED
 
 
@@ -347,9 +344,8 @@ def export_signed(args: argparse.Namespace) -> int:
     try:
         if db.info().is_city:
             raise UsageError(_("市级数据库不导出上报包；请用 vetdesk report 生成全市汇总工作簿。"))
-        passphrase = read_passphrase(args)
         try:
-            result = export_package(db, args.period, args.out, passphrase)
+            result = export_package(db, args.period, args.out, lambda: read_passphrase(args))
         except NotReadyToSubmit as exc:
             if args.json:
                 print_json({"ok": False, "error": {"code": exc.code, "message": exc.message}})

@@ -51,8 +51,11 @@ def register(sub: Any) -> None:
     """Register this module's sub-commands."""
     period = sub.add_parser(
         "period",
-        help=_("统计期：新建、列出"),
-        description=_("新建或列出本数据库的统计期（统计年度）。填报、模板和导入都需要先有统计期。"),
+        help=_("统计期：新建、列出、锁定、重新打开"),
+        description=_(
+            "新建、列出、锁定或重新打开本数据库的统计期（统计年度）。"
+            "填报、模板和导入都需要先有统计期。"
+        ),
     )
     period_sub = period.add_subparsers(dest="period_command", required=True, metavar=_("操作"))
     p = period_sub.add_parser(

@@ -71,9 +71,12 @@ def cmd_targets(args: argparse.Namespace) -> int:
             title=target_set.label, version=target_set.version, year=args.period
         )
     )
+    from vetdesk.standards.targets import CITY_ENTERED
+
     for p in progress:
         mark = _MARKS.get(p.status, "·")
-        source = _("（填报）") if p.entered else ""
+        # "由市局填报" already says the figure is entered by hand: no second "（填报）".
+        source = _("（填报）") if p.entered and p.status != CITY_ENTERED else ""
         alternative = f"  [{p.alternative_text()}]" if p.target.alternative else ""
         print(
             f"  {mark} [{p.target.articles_text}] {p.target.label}：{p.value_text()} / "

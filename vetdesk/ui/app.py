@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
-    Qt,
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from vetdesk import APP_NAME, ORG_NAME, __version__
@@ -29,6 +28,7 @@ from vetdesk.errors import VetDeskError
 from vetdesk.fonts import font_path
 from vetdesk.paths import log_file, resource
 from vetdesk.ui import interaction
+from vetdesk.ui.background import wait_for_all
 from vetdesk.ui.i18n import install_translators
 from vetdesk.ui.settings import Settings
 
@@ -102,10 +102,11 @@ def ensure_application() -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     # Fractional scaling (125 %, 150 % are common on Windows laptops) without rounding
-    # text and icons to whole multiples.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # text and icons to whole multiples. Said through Qt's environment variable, not
+    # QGuiApplication.setHighDpiScaleFactorRoundingPolicy: the call needs the Qt enum
+    # namespace, whose first use builds its 94 enum classes (some 25 ms) before the
+    # window's first paint. Nothing before the first paint touches QtCore.Qt.
+    os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
@@ -137,6 +138,7 @@ def lock_database(path: Path) -> DatabaseLock:
     re-entrant within a process, so the GUI's own services do not lock themselves out,
     and a crashed VetDesk's lock is freed with its process.
     """
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.lock import DatabaseLock
 
     return DatabaseLock(path).acquire(_tr("图形界面"))
@@ -193,15 +195,15 @@ class AppController:
     def _show_window(
         self, source: Path | Database, old: QWidget | None, *, read_only: bool = False
     ) -> None:
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.mainwindow import MainWindow
 
-        window = MainWindow(source, self.settings, read_only=read_only)
+        window = MainWindow(source, self.settings, read_only=read_only, delete_on_close=True)
         window.open_database_requested.connect(lambda p: self.open(p, window))
         window.new_database_requested.connect(lambda: self.run_wizard(window))
         window.language_requested.connect(self.switch_language)
         window.opened.connect(self._opened)
         window.open_failed.connect(lambda exc: self._open_failed(window, exc))
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.window = window
         if old is not None:
             old.close()
@@ -212,6 +214,7 @@ class AppController:
     def _exit_after_first_paint(self, window: QWidget) -> None:
         # For bench/bench_installer.py: the frozen app's time to first paint is measured
         # from outside, as the moment this line appears on standard output.
+        # Local: only that bench's run needs the probe.
         from PySide6.QtCore import QEvent, QObject, QTimer
 
         app = self.app
@@ -235,6 +238,7 @@ class AppController:
         log.info("opened %s", db.path)
 
     def _open_failed(self, window: QWidget, exc: BaseException) -> None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.db.backup import DatabaseDamaged
 
         # A damaged database was explained in the window's recovery dialog already.
@@ -246,6 +250,7 @@ class AppController:
 
     def run_wizard(self, parent: QWidget | None = None) -> bool:
         """Run the first-run wizard; open the database it creates."""
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.wizard import SetupWizard
 
         wizard = SetupWizard(parent)
@@ -275,8 +280,6 @@ class AppController:
     def close_database(self) -> None:
         """Release the database and its lock."""
         if self.db is not None:
-            from vetdesk.ui.background import wait_for_all
-
             wait_for_all()
             self.db.close()
             self.db = None
@@ -294,7 +297,6 @@ def run_app(
     """
     if screenshot_dir is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from vetdesk.ui import interaction
 
         # Offscreen nobody can click a message box away: messages go to the terminal
         # (unless a test already chose how messages are handled).
@@ -323,6 +325,7 @@ def run_app(
     elif not controller.open(path):
         return EXIT_REJECTED
     if screenshot_dir is not None:
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.screenshots import take_screenshots
 
         assert controller.window is not None

@@ -144,6 +144,7 @@ class BackupsPage(DataPage):
         path = db.path
 
         def op(_db: Database, _progress: Progress) -> list[BackupInfo]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.db.backup import list_backups
 
             return list_backups(path)
@@ -173,6 +174,7 @@ class BackupsPage(DataPage):
         self.backup_button.setEnabled(False)
 
         def op(_db: Database, _progress: Progress) -> BackupInfo:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.db.backup import REASON_MANUAL, create_backup
 
             return create_backup(path, REASON_MANUAL)
@@ -206,6 +208,7 @@ class BackupsPage(DataPage):
         db = self.db
         if db is None:
             return
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.db.backup import backup_dir
 
         folder = backup_dir(db.path)

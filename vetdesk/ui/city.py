@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.domain.units import load_units
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.exchange import (
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from vetdesk.packages.merge import MergePreview, UnitStatus
     from vetdesk.packages.verify import Verification
     from vetdesk.reports.city_workbook import CityWorkbookResult
+    from vetdesk.ui.notices import Notice, Notices
 
 YearSource = Callable[[], "int | None"]
 
@@ -67,22 +69,6 @@ INVALID = "invalid"
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("City", text)
-
-
-def verdict_label(verdict: str) -> str:
-    """A verification verdict in a few Chinese words."""
-    return {
-        "valid": _tr("有效"),
-        "not_package": _tr("不是上报包"),
-        "damaged": _tr("文件已损坏"),
-        "unsupported_format": _tr("格式版本不支持"),
-        "unknown_key": _tr("签名密钥未登记"),
-        "revoked_key": _tr("签名密钥已吊销"),
-        "wrong_unit": _tr("单位与密钥不符"),
-        "tampered": _tr("内容被改动"),
-        "replay": _tr("重复或过期的包"),
-        "fork": _tr("序号冲突"),
-    }.get(verdict, verdict)
 
 
 def state_label(state: str) -> str:
@@ -97,8 +83,6 @@ def state_label(state: str) -> str:
 
 def unit_label(code: str | None) -> str:
     """A county's name (with its code when unknown)."""
-    from vetdesk.domain.units import load_units
-
     if not code:
         return "—"
     unit = load_units().get(code)
@@ -153,6 +137,7 @@ def build_entry(path: Path, verification: Verification, preview: MergePreview | 
 
 def examine(db: Database, path: Path) -> InboxEntry:
     """Verify one package and, when valid, preview its merge (runs in the worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.packages.merge import preview_merge
     from vetdesk.packages.verify import verify_package
 
@@ -197,7 +182,8 @@ def inbox_columns() -> list[Column[InboxEntry]]:
             _tr("核验结果"),
             lambda e: str(e.verification.verdict),
             lambda e: (
-                ("✓ " if e.verification.ok else "✗ ") + verdict_label(str(e.verification.verdict))
+                # The shared verdict vocabulary, as the CLI and the receipts name it.
+                ("✓ " if e.verification.ok else "✗ ") + e.verification.verdict.label
             ),
             width=130,
         ),
@@ -487,6 +473,14 @@ class InboxPage(QWidget):
         self.read_only = read_only
         self._update_buttons()
 
+    def subscribe(self, notices: Notices) -> None:
+        """Follow the window's change notices: a load says whether the database is read-only."""
+        notices.operation_did_execute.connect(self._on_notice)
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.everything:
+            self.set_read_only(notice.read_only)
+
     # --- adding and verifying -------------------------------------------------------------------
 
     def choose_files(self) -> None:
@@ -713,6 +707,7 @@ class InboxPage(QWidget):
         self._update_buttons()
 
         def op(database: Database, progress: Progress) -> InboxEntry:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.accept import accept_package, unlock_receipts
 
             signer = None
@@ -762,6 +757,7 @@ class InboxPage(QWidget):
         self._update_buttons()
 
         def op(database: Database, _progress: Progress) -> InboxEntry:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.accept import reject_package, unlock_receipts
 
             signer = None
@@ -934,6 +930,7 @@ class StatusBoardPage(DataPage):
             return
 
         def op(database: Database, _progress: Progress) -> list[UnitStatus]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.merge import status_board
 
             return status_board(database, year)
@@ -970,6 +967,7 @@ def write_workbook(
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
 
     def op(database: Database, progress: Progress) -> CityWorkbookResult:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.reports.city_workbook import write_city_workbook
 
         def step(done: int, total: int) -> None:

@@ -76,6 +76,7 @@ class FormSetup:
 
 
 def _specs(entity: str) -> tuple[FieldSpec, ...]:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services.records import FORM_FIELDS
 
     return FORM_FIELDS[entity]
@@ -86,6 +87,7 @@ def _specs(entity: str) -> tuple[FieldSpec, ...]:
 
 def _store_measure(entity: str) -> Store:
     def store(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
         from vetdesk.services.records import Record
 
@@ -99,6 +101,7 @@ def _store_measure(entity: str) -> Store:
 
 def _remove_measure(entity: str) -> Remove:
     def remove(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
 
         measure_records.delete_measure(db, year, entity, current.id)
@@ -108,6 +111,7 @@ def _remove_measure(entity: str) -> Remove:
 
 
 def _store_school(db: Database, _year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -116,6 +120,7 @@ def _store_school(db: Database, _year: int, current: AnyRecord | None, row: Any)
 
 
 def _remove_school(db: Database, _year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     records.delete_school(db, current.row.school_code)
@@ -123,6 +128,7 @@ def _remove_school(db: Database, _year: int, current: AnyRecord) -> AnyRecord | 
 
 
 def _store_condition(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -133,6 +139,7 @@ def _store_condition(db: Database, year: int, current: AnyRecord | None, row: An
 
 
 def _remove_condition(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -142,6 +149,7 @@ def _remove_condition(db: Database, year: int, current: AnyRecord) -> AnyRecord 
 
 
 def _store_teacher(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -150,6 +158,7 @@ def _store_teacher(db: Database, year: int, current: AnyRecord | None, row: Any)
 
 
 def _remove_teacher(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     records.delete_teacher(db, year, current.id)
@@ -157,6 +166,7 @@ def _remove_teacher(db: Database, year: int, current: AnyRecord) -> AnyRecord | 
 
 
 def _store_training(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -165,6 +175,7 @@ def _store_training(db: Database, year: int, current: AnyRecord | None, row: Any
 
 
 def _remove_training(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     records.delete_training(db, year, current.id)
@@ -175,6 +186,7 @@ def _remove_training(db: Database, year: int, current: AnyRecord) -> AnyRecord |
 
 
 def _school_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     ctx = host.draft_context()
@@ -192,6 +204,7 @@ def _school_form(host: FormHost, original: Any | None) -> FormSetup:
 
 
 def _condition_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     assert original is not None  # a school's figures are filled in, never added
@@ -205,6 +218,7 @@ def _condition_form(host: FormHost, original: Any | None) -> FormSetup:
 
 
 def _teacher_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: loaded on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.ui.forms.practices import PracticeEditor
 
@@ -223,6 +237,7 @@ def _teacher_form(host: FormHost, original: Any | None) -> FormSetup:
 
 
 def _training_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     ctx = host.draft_context()
@@ -236,6 +251,7 @@ def _training_form(host: FormHost, original: Any | None) -> FormSetup:
 
 def _measure_form(entity: str) -> FormBuilder:
     def build(host: FormHost, original: Any | None) -> FormSetup:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
 
         values = measure_records.form_values(original) if original is not None else {}
@@ -260,6 +276,9 @@ class EntityEntry:
     store: Store
     remove: Remove
     addable: bool = True  # False: one row per school, filled in rather than added
+    # The write policy's action for a form, a delete (vetdesk.db.write_policy.WriteAction):
+    # the school registry has no period and the city keeps it, the other kinds are records.
+    write_action: str = "edit_record"
     # The question before a delete; {name} is the record's name.
     delete_question: Callable[[], str] = field(
         default=lambda: _tr("删除“{name}”？可用“撤销”恢复。")
@@ -282,6 +301,7 @@ ENTITY_REGISTRY: dict[str, EntityEntry] = {
         _school_form,
         _store_school,
         _remove_school,
+        write_action="edit_registry",
     ),
     CONDITION: EntityEntry(
         CONDITION,

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _ as core_tr
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import (
@@ -162,6 +163,7 @@ class TemplateExportDialog(QDialog):
         self.message.clear()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.template import write_template
 
             return write_template(db, year, target, school_code=school)
@@ -186,6 +188,7 @@ class TemplateExportDialog(QDialog):
 
 
 def _sheet_title(key: str) -> str:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.workbook.schema import ALL_SHEETS
 
     spec = ALL_SHEETS.get(key)
@@ -423,6 +426,7 @@ class ImportDialog(QDialog):
         window_year = self._year
 
         def op(db: Database, _progress: Progress) -> Preview:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.importer import plan_from_content
             from vetdesk.workbook.reader import read_workbook
 
@@ -529,6 +533,7 @@ class ImportDialog(QDialog):
         chosen, issues, source = target, list(preview.plan.issues), preview.path
 
         def op(_db: Database, _progress: Progress) -> int:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.annotate import annotate_workbook
 
             return annotate_workbook(source, issues, chosen)
@@ -557,6 +562,7 @@ class ImportDialog(QDialog):
         self._update()
 
         def op(db: Database, progress: Progress) -> ImportPlan:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.importer import apply_import
 
             def report(done: int, total: int) -> None:
@@ -692,6 +698,7 @@ class PackageExportDialog(QDialog):
 
     def _load_key(self) -> None:
         def op(db: Database, _progress: Progress) -> OwnKey | None:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.keystore import NoSigningKey, active_key
 
             try:
@@ -757,6 +764,7 @@ class PackageExportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> PackageResult:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.county import export_package
 
             return export_package(db, year, target, passphrase)
@@ -788,6 +796,7 @@ class PackageExportDialog(QDialog):
         self.exported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.packages.county import NotReadyToSubmit
 
         self.busy = False
@@ -863,6 +872,7 @@ class VerifyPackageDialog(QDialog):
         self.details.clear()
 
         def op(db: Database, _progress: Progress) -> Verification:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.verify import verify_package
 
             return verify_package(db, path)
@@ -880,6 +890,8 @@ class VerifyPackageDialog(QDialog):
             ]
             if result.sheet:
                 lines.append(_tr("有问题的工作表：{sheet}").format(sheet=result.sheet))
+            if not result.ok and result.verdict.remedy:
+                lines.append(core_tr("处理办法：{remedy}").format(remedy=result.verdict.remedy))
             lines.extend(result.notes)
             self.details.setPlainText("\n".join(lines))
 
@@ -950,6 +962,7 @@ class TaskImportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import plan_task
 
             return plan_task(db, path)
@@ -978,6 +991,7 @@ class TaskImportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import import_task
 
             return import_task(db, path)
@@ -1031,6 +1045,7 @@ def import_receipt(
     chosen = path
 
     def op(database: Database, _progress: Progress) -> ReceiptResult:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.packages.receipt import import_receipt as service
 
         return service(database, chosen)
@@ -1056,6 +1071,7 @@ def export_draft(parent: QWidget, db: Database, year: int, target: Path | None =
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
 
     def op(database: Database, progress: Progress) -> Path:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.workbook.export import export_period
 
         export_period(database, year, chosen, draft=True, progress=progress.update)

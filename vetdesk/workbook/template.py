@@ -234,6 +234,19 @@ def write_template(
     if school_code:
         schools = [s for s in schools if s.school_code == school_code]
         if not schools:
+            with db.session() as session:
+                inactive = next(
+                    (s for s in load_schools(session) if s.school_code == school_code), None
+                )
+            if inactive is not None:
+                # Registered but 已停用: telling the user to register it again would be wrong.
+                raise InputRejected(
+                    _(
+                        "学校 {name}（{code}）在学校名录中已停用，不再生成模板。如该校仍需填报，"
+                        "请先恢复：vetdesk school edit --db {db} --code {code} --active。"
+                    ).format(name=inactive.name, code=school_code, db=db.path),
+                    code="inactive_school",
+                )
             raise InputRejected(
                 _(
                     "学校名录中没有标识码为 {code} 的学校。请先登记："
