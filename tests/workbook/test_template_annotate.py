@@ -261,3 +261,26 @@ def test_cli_template_import_export_cycle(county_db, tmp_path, capsys):
     )
     result = json.loads(capsys.readouterr().out)
     assert result["counts"]["teachers"] >= 200
+
+
+def test_untouched_prefilled_school_row_of_destinations_is_no_record(template):
+    """毕业生去向's prefilled row, left with nothing but the school, imports as nothing."""
+    wb = openpyxl.load_workbook(template)
+    for spec in TEMPLATE_SHEETS:
+        if spec.key not in ("destinations", "conditions"):
+            continue
+        ws = wb[spec.sheet_title]
+        assert ws.cell(2, 1).value == SCHOOL
+        for col, column in enumerate(spec.columns, start=1):
+            if column.key not in ("school_code", "school_name"):
+                ws.cell(2, col).value = None  # as a new county's template has it
+    wb.save(template)
+    content = read_workbook(template)
+    destinations = content.sheets["destinations"]
+    assert destinations.rows == []
+    assert not [i for i in content.issues if i.sheet == "毕业生去向"]
+    # 办学条件's school row is still a record each school is asked to fill in.
+    conditions = content.sheets["conditions"]
+    assert [r.values["school_code"] for r in conditions.rows] == [SCHOOL], [
+        (i.sheet, i.row, i.header, i.message) for i in content.issues
+    ]

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from vetdesk.workbook.source import SheetExtent
 
 MAX_COLUMNS = 80
+# The sheet keyed by the school alone whose prefilled row a school may leave untouched.
+SCHOOL_ROW_OPTIONAL = "destinations"
 HEADER_SEARCH_ROWS = 10
 
 
@@ -246,9 +248,10 @@ def _read_row(
         if formula_cells and (number, index) in formula_cells:
             formulas.add(key)
     data_keys = [c.key for c in spec.data_columns if c.key in mapping]
-    if spec.natural_key != (SCHOOL_CODE.key,):
-        # A one-school template prefills its school code on every blank row: a row with
-        # nothing but the school holds no record of a sheet keyed by more than the school.
+    if spec.natural_key != (SCHOOL_CODE.key,) or spec.key == SCHOOL_ROW_OPTIONAL:
+        # A one-school template prefills its school code on every blank row and gives
+        # 毕业生去向 the school's row: a row with nothing but the school holds no record.
+        # (办学条件's row is one every template asks each school to fill in.)
         data_keys = [k for k in data_keys if k != SCHOOL_CODE.key] or data_keys
     if all(
         raw.get(k) is None or (isinstance(raw.get(k), str) and not raw[k].strip())
