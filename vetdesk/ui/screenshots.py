@@ -222,6 +222,7 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
     # Local: the core loads on first use, not at start-up.
     import openpyxl
 
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.period_data import load_schools
     from vetdesk.workbook.schema import TEACHERS
     from vetdesk.workbook.template import write_template
