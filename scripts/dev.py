@@ -141,7 +141,7 @@ def ensure_system_packages(*, gui_only: bool = False) -> None:
     if os.geteuid() != 0:
         for package in missing:
             log(
-                f"missing Debian package {package} ({SYSTEM_PACKAGES[package]}); "
+                f"missing Debian package {package} ({wanted[package]}); "
                 "run as root to install it, related tests will skip"
             )
         return

@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_gui(args: argparse.Namespace, workbook: str | None = None) -> int:
     if args.self_test:
-        # Imported by name: the self-test pulls in every layer and is not needed otherwise.
+        # Local: the self-test's modules load only when it is asked for.
         from vetdesk.selftest import run_self_test
 
         return int(run_self_test())

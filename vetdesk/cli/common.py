@@ -7,11 +7,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vetdesk.db.location import ServerUrl, parse_target
+from vetdesk.db.location import DatabaseTarget, ServerUrl, parse_target
 from vetdesk.errors import InputRejected, UsageError, VetDeskError
 from vetdesk.i18n import _
+
+if TYPE_CHECKING:
+    from vetdesk.db.database import Database
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -62,6 +65,14 @@ def print_json(data: Any) -> None:
     """Print JSON for machines (UTF-8, not escaped, stable key order)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str))
     sys.stdout.write("\n")
+
+
+def open_database(target: DatabaseTarget) -> Database:
+    """Open the database a command works on (upgrading an older schema after a backup)."""
+    # Local: SQLAlchemy and the models load when a command opens a database, not for --help.
+    from vetdesk.db.database import open_database as open_existing
+
+    return open_existing(target)
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vetdesk.cli.common import (
     EXIT_OK,
@@ -14,19 +14,19 @@ from vetdesk.cli.common import (
     add_db_argument,
     add_json_argument,
     db_target,
+    open_database,
     print_json,
 )
-from vetdesk.db.database import open_database
 from vetdesk.domain.enums import Severity
 from vetdesk.domain.fields import field_label
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.check import explain_finding, report_to_json
-from vetdesk.standards.assess import VERDICT_LABELS
-from vetdesk.standards.installed import create_database
-from vetdesk.validation.check import CheckReport, run_check
+from vetdesk.standards.assess import VERDICT_LABELS, threshold_text
 from vetdesk.validation.findings import Finding
+
+if TYPE_CHECKING:
+    from vetdesk.validation.check import CheckReport
 
 
 def register(sub: Any) -> None:
@@ -104,6 +104,9 @@ def register(sub: Any) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Run ``vetdesk init``."""
+    # Local: SQLAlchemy, the models and the rule set load when the command runs, not for --help.
+    from vetdesk.standards.installed import create_database
+
     unit = args.unit or (load_units().city.code if args.role == "city" else None)
     if unit is None:
         raise UsageError(_("县区数据库必须用 --unit 指定县区代码，例如 630223。"))
@@ -120,6 +123,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo_city(args: argparse.Namespace) -> int:
     """Run ``vetdesk demo-city``."""
+    # Local: the demo world (keys, packages, databases) loads when the command runs.
     from vetdesk.services.demo_world import build_demo_world, open_command
 
     world = build_demo_world(args.out, year=args.period, progress=print)
@@ -143,7 +147,10 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run ``vetdesk demo``."""
+    # Local: the generator, SQLAlchemy and the rule set load when the command runs.
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
+    from vetdesk.validation.check import run_check
 
     units = load_units()
     unit = args.unit or (units.city.code if args.role == "city" else "630223")
@@ -173,6 +180,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run ``vetdesk check``."""
+    # Local: the check and its database queries load when the command runs, not for --help.
+    from vetdesk.services.check import report_to_json
+    from vetdesk.validation.check import run_check
+
     db = open_database(args.db)
     try:
         report = run_check(db, args.period)
@@ -211,8 +222,6 @@ def print_report(report: CheckReport, out: Any = None, db_path: str = "") -> Non
             w("      " + a.excluded_reason + "\n")
         for r in a.failing:
             assert r.rule is not None
-            from vetdesk.standards.assess import threshold_text
-
             w(
                 "      "
                 + _("✗ {name}：{value}（标准 {thr}，{src}）").format(
@@ -290,7 +299,9 @@ def _field_label(finding: Finding) -> str:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Run ``vetdesk explain``."""
+    # Local: the policy and the check load when the command runs, not for --help.
     from vetdesk.db.write_policy import changed_after_report_note
+    from vetdesk.services.check import explain_finding
 
     if not args.finding and not (args.rule and args.record):
         raise UsageError(_("请用 --finding 给出警告编号，或同时给出 --rule 和 --record。"))

@@ -13,12 +13,13 @@ from vetdesk.cli.common import (
     CommandError,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
-from vetdesk.db.database import open_database
 from vetdesk.errors import VetDeskError
 from vetdesk.i18n import _
+from vetdesk.workbook.schema import ALL_SHEETS
 
 _ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
 
@@ -108,6 +109,8 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
         ],
         "conflicts": preview.conflicts,
         "kept_sheets": preview.kept_sheets,
+        "kept_rows": preview.kept_rows,
+        "changeset_digest": preview.changeset_digest,
         "duplicates": preview.duplicates,
         "reasons": preview.reasons,
         "receipt": str(receipt) if receipt else None,
@@ -123,8 +126,6 @@ def _print_outcome(outcome: Any) -> None:
     w = sys.stdout.write
     for line in [verdict_line(v), *detail_lines(v)]:
         w(line + "\n")
-    from vetdesk.workbook.schema import ALL_SHEETS
-
     for key, s in preview.summary.items():
         w(
             "    "
@@ -152,7 +153,14 @@ def _print_outcome(outcome: Any) -> None:
             "    "
             + _(
                 "上报包没有这些工作表（较早版本的格式），合并时保持市局现有数据不变：{sheets}"
-            ).format(sheets="、".join(preview.kept_sheets))
+            ).format(
+                sheets="、".join(
+                    _("{sheet}（{rows} 行）").format(sheet=title, rows=preview.kept_rows[title])
+                    if title in preview.kept_rows
+                    else title
+                    for title in preview.kept_sheets
+                )
+            )
             + "\n"
         )
     for text in preview.conflicts:
@@ -173,6 +181,7 @@ def _print_outcome(outcome: Any) -> None:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Run ``vetdesk merge``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.accept import PackageOutcome, merge_batch, unlock_receipts
 
     files = _expand(args.files)
@@ -217,6 +226,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Run ``vetdesk status``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.merge import status_board
 
     db = open_database(args.db)
@@ -270,6 +280,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_receipt_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk receipt import``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.receipt import ReceiptRefused, import_receipt
 
     db = open_database(args.db)

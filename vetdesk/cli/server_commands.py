@@ -31,6 +31,7 @@ def register(sub: Any) -> None:
 
 def cmd_migrate_db(args: argparse.Namespace) -> int:
     """Run ``vetdesk migrate-db``."""
+    # Local: the copy needs SQLAlchemy, the models and psycopg, loaded only when it runs.
     from vetdesk.db.transfer import migrate_to_server
 
     if not isinstance(args.target, ServerUrl):

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from vetdesk.cli.common import EXIT_OK, add_db_argument, add_json_argument, print_json
-from vetdesk.db.database import open_database
+from vetdesk.cli.common import (
+    EXIT_OK,
+    add_db_argument,
+    add_json_argument,
+    open_database,
+    print_json,
+)
 from vetdesk.i18n import _
 
 
@@ -29,6 +34,7 @@ def register(sub: Any) -> None:
 
 def cmd_standards_update(args: argparse.Namespace) -> int:
     """Run ``vetdesk standards update``."""
+    # Local: the rule-set service (SQLAlchemy, the models) loads when the command runs.
     from vetdesk.services.standards_update import update_standards
 
     db = open_database(args.db)

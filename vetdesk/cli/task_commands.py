@@ -12,10 +12,11 @@ from vetdesk.cli.common import (
     EXIT_REJECTED,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
-from vetdesk.db.database import open_database
+from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 
 
@@ -75,7 +76,7 @@ def register(sub: Any) -> None:
 
 def cmd_task_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk task export``."""
-    from vetdesk.errors import UsageError
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.task import export_task
 
     db = open_database(args.db)
@@ -126,6 +127,7 @@ def cmd_task_export(args: argparse.Namespace) -> int:
 
 def cmd_task_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk task import``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.cli.verdicts import print_verification
     from vetdesk.packages.task import import_task, plan_task
 
@@ -150,6 +152,7 @@ def cmd_task_import(args: argparse.Namespace) -> int:
 
 def cmd_task_verify(args: argparse.Namespace) -> int:
     """Run ``vetdesk task verify``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.cli.verdicts import print_verification
     from vetdesk.packages.task import verify_task
 

@@ -716,8 +716,13 @@ class InboxPage(QWidget):
                 signer = unlock_receipts(database, setup.folder, setup.passphrase)
             progress.update(1, 2, _tr("正在合并…"))
             # Verified again inside the write transaction; the receipt is signed before commit.
+            # The change set shown is the one applied: changed data since then refuses.
             outcome = accept_package(
-                database, entry.verification, receipts=signer, file_name=entry.path.name
+                database,
+                entry.verification,
+                receipts=signer,
+                file_name=entry.path.name,
+                expected=entry.preview.changeset_digest if entry.preview else None,
             )
             if not outcome.preview.applied:
                 return replace(
