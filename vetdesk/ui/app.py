@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from vetdesk.db.database import Database
     from vetdesk.db.lock import DatabaseLock
     from vetdesk.ui.mainwindow import MainWindow
+    from vetdesk.ui.openwith import WorkbookReceiver
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +171,9 @@ class AppController:
         self.lock: DatabaseLock | None = None
         self.window: MainWindow | None = None
         self.exit_code = EXIT_OK
+        # A workbook the desktop asked VetDesk to open, shown once the window has loaded.
+        self.pending_workbook: Path | None = None
+        self.receiver: WorkbookReceiver | None = None
 
     def open(self, path: Path, parent: QWidget | None = None) -> bool:
         """Lock a database and show it in a (new) main window; False if it is in use."""
@@ -209,7 +213,32 @@ class AppController:
             old.close()
         if os.environ.get(FIRST_PAINT_ENV):
             self._exit_after_first_paint(window)
+        if self.pending_workbook is not None:
+            self._open_when_loaded(window, self.pending_workbook)
+            self.pending_workbook = None
         window.show()
+
+    def _open_when_loaded(self, window: MainWindow, workbook: Path) -> None:
+        def loaded() -> None:
+            window.loaded.disconnect(loaded)  # once: later reloads open nothing
+            # Local: it reads workbooks, which a start-up need not.
+            from vetdesk.ui.openwith import open_workbook
+
+            open_workbook(window, workbook)
+
+        window.loaded.connect(loaded)
+
+    def receive_workbook(self, workbook: Path) -> None:
+        """Open a workbook handed over by a second ``vetdesk FILE`` (or the desktop)."""
+        if self.window is None:
+            return
+        if self.window.loading or self.db is None:
+            self._open_when_loaded(self.window, workbook)
+        else:
+            # Local: it reads workbooks, which a start-up need not.
+            from vetdesk.ui.openwith import open_workbook
+
+            open_workbook(self.window, workbook)
 
     def _exit_after_first_paint(self, window: QWidget) -> None:
         # For bench/bench_installer.py: the frozen app's time to first paint is measured
@@ -233,6 +262,11 @@ class AppController:
 
     def _opened(self, db: Database) -> None:
         self.db = db
+        if self.receiver is None:
+            # Local: loaded after the first paint, with the database, not at start-up.
+            from vetdesk.ui.openwith import WorkbookReceiver
+
+            self.receiver = WorkbookReceiver(db.path, self.receive_workbook, self.app)
         self.settings.last_db = db.path
         self.settings.sync()
         log.info("opened %s", db.path)
@@ -279,6 +313,10 @@ class AppController:
 
     def close_database(self) -> None:
         """Release the database and its lock."""
+        if self.receiver is not None:
+            self.receiver.close()
+            self.receiver.deleteLater()
+            self.receiver = None
         if self.db is not None:
             wait_for_all()
             self.db.close()
@@ -289,11 +327,16 @@ class AppController:
 
 
 def run_app(
-    db: str | None = None, screenshot_dir: str | None = None, language: str | None = None
+    db: str | None = None,
+    screenshot_dir: str | None = None,
+    language: str | None = None,
+    open_workbook: Path | None = None,
 ) -> int:
     """Run the GUI on a database (default: the last one, else the first-run wizard).
 
-    ``language`` (``vetdesk --lang``) overrides the saved setting for this run.
+    ``language`` (``vetdesk --lang``) overrides the saved setting for this run;
+    ``open_workbook`` (``vetdesk FILE.xlsx``) is opened in the matching step once the
+    window has loaded — in the window already showing that database, if there is one.
     """
     if screenshot_dir is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -311,11 +354,19 @@ def run_app(
     install_translators(language or settings.language)
     log.info("VetDesk %s starting (Qt platform %s)", __version__, app.platformName())
     controller = AppController(app, settings)
+    controller.pending_workbook = open_workbook
     if db is not None:
         path: Path | None = Path(db)
     else:
         last = settings.last_db
         path = last if last is not None and last.exists() else None
+    if open_workbook is not None and path is not None:
+        # Local: needed only when the desktop hands over a workbook.
+        from vetdesk.ui.openwith import forward_to_running
+
+        if forward_to_running(path, open_workbook):
+            log.info("handed %s to the VetDesk window showing %s", open_workbook, path)
+            return EXIT_OK
     if path is None:
         if screenshot_dir is not None:
             print(_tr("截图需要用 --db 指定数据库。"), file=sys.stderr)

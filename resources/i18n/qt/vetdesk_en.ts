@@ -2195,6 +2195,23 @@ Please restore a backup.</translation>
     </message>
   </context>
   <context>
+    <name>OpenWith</name>
+    <message>
+      <source>当前不能执行这一步。</source>
+      <translation>This step is not available now.</translation>
+    </message>
+    <message>
+      <source>{step}
+导入后，回执所说的结果会记入本单位的上报记录。继续吗？</source>
+      <translation>{step}
+Once imported, the receipt's answer is recorded in this office's submission history. Continue?</translation>
+    </message>
+    <message>
+      <source>市局回执</source>
+      <translation>City receipt</translation>
+    </message>
+  </context>
+  <context>
     <name>PageBase</name>
     <message>
       <source>至少 {n} 个字符，可用中文、字母、数字</source>
