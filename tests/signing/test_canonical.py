@@ -324,3 +324,18 @@ def test_table_keeps_the_subset_limits() -> None:
     with pytest.raises(ValueError):
         canonical_json([["\ud800"]])
     assert canonical_json([[Level.HIGH, True, None]]) == b"[[3,true,null]]"
+
+
+def test_a_table_does_not_go_through_the_pure_python_serialiser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A signed sheet's rows take the C encoder (the library's writer cost most of a merge)."""
+    from vetdesk.signing import canonical
+
+    def refuse(value: object) -> bytes:
+        raise AssertionError("rfc8785.dumps called for a table")
+
+    monkeypatch.setattr(canonical.rfc8785, "dumps", refuse)
+    assert canonical_json([["学校", 3, None, True]]) == '[["学校",3,null,true]]'.encode()
+    with pytest.raises(AssertionError):
+        canonical_json({"a": 1})  # an object still goes through the library
