@@ -72,7 +72,7 @@ def _table_json(rows: list[list[Any]]) -> bytes | None:
     exactly str, int, bool and None (no object, so no key order; no float), the standard
     library's C encoder writes the same bytes as RFC 8785: true/false/null, integers in
     decimal, strings with the same escapes (quote, backslash, the five short control escapes
-    and lowercase \\u00xx for the other controls) and every other character as itself
+    and lowercase u00xx escapes for the other controls) and every other character as itself
     (tests/signing compares the two on random tables). The subset's limits hold as in _plain.
     """
     kinds = {type(v) for row in rows for v in row}
