@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from vetdesk.domain.enums import (
     CATEGORIES_OF_LEVEL,
@@ -142,10 +143,19 @@ class SheetSpec:
         return tuple(c for c in self.data_columns if c.enumerated)
 
     def column(self, key: str) -> Column:
-        """The column with a key."""
-        return next(c for c in self.columns if c.key == key)
+        """The column with a key (KeyError when the sheet has none)."""
+        return self._by_key[key]
 
-    @property
+    # Both are asked for every cell of an import or a merge (hundreds of thousands of times):
+    # computed once per spec. A frozen dataclass's fields never change, so neither can these.
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        found: dict[str, Column] = {}
+        for c in self.columns:
+            found.setdefault(c.key, c)
+        return found
+
+    @cached_property
     def data_columns(self) -> tuple[Column, ...]:
         """Columns whose values are imported."""
         return tuple(c for c in self.columns if not c.informational)
