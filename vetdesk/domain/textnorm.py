@@ -70,6 +70,10 @@ def fullwidth_to_halfwidth(value: str) -> str:
 
 def normalize_code(value: str) -> str:
     """Normalise a code or number (ID, credit code, phone): NFKC, no whitespace, upper case."""
+    if value.isascii() and value.isalnum():
+        # The common case (every 身份证号 and school code of a package): NFKC leaves ASCII
+        # letters and digits as they are and there is no blank to drop.
+        return value.upper()
     # NFKC can itself produce spaces (U+00A8 ¨ -> " \u0308"), and dropping a blank or
     # upper-casing can bring a letter and a combining mark together, so normalise again last.
     text = _drop_blanks(unicodedata.normalize("NFKC", value)).upper()
