@@ -14,6 +14,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VETDESK_LANG", "zh")
 
 FULL_RUN = os.environ.get("VETDESK_FULL") == "1"
+I18N = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The compiled catalogues are build outputs (scripts/dev.py makes them too): compile a
+    # .po newer than its .mo before anything reads it, as the builds do.
+    for po in I18N.glob("*/LC_MESSAGES/vetdesk.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            from babel.messages.frontend import CommandLineInterface
+
+            CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(I18N), "-D", "vetdesk"])
+            break
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
