@@ -17,7 +17,7 @@ FULL_RUN = os.environ.get("VETDESK_FULL") == "1"
 I18N = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def pytest_sessionstart(session: pytest.Session) -> None:
     # The compiled catalogues are build outputs (scripts/dev.py makes them too): compile a
     # .po newer than its .mo before anything reads it, as the builds do.
     for po in I18N.glob("*/LC_MESSAGES/vetdesk.po"):
@@ -25,7 +25,9 @@ def pytest_configure(config: pytest.Config) -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             from babel.messages.frontend import CommandLineInterface
 
-            CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(I18N), "-D", "vetdesk"])
+            CommandLineInterface().run(
+                ["pybabel", "-q", "compile", "-d", str(I18N), "-D", "vetdesk"]
+            )
             break
 
 
