@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.domain.enums import Role, Severity
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import (
     CONDITION,
     MEASURE_ENTITIES,
@@ -186,24 +187,24 @@ class MainWindow(QMainWindow):
         self._factories: dict[str, Callable[[], QWidget]] = {}
         self.record_pages: dict[str, RecordPage] = {}
         for entity, title in (
-            (SCHOOL, self.tr("学校")),
-            (CONDITION, self.tr("办学条件")),
-            (TEACHER, self.tr("教师")),
-            (TRAINING, self.tr("培训项目")),
+            (SCHOOL, _("学校")),
+            (CONDITION, _("办学条件")),
+            (TEACHER, _("教师")),
+            (TRAINING, _("培训项目")),
         ):
             # Every page but the one shown is built after the first paint: their
             # modules and widgets are not needed to show the window.
             self.add_page(entity, title, partial(self._build_record_page, entity))
-        self.add_page(PAGE_CHECKS, self.tr("核验"), self._build_checks)
-        self.add_page(PAGE_COMPLIANCE, self.tr("达标情况"), self._build_compliance)
-        self.add_page(PAGE_KEYS, self.tr("签名密钥"), self._build_keys)
-        self.add_page(PAGE_BACKUPS, self.tr("备份与恢复"), self._build_backups)
-        self.add_page(PAGE_AUDIT, self.tr("审计日志"), self._build_audit)
-        self.add_page(PAGE_TARGETS, self.tr("目标任务"), self._build_targets)
-        self.add_page(PAGE_MEASURES, self.tr("专业与合作"), self._build_measures)
-        self.add_page(PAGE_DASHBOARD, self.tr("图表"), self._build_dashboard)
-        self.add_page(PAGE_INBOX, self.tr("上报包收件箱"), self._build_inbox)
-        self.add_page(PAGE_STATUS, self.tr("上报情况"), self._build_status)
+        self.add_page(PAGE_CHECKS, _("核验"), self._build_checks)
+        self.add_page(PAGE_COMPLIANCE, _("达标情况"), self._build_compliance)
+        self.add_page(PAGE_KEYS, _("签名密钥"), self._build_keys)
+        self.add_page(PAGE_BACKUPS, _("备份与恢复"), self._build_backups)
+        self.add_page(PAGE_AUDIT, _("审计日志"), self._build_audit)
+        self.add_page(PAGE_TARGETS, _("目标任务"), self._build_targets)
+        self.add_page(PAGE_MEASURES, _("专业与合作"), self._build_measures)
+        self.add_page(PAGE_DASHBOARD, _("图表"), self._build_dashboard)
+        self.add_page(PAGE_INBOX, _("上报包收件箱"), self._build_inbox)
+        self.add_page(PAGE_STATUS, _("上报情况"), self._build_status)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.currentRowChanged.connect(lambda _row: self._update_actions())
 
@@ -439,7 +440,7 @@ class MainWindow(QMainWindow):
     def _package_merged(self, entry: Any) -> None:
         period = entry.verification.period
         self.statusBar().showMessage(
-            self.tr("已合并 {file}，正在重新核验…").format(file=entry.path.name), 10_000
+            _("已合并 {file}，正在重新核验…").format(file=entry.path.name), 10_000
         )
         self.undo_stack.clear()  # the merged county's rows were replaced
         self.reload(period if isinstance(period, int) else None)
@@ -530,12 +531,12 @@ class MainWindow(QMainWindow):
             setattr(self, f"act_{name}", action)  # act_undo, act_package, … (tests, pages)
         bar = self.menuBar()
         titles = {
-            "file": self.tr("文件(&F)"),
-            "edit": self.tr("编辑(&E)"),
-            "data": self.tr("数据(&D)"),
-            "exchange": self.tr("交换(&X)"),
-            "view": self.tr("查看(&V)"),
-            "help": self.tr("帮助(&H)"),
+            "file": _("文件(&F)"),
+            "edit": _("编辑(&E)"),
+            "data": _("数据(&D)"),
+            "exchange": _("交换(&X)"),
+            "view": _("查看(&V)"),
+            "help": _("帮助(&H)"),
         }
         for menu_id, title in titles.items():
             menu = bar.addMenu(title)
@@ -559,14 +560,14 @@ class MainWindow(QMainWindow):
             self.menus["view"].addAction(action)
             self.view_actions[page_id] = action
 
-        toolbar = QToolBar(self.tr("工具栏"))
+        toolbar = QToolBar(_("工具栏"))
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
         self.period_combo = QComboBox()
         self.period_combo.setObjectName("period")
         self.period_combo.setMinimumContentsLength(12)
         self.period_combo.activated.connect(self._period_chosen)
-        period_label = QLabel(self.tr("统计期(&Y)："))
+        period_label = QLabel(_("统计期(&Y)："))
         period_label.setBuddy(self.period_combo)
         toolbar.addWidget(period_label)
         toolbar.addWidget(self.period_combo)
@@ -591,10 +592,10 @@ class MainWindow(QMainWindow):
     def _title(self) -> str:
         if self._db is None:
             return f"VetDesk — {self.path.name}"
-        title = self.tr("VetDesk 职教数据台 — {unit}（{file}）").format(
+        title = _("VetDesk 职教数据台 — {unit}（{file}）").format(
             unit=self.info.unit_name, file=self.path.name
         )
-        return title + self.tr("【只读】") if self.read_only else title
+        return title + _("【只读】") if self.read_only else title
 
     def _update_actions(self) -> None:
         """Evaluate every action's rule (vetdesk.ui.actions) and the record pages' buttons."""
@@ -604,11 +605,9 @@ class MainWindow(QMainWindow):
         self.exchange.tidy()
         stack = self.undo_stack
         self.act_undo.setText(
-            self.tr("撤销") + (f"：{stack.undo_text()}" if stack.can_undo() else "")
+            pgettext("MainWindow", "撤销") + (f"：{stack.undo_text()}" if stack.can_undo() else "")
         )
-        self.act_redo.setText(
-            self.tr("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else "")
-        )
+        self.act_redo.setText(_("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else ""))
         decision = record_edit_rule(self)
         for page in self.record_pages.values():
             for button in page.edit_buttons():
@@ -667,7 +666,7 @@ class MainWindow(QMainWindow):
         wanted = year if year is not None else self.year
         self.loading = True
         self._update_actions()
-        self.statusBar().showMessage(self.tr("正在读取数据…"))
+        self.statusBar().showMessage(_("正在读取数据…"))
 
         def op(db: Database, progress: Progress) -> tuple[Database, Snapshot]:
             return db, load_snapshot(db, wanted, progress)
@@ -695,9 +694,7 @@ class MainWindow(QMainWindow):
         source: Database | Callable[[], Database] = (
             self._db if self._db is not None else self._opener
         )
-        DbOp(self, source, op, label=self.tr("正在读取数据…")).success(self._loaded).failure(
-            failed
-        ).run()
+        DbOp(self, source, op, label=_("正在读取数据…")).success(self._loaded).failure(failed).run()
 
     def _loaded(self, result: tuple[Database, Snapshot]) -> None:
         db, snapshot = result
@@ -716,7 +713,9 @@ class MainWindow(QMainWindow):
             self.undo_stack.clear()
         self.period_combo.clear()
         for period in snapshot.periods:
-            self.period_combo.addItem(self.tr("{year} 年度").format(year=period.year), period.year)
+            self.period_combo.addItem(
+                pgettext("MainWindow", "{year} 年度").format(year=period.year), period.year
+            )
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(self.year)))
         self._show_first_steps(tables)
         if tables is None:
@@ -756,16 +755,16 @@ class MainWindow(QMainWindow):
         for page in self.record_pages.values():
             if tables is None:
                 page.set_empty_state(
-                    self.tr("还没有统计期。先新建本年度的统计期，再登记学校、填报数据。"),
-                    self.tr("新建统计期…") if writable else "",
+                    _("还没有统计期。先新建本年度的统计期，再登记学校、填报数据。"),
+                    _("新建统计期…") if writable else "",
                     self.new_period,
                 )
             elif not tables.schools and not self.is_city_database():
                 page.set_empty_state(
-                    self.tr(
+                    _(
                         "学校名录为空。请新增本县区的学校，或导入市局的任务包（交换 → 导入任务包）。"
                     ),
-                    self.tr("新增学校…") if writable else "",
+                    _("新增学校…") if writable else "",
                     lambda: self.add_record(SCHOOL),
                 )
             else:
@@ -955,7 +954,7 @@ class MainWindow(QMainWindow):
             or self.school_names().get(record.row.school_code, "")
         )
         question = entry(entity).delete_question().format(name=label)
-        if interaction.confirm(self, self.tr("确认"), question):
+        if interaction.confirm(self, _("确认"), question):
             self.undo_stack.push(DeleteRecord(entity, self.year, record))
 
     def _apply_change(self, change: Change) -> None:
@@ -1049,7 +1048,7 @@ class MainWindow(QMainWindow):
     def choose_database(self) -> None:
         """Ask for a database file to open."""
         path = interaction.open_file(
-            self, self.tr("打开数据库"), self.path.parent, self.tr("VetDesk 数据库 (*.db)")
+            self, _("打开数据库"), self.path.parent, _("VetDesk 数据库 (*.db)")
         )
         if path is not None:
             self.open_database_requested.emit(path)
@@ -1065,7 +1064,12 @@ class MainWindow(QMainWindow):
         """Ask for a year, create its period, reload; then run ``then`` (e.g. the school form)."""
         default = (self.year + 1) if self.year else dt.date.today().year - 1
         year, ok = QInputDialog.getInt(
-            self, self.tr("新建统计期"), self.tr("统计年度："), default, 2000, 2100
+            self,
+            pgettext("MainWindow", "新建统计期"),
+            pgettext("MainWindow", "统计年度："),
+            default,
+            2000,
+            2100,
         )
         if not ok:
             return
@@ -1086,8 +1090,8 @@ class MainWindow(QMainWindow):
         year = self.year
         if year is None or not interaction.confirm(
             self,
-            self.tr("锁定本年度"),
-            self.tr(
+            _("锁定本年度"),
+            _(
                 "锁定 {year} 年度后，不再合并该年度的上报包，任何数据都不能写入。确定锁定吗？"
             ).format(year=year),
         ):
@@ -1105,8 +1109,8 @@ class MainWindow(QMainWindow):
         year = self.year
         if year is None or not interaction.confirm(
             self,
-            self.tr("重新打开本年度"),
-            self.tr("重新打开 {year} 年度以修改数据吗？改完后需要重新上报。").format(year=year),
+            _("重新打开本年度"),
+            _("重新打开 {year} 年度以修改数据吗？改完后需要重新上报。").format(year=year),
         ):
             return
 
@@ -1202,7 +1206,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self, plan: Any) -> None:
         self.statusBar().showMessage(
-            self.tr("已导入 {file}，正在重新核验…").format(file=plan.file_name), 10_000
+            _("已导入 {file}，正在重新核验…").format(file=plan.file_name), 10_000
         )
         self.undo_stack.clear()  # the edits before the import no longer apply to the data
         self.reload(plan.year)
@@ -1307,7 +1311,7 @@ class MainWindow(QMainWindow):
             return
         self.loading = True
         self._update_actions()
-        self.statusBar().showMessage(self.tr("正在恢复备份…"))
+        self.statusBar().showMessage(_("正在恢复备份…"))
         self._when_idle(lambda: self._restore_now(backup))
 
     def _when_idle(self, then: Callable[[], None]) -> None:
@@ -1339,29 +1343,25 @@ class MainWindow(QMainWindow):
 
     def _restored(self, result: RestoreResult) -> None:
         lines = [
-            self.tr("已用 {time} 的备份恢复数据库。").format(
+            _("已用 {time} 的备份恢复数据库。").format(
                 time=result.restored.created.strftime("%Y-%m-%d %H:%M:%S")
             )
         ]
         if result.safety_backup is not None:
             lines.append(
-                self.tr("恢复前的状态已另存为备份 {name}。").format(
-                    name=result.safety_backup.path.name
-                )
+                _("恢复前的状态已另存为备份 {name}。").format(name=result.safety_backup.path.name)
             )
         self.statusBar().showMessage(lines[0], 10_000)
-        interaction.inform(self, self.tr("恢复备份"), "\n".join(lines))
+        interaction.inform(self, _("恢复备份"), "\n".join(lines))
 
     def _recovery_failed(self, exc: BaseException) -> None:
         damage = self._damage
         assert damage is not None
         text = interaction.error_text(exc)
         if self.read_only:
-            text = self.tr("数据库损坏严重，无法以只读方式打开：{err}\n请从备份恢复。").format(
-                err=text
-            )
+            text = _("数据库损坏严重，无法以只读方式打开：{err}\n请从备份恢复。").format(err=text)
         self.read_only = False
-        interaction.warn(self, self.tr("数据库已损坏"), text)
+        interaction.warn(self, _("数据库已损坏"), text)
         self._offer_recovery(damage)
 
     def _offer_recovery(self, damage: DatabaseDamaged) -> None:

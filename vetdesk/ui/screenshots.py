@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from vetdesk.i18n import _
 from vetdesk.services.entities import TEACHER
 from vetdesk.ui.background import running_count
 from vetdesk.ui.mainwindow import PAGE_DASHBOARD, PAGE_INBOX, MainWindow
@@ -21,10 +22,6 @@ from vetdesk.ui.wizard import SigningKeyPage
 
 # A 身份证号 with a wrong check digit, for the refused-cell screenshot.
 BAD_ID = "63212619850309124X"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Screenshots", text)
 
 
 def wait_until(condition: object, timeout_s: float = 60.0) -> bool:
@@ -203,7 +200,7 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     from vetdesk.db.backup import DatabaseDamaged, list_backups
 
     damage = DatabaseDamaged(
-        db.path, [_tr("示例：database disk image is malformed")], list_backups(db.path)
+        db.path, [_("示例：database disk image is malformed")], list_backups(db.path)
     )
     damaged = DamagedDialog(damage, window)
     written.append(_shoot(damaged, out_dir / "32-damaged-database.png"))
@@ -235,7 +232,7 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
         headers = [keys.get(str(c.value or ""), "") for c in sheet[1]]
         new_row = {
             "school_code": code,
-            "name": _tr("示例教师"),
+            "name": _("示例教师"),
             "id_number": BAD_ID,
             "role": "专任教师（专业课）",
             "education": "本科",
@@ -270,7 +267,7 @@ def _paste_screen(window: MainWindow, code: str, row: dict[str, str], out_dir: P
     from vetdesk.services.entities import TEACHER
     from vetdesk.workbook.schema import TEACHERS
 
-    good = dict(row, name=_tr("示例教师二"), id_number=_valid_id())
+    good = dict(row, name=_("示例教师二"), id_number=_valid_id())
     text = "".join(
         "\t".join(values.get(c.key, "") for c in TEACHERS.columns) + "\r\n"
         for values in (good, dict(row, school_code=code))
