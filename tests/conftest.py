@@ -31,6 +31,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             break
 
 
+def english_catalogue() -> dict[str, str]:
+    """The English catalogue's messages without a context: Chinese source → English."""
+    from babel.messages.pofile import read_po
+
+    with (I18N / "en" / "LC_MESSAGES" / "vetdesk.po").open("rb") as fh:
+        catalogue = read_po(fh, locale="en", domain="vetdesk")
+    return {
+        message.id: message.string
+        for message in catalogue
+        if message.id and isinstance(message.id, str) and not message.context
+    }
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if FULL_RUN:
         return
