@@ -21,9 +21,7 @@ ROOT = Path(__file__).resolve().parent
 RESOURCES = ROOT / "resources"
 PO_FILES = sorted((RESOURCES / "i18n").glob("*/LC_MESSAGES/vetdesk.po"))
 # Editor and OS litter that must never ship.
-IGNORED = shutil.ignore_patterns(
-    "__pycache__", "*.pyc", ".DS_Store", "Thumbs.db", "*~", "*.mo"
-)
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store", "Thumbs.db", "*~", "*.mo")
 
 
 def compile_catalogues(i18n: Path) -> None:
