@@ -40,25 +40,11 @@ def register_matplotlib_font() -> str:
 
 PDF_FONT_FILE = "NotoSansSC-VetDesk-PDF.ttf"
 
-_pdf_family: str | None = None
-
 
 def pdf_font_path() -> Path:
-    """The same font with TrueType outlines, made once by ``scripts/make_font_subset.py``."""
-    return resource("fonts", PDF_FONT_FILE)
+    """The same font with TrueType outlines, made once by ``scripts/make_font_subset.py``.
 
-
-def register_pdf_font() -> str:
-    """Add the TrueType copy to matplotlib's font manager and return its family name.
-
-    PDFs use it with ``pdf.fonttype`` 42: matplotlib embeds a subset of it as a CID TrueType
-    font, real text in every reader and printer (CFF outlines could only go in as Type 3).
+    The PDFs embed it (``reports/typeset.py`` registers it with ReportLab, which embeds
+    TrueType outlines only).
     """
-    global _pdf_family
-    if _pdf_family is None:
-        from matplotlib import font_manager
-
-        path = pdf_font_path()
-        font_manager.fontManager.addfont(str(path))
-        _pdf_family = font_manager.FontProperties(fname=str(path)).get_name()
-    return _pdf_family
+    return resource("fonts", PDF_FONT_FILE)

@@ -55,8 +55,8 @@ def test_pdf_is_one_a4_page(tmp_path: Path) -> None:
     data = target.read_bytes()
     assert data.startswith(b"%PDF")
     assert b"/Count 1" in data
-    # A4 is 595 x 842 points; matplotlib writes the MediaBox from the figure's inches.
-    assert b"/MediaBox [ 0 0 595.44 841.68 ]" in data
+    # A4 is 595.28 x 841.89 points (ReportLab's A4).
+    assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in data
     assert not list(tmp_path.glob("*.tmp"))
 
 
@@ -105,8 +105,10 @@ def test_pdf_fonts_are_embedded_truetype_and_text_is_searchable(tmp_path: Path) 
     rows = fonts.stdout.splitlines()[2:]
     assert any("NotoSansSCVetDeskPDF" in row for row in rows), fonts.stdout
     for row in rows:
-        # CID TrueType (Type 42), embedded and subset: the form used Type 3 fonts before.
-        assert "CID TrueType" in row and " yes yes yes " in row, row
+        # TrueType, embedded, subset, with a ToUnicode map: never Type 3 (as once) nor a
+        # standard font left unembedded.
+        assert "TrueType" in row and " yes yes yes " in row, row
+        assert "Type 3" not in row
     assert "Mismatch" not in fonts.stderr
     text = subprocess.run(
         [PDFTOTEXT, "-enc", "UTF-8", str(target), "-"], capture_output=True, text=True, check=True

@@ -16,7 +16,7 @@ def test_pdf_font_is_truetype_with_every_character_of_the_shipped_font() -> None
         # Its own family, so matplotlib never mixes it up with the .otf that Qt uses.
         assert pdf_font["name"].getDebugName(1) == "Noto Sans SC VetDesk PDF"
         assert pdf_font["name"].getDebugName(6) == "NotoSansSCVetDeskPDF-Regular"
-        # Same advances: text measured with the .otf (reports.pdf.text_width) fits.
+        # Same advances as the .otf that Qt and matplotlib measure with.
         ui_cmap, pdf_cmap = ui_font.getBestCmap(), pdf_font.getBestCmap()
         for char in "达标双师型盖章，。（）ABC123":
             ui_advance = ui_font["hmtx"][ui_cmap[ord(char)]][0]

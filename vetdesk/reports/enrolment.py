@@ -3,9 +3,10 @@
 The other side registers our public key only after comparing its fingerprint digit by
 digit with this signed and stamped paper, so the page puts the fingerprint in large
 digits and leaves room for the signature (经办人签字) and the unit's seal (单位盖章).
-Drawn with matplotlib (imported on first use) in the shipped Chinese font: as a PDF to
-save or send (its text in the TrueType copy of the font, embedded as Type 42), or as a PNG
-that the GUI hands to the printer.
+Laid out by ReportLab's Platypus like the report (:mod:`vetdesk.reports.typeset` says
+why), in the shipped Chinese font embedded as a TrueType subset, the digits in DejaVu Sans
+Mono. The PNG that the GUI hands to the printer is this same PDF page rasterised by
+PDFium (pypdfium2), so what is printed is what is saved.
 """
 
 from __future__ import annotations
@@ -14,24 +15,15 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from vetdesk import __version__
 from vetdesk.db.database import Database
 from vetdesk.domain.enums import Role
-from vetdesk.fonts import register_matplotlib_font, register_pdf_font
 from vetdesk.i18n import _
-from vetdesk.reports.pdf import wrap_text
 from vetdesk.signing.keystore import active_key
 from vetdesk.workbook.atomic import write_atomically
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-A4_INCHES = (8.27, 11.69)
-# Digits in a monospaced face line up group under group, which eases comparing by eye;
-# DejaVu Sans Mono ships with matplotlib.
-DIGIT_FONT = "DejaVu Sans Mono"
 _INK = "#202020"
 _GREY = "#606060"
 
@@ -80,33 +72,22 @@ def enrolment_form(db: Database, *, today: dt.date | None = None) -> EnrolmentFo
     )
 
 
-def build_figure(form: EnrolmentForm) -> Figure:
-    """Draw the page on a matplotlib figure of A4 size (no pyplot: safe off the main thread)."""
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
+def _story(form: EnrolmentForm) -> tuple[list[Any], list[Any]]:
+    """The page's content: the body, and the signature block kept at the foot of the page."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm, inch
+    from reportlab.platypus import Spacer, Table
 
-    family = register_matplotlib_font()
-    fig = Figure(figsize=A4_INCHES)
-    fig.patch.set_facecolor("white")
+    from vetdesk.reports.typeset import MONO, MONO_BOLD, TEXT_W, para, style, table_style
 
-    def text(x: float, y: float, s: str, size: float, **kw: object) -> None:
-        kw.setdefault("fontfamily", family)
-        kw.setdefault("color", _INK)
-        fig.text(x, y, s, fontsize=size, **kw)  # type: ignore[arg-type]
-
-    left, right = 0.1, 0.9
-    text(0.5, 0.93, _("VetDesk 签名密钥登记表"), 22, ha="center")
-    text(
-        0.5,
-        0.905,
-        _("海东市职业教育数据报送 · 公钥指纹核对用"),
-        11,
-        ha="center",
-        color=_GREY,
-    )
-    fig.add_artist(
-        Rectangle((left, 0.885), right - left, 0.0012, transform=fig.transFigure, color=_INK)
-    )
+    ink, grey = colors.HexColor(_INK), colors.HexColor(_GREY)
+    body: list[Any] = [
+        para(_("VetDesk 签名密钥登记表"), style(22, align="center", color=ink, leading=30)),
+        para(
+            _("海东市职业教育数据报送 · 公钥指纹核对用"),
+            style(11, align="center", color=grey, spaceAfter=6),
+        ),
+    ]
     rows = [
         (_("单位名称："), form.unit_name),
         (_("单位代码："), form.unit_code),
@@ -114,123 +95,143 @@ def build_figure(form: EnrolmentForm) -> Figure:
         (_("密钥编号："), form.key_id),
         (_("密钥创建日期："), form.created.isoformat()),
     ]
-    y = 0.845
-    for label, value in rows:
-        text(left, y, label, 12, color=_GREY)
-        text(left + 0.2, y, value, 13)
-        y -= 0.032
-    text(left, y - 0.01, _("公钥："), 12, color=_GREY)
-    text(left, y - 0.04, form.public_key, 9, fontfamily=DIGIT_FONT)
-    y -= 0.1
-    text(left, y, _("密钥指纹（请对方逐位核对）："), 13)
-    box_top = y - 0.02
-    lines = form.fingerprint_lines()
-    box_height = 0.065 * len(lines) + 0.03
-    fig.add_artist(
-        Rectangle(
-            (left, box_top - box_height),
-            right - left,
-            box_height,
-            transform=fig.transFigure,
-            fill=False,
-            linewidth=1.5,
-            edgecolor=_INK,
+    details = Table(
+        [
+            [para(label, style(12, color=grey)), para(value, style(13, color=ink))]
+            for label, value in rows
+        ],
+        colWidths=[1.65 * inch, TEXT_W - 1.65 * inch],
+        style=table_style(
+            ("LINEABOVE", (0, 0), (-1, 0), 1.2, ink),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, 0), 12),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ),
+    )
+    body += [
+        details,
+        Spacer(1, 8),
+        para(_("公钥："), style(12, color=grey)),
+        para(form.public_key, style(9, color=ink, fontName=MONO)),
+        Spacer(1, 18),
+        para(_("密钥指纹（请对方逐位核对）："), style(13, color=ink, spaceAfter=6)),
+    ]
+    digits = style(30, align="center", color=ink, fontName=MONO_BOLD, leading=42)
+    body.append(
+        Table(
+            [[para(line, digits)] for line in form.fingerprint_lines()],
+            colWidths=[TEXT_W],
+            style=table_style(
+                ("BOX", (0, 0), (-1, -1), 1.5, ink),
+                ("TOPPADDING", (0, 0), (-1, 0), 12),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 14),
+            ),
         )
     )
-    for number, line in enumerate(lines):
-        text(
-            0.5,
-            box_top - 0.06 - 0.065 * number,
-            line,
-            30,
-            ha="center",
-            fontfamily=DIGIT_FONT,
-            fontweight="bold",
-        )
-    y = box_top - box_height - 0.04
     note = _(
         "说明：对方单位在 VetDesk 中登记本单位的公钥文件时，软件会显示该公钥的指纹。"
         "只有与本表的指纹完全一致时才可登记；任何一位不同，都说明公钥文件不是本单位的，"
         "应拒绝登记并电话联系本单位。本表须经办人签字并加盖单位公章。"
     )
-    # The report's wrapping: measured with the font's advances, Chinese line-breaking rules.
-    for line in wrap_text(note, (right - left) * A4_INCHES[0], 10.5):
-        text(left, y, line, 10.5, color=_GREY)
-        y -= 0.026
+    body += [Spacer(1, 22), para(note, style(10.5, color=grey, leading=10.5 * 1.7))]
     # The signature block sits at a fixed place at the foot of the page, whatever the
-    # length of the note above it (English takes more lines than Chinese).
-    y = 0.17
-    text(left, y, _("经办人签字："), 13)
-    fig.add_artist(
-        Rectangle((left + 0.16, y - 0.004), 0.28, 0.0008, transform=fig.transFigure, color=_INK)
+    # length of the note above it (English takes more lines than Chinese); the seal box is
+    # about 5 cm square, its label inside.
+    line = ("LINEBELOW", (1, 0), (1, 0), 0.6, ink)
+    seal = 5.5 * cm
+    foot = Table(
+        [
+            [para(_("经办人签字："), style(13, color=ink)), "", "", ""],
+            [para(_("日期："), style(13, color=ink)), "", "", ""],
+            ["", "", "", para(_("（单位盖章）"), style(12, align="center", color=grey))],
+        ],
+        colWidths=[1.3 * inch, 2.3 * inch, TEXT_W - 3.6 * inch - seal, seal],
+        rowHeights=[0.5 * inch, 0.5 * inch, seal - 1.0 * inch],
+        style=table_style(
+            line,
+            ("LINEBELOW", (1, 1), (1, 1), 0.6, ink),
+            ("LEFTPADDING", (0, 0), (1, -1), 0),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("BOX", (3, 0), (3, 2), 1, grey, None, (3, 2)),
+        ),
     )
-    text(left, y - 0.06, _("日期："), 13)
-    fig.add_artist(
-        Rectangle((left + 0.16, y - 0.064), 0.28, 0.0008, transform=fig.transFigure, color=_INK)
-    )
-    # The seal box: about 5 cm square, beside the signature lines, its label inside.
-    seal_w = 0.26
-    seal_h = seal_w * A4_INCHES[0] / A4_INCHES[1]
-    seal_bottom = 0.065
-    fig.add_artist(
-        Rectangle(
-            (right - seal_w, seal_bottom),
-            seal_w,
-            seal_h,
-            transform=fig.transFigure,
-            fill=False,
-            linewidth=1,
-            linestyle="--",
-            edgecolor=_GREY,
-        )
-    )
-    text(right - seal_w / 2, seal_bottom + 0.015, _("（单位盖章）"), 12, ha="center", color=_GREY)
-    text(
-        0.5,
-        0.028,
+    printed = para(
         _("打印日期 {date} · VetDesk {version}").format(
             date=form.printed.isoformat(), version=__version__
         ),
-        9,
-        ha="center",
-        color=_GREY,
+        style(9, align="center", color=grey),
     )
-    return fig
+    return body, [foot, Spacer(1, 0.35 * inch), printed]
 
 
-def write_enrolment_pdf(form: EnrolmentForm, target: Path) -> Path:
-    """Write the enrolment page as a one-page A4 PDF (atomically); return its path."""
-    from matplotlib import rc_context
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.text import Text
+def _page_template(doc: Any, foot_height: float) -> None:
+    """One page: the body frame above, the foot frame with the signature block below."""
+    from reportlab.platypus import Frame, PageTemplate
 
-    fig = build_figure(form)
+    body = Frame(
+        doc.leftMargin,
+        doc.bottomMargin + foot_height,
+        doc.width,
+        doc.height - foot_height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+    )
+    foot = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        foot_height,
+        id="foot",
+        leftPadding=0,
+        rightPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate(id="form", frames=[body, foot])])
+
+
+def enrolment_pdf_bytes(form: EnrolmentForm) -> bytes:
+    """The enrolment page as the bytes of a one-page A4 PDF."""
+    from reportlab.lib.units import inch
+    from reportlab.platypus import FrameBreak
+
+    from vetdesk.reports.typeset import build_pdf
+
+    body, foot = _story(form)
     metadata = {
         "Title": _("VetDesk 签名密钥登记表") + f" {form.unit_name}",
         "Creator": f"VetDesk {__version__}",
     }
+    buffer = io.BytesIO()
+    build_pdf(
+        buffer,
+        [*body, FrameBreak(), *foot],
+        metadata=metadata,
+        make_template=lambda doc: _page_template(doc, 2.9 * inch),
+        margins=(0.7 * inch, 0.7 * inch, 0.35 * inch),
+    )
+    return buffer.getvalue()
 
-    # The Chinese text in the TrueType copy of the shipped font, embedded as Type 42 like the
-    # report's (matplotlib could embed the CFF original only as Type 3).
-    family = register_pdf_font()
-    for item in fig.findobj(Text):
-        if item.get_fontfamily()[0] != DIGIT_FONT:
-            item.set_fontfamily([family])
+
+def write_enrolment_pdf(form: EnrolmentForm, target: Path) -> Path:
+    """Write the enrolment page as a one-page A4 PDF (atomically); return its path."""
+    data = enrolment_pdf_bytes(form)
 
     def write(tmp: Path) -> None:
-        with rc_context({"pdf.fonttype": 42}), PdfPages(tmp, metadata=metadata) as pdf:
-            pdf.savefig(fig)
+        tmp.write_bytes(data)
 
     write_atomically(target, write)
     return target
 
 
 def enrolment_png(form: EnrolmentForm, dpi: int = 200) -> bytes:
-    """The enrolment page as PNG bytes at a printer's resolution."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """The enrolment page as PNG bytes at a printer's resolution (the PDF page, rasterised)."""
+    import pypdfium2
 
-    fig = build_figure(form)
-    FigureCanvasAgg(fig)  # attaches itself: savefig then renders with Agg
+    document = pypdfium2.PdfDocument(enrolment_pdf_bytes(form))
+    try:
+        image = document[0].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    image.save(buffer, format="PNG", dpi=(dpi, dpi))
     return buffer.getvalue()

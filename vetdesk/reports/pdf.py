@@ -1,37 +1,38 @@
-"""The printable report: a multi-page A4 PDF drawn with matplotlib's PdfPages (Qt-free).
+"""The printable report: a multi-page A4 PDF laid out by ReportLab's Platypus (Qt-free).
 
 Pages: cover (unit, period, rule set, signed-package fingerprints), summary tables, the
 charts, the non-compliant schools with their failing indicators and sources, the
-warnings with the explanations given, and the sign-off block.
+warnings with the explanations given, and the sign-off block. This module says what the
+pages hold; :mod:`vetdesk.reports.typeset` sets up Platypus to lay it out.
 
-Tables are laid out here, not with ``Axes.table``: text is measured with the font's own
-advances and wrapped to the column, and a table continues on the next page with its
-header repeated, so nothing is clipped however long a name or an explanation is.
-
-Fonts: the shipped Chinese font is an OpenType/CFF font, which matplotlib can embed as
-Type 42 only by putting CFF data where PDF expects TrueType — Ghostscript then prints no
-text at all and poppler warns. ``scripts/make_font_subset.py`` therefore ships a copy with
-TrueType outlines, made once with the subset (``vetdesk.fonts.register_pdf_font``); the
-report embeds a subset of it as Type 42: real, searchable, printable text in every reader.
+Why ReportLab rather than fpdf2: both have tables that repeat their header on every page,
+but Platypus is a typesetting engine — flowables in frames, headings kept with the
+paragraph that follows, tables split between rows and, for a warning explanation longer
+than a page, inside a row — and its paragraph line breaking can be given the Chinese rules
+(:mod:`vetdesk.reports.kinsoku`) by overriding one method, where fpdf2's line breaking
+has no such hook. Its TrueType subsets carry a ToUnicode map, so the text stays
+searchable; fpdf2 would have needed no new package for vector charts (SVG), but its
+SVG reader drops the hatch patterns the grey-scale charts depend on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache, partial
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import inch
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from vetdesk import __version__
 from vetdesk.db.database import Database
 from vetdesk.domain.units import load_units
-from vetdesk.fonts import font_path, register_pdf_font
 from vetdesk.i18n import _
 from vetdesk.reports import charts
-from vetdesk.reports.charts import ProgressItem, chart_style
+from vetdesk.reports.charts import ProgressItem
 from vetdesk.reports.summary import (
     ReportSummary,
     SchoolGaps,
@@ -44,421 +45,72 @@ from vetdesk.reports.summary import (
     threshold_percent_text,
     unit_name,
 )
-from vetdesk.workbook.atomic import WriteFailed, write_atomically
+from vetdesk.reports.typeset import (
+    FONT,
+    GREY,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PAGE_H,
+    PAGE_W,
+    TEXT_W,
+    ChartImage,
+    Column,
+    Row,
+    SectionMark,
+    build_pdf,
+    para,
+    style,
+    table,
+    table_style,
+)
+from vetdesk.workbook.atomic import WriteFailed
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from reportlab.pdfgen.canvas import Canvas
 
 Progress = Callable[[int, int], None]
-
-PAGE_W, PAGE_H = 8.27, 11.69  # A4 portrait, inches
-MARGIN_X = 0.7
-CONTENT_TOP = 0.95  # inches from the top edge
-CONTENT_BOTTOM = PAGE_H - 0.85
-TEXT_W = PAGE_W - 2 * MARGIN_X
 BODY_SIZE = 9.0
-TABLE_SIZE = 8.0
-LINE_FACTOR = 1.38  # line height / font size
-CELL_PAD_X = 0.05
-CELL_PAD_Y = 0.045
-ASCENT = 0.88  # of the font size: baseline below the top of a line
-GRID = "#8c8c8c"
-HEADER_FILL = "#e0e0e0"
-TOTAL_FILL = "#f0f0f0"
-# Chinese line-breaking rules (GB/T 15834 punctuation, as word processors apply them): closing
-# punctuation never starts a line, opening brackets and quotes never end one.
-_NO_LINE_START = set("，。、；：！？）》」』】〕”’,.;:!?)%")
-_NO_LINE_END = set("（《「『【〔“‘(")
+NOTE = colors.HexColor("#333333")
+# Room for charts on a page below the section heading, in inches.
+CHART_ROOM = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) / inch - 0.6
 
 
-# --- measuring and wrapping text ----------------------------------------------------------
+class Story:
+    """The report's flowables in order, with the few kinds of content it uses."""
 
+    def __init__(self) -> None:
+        self.flowables: list[Flowable] = []
 
-@cache
-def _font_advances() -> Any:
-    from matplotlib.ft2font import FT2Font
-
-    font = FT2Font(str(font_path()))
-    font.set_size(100, 72)
-    return font
-
-
-@cache
-def _em(char: str) -> float:
-    from matplotlib.ft2font import LoadFlags
-
-    if unicodedata.category(char) == "Cc":
-        return 0.0
-    glyph = _font_advances().load_char(ord(char), flags=LoadFlags.NO_HINTING)
-    return float(glyph.linearHoriAdvance) / 65536 / 100
-
-
-def text_width(text: str, size: float) -> float:
-    """Width in inches of one line of text at a font size (points)."""
-    return sum(_em(c) for c in text) * size / 72
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char in "-_./:@")
-
-
-def wrap_text(text: str, width: float, size: float) -> list[str]:
-    """Break text into lines no wider than ``width`` inches (CJK anywhere, Latin at spaces)."""
-    limit = width * 72 / size  # in em
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        current, used = "", 0.0
-        for char in paragraph:
-            advance = _em(char)
-            if current and used + advance > limit:
-                # Latin words break at a space (dropped) or after a hyphen (kept).
-                space = current.rfind(" ")
-                hyphen = current.rfind("-", 1) + 1
-                cut = len(current) - 1
-                while cut > 0 and current[cut] in _NO_LINE_START:
-                    cut -= 1  # "」，": both closing marks go down with the character before
-                if char in _NO_LINE_START and cut > 0:
-                    # Closing punctuation never starts a line: it takes the character
-                    # before it along to the next line instead.
-                    head, current = current[:cut], current[cut:]
-                elif _is_word_char(char) and _is_word_char(current[-1]) and hyphen > space + 1:
-                    head, current = current[:hyphen], current[hyphen:]
-                elif _is_word_char(char) and _is_word_char(current[-1]) and space > 0:
-                    head, current = current[:space], current[space + 1 :]
-                else:
-                    head, current = current.rstrip(), ""
-                # An opening bracket goes down with what it opens.
-                while len(head) > 1 and head[-1] in _NO_LINE_END:
-                    head, current = head[:-1], head[-1] + current
-                lines.append(head)
-                used = sum(_em(c) for c in current)
-                if not current and char == " ":
-                    continue
-            current += char
-            used += advance
-        lines.append(current)
-    return lines
-
-
-# --- a page-by-page document ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: header, width in inches and alignment."""
-
-    header: str
-    width: float
-    align: str = "left"
-
-
-@dataclass(frozen=True)
-class Row:
-    """A table row; ``new_group`` draws a full rule above it, ``total`` shades it.
-
-    ``repeat`` replaces an empty first cell when the row opens a page, so a group that
-    runs over a page break still says whose rows these are.
-    """
-
-    cells: tuple[str, ...]
-    new_group: bool = True
-    total: bool = False
-    repeat: str = ""
-
-
-class Document:
-    """A list of A4 page figures with a cursor, headings, paragraphs and paged tables."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.pages: list[Figure] = []
-        self.sections: list[str] = []
-        self.section = ""
-        self.y = PAGE_H  # forces a new page on first use
-        self.page: Figure | None = None
-        self.page_index = -1
-        # Rules are gathered per page and drawn as one collection per style: a table of a
-        # thousand rows would otherwise be ten thousand separate line artists.
-        self._rules: dict[int, dict[tuple[str, float], list[Any]]] = {}
-        self.chart_pages: set[int] = set()
-
-    # pages
-
-    def new_page(self) -> Figure:
-        """Start a text page."""
-        page = charts.new_figure(PAGE_W, PAGE_H)
-        page.set_layout_engine("none")
-        self.pages.append(page)
-        self.sections.append(self.section)
-        self.use_page(len(self.pages) - 1)
-        self.y = CONTENT_TOP
-        return page
-
-    def use_page(self, index: int) -> None:
-        """Draw on an existing page from now on (headers, titles of chart pages)."""
-        self.page = self.pages[index]
-        self.page_index = index
-
-    def ensure(self, height: float) -> Figure:
-        """The current page if ``height`` inches still fit on it, else a new one."""
-        if self.page is None or self.y + height > CONTENT_BOTTOM:
-            return self.new_page()
-        return self.page
-
-    def add_figure_page(self, page: Figure) -> None:
-        """Add a page drawn elsewhere (charts); text continues on a new page after it."""
-        self.chart_pages.add(len(self.pages))
-        self.pages.append(page)
-        self.sections.append(self.section)
-        self.page = None
-        self.y = PAGE_H
-
-    # drawing primitives (inches from the top-left corner)
-
-    def text(
-        self, x: float, y: float, text: str, size: float, *, align: str = "left", **kw: Any
-    ) -> None:
-        """Text whose baseline is at ``y``."""
-        assert self.page is not None
-        anchor = {"left": x, "right": x, "center": x}[align]
-        self.page.text(
-            anchor / PAGE_W,
-            1 - y / PAGE_H,
-            text,
-            fontsize=size,
-            ha=align,
-            va="baseline",
-            **kw,
-        )
-
-    def line(
-        self,
-        x0: float,
-        y0: float,
-        x1: float,
-        y1: float,
-        *,
-        color: str = "black",
-        linewidth: float = 0.6,
-    ) -> None:
-        """A straight rule on the current page."""
-        assert self.page is not None
-        rules = self._rules.setdefault(self.page_index, {})
-        rules.setdefault((color, linewidth), []).append(
-            [(x0 / PAGE_W, 1 - y0 / PAGE_H), (x1 / PAGE_W, 1 - y1 / PAGE_H)]
-        )
-
-    def _draw_rules(self) -> None:
-        from matplotlib.collections import LineCollection
-
-        for index, styles in self._rules.items():
-            page = self.pages[index]
-            for (color, width), segments in styles.items():
-                page.add_artist(
-                    LineCollection(
-                        segments,
-                        colors=color,
-                        linewidths=width,
-                        transform=page.transFigure,
-                        capstyle="projecting",
-                    )
-                )
-        self._rules.clear()
-
-    def box(self, x: float, y: float, w: float, h: float, **kw: Any) -> None:
-        """A rectangle with its top-left corner at (x, y)."""
-        from matplotlib.patches import Rectangle
-
-        assert self.page is not None
-        self.page.add_artist(
-            Rectangle(
-                (x / PAGE_W, 1 - (y + h) / PAGE_H),
-                w / PAGE_W,
-                h / PAGE_H,
-                transform=self.page.transFigure,
-                **{"facecolor": "none", "edgecolor": "black", "linewidth": 0.6, **kw},
-            )
-        )
-
-    # flowing content
+    def add(self, flowable: Flowable) -> None:
+        """Append any flowable."""
+        self.flowables.append(flowable)
 
     def start_section(self, title: str) -> None:
-        """A numbered section: new page, heading."""
-        self.section = title
-        self.new_page()
+        """A numbered section on a new page, named in the running header from there on."""
+        if self.flowables:
+            self.add(PageBreak())
+        self.add(SectionMark(title))
         self.heading(title, 14)
 
     def heading(self, text: str, size: float = 11.5) -> None:
-        """A heading, kept with at least a few lines of what follows."""
-        self.ensure(size / 72 * 1.6 + 0.8)
-        self.y += size / 72 * 1.2
-        self.text(MARGIN_X, self.y, text, size)
-        self.y += size / 72 * 0.75
+        """A heading, kept on the page of what follows it."""
+        self.add(
+            para(text, style(size, spaceBefore=size * 0.5, spaceAfter=size * 0.4, keepWithNext=1))
+        )
 
-    def paragraph(self, text: str, size: float = BODY_SIZE, *, color: str = "black") -> None:
+    def paragraph(self, text: str, size: float = BODY_SIZE, *, color: Any = colors.black) -> None:
         """Wrapped text across the width of the page."""
-        height = size * LINE_FACTOR / 72
-        for line in wrap_text(text, TEXT_W, size):
-            self.ensure(height)
-            self.y += height
-            self.text(MARGIN_X, self.y - height * 0.25, line, size, color=color)
-        self.y += height * 0.4
+        self.add(para(text, style(size, color=color, spaceAfter=size * 0.6)))
 
     def space(self, inches: float) -> None:
         """Vertical space (dropped at a page break)."""
-        self.y = min(self.y + inches, CONTENT_BOTTOM)
+        self.add(Spacer(1, inches * inch))
 
-    def table(
-        self,
-        columns: Sequence[Column],
-        rows: Sequence[Row],
-        *,
-        size: float = TABLE_SIZE,
-        min_row: float = 0.0,
-        header: bool = True,
-        header_size: float | None = None,
-    ) -> None:
-        """A table that wraps its cells and continues on the next page under a repeated header."""
-        total_w = sum(c.width for c in columns)
-        scale = min(1.0, TEXT_W / total_w)
-        widths = [c.width * scale for c in columns]
-        line_h = size * LINE_FACTOR / 72
-
-        def wrapped(cells: Sequence[str]) -> list[list[str]]:
-            return [
-                wrap_text(cell, w - 2 * CELL_PAD_X, size) if cell else [""]
-                for cell, w in zip(cells, widths, strict=True)
-            ]
-
-        h_size = header_size or size
-        h_line = h_size * LINE_FACTOR / 72
-        header_cells = [
-            wrap_text(c.header, w - 2 * CELL_PAD_X, h_size)
-            for c, w in zip(columns, widths, strict=True)
-        ]
-        header_h = (max(len(c) for c in header_cells) * h_line + 2 * CELL_PAD_Y) if header else 0
-
-        def draw_header() -> None:
-            if header:
-                self._row(header_cells, widths, columns, header_h, h_line, h_size, fill=HEADER_FILL)
-                self.y += header_h
-
-        def close() -> None:
-            # The rule under the last row on a page (rows draw only the rule above them).
-            self.line(MARGIN_X, self.y, MARGIN_X + sum(widths), self.y)
-
-        def next_page() -> None:
-            close()
-            self.new_page()
-            draw_header()
-
-        self.ensure(header_h + line_h + 2 * CELL_PAD_Y)
-        draw_header()
-        first_on_page = True
-        for row in rows:
-            cells = wrapped(row.cells)
-            lines = max(len(c) for c in cells)
-            height = max(lines * line_h + 2 * CELL_PAD_Y, min_row)
-            room = CONTENT_BOTTOM - self.y
-            full_page = CONTENT_BOTTOM - CONTENT_TOP - header_h
-            if height > room and (height <= full_page or room < 3 * line_h + 2 * CELL_PAD_Y):
-                next_page()
-                first_on_page = True
-            if first_on_page and row.repeat and not row.cells[0]:
-                cells = wrapped((row.repeat, *row.cells[1:]))
-                lines = max(len(c) for c in cells)
-            # A row taller than a whole page is split by lines across pages.
-            start = 0
-            while start < lines:
-                room = CONTENT_BOTTOM - self.y
-                fit = max(1, int((room - 2 * CELL_PAD_Y) / line_h))
-                part = [cell[start : start + fit] for cell in cells]
-                if start and row.repeat and not any(part[0]):
-                    # The continuation of a split row says whose row it is.
-                    part[0] = wrap_text(row.repeat, widths[0] - 2 * CELL_PAD_X, size)[:fit]
-                part_lines = max(len(c) for c in part)
-                part_h = max(part_lines * line_h + 2 * CELL_PAD_Y, min_row)
-                self._row(
-                    part,
-                    widths,
-                    columns,
-                    part_h,
-                    line_h,
-                    size,
-                    fill=TOTAL_FILL if row.total else None,
-                    strong_top=row.new_group or first_on_page,
-                )
-                self.y += part_h
-                start += fit
-                first_on_page = False
-                if start < lines:
-                    next_page()
-                    first_on_page = True
-        close()
-        self.y += 0.12
-
-    def _row(
-        self,
-        cells: Sequence[Sequence[str]],
-        widths: Sequence[float],
-        columns: Sequence[Column],
-        height: float,
-        line_h: float,
-        size: float,
-        *,
-        fill: str | None = None,
-        strong_top: bool = True,
-    ) -> None:
-        x = MARGIN_X
-        top = self.y
-        total_w = sum(widths)
-        if fill:
-            self.box(x, top, total_w, height, facecolor=fill, linewidth=0)
-        self.line(
-            x,
-            top,
-            x + total_w,
-            top,
-            color="black" if strong_top else GRID,
-            linewidth=0.6 if strong_top else 0.3,
-        )
-        for lines, w, column in zip(cells, widths, columns, strict=True):
-            self.line(x, top, x, top + height, color=GRID, linewidth=0.3)
-            anchor = {
-                "left": x + CELL_PAD_X,
-                "right": x + w - CELL_PAD_X,
-                "center": x + w / 2,
-            }[column.align]
-            for i, line in enumerate(lines):
-                if line:
-                    baseline = top + CELL_PAD_Y + i * line_h + size / 72 * ASCENT
-                    self.text(anchor, baseline, line, size, align=column.align)
-            x += w
-        self.line(x, top, x, top + height, color=GRID, linewidth=0.3)
-
-    # headers, footers, numbering
-
-    def finish(self, stamp: str) -> list[Figure]:
-        """Add running headers and page numbers to every page but the cover."""
-        total = len(self.pages)
-        for number, section in enumerate(self.sections, 1):
-            self.use_page(number - 1)
-            if number > 1:
-                self.text(MARGIN_X, 0.55, self.title, 8, color="#404040")
-                self.text(PAGE_W - MARGIN_X, 0.55, section, 8, align="right", color="#404040")
-                self.line(MARGIN_X, 0.63, PAGE_W - MARGIN_X, 0.63, linewidth=0.4)
-            self.text(
-                PAGE_W / 2,
-                PAGE_H - 0.45,
-                _("第 {n} 页，共 {total} 页").format(n=number, total=total),
-                8,
-                align="center",
-                color="#404040",
-            )
-            self.text(MARGIN_X, PAGE_H - 0.45, stamp, 7, color="#606060")
-        self.page = None
-        self._draw_rules()
-        return self.pages
+    def table(self, columns: Sequence[Column], rows: Sequence[Row], **kw: Any) -> None:
+        """A ruled table with a little space after it."""
+        self.add(table(columns, rows, **kw))
+        self.space(0.12)
 
 
 # --- the report's sections ---------------------------------------------------------------------
@@ -475,17 +127,13 @@ def report_title(summary: ReportSummary) -> str:
     return _("{unit}职业教育数据汇总报告").format(unit=summary.scope_name)
 
 
-def _cover(doc: Document, summary: ReportSummary, generated: dt.datetime) -> None:
-    doc.new_page()
-    doc.section = _("封面")
-    doc.sections[-1] = doc.section
-    doc.y = 2.3
-    for line in wrap_text(report_title(summary), TEXT_W, 22):
-        doc.text(PAGE_W / 2, doc.y, line, 22, align="center")
-        doc.y += 0.45
-    doc.y += 0.1
-    doc.text(PAGE_W / 2, doc.y, _("{year} 年度").format(year=summary.year), 15, align="center")
-    doc.y += 0.9
+def _cover(doc: Story, summary: ReportSummary, generated: dt.datetime) -> None:
+    doc.add(SectionMark(_("封面")))
+    doc.space(1.3)
+    doc.add(para(report_title(summary), style(22, align="center", leading=32)))
+    doc.space(0.1)
+    doc.add(para(_("{year} 年度").format(year=summary.year), style(15, align="center")))
+    doc.space(0.6)
     unit = f"{summary.unit_name}（{summary.unit_code}）"
     warnings = len(summary.warnings)
     explained = sum(1 for w in summary.warnings if w.explanation)
@@ -520,13 +168,12 @@ def _cover(doc: Document, summary: ReportSummary, generated: dt.datetime) -> Non
     _packages(doc, summary)
 
 
-def _packages(doc: Document, summary: ReportSummary) -> None:
+def _packages(doc: Story, summary: ReportSummary) -> None:
     if not summary.is_city:
         doc.heading(_("正式上报包"), 11)
         if not summary.packages:
             doc.paragraph(
-                _("本年度尚未导出正式上报包。本报告的数据为生成时数据库中的数据。"),
-                color="#333333",
+                _("本年度尚未导出正式上报包。本报告的数据为生成时数据库中的数据。"), color=NOTE
             )
             return
         record = summary.packages[-1]
@@ -544,7 +191,7 @@ def _packages(doc: Document, summary: ReportSummary) -> None:
         doc.paragraph(
             _("上报包为本年度最近一次导出的正式上报包；本报告的数据为生成时数据库中的数据。"),
             size=8,
-            color="#333333",
+            color=NOTE,
         )
         return
     doc.heading(_("各县区已接收的上报包"), 11)
@@ -580,7 +227,7 @@ def _packages(doc: Document, summary: ReportSummary) -> None:
         rows,
         size=7.5,
     )
-    doc.paragraph(_("每个县区列出本年度最近接收的上报包（市局台账）。"), size=8, color="#333333")
+    doc.paragraph(_("每个县区列出本年度最近接收的上报包（市局台账）。"), size=8, color=NOTE)
 
 
 def _rate_cells(row: UnitRow) -> tuple[str, ...]:
@@ -620,7 +267,7 @@ def _training_columns(first: str) -> list[Column]:
     ]
 
 
-def _summary_tables(doc: Document, summary: ReportSummary) -> None:
+def _summary_tables(doc: Story, summary: ReportSummary) -> None:
     doc.start_section(_("一、汇总情况"))
     total = summary.total
     target = (
@@ -722,7 +369,7 @@ Block = tuple[float, Callable[..., Any]]
 def _chart_blocks(
     summary: ReportSummary, progress_items: Sequence[ProgressItem] | None
 ) -> list[Block]:
-    limit = CONTENT_BOTTOM - CONTENT_TOP - 0.2
+    limit = CHART_ROOM
     units = summary.units
     blocks: list[Block] = [
         (
@@ -755,41 +402,10 @@ def _chart_blocks(
     return blocks
 
 
-def _chart_pages(doc: Document, blocks: Sequence[Block]) -> None:
-    doc.section = _("二、图表")
-    available = CONTENT_BOTTOM - CONTENT_TOP - 0.45
-    pages: list[list[Block]] = []
-    used = 0.0
-    for block in blocks:
-        if pages and pages[-1] and used + block[0] <= available:
-            pages[-1].append(block)
-            used += block[0]
-        else:
-            pages.append([block])
-            used = block[0]
-    for number, page_blocks in enumerate(pages):
-        with chart_style():
-            page = charts.new_figure(PAGE_W, PAGE_H)
-            heights = [min(h, available) for h, _draw in page_blocks]
-            top = CONTENT_TOP + (0.45 if number == 0 else 0.05)
-            filler = max(PAGE_H - top - (PAGE_H - CONTENT_BOTTOM) - sum(heights), 0.01)
-            ratios = [top, *heights, filler, PAGE_H - CONTENT_BOTTOM]
-            # Side columns keep the charts inside the text margins (tick labels included).
-            side = MARGIN_X - 0.15
-            subfigures = page.subfigures(
-                len(ratios),
-                3,
-                height_ratios=ratios,
-                width_ratios=[side, PAGE_W - 2 * side, side],
-            )
-            grid: Any = subfigures
-            for row, (_h, draw) in enumerate(page_blocks, start=1):
-                draw(into=grid[row][1])
-        doc.add_figure_page(page)
-        if number == 0:
-            doc.use_page(len(doc.pages) - 1)
-            doc.text(MARGIN_X, CONTENT_TOP + 14 / 72 * 1.2, doc.section, 14)
-            doc.page = None
+def _chart_pages(doc: Story, blocks: Sequence[Block]) -> None:
+    doc.start_section(_("二、图表"))
+    for height, draw in blocks:
+        doc.add(ChartImage(TEXT_W, min(height, CHART_ROOM) * inch, draw, bleed=0.15 * inch))
 
 
 def _gap_rows(gaps: Sequence[SchoolGaps]) -> list[Row]:
@@ -826,7 +442,7 @@ def _gap_rows(gaps: Sequence[SchoolGaps]) -> list[Row]:
     return rows
 
 
-def _non_compliant(doc: Document, summary: ReportSummary) -> None:
+def _non_compliant(doc: Story, summary: ReportSummary) -> None:
     doc.start_section(_("三、未达标学校"))
     failing = [s for s in summary.gaps if s.gaps]
     incomplete = [s for s in summary.gaps if not s.gaps]
@@ -853,7 +469,7 @@ def _non_compliant(doc: Document, summary: ReportSummary) -> None:
     )
 
 
-def _explanations(doc: Document, summary: ReportSummary) -> None:
+def _explanations(doc: Story, summary: ReportSummary) -> None:
     doc.start_section(_("四、警告及说明"))
     explained = sum(1 for w in summary.warnings if w.explanation)
     doc.paragraph(
@@ -892,7 +508,7 @@ def _explanations(doc: Document, summary: ReportSummary) -> None:
     )
 
 
-def _sign_off(doc: Document, summary: ReportSummary) -> None:
+def _sign_off(doc: Story, summary: ReportSummary) -> None:
     doc.start_section(_("五、审核签字"))
     doc.paragraph(
         _(
@@ -912,80 +528,48 @@ def _sign_off(doc: Document, summary: ReportSummary) -> None:
         min_row=0.6,
     )
     doc.space(0.35)
-    doc.ensure(2.4)
-    left = PAGE_W - MARGIN_X - 2.6
-    doc.text(left, doc.y + 0.2, _("盖章"), 10)
-    doc.box(left, doc.y + 0.35, 2.6, 1.7, linestyle="--", edgecolor="#606060")
-    doc.text(left + 1.3, doc.y + 2.35, _("年    月    日"), 10, align="center")
-    doc.text(MARGIN_X, doc.y + 0.2, _("单位（盖章）：{unit}").format(unit=summary.unit_name), 10)
-    doc.y += 2.5
+    seal = Table(
+        [
+            [
+                para(_("单位（盖章）：{unit}").format(unit=summary.unit_name), style(10)),
+                para(_("盖章"), style(10)),
+            ],
+            ["", ""],
+            ["", para(_("年    月    日"), style(10, align="center"))],
+        ],
+        colWidths=[TEXT_W - 2.6 * inch, 2.6 * inch],
+        rowHeights=[None, 1.7 * inch, None],
+        style=table_style(
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("BOX", (1, 1), (1, 1), 0.6, colors.HexColor("#606060"), None, (3, 2)),
+        ),
+        hAlign="LEFT",
+    )
+    doc.add(KeepTogether([seal]))
 
 
-def save_pages(
-    pages: Sequence[Figure],
-    target: Path,
-    metadata: dict[str, str],
-    progress: Progress | None = None,
-    *,
-    chart_pages: Iterable[int] | None = None,
-) -> None:
-    """Write page figures to one PDF (fonts embedded as TrueType), atomically.
+def _furniture(title: str, stamp: str) -> Callable[[Canvas, int, int, str], None]:
+    """Running header (title, section) on every page but the cover; page number and stamp."""
 
-    ``chart_pages`` lists the pages with axes (all pages when not given).
-    """
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.text import Text
+    def draw(canvas: Canvas, page: int, pages: int, section: str) -> None:
+        canvas.saveState()
+        canvas.setFillColor(GREY)
+        if page > 1:
+            top = PAGE_H - 0.55 * inch
+            canvas.setFont(FONT, 8)
+            canvas.drawString(MARGIN_X, top, title)
+            canvas.drawRightString(PAGE_W - MARGIN_X, top, section)
+            canvas.setLineWidth(0.4)
+            canvas.line(MARGIN_X, top - 0.08 * inch, PAGE_W - MARGIN_X, top - 0.08 * inch)
+        canvas.setFont(FONT, 8)
+        number = _("第 {n} 页，共 {total} 页").format(n=page, total=pages)
+        canvas.drawCentredString(PAGE_W / 2, 0.45 * inch, number)
+        canvas.setFont(FONT, 7)
+        canvas.drawString(MARGIN_X, 0.45 * inch, stamp)
+        canvas.restoreState()
 
-    fonts = [register_pdf_font()]
-    with chart_style():
-        for index in range(len(pages)) if chart_pages is None else chart_pages:
-            # Tick labels of charts exist only once the figure has been laid out.
-            pages[index].draw_without_rendering()
-        for page in pages:
-            for text in page.findobj(Text):
-                text.set_fontfamily(fonts)
-
-    def write(tmp: Path) -> None:
-        with (
-            chart_style({"pdf.fonttype": 42, "font.family": fonts}),
-            PdfPages(tmp, metadata=metadata) as pdf,
-        ):
-            for number, page in enumerate(pages, 1):
-                pdf.savefig(page)
-                if progress:
-                    progress(number, len(pages))
-
-    write_atomically(target, write)
-
-
-@dataclass
-class ReportPages:
-    """The page figures of a report and which of them hold charts."""
-
-    figures: list[Figure]
-    chart_pages: set[int]
-
-
-def build_pages(
-    summary: ReportSummary,
-    progress_items: Sequence[ProgressItem] | None = None,
-    *,
-    generated: dt.datetime | None = None,
-) -> ReportPages:
-    """Every page of the report, as figures (not yet saved)."""
-    generated = generated or dt.datetime.now().replace(microsecond=0)
-    with chart_style():
-        doc = Document(f"{report_title(summary)} · {summary.year}")
-        _cover(doc, summary, generated)
-        _summary_tables(doc, summary)
-        _chart_pages(doc, _chart_blocks(summary, progress_items))
-        _non_compliant(doc, summary)
-        _explanations(doc, summary)
-        _sign_off(doc, summary)
-        stamp = _("VetDesk {version} · 生成于 {time}").format(
-            version=__version__, time=generated.isoformat(sep=" ", timespec="minutes")
-        )
-        return ReportPages(doc.finish(stamp), set(doc.chart_pages))
+    return draw
 
 
 def write_report_pdf(
@@ -996,22 +580,35 @@ def write_report_pdf(
     unit: str | None = None,
     progress_items: Sequence[ProgressItem] | None = None,
     progress: Progress | None = None,
+    generated: dt.datetime | None = None,
 ) -> ReportSummary:
     """Write the PDF report of a county, the city, or (city) one county; return its figures."""
     if not target.parent.is_dir():
         # Refused before the work, not after it (write_atomically would refuse too).
         raise WriteFailed(_("保存位置不存在：{folder}").format(folder=target.parent))
     summary = build_summary(db, year, unit=unit)
-    pages = build_pages(summary, progress_items)
+    generated = generated or dt.datetime.now().replace(microsecond=0)
+    doc = Story()
+    _cover(doc, summary, generated)
+    _summary_tables(doc, summary)
+    _chart_pages(doc, _chart_blocks(summary, progress_items))
+    _non_compliant(doc, summary)
+    _explanations(doc, summary)
+    _sign_off(doc, summary)
+    stamp = _("VetDesk {version} · 生成于 {time}").format(
+        version=__version__, time=generated.isoformat(sep=" ", timespec="minutes")
+    )
     metadata = {
         "Title": f"{report_title(summary)} {summary.year}",
         "Author": summary.unit_name,
         "Subject": _("职业教育数据报告"),
         "Creator": f"VetDesk {__version__}",
     }
-    try:
-        save_pages(pages.figures, target, metadata, progress, chart_pages=pages.chart_pages)
-    finally:
-        for page in pages.figures:
-            page.clear()
+    build_pdf(
+        target,
+        doc.flowables,
+        metadata=metadata,
+        furniture=_furniture(f"{report_title(summary)} · {summary.year}", stamp),
+        progress=progress,
+    )
     return summary
