@@ -6,6 +6,7 @@ Kept twice so that it survives Excel, WPS and LibreOffice saves: a very hidden s
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,21 +58,30 @@ def write_meta(workbook: Any, meta: WorkbookMeta, *, write_only: bool = False) -
 
 
 def read_meta(workbook: Any) -> WorkbookMeta | None:
-    """The metadata of an opened workbook, from the hidden sheet or else the properties."""
-    values: dict[str, str] = {}
+    """The metadata of a workbook opened with openpyxl, from the hidden sheet or else the properties."""
+    rows: list[Any] = []
     if META_SHEET in workbook.sheetnames:
-        for row in workbook[META_SHEET].iter_rows(max_col=2, values_only=True):
-            if row and row[0] is not None:
-                values[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
+        rows = list(workbook[META_SHEET].iter_rows(max_col=2, values_only=True))
+    try:
+        props = workbook.custom_doc_props
+    except AttributeError:
+        props = None
+    properties = {
+        str(getattr(prop, "name", "")): str(prop.value) for prop in reversed(list(props or []))
+    }
+    return meta_from(rows, properties)
+
+
+def meta_from(rows: Iterable[Sequence[Any]], properties: Mapping[str, str]) -> WorkbookMeta | None:
+    """The metadata from the hidden sheet's rows, or else the custom document properties."""
+    values: dict[str, str] = {}
+    for row in rows:
+        if row and row[0] is not None:
+            values[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
     if "kind" not in values:
-        try:
-            props = workbook.custom_doc_props
-        except AttributeError:
-            props = None
-        for prop in props or []:
-            name = getattr(prop, "name", "")
+        for name, value in properties.items():
             if name.startswith(_PROPERTY_PREFIX):
-                values.setdefault(name[len(_PROPERTY_PREFIX) :], str(prop.value))
+                values.setdefault(name[len(_PROPERTY_PREFIX) :], value)
     if "kind" not in values:
         return None
     kind = values.pop("kind")

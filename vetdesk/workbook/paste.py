@@ -36,14 +36,6 @@ MAX_PASTE_CHARACTERS = 20_000_000
 
 
 @dataclass(frozen=True)
-class PastedCell:
-    """A cell of pasted text, shaped like the openpyxl cells the sheet reader takes."""
-
-    value: str | None
-    data_type: str = "s"
-
-
-@dataclass(frozen=True)
 class PastedRows:
     """What was read from the clipboard, ready to preview and import."""
 
@@ -65,8 +57,8 @@ def split_clipboard_text(text: str) -> list[list[str]]:
     return rows
 
 
-def _template_header(spec: SheetSpec) -> list[PastedCell]:
-    return [PastedCell(_(column.header)) for column in spec.columns]
+def _template_header(spec: SheetSpec) -> list[str | None]:
+    return [_(column.header) for column in spec.columns]
 
 
 def read_pasted_rows(text: str, spec: SheetSpec) -> PastedRows:
@@ -74,7 +66,9 @@ def read_pasted_rows(text: str, spec: SheetSpec) -> PastedRows:
     title = _(CLIPBOARD_TITLE)
     issues: list[ImportIssue] = []
     rows = split_clipboard_text(text)
-    cells = [[PastedCell(value if value != "" else None) for value in row] for row in rows]
+    cells: list[list[str | None]] = [
+        [value if value != "" else None for value in row] for row in rows
+    ]
     empty = WorkbookContent(title, None, {}, issues, partial=True)
     if not cells:
         issues.append(ImportIssue(title, 0, "", "", "", _("剪贴板中没有内容。"), "no_rows"))
@@ -96,9 +90,7 @@ def read_pasted_rows(text: str, spec: SheetSpec) -> PastedRows:
         )
         return PastedRows(empty, False, 0)
     # A header may follow a title row or two, as in the templates.
-    has_header = any(
-        header_row_mapping([c.value for c in row], spec) for row in cells[:HEADER_SEARCH_ROWS]
-    )
+    has_header = any(header_row_mapping(row, spec) for row in cells[:HEADER_SEARCH_ROWS])
     sheet: SheetRows | None
     if has_header:
         sheet = read_sheet_rows(cells, title, spec, issues, title)

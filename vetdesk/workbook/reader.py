@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,10 @@ from vetdesk.workbook.filesafety import (
     DEFAULT_LIMITS,
     SafetyLimits,
     UnsafeFileError,
-    open_workbook_safely,
+    read_checked,
     translating_read_errors,
 )
-from vetdesk.workbook.meta import META_SHEET, WorkbookMeta, read_meta
+from vetdesk.workbook.meta import META_SHEET, WorkbookMeta, meta_from
 from vetdesk.workbook.schema import EXPORT_SHEETS, Column, SheetSpec, sheet_by_title
 
 MAX_COLUMNS = 80
@@ -118,11 +119,26 @@ def header_row_mapping(cells: Sequence[Any], spec: SheetSpec) -> dict[str, int]:
     return found if len(found) >= min(2, len(spec.data_columns)) else {}
 
 
-def _read_sheet(
-    ws: Any, title: str, spec: SheetSpec, issues: list[ImportIssue], file_name: str
-) -> SheetRows | None:
-    ws.reset_dimensions()  # read-only mode trusts <dimension>, which some writers get wrong
-    return read_sheet_rows(ws.iter_rows(), title, spec, issues, file_name)
+def _too_many_columns(title: str, columns: int, file_name: str) -> UnsafeFileError:
+    return UnsafeFileError(
+        _("工作表“{sheet}”有 {n} 列，超过上限 {max} 列，请删除多余的列后再导入。").format(
+            sheet=title, n=columns, max=MAX_COLUMNS
+        ),
+        code="zip_bomb",
+        file_name=file_name,
+        detail="too many columns",
+    )
+
+
+def _too_many_rows(title: str, spec: SheetSpec, file_name: str, detail: str) -> UnsafeFileError:
+    return UnsafeFileError(
+        _("工作表“{sheet}”超过 {max} 行数据，超出上限，请拆分后分批导入。").format(
+            sheet=title, max=spec.max_rows
+        ),
+        code="zip_bomb",
+        file_name=file_name,
+        detail=detail,
+    )
 
 
 def read_sheet_rows(
@@ -133,26 +149,21 @@ def read_sheet_rows(
     file_name: str,
     *,
     first_row: int = 1,
+    formulas: Collection[tuple[int, int]] = (),
 ) -> SheetRows | None:
-    """Read a sheet's rows of cells (objects with ``value``) into typed rows and issues.
+    """Read a sheet's rows of cell values into typed rows and issues.
 
     ``first_row`` is the number messages give the first row (0 when it is a header that
-    was not in the source, as for rows pasted without their header).
+    was not in the source, as for rows pasted without their header); ``formulas`` holds
+    the (row number, 0-based column) of every formula cell, which is refused.
     """
     rows_iter = iter(rows)
     header_row: int | None = None
     mapping: dict[str, int] = {}
     for number, row in enumerate(rows_iter, start=first_row):
         if len(row) > MAX_COLUMNS:
-            raise UnsafeFileError(
-                _("工作表“{sheet}”有 {n} 列，超过上限 {max} 列，请删除多余的列后再导入。").format(
-                    sheet=title, n=len(row), max=MAX_COLUMNS
-                ),
-                code="zip_bomb",
-                file_name=file_name,
-                detail="too many columns",
-            )
-        candidate = header_row_mapping([c.value for c in row], spec)
+            raise _too_many_columns(title, len(row), file_name)
+        candidate = header_row_mapping(row, spec)
         if candidate:
             header_row, mapping = number, candidate
             break
@@ -192,38 +203,17 @@ def read_sheet_rows(
     previous: dict[str, Any] = {}
     for number, row in enumerate(rows_iter, start=header_row + 1):
         if len(row) > MAX_COLUMNS:
-            raise UnsafeFileError(
-                _("工作表“{sheet}”有 {n} 列，超过上限 {max} 列，请删除多余的列后再导入。").format(
-                    sheet=title, n=len(row), max=MAX_COLUMNS
-                ),
-                code="zip_bomb",
-                file_name=file_name,
-                detail="too many columns",
-            )
+            raise _too_many_columns(title, len(row), file_name)
         if number > header_row + spec.max_rows:
-            # Counted by row number, not by filled rows: openpyxl hands over every empty
-            # row of a gap, so a lone cell at row 1 048 576 would otherwise cost minutes.
-            raise UnsafeFileError(
-                _("工作表“{sheet}”超过 {max} 行数据，超出上限，请拆分后分批导入。").format(
-                    sheet=title, max=spec.max_rows
-                ),
-                code="zip_bomb",
-                file_name=file_name,
-                detail="row number beyond the limit",
-            )
-        parsed = _read_row(number, row, spec, mapping, letters, title, issues, previous)
+            # Counted by row number, not by filled rows: a lone cell at row 1 048 576
+            # would otherwise mean a million empty rows to look at.
+            raise _too_many_rows(title, spec, file_name, "row number beyond the limit")
+        parsed = _read_row(number, row, spec, mapping, letters, title, issues, previous, formulas)
         if parsed is None:
             continue
         count += 1
         if count > spec.max_rows:
-            raise UnsafeFileError(
-                _("工作表“{sheet}”超过 {max} 行数据，超出上限，请拆分后分批导入。").format(
-                    sheet=title, max=spec.max_rows
-                ),
-                code="zip_bomb",
-                file_name=file_name,
-                detail="too many rows",
-            )
+            raise _too_many_rows(title, spec, file_name, "too many rows")
         result.rows.append(parsed)
     _check_duplicates(result, issues)
     return result
@@ -238,15 +228,14 @@ def _read_row(
     title: str,
     issues: list[ImportIssue],
     previous: dict[str, Any],
+    formula_cells: Collection[tuple[int, int]],
 ) -> ParsedRow | None:
     raw: dict[str, Any] = {}
     formulas: set[str] = set()
     for key, index in mapping.items():
-        cell = row[index] if index < len(row) else None
-        value = getattr(cell, "value", None)
-        if getattr(cell, "data_type", None) == "f":
+        raw[key] = row[index] if index < len(row) else None
+        if formula_cells and (number, index) in formula_cells:
             formulas.add(key)
-        raw[key] = value
     data_keys = [c.key for c in spec.data_columns if c.key in mapping]
     if all(
         raw.get(k) is None or (isinstance(raw.get(k), str) and not raw[k].strip())
@@ -337,11 +326,24 @@ READABLE_SHEETS = {
 }
 
 
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) is dt.date:
+        # openpyxl read a date-formatted cell as a datetime at midnight.
+        return str(dt.datetime.combine(value, dt.time()))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        # python-calamine gives every number as a float; a whole number reads as the
+        # spreadsheet shows it ("5", not "5.0"), as openpyxl read it before.
+        return str(int(value))
+    return str(value)
+
+
 def text_rows(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
     """Rows as text the way they read back from any spreadsheet program: no empty tails or rows."""
     result = []
     for row in rows:
-        cells = ["" if value is None else str(value) for value in row]
+        cells = [_text(value) for value in row]
         while cells and cells[-1] == "":
             cells.pop()
         if cells:
@@ -356,28 +358,71 @@ def read_workbook(
     limits: SafetyLimits = DEFAULT_LIMITS,
 ) -> WorkbookContent:
     """Read every recognised data sheet of a workbook (file checked for safety first)."""
-    workbook = open_workbook_safely(path, limits, read_only=True)
+    from vetdesk.workbook.source import WorkbookSource
+
+    checked = read_checked(path, limits)
     candidates = tuple(sheets)
     issues: list[ImportIssue] = []
     found: dict[str, SheetRows] = {}
+    readable: dict[str, list[list[str]]] = {}
+    name = checked.file_name
+    with translating_read_errors(name):
+        source = WorkbookSource(checked)
     try:
-        with translating_read_errors(path.name):
-            meta = read_meta(workbook)
-            readable: dict[str, list[list[str]]] = {}
-            for title in workbook.sheetnames:
+        with translating_read_errors(name):
+            meta_rows: list[list[Any]] = []
+            for title in source.sheetnames:
                 if title == META_SHEET:
+                    meta_rows = _sheet_values(source, title, None, limits, name)
                     continue
                 if title in READABLE_SHEETS and READABLE_SHEETS[title] not in readable:
-                    ws = workbook[title]
-                    ws.reset_dimensions()
-                    readable[READABLE_SHEETS[title]] = text_rows(ws.iter_rows(values_only=True))
+                    values = _sheet_values(source, title, None, limits, name)
+                    readable[READABLE_SHEETS[title]] = text_rows(values)
                     continue
                 spec = sheet_by_title(title, candidates)
                 if spec is None or spec.key in found:
                     continue
-                sheet = _read_sheet(workbook[title], title, spec, issues, path.name)
+                max_row, max_column, exact = source.extent(title)
+                _check_extent(title, spec, max_row, max_column, name)
+                cells = source.cells(title, exact)
+                sheet = read_sheet_rows(
+                    cells.rows, title, spec, issues, name, formulas=cells.formulas
+                )
                 if sheet is not None:
                     found[spec.key] = sheet
+            meta = meta_from(
+                [[_text(v) if v != "" else None for v in row[:2]] for row in meta_rows],
+                source.properties(),
+            )
     finally:
-        workbook.close()
+        source.close()
     return WorkbookContent(path.name, meta, found, issues, readable=readable)
+
+
+def _check_extent(
+    title: str, spec: SheetSpec | None, max_row: int, max_column: int, file_name: str
+) -> None:
+    # Before python-calamine lays the sheet out in memory (rows × columns): the limits
+    # the row-by-row reading applies, taken from the largest cell reference.
+    if max_column > MAX_COLUMNS:
+        raise _too_many_columns(title, max_column, file_name)
+    if spec is not None and max_row > HEADER_SEARCH_ROWS + spec.max_rows:
+        raise _too_many_rows(title, spec, file_name, "row number beyond the limit")
+
+
+def _sheet_values(
+    source: Any, title: str, spec: SheetSpec | None, limits: SafetyLimits, file_name: str
+) -> list[list[Any]]:
+    """A sheet people read (cover, 核验结果, metadata) as rows of values."""
+    max_row, max_column, exact = source.extent(title)
+    _check_extent(title, spec, max_row, max_column, file_name)
+    if max_row > limits.max_sheet_rows:
+        raise UnsafeFileError(
+            _("工作表“{sheet}”超过 {max} 行，超出上限，请拆分后分批导入。").format(
+                sheet=title, max=limits.max_sheet_rows
+            ),
+            code="zip_bomb",
+            file_name=file_name,
+            detail="readable sheet row number beyond the limit",
+        )
+    return list(source.cells(title, exact).rows)
