@@ -4,8 +4,11 @@ Both are measured in fresh processes of the same run (so Python, Qt and the disk
 are alike), from the first line of the process to the first paint event of the window:
 imports, QApplication, font and translations, opening the database and building every
 page count; loading the data does not (it runs in the background after the first
-paint, and is reported separately). Target: ratio ≤ 2. Bytecode is cached as on a
-user's machine (``PYTHONDONTWRITEBYTECODE`` is dropped for the measured processes).
+paint, and is reported separately). Both wall time and CPU time (the process's, from
+the same first line) are measured, in alternating runs, and the medians compared.
+Target: ratio ≤ 1.5 for both (issue #14): the window paints as a shell, and its pages
+(and the core they import) are built right after the first paint. Bytecode is cached as
+on a user's machine (``PYTHONDONTWRITEBYTECODE`` is dropped for the measured processes).
 
 Also reports, in-process, the table model on 100 000 rows: time to build the search
 index (done by the loading worker, off the GUI thread), to fill, to sort by name, the
@@ -13,7 +16,7 @@ first search (index prebuilt, as in the app) and the first search of a model fil
 without an index, as ratios to one Python ``sorted`` of the names. Everything the GUI
 thread does should stay under 100 ms.
 
-    .venv/bin/python bench/bench_gui.py [--scale 10] [--runs 5]
+    .venv/bin/python bench/bench_gui.py [--scale 10] [--runs 7]
 """
 
 from __future__ import annotations
@@ -26,14 +29,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TARGET = 1.5  # first paint, VetDesk / bare window, wall and CPU (issue #14)
 
 BARE = r"""
 import time
-t0 = time.perf_counter()
-import sys
+t0, c0 = time.perf_counter(), time.process_time()
+import sys, json
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
@@ -44,18 +49,19 @@ class Probe(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and "paint" not in result:
             result["paint"] = time.perf_counter() - t0
+            result["paint_cpu"] = time.process_time() - c0
             QTimer.singleShot(0, app.quit)
         return False
 probe = Probe()
 window.installEventFilter(probe)
 window.show()
 app.exec()
-print(result["paint"])
+print(json.dumps(result))
 """
 
 VETDESK = r"""
 import time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import sys, json
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -74,6 +80,7 @@ class Probe(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and "paint" not in result:
             result["paint"] = time.perf_counter() - t0
+            result["paint_cpu"] = time.process_time() - c0
         return False
 probe = Probe()
 window.installEventFilter(probe)
@@ -96,23 +103,43 @@ def _run(code: str, *args: str, env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def first_paint(db: Path, runs: int) -> tuple[float, float, float]:
-    """Median seconds to first paint: bare window, VetDesk, and VetDesk's data loaded."""
+@dataclass(frozen=True)
+class FirstPaint:
+    """Medians, in seconds, of the alternating runs."""
+
+    bare_wall: float
+    bare_cpu: float
+    wall: float
+    cpu: float
+    loaded: float  # VetDesk's data loaded and checked (background), wall
+
+
+def first_paint(db: Path, runs: int) -> FirstPaint:
+    """Median time to first paint (wall and CPU): bare window, VetDesk; and VetDesk loaded."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     # Users run compiled bytecode (the frozen build ships it, a venv caches it): an
     # environment that forbids writing .pyc files would have every run compile VetDesk
     # from source, some 40 ms that no user waits for.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["VETDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="vetdesk-bench-")
-    bare, ours, loaded = [], [], []
+    bare: list[dict[str, float]] = []
+    ours: list[dict[str, float]] = []
     _run(BARE, env=env)  # warm the disk cache for both
     _run(VETDESK, str(db), env=env)
-    for _ in range(runs):
-        bare.append(float(_run(BARE, env=env)))
-        result = json.loads(_run(VETDESK, str(db), env=env))
-        ours.append(result["paint"])
-        loaded.append(result["loaded"])
-    return statistics.median(bare), statistics.median(ours), statistics.median(loaded)
+    for _ in range(runs):  # alternating, so a change in the machine's load hits both
+        bare.append(json.loads(_run(BARE, env=env)))
+        ours.append(json.loads(_run(VETDESK, str(db), env=env)))
+
+    def median(results: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in results)
+
+    return FirstPaint(
+        median(bare, "paint"),
+        median(bare, "paint_cpu"),
+        median(ours, "paint"),
+        median(ours, "paint_cpu"),
+        median(ours, "loaded"),
+    )
 
 
 def table_model(rows: int = 100_000) -> dict[str, float]:
@@ -169,7 +196,7 @@ def main() -> int:
     """Build the demo database, measure, print ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vetdesk-bench-") as folder:
         db = Path(folder) / "bench.db"
@@ -191,11 +218,19 @@ def main() -> int:
             check=True,
             capture_output=True,
         )
-        bare, ours, loaded = first_paint(db, args.runs)
-    print(f"first paint, bare QMainWindow: {bare * 1000:.0f} ms")
-    print(f"first paint, VetDesk (--scale {args.scale}, city): {ours * 1000:.0f} ms")
-    print(f"ratio VetDesk / bare: {ours / bare:.2f} (target <= 2.00)")
-    print(f"data loaded and checked (background): {loaded * 1000:.0f} ms after start")
+        paint = first_paint(db, args.runs)
+    print(f"first paint, median of {args.runs} alternating runs (target: ratio <= {TARGET:.2f})")
+    print(
+        f"  bare QMainWindow: wall {paint.bare_wall * 1000:.0f} ms, "
+        f"CPU {paint.bare_cpu * 1000:.0f} ms"
+    )
+    print(
+        f"  VetDesk (--scale {args.scale}, city): wall {paint.wall * 1000:.0f} ms, "
+        f"CPU {paint.cpu * 1000:.0f} ms"
+    )
+    print(f"  ratio VetDesk / bare: wall {paint.wall / paint.bare_wall:.2f}, ", end="")
+    print(f"CPU {paint.cpu / paint.bare_cpu:.2f}")
+    print(f"data loaded and checked (background): {paint.loaded * 1000:.0f} ms after start")
     timings = table_model()
     base = timings["baseline"]
     print(f"100 000 rows, plain sorted() of names: {base * 1000:.0f} ms")

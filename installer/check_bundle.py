@@ -31,7 +31,7 @@ REQUIRED_THIRD_PARTY = (
 FORBIDDEN_PREFIXES = (
     "PySide6.QtQml",
     "PySide6.QtQuick",
-    "PySide6.QtNetwork",
+    "PySide6.QtNetworkAuth",
     "PySide6.QtSql",
     "PySide6.QtDesigner",
     "PySide6.QtWebEngine",

@@ -112,6 +112,22 @@ if validate_out="$(desktop-file-validate "$extract$app/entries/applications/$app
 else
     fail "desktop-file-validate: $validate_out"
 fi
+desktop="$extract$app/entries/applications/$appid.desktop"
+if grep -qx 'MimeType=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;' "$desktop" \
+    && grep -q '^Exec=.* %f$' "$desktop"; then
+    ok "offers itself to open .xlsx workbooks (Exec … %f, MimeType)"
+else
+    fail "the desktop entry does not offer to open .xlsx (MimeType / Exec %f)"
+fi
+# Only an "open with" choice: a package takes over .xlsx by shipping a mimeapps.list or
+# defaults.list, or by an InitialPreference in its entry. None of these may be there.
+takeover="$(find "$extract" \( -name mimeapps.list -o -name defaults.list -o -name '*-mimeapps.list' \) -print;
+    grep -l '^InitialPreference' "$desktop" || true)"
+if [[ -z "$takeover" ]]; then
+    ok "leaves the desktop's default application for .xlsx alone"
+else
+    fail "would change the default application for .xlsx: $takeover"
+fi
 
 step "dpkg -i $(basename "$deb")"
 if dpkg_out="$(dpkg -i "$deb" 2>&1)"; then

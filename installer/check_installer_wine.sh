@@ -91,6 +91,17 @@ reg_value() {  # reg_value NAME -> the value of NAME in the uninstall key, or no
     wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\VetDesk' /v "$1" 2>/dev/null \
         | tr -d '\r' | awk -v name="$1" '$1 == name { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
 }
+open_command() {  # the command Explorer runs for "Open with → VetDesk"
+    wine reg query 'HKCU\Software\Classes\VetDesk.Workbook\shell\open\command' /ve 2>/dev/null \
+        | tr -d '\r' | awk '/REG_SZ/ { sub(/^.*REG_SZ +/, ""); print }'
+}
+offered_for_xlsx() {  # VetDesk is listed among the programs that can open .xlsx
+    wine reg query 'HKCU\Software\Classes\.xlsx\OpenWithProgids' /v VetDesk.Workbook >/dev/null 2>&1
+}
+xlsx_default() {  # the per-user default ProgID of .xlsx (nothing unless one was set)
+    wine reg query 'HKCU\Software\Classes\.xlsx' /ve 2>/dev/null | tr -d '\r' \
+        | awk '/REG_SZ/ { sub(/^.*REG_SZ +/, ""); print }'
+}
 uninstall_key_exists() {
     wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\VetDesk' >/dev/null 2>&1
 }
@@ -273,6 +284,9 @@ check "DisplayIcon is vetdesk.exe" ends_with "$(reg_value DisplayIcon)" '\vetdes
 check "UninstallString set" contains "$(reg_value UninstallString)" 'uninstall.exe'
 check "QuietUninstallString has /S" ends_with "$(reg_value QuietUninstallString)" 'uninstall.exe" /S'
 check "EstimatedSize set" nonzero_hex "$(reg_value EstimatedSize)"
+check "offered in Explorer's \"Open with\" for .xlsx" offered_for_xlsx
+check "open command passes the workbook" ends_with "$(open_command)" '\vetdesk.exe" "%1"'
+check "the default program for .xlsx is not taken" test -z "$(xlsx_default)"
 echo "       EstimatedSize $(reg_value EstimatedSize) KiB"
 
 echo "== silent uninstall"
@@ -284,6 +298,8 @@ check "install-manifest.txt removed" absent "$instdir/install-manifest.txt"
 check "Start-menu shortcut removed" absent "$start_menu_lnk"
 check "desktop shortcut removed" absent "$desktop_lnk"
 if uninstall_key_exists; then fail "uninstall key removed"; else pass "uninstall key removed"; fi
+if offered_for_xlsx; then fail "\"Open with\" entry removed"; else pass "\"Open with\" entry removed"; fi
+check "open command removed" test -z "$(open_command)"
 check "DATA KEPT: $data_dir/vetdesk.db" test -f "$data_dir/vetdesk.db"
 check "DATA KEPT: logs" test -f "$data_dir/Logs/vetdesk.log"
 # With _?= the uninstaller runs in place and cannot delete itself; the caller does.

@@ -70,6 +70,11 @@ SetCompressorDictSize 64
 !define SETTINGS_KEY "Software\HaidongEdu\VetDesk"
 !define SETTINGS_PARENT_KEY "Software\HaidongEdu"
 !define MANIFEST "install-manifest.txt"
+; "Open with" VetDesk for .xlsx workbooks: a ProgID listed under .xlsx\OpenWithProgids adds
+; VetDesk to Explorer's "Open with" menu without changing the default program for .xlsx.
+!define PROGID "VetDesk.Workbook"
+!define PROGID_KEY "Software\Classes\${PROGID}"
+!define OPENWITH_KEY "Software\Classes\.xlsx\OpenWithProgids"
 !define EXIT_APP_RUNNING 5
 
 !if ! /FileExists "${SRCDIR}${SEP}${MANIFEST}"
@@ -203,6 +208,13 @@ Section "$(VD_SEC_PROGRAM)" SecProgram
   WriteRegStr HKCU "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
   WriteRegStr HKCU "${UNINST_KEY}" "UninstallString" '"$INSTDIR\${UNINST_EXE}"'
   WriteRegStr HKCU "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\${UNINST_EXE}" /S'
+  WriteRegStr HKCU "${PROGID_KEY}" "" "${APP_NAME}"
+  WriteRegStr HKCU "${PROGID_KEY}" "FriendlyTypeName" "${APP_NAME}"
+  WriteRegStr HKCU "${PROGID_KEY}\DefaultIcon" "" "$INSTDIR\${APP_EXE},0"
+  WriteRegStr HKCU "${PROGID_KEY}\shell\open\command" "" '"$INSTDIR\${APP_EXE}" "%1"'
+  WriteRegStr HKCU "${OPENWITH_KEY}" "${PROGID}" ""
+  ; SHCNE_ASSOCCHANGED: Explorer reads the association again without a restart.
+  System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'
   WriteRegDWORD HKCU "${UNINST_KEY}" "NoModify" 1
   WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
@@ -253,6 +265,10 @@ Section "un.$(VD_UNSEC_PROGRAM)" SecUnProgram
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"
   Delete "$DESKTOP\${APP_NAME}.lnk"
   DeleteRegKey HKCU "${UNINST_KEY}"
+  DeleteRegValue HKCU "${OPENWITH_KEY}" "${PROGID}"
+  DeleteRegKey /ifempty HKCU "${OPENWITH_KEY}"
+  DeleteRegKey HKCU "${PROGID_KEY}"
+  System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'
   DetailPrint "$(VD_DATA_KEPT) ${DATA_DIR}"
 SectionEnd
 

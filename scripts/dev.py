@@ -6,7 +6,7 @@ pip from PyPI when Debian's python3-venv is missing), installs the locked depend
 (``requirements/test.txt`` and ``requirements/build.txt``, every file checked against the
 SHA-256 hashes of the locks with ``pip --require-hashes``),
 and, when run as root, the Debian packages the tests use (LibreOffice, CJK fonts, NSIS,
-Qt's system libraries). Without root those tests skip and say why.
+Qt's system libraries, the PostgreSQL server). Without root those tests skip and say why.
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ SYSTEM_PACKAGES = {
     "desktop-file-utils": "the .deb desktop-entry check",
     "binutils": "readelf and strip: the .deb's dependencies and its stripped libraries",
     "patchelf": "the .deb: build-machine RUNPATHs removed from bundled libraries",
+    # The tests start a throwaway server of their own (tests/pg_server.py); the package's
+    # own cluster is not used.
+    "postgresql": "the city-on-PostgreSQL tests (server, pg_dump, pg_restore)",
 }
 # Only for the full run (VETDESK_FULL=1): the silent install/uninstall under wine.
 FULL_RUN_PACKAGES = {
@@ -146,7 +149,7 @@ def ensure_system_packages(*, gui_only: bool = False) -> None:
     if os.geteuid() != 0:
         for package in missing:
             log(
-                f"missing Debian package {package} ({SYSTEM_PACKAGES[package]}); "
+                f"missing Debian package {package} ({wanted[package]}); "
                 "run as root to install it, related tests will skip"
             )
         return

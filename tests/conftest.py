@@ -6,8 +6,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pg_server import ThrowawayServer
 
 # Before any Qt import: widgets never need a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -123,3 +127,71 @@ def pytest_configure(config: pytest.Config) -> None:
     from vetdesk.signing import keys
 
     keys.SCRYPT_COST = keys.ScryptCost(n=2**12, r=8, p=1)
+
+
+# --- PostgreSQL: one throwaway server per test session (tests/pg_server.py) ---------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[ThrowawayServer]:
+    """A throwaway PostgreSQL server for the session; skips, saying why, without binaries."""
+    import pg_server as server_module
+
+    reason = server_module.why_unavailable()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    server = server_module.start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: ThrowawayServer) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (dropped after the test)."""
+    name = pg_server.create_database()
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def city_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new city database goes, once per engine: a file path, or an empty database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "city.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="session")
+def demo_city_pg_template(pg_server: ThrowawayServer) -> str:
+    """The demo city built once on PostgreSQL; tests get copies (CREATE DATABASE … TEMPLATE)."""
+    from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
+
+    name = pg_server.create_database("demo_city")
+    db = create_database(
+        pg_server.url(name), role="city", unit_code="630200", operator="市局测试员"
+    )
+    generate_demo(db, year=2025)
+    db.close()
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_city_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A private copy of the demo city database, once per engine (a path, or a URL)."""
+    if request.param == "sqlite":
+        yield str(copy_db(request.getfixturevalue("demo_city_template"), tmp_path, "city.db"))
+        return
+    server: ThrowawayServer = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("demo_city_pg_template")
+    name = server.create_database("city", template=template)
+    try:
+        yield server.url(name)
+    finally:
+        server.drop_database(name)

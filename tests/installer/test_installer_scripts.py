@@ -166,6 +166,22 @@ def test_nsi_is_per_user_64_bit() -> None:
     assert "HKLM" not in text
 
 
+def test_nsi_offers_open_with_for_xlsx_without_taking_the_default() -> None:
+    """VetDesk joins .xlsx's "Open with" list (OpenWithProgids) and leaves its default alone."""
+    text = NSI.read_text(encoding="utf-8")
+    assert re.search(
+        r'^!define OPENWITH_KEY "Software\\Classes\\\.xlsx\\OpenWithProgids"$', text, re.M
+    )
+    assert 'WriteRegStr HKCU "${OPENWITH_KEY}" "${PROGID}" ""' in text
+    assert """'"$INSTDIR\\${APP_EXE}" "%1"'""" in text
+    # Never the default value of .xlsx itself (that would take ordinary workbooks over).
+    assert not re.search(r'Software\\Classes\\\.xlsx"\s+""', text)
+    uninstall = re.search(r'Section "un\.\$\(VD_UNSEC_PROGRAM\)".*?SectionEnd', text, re.S)
+    assert uninstall is not None
+    assert 'DeleteRegValue HKCU "${OPENWITH_KEY}" "${PROGID}"' in uninstall.group(0)
+    assert 'DeleteRegKey HKCU "${PROGID_KEY}"' in uninstall.group(0)
+
+
 @needs_makensis
 def test_nsis_compiles_with_warnings_as_errors(tmp_path: Path) -> None:
     """makensis -WX -V2 builds the installer from a stub payload."""

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
+from db_snapshot import unchanged_token
 from pkg_helpers import PASSPHRASE, enrol, make_package
 from sqlalchemy import func, select
 
@@ -20,19 +19,17 @@ from vetdesk.standards.installed import create_database
 
 
 @pytest.fixture
-def setup(county_db, tmp_path):
+def setup(county_db, tmp_path, city_target):
     county = open_database(county_db)
-    city = create_database(tmp_path / "city.db", role="city", unit_code="630200", operator="市局")
+    city = create_database(city_target, role="city", unit_code="630200", operator="市局")
     enrol(county, city)
     yield county, city, tmp_path
     county.close()
     city.close()
 
 
-def bytes_of(path: Path) -> bytes:
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path.read_bytes()
+def bytes_of(db) -> object:
+    return unchanged_token(db)
 
 
 def ledger(city) -> list[int]:
@@ -65,14 +62,14 @@ def test_wrong_passphrase_with_receipts_merges_nothing(setup, capsys, monkeypatc
     usb.mkdir()
     make_package(county, usb, "1.xlsx")
     make_package(county, usb, "2.xlsx")
-    before = bytes_of(city.path)
+    before = bytes_of(city)
     monkeypatch.setenv("VETDESK_PASSPHRASE", "not the passphrase")
     code, out, err = run_cli(
-        capsys, "merge", "--db", str(city.path), str(usb), "--receipts", str(folder / "r")
+        capsys, "merge", "--db", str(city.location), str(usb), "--receipts", str(folder / "r")
     )
     assert code == 1
     assert "未合并任何上报包" in err and "口令" in err
-    assert bytes_of(city.path) == before and ledger(city) == []
+    assert bytes_of(city) == before and ledger(city) == []
     assert not (folder / "r").exists() or not list((folder / "r").iterdir())
 
 
@@ -83,13 +80,13 @@ def test_a_merge_whose_receipt_cannot_be_written_is_not_committed(setup, capsys,
     blocked.write_text("not a folder")
     monkeypatch.setenv("VETDESK_PASSPHRASE", PASSPHRASE)
     code, out, _err = run_cli(
-        capsys, "merge", "--db", str(city.path), str(package), "--receipts", str(blocked)
+        capsys, "merge", "--db", str(city.location), str(package), "--receipts", str(blocked)
     )
     assert code == 1 and "回执无法写入" in out
     assert ledger(city) == []
     # Once the folder is right, the same package merges and gets the receipt it deserves.
     code, out, _err = run_cli(
-        capsys, "merge", "--db", str(city.path), str(package), "--receipts", str(folder / "r")
+        capsys, "merge", "--db", str(city.location), str(package), "--receipts", str(folder / "r")
     )
     assert code == 0 and ledger(city) == [1]
     assert [p.name for p in (folder / "r").iterdir()] == ["回执-630223-2025-1-accepted.xlsx"]
@@ -105,7 +102,7 @@ def test_rerunning_an_accepted_package_reissues_a_true_receipt(setup, capsys, mo
     # The first receipt was lost on the way; the city runs the merge again.
     monkeypatch.setenv("VETDESK_PASSPHRASE", PASSPHRASE)
     code, out, _err = run_cli(
-        capsys, "merge", "--db", str(city.path), str(package), "--receipts", str(folder / "r2")
+        capsys, "merge", "--db", str(city.location), str(package), "--receipts", str(folder / "r2")
     )
     assert "此前已接收并合并过" in out
     assert ledger(city) == [1]
@@ -155,8 +152,8 @@ def test_merge_of_a_folder_without_packages_says_so(setup, capsys):
     _county, city, folder = setup
     empty = folder / "empty"
     empty.mkdir()
-    code, _out, err = run_cli(capsys, "merge", "--db", str(city.path), str(empty), "--json")
+    code, _out, err = run_cli(capsys, "merge", "--db", str(city.location), str(empty), "--json")
     assert code == 1
     assert "没有找到上报包" in _out + err
-    code, out, _err = run_cli(capsys, "merge", "--db", str(city.path), str(empty), "--json")
+    code, out, _err = run_cli(capsys, "merge", "--db", str(city.location), str(empty), "--json")
     assert json.loads(out)["error"]["code"] == "no_packages"

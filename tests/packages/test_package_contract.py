@@ -276,13 +276,13 @@ def test_a_merge_that_would_differ_from_its_preview_is_rolled_back(setup, monkey
     path = make_package(county, folder)
     import vetdesk.packages.merge as merge_module
 
-    real = merge_module._apply
+    real = merge_module.apply_changeset
 
     def drops_a_teacher(session, *args, **kwargs):
         real(session, *args, **kwargs)
         session.delete(session.scalars(select(models.Teacher)).first())
 
-    monkeypatch.setattr(merge_module, "_apply", drops_a_teacher)
+    monkeypatch.setattr(merge_module, "apply_changeset", drops_a_teacher)
     with pytest.raises(RuntimeError, match="differs from its preview in sheet teachers"):
         apply_merge(city, verify_package(city, path))
     assert _count(city, models.PackageLedger) == 0 and _count(city, models.Teacher) == 0

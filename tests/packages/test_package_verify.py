@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import openpyxl
 import pytest
+from db_snapshot import unchanged_token
 from pkg_helpers import PASSPHRASE, enrol, make_package, open_pair
 from sqlalchemy import select
 
@@ -22,18 +22,16 @@ from vetdesk.standards.installed import create_database
 
 
 @pytest.fixture
-def pair(county_db, city_db):
-    county, city = open_pair(county_db, city_db)
+def pair(county_db, demo_city_target):
+    county, city = open_pair(county_db, demo_city_target)
     enrol(county, city)
     yield county, city
     county.close()
     city.close()
 
 
-def city_bytes(city) -> bytes:
-    with sqlite3.connect(city.path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Path(city.path).read_bytes()
+def city_bytes(city) -> object:
+    return unchanged_token(city)
 
 
 def edited(source: Path, target: Path, edit) -> Path:

@@ -20,7 +20,6 @@ from vetdesk.db.backup import REASON_TASK_IMPORT, list_backups
 from vetdesk.db.database import Database
 from vetdesk.db.write_policy import WriteRefused
 from vetdesk.errors import InputRejected, UsageError
-from vetdesk.packages import task as task_module
 from vetdesk.packages.envelope import seal
 from vetdesk.packages.task import (
     TaskVerdict,
@@ -31,6 +30,8 @@ from vetdesk.packages.task import (
     ruleset_meta,
     verify_task,
 )
+from vetdesk.packages.task import export as task_export
+from vetdesk.packages.task import rules as task_rules
 from vetdesk.signing.keys import NAMESPACE_TASK, KeyFileError
 from vetdesk.signing.keystore import active_key, create_key, unlock_key
 from vetdesk.signing.trust import add_trusted_key, read_key_file, revoke_trusted_key
@@ -120,7 +121,7 @@ def test_task_updates_the_county_setup_and_the_rules_in_force(pair, tmp_path):
             select(models.School).where(models.School.school_code == HUZHU_SCHOOL)
         )
         huzhu.category = "general"
-    install_stricter_ruleset(city, "2022.1-city-1")
+    install_stricter_ruleset(city, "2022.2-city-1")
     assert verdict_of(county, HUZHU_SCHOOL) == "pass"
 
     issued = export_task(
@@ -141,14 +142,14 @@ def test_task_updates_the_county_setup_and_the_rules_in_force(pair, tmp_path):
     assert (category.old, category.new) == ("边远脱贫地区", "一般类")
     threshold = next(c for c in result.rule_changes if c.rule_id == LAND_RULE)
     assert (threshold.action, threshold.old, threshold.new) == ("threshold", "≥ 40000", "≥ 9999999")
-    assert result.ruleset_installed and result.ruleset_new == ("cn-vet-2022", "2022.1-city-1")
+    assert result.ruleset_installed and result.ruleset_new == ("cn-vet-2022", "2022.2-city-1")
     assert result.deadline_change == ("", "2026-03-31")
     text = result.describe()
     assert "互助县新设职业学校" in text and "标准类别 边远脱贫地区 → 一般类" in text
     assert "≥ 40000 → ≥ 9999999" in text
 
     # The rule set is now in force at the county: the same figures no longer pass.
-    assert ruleset_in_force(county).version == "2022.1-city-1"
+    assert ruleset_in_force(county).version == "2022.2-city-1"
     assert verdict_of(county, HUZHU_SCHOOL) == "fail"
     with county.session() as session:
         period = session.scalar(select(models.Period).where(models.Period.year == 2025))
@@ -214,7 +215,7 @@ def test_workbook_layout_cover_rules_sheet_and_manifest(pair, tmp_path):
 
 def test_dry_run_shows_changes_and_writes_nothing(pair, tmp_path):
     county, city = pair
-    install_stricter_ruleset(city, "2022.1-city-1")
+    install_stricter_ruleset(city, "2022.2-city-1")
     path = make_task(city, tmp_path)
     before = db_bytes(county)
     preview = plan_task(county, path)
@@ -315,14 +316,14 @@ def test_first_run_from_a_task_package(pair, tmp_path):
 
 def test_rule_set_too_long_for_one_cell_is_split(pair, tmp_path, monkeypatch):
     county, city = pair
-    install_stricter_ruleset(city, "2022.1-city-2")
-    monkeypatch.setattr(task_module, "RULESET_CHUNK", 4000)
+    install_stricter_ruleset(city, "2022.2-city-2")
+    monkeypatch.setattr(task_rules, "RULESET_CHUNK", 4000)
     path = make_task(city, tmp_path)
     wb = openpyxl.load_workbook(path)
     keys = [row[0].value for row in wb["_vetdesk"].iter_rows()]
     assert "ruleset" not in keys and {"ruleset.1", "ruleset.2", "ruleset.3"} <= set(keys)
     result = import_task(county, path)
-    assert result.ok and ruleset_in_force(county).version == "2022.1-city-2"
+    assert result.ok and ruleset_in_force(county).version == "2022.2-city-2"
 
 
 def test_ruleset_meta_round_trip():
@@ -357,7 +358,7 @@ def test_a_reissued_number_with_other_content_is_a_fork(pair, tmp_path):
     with city.transaction() as session:
         for issue in session.scalars(select(models.TaskIssue)):
             session.delete(issue)
-    (active_key(city).key_file.parent / task_module.SEQ_FILE).unlink()
+    (active_key(city).key_file.parent / task_export.SEQ_FILE).unlink()
     reissued = make_task(city, tmp_path, "c.xlsx")
     assert verify_task(county, reissued).seq == 1
     assert_refused_unchanged(county, reissued, TaskVerdict.FORK)
@@ -617,3 +618,48 @@ def test_edited_targets_travel_to_the_county(pair, tmp_path):
     assert import_task(county, path).applied
     with county.session() as session:
         assert targets_in_force(session).version == "2026.2"
+
+
+# --- no downgrade -------------------------------------------------------------------------------
+
+
+def test_an_older_rule_set_is_refused_as_a_downgrade(pair, tmp_path):
+    """A task carrying an older version of the county's rule set changes nothing at the county."""
+    county, city = pair
+    in_force = ruleset_in_force(county).version
+    install_stricter_ruleset(county, f"{in_force}-county-2")
+    install_stricter_ruleset(city, f"{in_force}-city-1")
+    path = make_task(city, tmp_path)
+    result = verify_task(county, path)
+    assert result.verdict == TaskVerdict.DOWNGRADE
+    assert f"{in_force}-city-1" in result.message and f"{in_force}-county-2" in result.message
+    assert_refused_unchanged(county, path, TaskVerdict.DOWNGRADE)
+    assert ruleset_in_force(county).version == f"{in_force}-county-2"
+
+
+def test_older_targets_are_refused_as_a_downgrade(pair, tmp_path):
+    from vetdesk.standards.targets import (
+        install_targets,
+        load_default_targets,
+        parse_target_set,
+        targets_in_force,
+    )
+
+    county, city = pair
+    shipped = load_default_targets()
+    for db, version in ((county, f"{shipped.version}.2"), (city, f"{shipped.version}.1")):
+        with db.transaction() as session:
+            install_targets(session, parse_target_set({**shipped.raw, "version": version}))
+    path = make_task(city, tmp_path)
+    assert_refused_unchanged(county, path, TaskVerdict.DOWNGRADE)
+    with county.session() as session:
+        assert targets_in_force(session).version == f"{shipped.version}.2"
+
+
+def test_a_newer_rule_set_is_still_installed(pair, tmp_path):
+    county, city = pair
+    in_force = ruleset_in_force(county).version
+    install_stricter_ruleset(city, f"{in_force}.1")
+    result = import_task(county, make_task(city, tmp_path))
+    assert result.applied, result.verification.message
+    assert ruleset_in_force(county).version == f"{in_force}.1"

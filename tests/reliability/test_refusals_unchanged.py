@@ -99,7 +99,7 @@ def receipt_for_another_unit(world: World, tmp: Path) -> tuple[Path, Callable[[D
     def act(db: Database) -> None:
         with pytest.raises(ReceiptRefused) as info:
             import_receipt(db, world.receipt)
-        assert info.value.code == "wrong_unit"
+        assert info.value.code == "not_for_this_unit"
 
     return copy_db(world.other_county, tmp / "other.db"), act
 

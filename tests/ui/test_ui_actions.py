@@ -24,7 +24,7 @@ def test_a_disabled_action_says_why(window_factory, city_db):
     """The city's record tables are read-only; the actions say so, not only the page buttons."""
     window = window_factory(city_db)
     window.show_page("teacher")
-    window._update_actions()
+    window.update_actions()
     reason = "市级数据库的数据来自各县区的上报包"
     assert not window.act_add.isEnabled() and reason in window.act_add.toolTip()
     assert not window.act_paste.isEnabled() and reason in window.act_paste.toolTip()
@@ -33,17 +33,17 @@ def test_a_disabled_action_says_why(window_factory, city_db):
 def test_the_rule_in_the_registry_decides(county_window, monkeypatch):
     """An action is enabled by its rule alone: change the rule, and the window follows."""
     window = county_window
-    window._update_actions()
+    window.update_actions()
     assert window.act_import.isEnabled()
     refused = Decision(False, "统计期已锁定")
     specs = dict(SPECS)
     specs["import"] = replace(SPECS["import"], enabled=lambda _w: refused)
     monkeypatch.setattr(actions, "SPECS", specs)
 
-    window._update_actions()
+    window.update_actions()
 
     assert not window.act_import.isEnabled()
     assert window.act_import.toolTip() == "统计期已锁定"
     monkeypatch.undo()
-    window._update_actions()
+    window.update_actions()
     assert window.act_import.isEnabled()

@@ -169,7 +169,7 @@ def test_the_guide_opens_from_the_help_menu_in_the_interface_language(county_win
 
     window = county_window
     assert window.act_guide in window.menus["help"].actions()
-    dialog = window.show_guide()
+    dialog = window.dialogs.show_guide()
     text = dialog.browser.toPlainText()
     assert "导出正式上报包" in text and "粘贴行" in text
     dialog.close()

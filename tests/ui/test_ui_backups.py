@@ -113,14 +113,14 @@ def _damaged_window(
     assert quick_check(county_db)
     window = MainWindow(county_db, Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.damaged_dialog is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.recovery.damaged_dialog is not None, timeout=30_000)
     return window
 
 
 def test_damaged_database_opens_read_only(qtbot, county_db, tmp_path, recorder):
     """The start-up check finds the damage; read-only shows the data and allows no edit."""
     window = _damaged_window(qtbot, county_db, tmp_path)
-    dialog = window.damaged_dialog
+    dialog = window.recovery.damaged_dialog
     assert dialog is not None
     assert dialog.damage.problems
     assert dialog.model.rowCount() == 1 and dialog.restore_button.isEnabled()
@@ -142,7 +142,7 @@ def test_damaged_database_opens_read_only(qtbot, county_db, tmp_path, recorder):
 def test_damaged_database_restored_from_the_offered_backup(qtbot, county_db, tmp_path, recorder):
     """Restoring replaces the damaged file (kept as a raw copy) and opens it normally."""
     window = _damaged_window(qtbot, county_db, tmp_path)
-    dialog = window.damaged_dialog
+    dialog = window.recovery.damaged_dialog
     assert dialog is not None
     try:
         with qtbot.waitSignal(window.loaded, timeout=30_000):
@@ -160,17 +160,20 @@ def test_damaged_database_restored_from_the_offered_backup(qtbot, county_db, tmp
 def test_too_damaged_to_read_offers_the_restore_again(qtbot, county_db, tmp_path, recorder):
     """When even reading fails, the person is told and can still restore."""
     window = _damaged_window(qtbot, county_db, tmp_path, schema_lost=True)
-    dialog = window.damaged_dialog
+    dialog = window.recovery.damaged_dialog
     assert dialog is not None
     dialog.read_only_button.click()
     qtbot.waitUntil(
-        lambda: window.damaged_dialog is not None and window.damaged_dialog is not dialog,
+        lambda: (
+            window.recovery.damaged_dialog is not None
+            and window.recovery.damaged_dialog is not dialog
+        ),
         timeout=30_000,
     )
     kind, _title, text = recorder.messages[-1]
     assert kind == "warning" and "只读" in text
     assert not window.read_only and window.failed is None
-    again = window.damaged_dialog
+    again = window.recovery.damaged_dialog
     try:
         with qtbot.waitSignal(window.loaded, timeout=30_000):
             again.restore_button.click()
@@ -183,7 +186,7 @@ def test_too_damaged_to_read_offers_the_restore_again(qtbot, county_db, tmp_path
 def test_quitting_from_the_damage_dialog_reports_the_failure(qtbot, county_db, tmp_path, recorder):
     """Choosing 退出 leaves the database untouched and tells the controller."""
     window = _damaged_window(qtbot, county_db, tmp_path)
-    dialog = window.damaged_dialog
+    dialog = window.recovery.damaged_dialog
     assert dialog is not None
     with qtbot.waitSignal(window.open_failed, timeout=5_000):
         dialog.reject()

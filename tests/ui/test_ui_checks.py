@@ -42,7 +42,7 @@ def test_double_click_jumps_to_the_record_and_field(county_window):
     """A teacher's finding selects that teacher's row on the 教师 page."""
     window = county_window
     finding = next(f for f in window.checks.findings() if f.entity == TEACHER)
-    assert window.jump_to(finding)
+    assert window.editor.jump_to(finding)
     assert window.current_page_id() == TEACHER
     record = window.record_pages[TEACHER].current_record()
     assert record is not None and record.key == finding.record_key

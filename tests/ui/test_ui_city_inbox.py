@@ -150,7 +150,7 @@ def test_inbox_verifies_previews_and_merges_six_packages(
 
     # The merged city workbook, written in the background.
     workbook = tmp_path / "海东市-2025.xlsx"
-    window.write_city_workbook(workbook)
+    window.dialogs.write_city_workbook(workbook)
     qtbot.waitUntil(lambda: any(m[1] == "合并工作簿" for m in recorder.messages), timeout=60_000)
     assert workbook.exists()
     assert len(openpyxl.load_workbook(workbook, read_only=True).sheetnames) > 3
@@ -289,7 +289,7 @@ def test_the_city_issues_a_signed_task_package_for_one_county(
 
     window = city_window
     assert window.act_task_export.isVisible() and window.act_task_export.isEnabled()
-    dialog = window.export_task()
+    dialog = window.dialogs.export_task()
     assert dialog is not None and not dialog.export_button.isEnabled()  # no passphrase yet
     dialog.unit.setCurrentIndex(dialog.unit.findData("630223"))
     assert "互助" in Path(dialog.path.text()).name
@@ -316,7 +316,7 @@ def test_the_city_issues_a_signed_task_package_for_one_county(
 
 
 def test_a_wrong_passphrase_is_refused_in_the_task_dialog(qtbot, city_window, tmp_path):
-    dialog = city_window.export_task()
+    dialog = city_window.dialogs.export_task()
     dialog.path.setText(str(tmp_path / "t.xlsx"))
     dialog.passphrase.setText("不是口令")
     op = dialog.export()

@@ -21,7 +21,7 @@ def test_every_kind_the_gui_edits_has_one_entry():
 @pytest.mark.parametrize("entity", [e for e in (*ENTITIES, *MEASURE_ENTITIES) if e != CONDITION])
 def test_adding_opens_the_form_the_registry_declares(county_window, entity):
     """Title and fields of the add form come from the kind's entry."""
-    form = county_window.add_record(entity)
+    form = county_window.editor.add_record(entity)
     assert form is not None
     try:
         assert form.windowTitle() == entry(entity).title(editing=False)
@@ -35,9 +35,9 @@ def test_adding_opens_the_form_the_registry_declares(county_window, entity):
 
 def test_a_schools_figures_are_filled_in_not_added(county_window):
     assert not entry(CONDITION).addable
-    assert county_window.add_record(CONDITION) is None
+    assert county_window.editor.add_record(CONDITION) is None
     record = county_window.record_pages[CONDITION].model.item(0)
-    form = county_window.edit_record(CONDITION, record)
+    form = county_window.editor.edit_record(CONDITION, record)
     assert form is not None
     try:
         school = county_window.school_names()[record.row.school_code]

@@ -17,7 +17,7 @@ BAD_ID = NEW_ID[:-1] + ("0" if NEW_ID[-1] != "0" else "1")
 
 
 def _export_template(window, qtbot, recorder, target: Path, school: str | None = None) -> None:
-    dialog = window.export_template()
+    dialog = window.dialogs.export_template()
     assert dialog is not None
     if school is not None:
         dialog.school.setCurrentIndex(dialog.school.findData(school))
@@ -74,7 +74,7 @@ def test_import_with_an_error_then_fixed_then_committed(county_window, qtbot, re
     _export_template(window, qtbot, recorder, template, school=SCHOOL)
     _add_teacher(template, BAD_ID)
 
-    dialog = window.import_workbook()
+    dialog = window.dialogs.import_workbook()
     assert dialog is not None
     recorder.paths.append(template)
     dialog.choose_file()
@@ -130,7 +130,7 @@ def test_a_workbook_of_another_unit_is_refused(county_window, qtbot, recorder, t
     """Something that is not a workbook is refused with a message, nothing imported."""
     fake = tmp_path / "not-really.xlsx"
     fake.write_text("姓名,身份证号\n", encoding="utf-8")
-    dialog = county_window.import_workbook(fake)
+    dialog = county_window.dialogs.import_workbook(fake)
     assert dialog is not None
     qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
     assert dialog.preview is None

@@ -46,7 +46,7 @@ def test_city_menu_has_no_county_actions(window_factory, city_db):
     assert "导入市局任务包…" not in visible and "导入市局回执…" not in visible
     # Schools' workbooks reach the city only inside their county's signed package.
     assert "导入学校填报表(&I)…" not in visible and "导出学校填报模板(&T)…" not in visible
-    assert window.export_package() is None and window.import_workbook() is None
+    assert window.dialogs.export_package() is None and window.dialogs.import_workbook() is None
     assert _texts(window.exchange.actions(SECTION_CITY)) == [
         "上报包收件箱（核验、合并、回执）…",
         "上报情况",
@@ -64,6 +64,7 @@ def test_the_city_does_not_edit_the_counties_records(window_factory, city_db):
     assert page.model.rowCount() > 0
     assert not any(button.isEnabled() for button in page.edit_buttons())
     assert "县区" in page.add_button.toolTip()
-    assert window.edit_record(TEACHER, page.model.item(0)) is None
-    assert window.paste_rows(TEACHER, "x\ty\n") is None
+    assert window.editor.edit_record(TEACHER, page.model.item(0)) is None
+    assert window.dialogs.paste_rows(TEACHER, "x\ty\n") is None
+    window.show_page(TEACHER)  # (学校, the registry, the city does edit)
     assert not window.act_paste.isEnabled() and not window.act_add.isEnabled()

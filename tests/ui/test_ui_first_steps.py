@@ -49,9 +49,9 @@ def test_school_add_without_a_period_creates_it_then_opens_the_form(
     window.show_page(SCHOOL)
     monkeypatch.setattr(QInputDialog, "getInt", lambda *args, **kwargs: (2025, True))
     window.record_pages[SCHOOL].add_button.click()
-    qtbot.waitUntil(lambda: window.active_form is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.editor.active_form is not None, timeout=30_000)
     assert window.year == 2025
-    window.active_form.reject()
+    window.editor.active_form.reject()
 
 
 def test_with_a_period_but_no_school_the_pages_offer_to_add_one(tmp_path, window_factory):
@@ -61,8 +61,8 @@ def test_with_a_period_but_no_school_the_pages_offer_to_add_one(tmp_path, window
     assert page.empty_state.isVisibleTo(window)
     assert page.empty_button.text() == "新增学校…"
     page.empty_button.click()
-    assert window.active_form is not None
-    window.active_form.reject()
+    assert window.editor.active_form is not None
+    window.editor.active_form.reject()
 
 
 def test_pages_with_records_show_the_table(county_window):

@@ -29,7 +29,7 @@ def test_log_has_no_id_numbers_after_editing_teachers(county_window, qtbot):
     page = window.record_pages[TEACHER]
     record = page.model.item(0)
     numbers = {t.row.id_number for t in records.load_tables(window.db, 2025).teachers}
-    form = window.edit_record(TEACHER, record)
+    form = window.editor.edit_record(TEACHER, record)
     assert form is not None
     form.editor("name").setText("日志测试")
     form.editor("id_number").setText(record.row.id_number[:-1] + "0")  # a wrong check digit

@@ -78,7 +78,7 @@ def test_form_validates_as_you_type_in_chinese(county_window, qtbot):
     """A bad 身份证号 is explained under the field and 确定 is disabled until fixed."""
     window = county_window
     page = window.record_pages[TEACHER]
-    form = window.edit_record(TEACHER, page.model.item(0))
+    form = window.editor.edit_record(TEACHER, page.model.item(0))
     assert form is not None and form.ok_enabled()
     editor = form.editor("id_number")
     good = editor.text()
@@ -94,7 +94,7 @@ def test_form_validates_as_you_type_in_chinese(county_window, qtbot):
 def test_a_new_record_opens_without_a_wall_of_errors(county_window, qtbot):
     """Empty required fields wait until touched; the summary says what is still needed."""
     window = county_window
-    form = window.add_record(SCHOOL)
+    form = window.editor.add_record(SCHOOL)
     assert form is not None and not form.ok_enabled()
     assert form.message("school_code") == "" and form.message("name") == ""
     assert "还需填写" in form.summary() and "学校名称" in form.summary()
@@ -114,7 +114,7 @@ def test_edit_a_teacher_then_undo(county_window, qtbot):
     window = county_window
     page = window.record_pages[TEACHER]
     record = page.model.item(0)
-    form = window.edit_record(TEACHER, record)
+    form = window.editor.edit_record(TEACHER, record)
     assert form is not None
     draft = _fill(form, {"name": "改名测试"})
     assert draft.ok
@@ -139,7 +139,7 @@ def test_delete_a_training_then_undo(county_window, qtbot, recorder):
     before = page.model.rowCount()
     record = page.model.item(0)
     with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
-        window.delete_record(TRAINING, record)
+        window.editor.delete_record(TRAINING, record)
     assert recorder.messages and recorder.messages[-1][0] == "confirm"
     assert page.model.rowCount() == before - 1
     with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
@@ -152,7 +152,7 @@ def test_delete_a_training_then_undo(county_window, qtbot, recorder):
 def test_add_a_school_and_its_conditions_then_see_the_verdict(county_window, qtbot):
     """A new school, then its figures, appear in the 达标 view with a verdict."""
     window = county_window
-    form = window.add_record(SCHOOL)
+    form = window.editor.add_record(SCHOOL)
     assert form is not None
     draft = _fill(
         form,
@@ -171,7 +171,7 @@ def test_add_a_school_and_its_conditions_then_see_the_verdict(county_window, qtb
     conditions = window.record_pages[CONDITION]
     row = conditions.model.row_of_key("condition:3663239999")
     assert row >= 0
-    form = window.edit_record(CONDITION, conditions.model.item(row))
+    form = window.editor.edit_record(CONDITION, conditions.model.item(row))
     assert form is not None
     draft = _fill(
         form,
@@ -214,7 +214,7 @@ def test_the_school_form_offers_the_categories_of_the_chosen_level(county_window
     """办学层次 narrows 标准类别: a 中职 school cannot be given a 高职 category."""
     from PySide6.QtWidgets import QComboBox
 
-    form = county_window.add_record(SCHOOL)
+    form = county_window.editor.add_record(SCHOOL)
     level, category = form.editor("level"), form.editor("category")
     assert isinstance(level, QComboBox) and isinstance(category, QComboBox)
 
@@ -239,7 +239,7 @@ def test_a_wrong_id_number_is_explained_before_the_other_fields_are_filled(count
 
     window = county_window
     window.show_page(TEACHER)
-    form = window.add_record(TEACHER)
+    form = window.editor.add_record(TEACHER)
     good = generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")
     form.editor("id_number").setText(good[:-1] + ("0" if good[-1] != "0" else "1"))
     form.validate_now()
@@ -260,7 +260,7 @@ def test_enterprise_practice_is_recorded_in_the_teacher_form(county_window, qtbo
         for r in range(page.model.rowCount())
         if page.model.item(r).row.role == "specialty_course" and page.model.item(r).row.practices
     )
-    form = window.edit_record(TEACHER, record)
+    form = window.editor.edit_record(TEACHER, record)
     editor = form.extra("practices")
     assert len(editor.value()) == len(record.row.practices)
     editor.add_row(("青海某汽车维修公司", "2025-07-01", "2025-07-32"), edit=False)

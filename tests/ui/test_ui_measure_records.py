@@ -49,7 +49,7 @@ def test_add_a_major_through_the_form_then_undo(county_window, qtbot):
     before = majors.model.rowCount()
 
     majors.add_button.click()
-    form = window.active_form
+    form = window.editor.active_form
     assert form is not None and form.school_code()
     assert not form.ok_enabled()  # the required fields are empty
     # 第八条 counts only the 涉农 majors it names: add one the county does not run yet.
@@ -100,7 +100,7 @@ def test_edit_and_delete_an_enterprise_then_undo(county_window, qtbot, recorder)
     table = window.record_pages[ENTERPRISE]
     assert table.model.rowCount() > 0
     record = table.model.item(0)
-    form = window.edit_record(ENTERPRISE, record)
+    form = window.editor.edit_record(ENTERPRISE, record)
     assert form is not None and form.ok_enabled()
     draft = _fill(form, {"forms": "订单班、联谊会"})
     assert not draft.ok and "合作形式" in form.message("forms")
@@ -115,7 +115,7 @@ def test_edit_and_delete_an_enterprise_then_undo(county_window, qtbot, recorder)
 
     before = table.model.rowCount()
     with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
-        window.delete_record(ENTERPRISE, edited)
+        window.editor.delete_record(ENTERPRISE, edited)
     assert recorder.messages and recorder.messages[-1][0] == "confirm"
     assert table.model.rowCount() == before - 1
     with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
@@ -144,8 +144,8 @@ def test_paste_majors_with_their_header_adds_them(county_window, qtbot, recorder
     )
     assert "粘贴的专业" in clipboard_text()
     majors.paste_button.click()
-    qtbot.waitUntil(lambda: window.dialog is not None, timeout=5_000)
-    dialog = window.dialog
+    qtbot.waitUntil(lambda: window.dialogs.dialog is not None, timeout=5_000)
+    dialog = window.dialogs.dialog
     assert "专业" in dialog.windowTitle()
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
     assert dialog.preview.plan.ok, [i.describe() for i in dialog.preview.plan.issues]

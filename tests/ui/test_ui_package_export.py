@@ -13,7 +13,7 @@ PASSPHRASE = "互助县 上报口令 2025"
 
 def _dialog_with_key(window, qtbot):  # type: ignore[no-untyped-def]
     create_key(window.db, PASSPHRASE)
-    dialog = window.export_package()
+    dialog = window.dialogs.export_package()
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.own is not None, timeout=10_000)
     return dialog

@@ -50,8 +50,8 @@ def test_ctrl_v_in_the_teacher_table_previews_refuses_then_adds(county_window, q
     page.view.setFocus()
     qtbot.waitUntil(page.view.hasFocus)
     qtbot.keyClick(page.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.dialog is not None, timeout=5_000)
-    dialog = window.dialog
+    qtbot.waitUntil(lambda: window.dialogs.dialog is not None, timeout=5_000)
+    dialog = window.dialogs.dialog
     assert dialog.objectName() == "PasteDialog"
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
     assert not dialog.preview.plan.ok and not dialog.commit_button.isEnabled()
@@ -92,9 +92,9 @@ def test_paste_is_not_offered_on_a_read_only_database(county_window, qtbot):
     page = window.record_pages[TEACHER]
     assert page.paste_button.isEnabled()
     window.read_only = True
-    window._update_actions()
+    window.update_actions()
     assert not page.paste_button.isEnabled()
-    assert window.paste_rows(TEACHER, excel_copy(NEW_ID)) is None
+    assert window.dialogs.paste_rows(TEACHER, excel_copy(NEW_ID)) is None
 
 
 def test_the_edit_menu_pastes_into_the_page_shown(county_window, qtbot, recorder):
@@ -108,8 +108,8 @@ def test_the_edit_menu_pastes_into_the_page_shown(county_window, qtbot, recorder
     assert window.act_paste.isEnabled()
     QGuiApplication.clipboard().setText("学校标识码\t全日制在校生数（人）\r\n")
     window.act_paste.trigger()
-    qtbot.waitUntil(lambda: window.dialog is not None, timeout=5_000)
-    dialog = window.dialog
+    qtbot.waitUntil(lambda: window.dialogs.dialog is not None, timeout=5_000)
+    dialog = window.dialogs.dialog
     assert "办学条件" in dialog.windowTitle()
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
     # A header alone: the required figures' columns are named as missing.

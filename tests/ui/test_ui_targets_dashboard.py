@@ -159,7 +159,7 @@ def test_dashboard_redraws_after_a_change(qtbot, city_window):
 def test_report_action_writes_the_pdf(qtbot, city_window, tmp_path, recorder):
     """数据 → 生成报告… writes the PDF in the background."""
     target = tmp_path / "报告.pdf"
-    city_window.write_report(target)
+    city_window.dialogs.write_report(target)
     qtbot.waitUntil(lambda: any(m[1] == "生成报告" for m in recorder.messages), timeout=120_000)
     assert recorder.messages[-1][0] == "info", recorder.messages[-1]
     assert target.read_bytes().startswith(b"%PDF")

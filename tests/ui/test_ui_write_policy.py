@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.conftest import copy_db
 from tests.core.reported_world import build_reported
-from vetdesk.services.entities import TEACHER
+from vetdesk.services.entities import SCHOOL, TEACHER
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +52,32 @@ def test_the_city_locks_and_reopens_a_period(window_factory, city_db, recorder, 
     assert "已经锁定" in window.act_lock_period.toolTip()
     window.act_reopen_period.trigger()
     qtbot.waitUntil(lambda: window.act_lock_period.isEnabled(), timeout=30_000)
+
+
+def test_the_city_edits_its_school_registry_and_no_period_record(
+    window_factory, city_db, recorder, qtbot
+):
+    # The registry is the write policy's EDIT_REGISTRY (as `vetdesk school edit` on the
+    # city database); the period's records stay read-only, and nothing is pasted.
+    window = window_factory(city_db)
+    schools, teachers = window.record_pages[SCHOOL], window.record_pages[TEACHER]
+    assert schools.model.rowCount() > 0
+    assert schools.add_button.isEnabled() and schools.edit_button.isEnabled()
+    assert schools.delete_button.isEnabled()
+    assert not schools.paste_button.isEnabled()
+    assert not any(button.isEnabled() for button in teachers.edit_buttons())
+    window.show_page(SCHOOL)
+    assert window.act_add.isEnabled() and not window.act_paste.isEnabled()
+    window.show_page(TEACHER)
+    assert not window.act_add.isEnabled()
+    assert window.editor.edit_record(TEACHER, teachers.model.item(0)) is None
+
+    record = schools.model.item(0)
+    form = window.editor.edit_record(SCHOOL, record)
+    assert form is not None
+    form.editor("contact_phone").setText("0972-1234567")
+    assert form.validate_now().ok
+    with qtbot.waitSignal(window.loaded, timeout=30_000):
+        qtbot.mouseClick(form.ok_button(), Qt.MouseButton.LeftButton)
+    row = schools.model.row_of_key(record.key)
+    assert schools.model.item(row).row.contact_phone == "0972-1234567"

@@ -318,3 +318,67 @@ def test_stale_temp_files_of_a_crashed_export_are_removed(county_db, tmp_path):
     assert fresh.exists()  # could belong to a write still in progress
     assert other.exists()  # another file's leftovers are its own writer's business
     db.close()
+
+
+def _sheet_written(records, monkeypatch) -> tuple[int, int]:
+    """Write a 教师名册 sheet of ``records``; count the cells and messages made on the way."""
+    from openpyxl.cell import cell as cell_module
+
+    from vetdesk.workbook import writer
+
+    made = {"cells": 0, "messages": 0}
+    real_init, real_text = cell_module.Cell.__init__, writer._
+
+    def counting_init(self, *args, **kwargs):
+        made["cells"] += 1
+        real_init(self, *args, **kwargs)
+
+    def counting_text(message):
+        made["messages"] += 1
+        return real_text(message)
+
+    monkeypatch.setattr(cell_module.Cell, "__init__", counting_init)
+    monkeypatch.setattr(writer, "_", counting_text)
+    workbook = writer.new_write_only_workbook()
+    spec = next(s for s in EXPORT_SHEETS if s.key == "teachers")
+    writer.write_data_sheet(workbook, spec, records)
+    monkeypatch.undo()
+    writer.discard_workbook(workbook)
+    return made["cells"], made["messages"]
+
+
+def _teacher(number: int) -> dict[str, object]:
+    return {
+        "school_code": "3663230000",
+        "name": "=张三" if number % 2 else "李四",
+        "id_number": generate_id_number("632126", dt.date(1984, 5, 6), number % 99 + 1, "男"),
+        "role": "general_course",
+        "hired_date": dt.date(2020, 9, 1),
+    }
+
+
+def test_writing_a_sheet_costs_no_cell_and_no_message_per_value(monkeypatch):
+    """Cells are reused per column and style, and a place is named only when a value is refused."""
+    few = _sheet_written([_teacher(n) for n in range(10)], monkeypatch)
+    many = _sheet_written([_teacher(n) for n in range(1000)], monkeypatch)
+    assert many == few  # the same cells and messages for 10 rows as for 1 000
+
+
+def test_written_cells_keep_their_types_formats_and_quote_prefixes(tmp_path):
+    from vetdesk.workbook import writer
+
+    workbook = writer.new_write_only_workbook()
+    spec = next(s for s in EXPORT_SHEETS if s.key == "teachers")
+    writer.write_data_sheet(workbook, spec, [_teacher(1), _teacher(2)])
+    out = tmp_path / "cells.xlsx"
+    writer.save_workbook(workbook, out)
+    ws = openpyxl.load_workbook(out)[spec.sheet_title]
+    columns = {c.key: i for i, c in enumerate(spec.columns, start=1)}
+    quoted, plain = ws.cell(2, columns["name"]), ws.cell(3, columns["name"])
+    assert (quoted.value, quoted.data_type, quoted.quotePrefix) == ("=张三", "s", True)
+    assert (plain.value, plain.number_format, plain.quotePrefix) == ("李四", "@", False)
+    id_cell = ws.cell(2, columns["id_number"])
+    assert id_cell.number_format == "@" and isinstance(id_cell.value, str)
+    hired = ws.cell(3, columns["hired_date"])
+    assert hired.number_format == "yyyy-mm-dd" and hired.value == dt.datetime(2020, 9, 1)
+    assert ws.cell(1, 1).font.b  # the header row keeps its style

@@ -22,7 +22,12 @@ from xlsx_helpers import needs_libreoffice, resave_with_libreoffice
 from vetdesk.db.database import open_database
 from vetdesk.errors import VetDeskError
 from vetdesk.workbook.export import export_period
-from vetdesk.workbook.filesafety import open_workbook_safely, translating_read_errors
+from vetdesk.workbook.filesafety import (
+    SafetyLimits,
+    UnsafeFileError,
+    open_workbook_safely,
+    translating_read_errors,
+)
 from vetdesk.workbook.meta import META_SHEET, read_meta
 from vetdesk.workbook.reader import (
     READABLE_SHEETS,
@@ -232,3 +237,45 @@ def test_rows_start_at_a1_when_data_starts_further_in(tmp_path: Path) -> None:
     summary = assert_same(path)
     assert summary["sheets"]["schools"]["header_row"] == 3
     assert summary["sheets"]["schools"]["columns"]["school_code"] == "C"
+
+
+@pytest.mark.parametrize("formula", [False, True], ids=["scanned", "parsed-in-full"])
+def test_two_cells_far_apart_are_refused_before_they_are_laid_out(
+    tmp_path: Path, formula: bool
+) -> None:
+    """A1 and CB200010 pass the row and column limits but would be 16 million cells in memory."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "教师名册"
+    ws["A1"] = "=1+1" if formula else "姓名"
+    ws["CB200010"] = "x"
+    path = tmp_path / "稀疏.xlsx"
+    wb.save(path)
+    with pytest.raises(UnsafeFileError) as refused:
+        read_workbook(path)
+    assert refused.value.code == "zip_bomb"
+    assert "教师名册" in refused.value.message and "200010 行 × 80 列" in refused.value.message
+
+
+def test_a_sparse_sheet_within_the_bounds_still_reads(tmp_path: Path) -> None:
+    """Cells far apart are refused only past a floor and a ratio to the cells the sheet holds."""
+    spec = next(s for s in EXPORT_SHEETS if s.key == "schools")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = spec.sheet_title
+    ws.append([c.header_text for c in spec.columns])
+    ws.cell(5000, 26, "远处的备注")  # 5 000 × 26 cells laid out for a few: under the floor
+    path = tmp_path / "远处.xlsx"
+    wb.save(path)
+    assert read_workbook(path).sheets["schools"].header_row == 1
+    # With a tiny floor, the same sheet's extent is judged against the cells it holds.
+    tight = SafetyLimits(max_sparse_extent=100)
+    with pytest.raises(UnsafeFileError):
+        read_workbook(path, limits=tight)
+    dense = openpyxl.Workbook()
+    dense.active.title = spec.sheet_title
+    dense.active.append([c.header_text for c in spec.columns])
+    for row in range(10):
+        dense.active.append([f"366323000{row}", "学校"])
+    dense.save(path)
+    assert len(read_workbook(path, limits=tight).sheets["schools"].rows) == 10

@@ -20,7 +20,7 @@ from vetdesk.workbook.filesafety import UnsafeFileError
 from vetdesk.workbook.importer import plan_from_content
 from vetdesk.workbook.meta import read_meta
 from vetdesk.workbook.reader import read_workbook
-from vetdesk.workbook.schema import TEACHERS
+from vetdesk.workbook.schema import TEACHERS, TEMPLATE_SHEETS
 from vetdesk.workbook.template import write_template
 
 SCHOOL = "3663230000"
@@ -57,6 +57,40 @@ def test_template_structure(template):
     conditions = wb["办学条件"]
     assert conditions["A2"].value == SCHOOL and conditions["B2"].value == "青海省互助县职业技术学校"
     assert "教师名册须是本校完整名册" in "".join(str(c.value) for c in wb["填表说明"]["A"])
+
+
+def test_one_school_template_prefills_its_school_on_every_sheet(county_db, template):
+    wb = openpyxl.load_workbook(template)
+    school_name = wb["办学条件"]["B2"].value
+    for spec in TEMPLATE_SHEETS:
+        ws = wb[spec.sheet_title]
+        keys = [c.key for c in spec.columns]
+        code_col = keys.index("school_code") + 1
+        data_col = next(i for i, k in enumerate(keys, 1) if k not in ("school_code", "school_name"))
+        # The first row after the carried-forward data, and the last blank row.
+        first_blank = next(
+            row for row in range(2, ws.max_row + 1) if ws.cell(row, data_col).value is None
+        )
+        # A sheet holding one row per school has that row, and no blank rows prefilled.
+        one_per_school = spec.natural_key == ("school_code",)
+        for row in (first_blank, ws.max_row) if not one_per_school else (2,):
+            assert ws.cell(row, code_col).value == SCHOOL, (spec.key, row)
+            if "school_name" in keys:
+                assert ws.cell(row, keys.index("school_name") + 1).value == school_name
+    # Untouched, the prefilled rows are no records; a row the school fills in is one.
+    db = open_database(county_db)
+    untouched = plan_from_content(db, read_workbook(template))
+    assert not untouched.issues and untouched.summary["trainings"].added == 0
+    ws = wb["培训项目"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value is None)
+    for col, value in enumerate(
+        ["新培训", "岗位培训", "企业职工", "2025-05-01", "2025-05-03", 24, 30, 30, 20], start=3
+    ):
+        ws.cell(row, col, value)
+    wb.save(template)
+    filled = plan_from_content(db, read_workbook(template))
+    db.close()
+    assert not filled.issues and filled.summary["trainings"].added == 1
 
 
 @needs_libreoffice
@@ -227,3 +261,26 @@ def test_cli_template_import_export_cycle(county_db, tmp_path, capsys):
     )
     result = json.loads(capsys.readouterr().out)
     assert result["counts"]["teachers"] >= 200
+
+
+def test_untouched_prefilled_school_row_of_destinations_is_no_record(template):
+    """毕业生去向's prefilled row, left with nothing but the school, imports as nothing."""
+    wb = openpyxl.load_workbook(template)
+    for spec in TEMPLATE_SHEETS:
+        if spec.key not in ("destinations", "conditions"):
+            continue
+        ws = wb[spec.sheet_title]
+        assert ws.cell(2, 1).value == SCHOOL
+        for col, column in enumerate(spec.columns, start=1):
+            if column.key not in ("school_code", "school_name"):
+                ws.cell(2, col).value = None  # as a new county's template has it
+    wb.save(template)
+    content = read_workbook(template)
+    destinations = content.sheets["destinations"]
+    assert destinations.rows == []
+    assert not [i for i in content.issues if i.sheet == "毕业生去向"]
+    # 办学条件's school row is still a record each school is asked to fill in.
+    conditions = content.sheets["conditions"]
+    assert [r.values["school_code"] for r in conditions.rows] == [SCHOOL], [
+        (i.sheet, i.row, i.header, i.message) for i in content.issues
+    ]

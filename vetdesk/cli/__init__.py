@@ -10,12 +10,14 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from vetdesk import __version__
 from vetdesk.cli import argparse_zh, display
 from vetdesk.cli.common import EXIT_REJECTED, EXIT_USAGE, CommandError, run_command
+from vetdesk.db.location import is_server_url
 from vetdesk.i18n import _, set_language
 
 # Modules that register sub-commands, in the order they appear in --help. They are
@@ -29,9 +31,11 @@ _COMMAND_MODULE_NAMES = (
     "merge_commands",
     "task_commands",
     "target_commands",
+    "standards_commands",
     "report_commands",
     "policy_commands",
     "maintenance_commands",
+    "server_commands",
 )
 
 
@@ -94,6 +98,33 @@ def _only_version(args: list[str]) -> bool:
     return not rest or (len(rest) == 1 and rest[0].startswith("--lang="))
 
 
+# Options of the top-level parser that take a value (skipped when looking for a workbook).
+_VALUE_OPTIONS = ("--db", "--lang", "--screenshot")
+
+
+def opened_workbook(args: list[str]) -> tuple[list[str], str | None]:
+    """Split ``vetdesk [options] FILE.xlsx`` (how a desktop opens a file) into options and file.
+
+    The file manager's "open with" and Explorer's file association call VetDesk with the
+    path as the only positional argument. A sub-command's own ``.xlsx`` arguments are not
+    touched: only a first positional argument ending in ``.xlsx`` is taken.
+    """
+    skip_value = False
+    for i, arg in enumerate(args):
+        if skip_value:
+            skip_value = False
+            continue
+        if arg in _VALUE_OPTIONS:
+            skip_value = True
+            continue
+        if arg.startswith("-"):
+            continue
+        if arg.lower().endswith(".xlsx"):
+            return [*args[:i], *args[i + 1 :]], arg
+        return args, None
+    return args, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -101,24 +132,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"VetDesk {__version__}")
         return 0
     _preparse_language(args_list)
+    args_list, workbook = opened_workbook(args_list)
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 after --help
         return int(exc.code or 0)
+    if workbook is not None and args.command is not None:
+        # `vetdesk book.xlsx import …`: the file belongs after the sub-command.
+        parser.print_usage(sys.stderr)
+        print(_("工作簿 {file} 应写在子命令之后。").format(file=workbook), file=sys.stderr)
+        return EXIT_USAGE
     if args.command is None:
-        return _run_gui(args)
+        return _run_gui(args, workbook)
     return run_command(args.func, args)
 
 
-def _run_gui(args: argparse.Namespace) -> int:
+def _run_gui(args: argparse.Namespace, workbook: str | None = None) -> int:
     if args.self_test:
+        # Local: the self-test's modules load only when it is asked for.
         from vetdesk.selftest import run_self_test
 
         return int(run_self_test())
+    if args.db and is_server_url(args.db):
+        # Not yet: the window's single-instance lock, backups page and recent-files list are
+        # built around a file. Said plainly rather than opening a file named "postgresql:".
+        print(
+            _(
+                "图形界面暂不能打开 PostgreSQL 数据库；市级在 PostgreSQL 上请使用命令行"
+                "（vetdesk verify/merge/status/report … --db postgresql://…）。"
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if not args.screenshot and not display.has_display():
         # Qt would abort with a message about libxcb instead of saying what is wrong.
         print(display.no_display_message(args.db), file=sys.stderr)
+        if workbook is not None:
+            print(display.workbook_commands(Path(workbook), args.db), file=sys.stderr)
         return EXIT_REJECTED
     try:
         # Imported by name: Qt loads only when the GUI is asked for.
@@ -128,7 +179,12 @@ def _run_gui(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         return int(
-            app_module.run_app(db=args.db, screenshot_dir=args.screenshot, language=args.lang)
+            app_module.run_app(
+                db=args.db,
+                screenshot_dir=args.screenshot,
+                language=args.lang,
+                open_workbook=Path(workbook) if workbook is not None else None,
+            )
         )
     except CommandError as exc:
         print(exc.message, file=sys.stderr)

@@ -7,10 +7,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from vetdesk.db.location import DatabaseTarget, ServerUrl, parse_target
 from vetdesk.errors import InputRejected, UsageError, VetDeskError
 from vetdesk.i18n import _
+
+if TYPE_CHECKING:
+    from vetdesk.db.database import Database
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -63,9 +67,31 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def open_database(target: DatabaseTarget) -> Database:
+    """Open the database a command works on (upgrading an older schema after a backup)."""
+    # Local: SQLAlchemy and the models load when a command opens a database, not for --help.
+    from vetdesk.db.database import open_database as open_existing
+
+    return open_existing(target)
+
+
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     """The --db option every data command takes."""
-    parser.add_argument("--db", required=True, type=Path, help=_("数据库文件路径"))
+    parser.add_argument(
+        "--db",
+        required=True,
+        type=db_target,
+        help=_("数据库文件路径；市级也可为 PostgreSQL 地址 postgresql://用户@主机/库名"),
+    )
+
+
+def db_target(text: str) -> Path | ServerUrl:
+    """``--db``'s argparse type: a path, or a PostgreSQL URL (refused with the reason)."""
+    # argparse shows a TypeError/ValueError as "invalid value"; a refused URL must say why.
+    try:
+        return parse_target(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
 
 
 def add_json_argument(parser: argparse.ArgumentParser) -> None:

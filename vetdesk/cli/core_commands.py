@@ -6,26 +6,27 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vetdesk.cli.common import (
     EXIT_OK,
     EXIT_REJECTED,
     add_db_argument,
     add_json_argument,
+    db_target,
+    open_database,
     print_json,
 )
-from vetdesk.db.database import open_database
 from vetdesk.domain.enums import Severity
 from vetdesk.domain.fields import field_label
 from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
-from vetdesk.services.check import explain_finding, report_to_json
-from vetdesk.standards.assess import VERDICT_LABELS
-from vetdesk.standards.installed import create_database
-from vetdesk.validation.check import CheckReport, run_check
+from vetdesk.standards.assess import VERDICT_LABELS, threshold_text
 from vetdesk.validation.findings import Finding
+
+if TYPE_CHECKING:
+    from vetdesk.validation.check import CheckReport
 
 
 def register(sub: Any) -> None:
@@ -35,7 +36,7 @@ def register(sub: Any) -> None:
         help=_("新建县区或市级数据库"),
         description=_("新建一个 VetDesk 数据库，并指定其单位、角色和操作员。"),
     )
-    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件"))
+    p.add_argument("--db", required=True, type=db_target, help=_("要创建的数据库文件"))
     p.add_argument(
         "--role", required=True, choices=["county", "city"], help=_("county（县区）或 city（市级）")
     )
@@ -48,7 +49,9 @@ def register(sub: Any) -> None:
         help=_("生成演示数据库"),
         description=_("生成逼真且可复现的海东市演示数据（学校、办学条件、教师、培训项目）。"),
     )
-    p.add_argument("--db", required=True, type=Path, help=_("要创建的数据库文件（不能已存在）"))
+    p.add_argument(
+        "--db", required=True, type=db_target, help=_("要创建的数据库文件（不能已存在）")
+    )
     p.add_argument("--role", choices=["county", "city"], default="county", help=_("默认 county"))
     p.add_argument("--unit", help=_("县区代码，默认 630223（互助县）；市级为 630200"))
     p.add_argument("--period", type=int, default=dt.date.today().year - 1, help=_("统计年度"))
@@ -101,6 +104,9 @@ def register(sub: Any) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Run ``vetdesk init``."""
+    # Local: SQLAlchemy, the models and the rule set load when the command runs, not for --help.
+    from vetdesk.standards.installed import create_database
+
     unit = args.unit or (load_units().city.code if args.role == "city" else None)
     if unit is None:
         raise UsageError(_("县区数据库必须用 --unit 指定县区代码，例如 630223。"))
@@ -117,6 +123,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo_city(args: argparse.Namespace) -> int:
     """Run ``vetdesk demo-city``."""
+    # Local: the demo world (keys, packages, databases) loads when the command runs.
     from vetdesk.services.demo_world import build_demo_world, open_command
 
     world = build_demo_world(args.out, year=args.period, progress=print)
@@ -140,7 +147,10 @@ def cmd_demo_city(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run ``vetdesk demo``."""
+    # Local: the generator, SQLAlchemy and the rule set load when the command runs.
     from vetdesk.services.demo import generate_demo
+    from vetdesk.standards.installed import create_database
+    from vetdesk.validation.check import run_check
 
     units = load_units()
     unit = args.unit or (units.city.code if args.role == "city" else "630223")
@@ -152,7 +162,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = run_check(db, args.period)
     except BaseException:
         db.close()
-        args.db.unlink(missing_ok=True)
+        if isinstance(args.db, Path):  # a server database is the administrator's to drop
+            args.db.unlink(missing_ok=True)
         raise
     db.close()
     print(
@@ -169,6 +180,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run ``vetdesk check``."""
+    # Local: the check and its database queries load when the command runs, not for --help.
+    from vetdesk.services.check import report_to_json
+    from vetdesk.validation.check import run_check
+
     db = open_database(args.db)
     try:
         report = run_check(db, args.period)
@@ -177,7 +192,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report_to_json(report))
     else:
-        print_report(report)
+        print_report(report, db_path=str(args.db))
     return EXIT_REJECTED if report.errors else EXIT_OK
 
 
@@ -185,9 +200,11 @@ def _percent(value: Any) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f}%"
 
 
-def print_report(report: CheckReport, out: Any = None) -> None:
+def print_report(report: CheckReport, out: Any = None, db_path: str = "") -> None:
     """Print a check report for people."""
     out = out or sys.stdout
+    # The explain command printed under each warning is complete, so it runs as printed.
+    db_arg = quote_arg(db_path) if db_path else _("数据库文件")
     w = out.write
     w(
         _("{unit} {year} 年度核验结果（规则集 {rs} {ver}）\n").format(
@@ -205,8 +222,6 @@ def print_report(report: CheckReport, out: Any = None) -> None:
             w("      " + a.excluded_reason + "\n")
         for r in a.failing:
             assert r.rule is not None
-            from vetdesk.standards.assess import threshold_text
-
             w(
                 "      "
                 + _("✗ {name}：{value}（标准 {thr}，{src}）").format(
@@ -257,14 +272,20 @@ def print_report(report: CheckReport, out: Any = None) -> None:
             w(
                 "         "
                 + _(
-                    "编号 {id}；说明：vetdesk explain --period {year} --finding {id} --text “…”"
-                ).format(id=f.finding_id, year=report.year)
+                    "编号 {id}；说明：vetdesk explain --db {db} --period {year} --finding {id}"
+                    " --text “…”"
+                ).format(id=f.finding_id, year=report.year, db=db_arg)
                 + "\n"
             )
     if report.unexplained_warnings and not report.errors:
         w("\n" + _("每条警告改正数据或填写说明后，才能导出正式上报包。") + "\n")
     if report.ready_to_submit:
         w("\n" + _("数据已就绪，可以导出正式上报包。") + "\n")
+
+
+def quote_arg(value: str) -> str:
+    """A command-line argument as typed: in double quotes when it holds a space."""
+    return f'"{value}"' if any(c.isspace() for c in value) else value
 
 
 def _field_label(finding: Finding) -> str:
@@ -278,7 +299,9 @@ def _field_label(finding: Finding) -> str:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Run ``vetdesk explain``."""
+    # Local: the policy and the check load when the command runs, not for --help.
     from vetdesk.db.write_policy import changed_after_report_note
+    from vetdesk.services.check import explain_finding
 
     if not args.finding and not (args.rule and args.record):
         raise UsageError(_("请用 --finding 给出警告编号，或同时给出 --rule 和 --record。"))

@@ -36,3 +36,19 @@ def no_display_message(db: str | None) -> str:
         + _("截图文件夹")
     )
     return "\n".join(lines)
+
+
+def workbook_commands(path: Path, db: str | None) -> str:
+    """What the workbook opened without a display is, and the commands that handle it."""
+    # Imported here: reading a workbook needs openpyxl, which the rest of this module does not.
+    from vetdesk.errors import VetDeskError
+    from vetdesk.services.open_workbook import commands_for, kind_name, workbook_kind
+
+    try:
+        kind = workbook_kind(path)
+    except VetDeskError as exc:
+        return exc.message
+    target = str(Path(db).absolute()) if db else _("数据库文件")
+    lines = [_("{name} 是{what}。在命令行中处理它：").format(name=path.name, what=kind_name(kind))]
+    lines += [f"    vetdesk {command} --db {target} {path}" for command in commands_for(kind)]
+    return "\n".join(lines)

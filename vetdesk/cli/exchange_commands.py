@@ -12,10 +12,12 @@ from vetdesk.cli.common import (
     EXIT_REJECTED,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
-from vetdesk.db.database import open_database
+from vetdesk.cli.package_commands import add_passphrase_argument, export_signed
 from vetdesk.i18n import N_, _
+from vetdesk.workbook.schema import ALL_SHEETS
 
 _ACTIONS = {"add": N_("新增"), "change": N_("修改"), "remove": N_("删除")}
 
@@ -70,14 +72,13 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help=_("输出文件（.xlsx）"))
     p.add_argument("--draft", action="store_true", help=_("导出未签名草稿（仅供备份和内部核对）"))
     add_json_argument(p)
-    from vetdesk.cli.package_commands import add_passphrase_argument
-
     add_passphrase_argument(p)
     p.set_defaults(func=cmd_export)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Run ``vetdesk template``."""
+    # Local: openpyxl and the workbook code load when the command runs, not for --help.
     from vetdesk.workbook.template import write_template
 
     db = open_database(args.db)
@@ -137,8 +138,6 @@ def print_plan(plan: Any, out: Any = None) -> None:
     w = (out or sys.stdout).write
     w(_("文件 {name}，{year} 年度").format(name=plan.file_name, year=plan.year) + "\n")
     for key, s in plan.summary.items():
-        from vetdesk.workbook.schema import ALL_SHEETS
-
         title = ALL_SHEETS[key].sheet_title if key in ALL_SHEETS else key
         w(
             "  "
@@ -168,6 +167,7 @@ def print_plan(plan: Any, out: Any = None) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk import``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.db.write_policy import WriteAction, changed_after_report_note, require
     from vetdesk.workbook.annotate import annotate_workbook
     from vetdesk.workbook.importer import apply_import, plan_from_content
@@ -208,11 +208,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk export``."""
+    # Local: openpyxl and the workbook code load when the command runs, not for --help.
     from vetdesk.workbook.export import export_period
+    from vetdesk.workbook.schema import EXPORT_SHEETS
 
     if not args.draft:
-        from vetdesk.cli.package_commands import export_signed
-
         return export_signed(args)
     db = open_database(args.db)
     try:
@@ -222,8 +222,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"ok": True, "path": str(args.out), "counts": snapshot.counts()})
     else:
+        counts = snapshot.counts()
+        # Each sheet by the name the workbook shows, never by its internal key.
         print(
             _("已导出未签名草稿 {path}（仅供备份，不能作为正式上报包）：").format(path=args.out)
-            + "，".join(f"{k} {v}" for k, v in snapshot.counts().items())
+            + _("，").join(
+                _("{sheet} {count} 条").format(sheet=spec.sheet_title, count=counts[spec.key])
+                for spec in EXPORT_SHEETS
+            )
         )
     return EXIT_OK

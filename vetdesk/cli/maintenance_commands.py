@@ -24,6 +24,7 @@ from vetdesk.db.backup import (
     prune_backups,
     restore_backup,
 )
+from vetdesk.db.location import NoFileBackup, ServerUrl
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 
@@ -65,6 +66,14 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_restore)
 
 
+def _file_only(target: Path | ServerUrl) -> Path:
+    # VetDesk's backups are verified copies of a SQLite file. A server database is backed
+    # up by the server's own tools; saying so beats pretending a backup ran.
+    if isinstance(target, Path):
+        return target
+    raise NoFileBackup(target)
+
+
 def _size_text(size: int) -> str:
     if size >= 1 << 20:
         return f"{size / (1 << 20):.1f} MB"
@@ -83,7 +92,7 @@ def _describe(info: BackupInfo) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Run ``vetdesk backup``."""
-    db_path: Path = args.db
+    db_path: Path = _file_only(args.db)
     if (args.list or args.prune) and args.reason:
         raise UsageError(_("--reason 只用于新建备份，不能与 --list 或 --prune 同用。"))
     if not db_path.is_file():
@@ -154,7 +163,7 @@ def _confirmed(db_path: Path, backup: Path) -> bool:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Run ``vetdesk restore``."""
-    db_path: Path = args.db
+    db_path: Path = _file_only(args.db)
     backup = _resolve_backup(db_path, args.backup)
     if not args.yes:
         if not sys.stdin.isatty():

@@ -13,12 +13,13 @@ from vetdesk.cli.common import (
     CommandError,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
-from vetdesk.db.database import open_database
 from vetdesk.errors import VetDeskError
 from vetdesk.i18n import N_, _
+from vetdesk.workbook.schema import ALL_SHEETS
 
 _ACTIONS = {"add": N_("新增"), "change": N_("修改"), "remove": N_("删除")}
 
@@ -108,6 +109,8 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
         ],
         "conflicts": preview.conflicts,
         "kept_sheets": preview.kept_sheets,
+        "kept_rows": preview.kept_rows,
+        "changeset_digest": preview.changeset_digest,
         "duplicates": preview.duplicates,
         "reasons": preview.reasons,
         "receipt": str(receipt) if receipt else None,
@@ -115,16 +118,14 @@ def _outcome_json(outcome: Any) -> dict[str, Any]:
 
 
 def _print_outcome(outcome: Any) -> None:
+    # Loaded with the packages (cryptography, openpyxl), not at every start of the CLI.
+    from vetdesk.cli.verdicts import detail_lines, verdict_line
+
     preview, receipt = outcome.preview, outcome.receipt
     v = preview.verification
     w = sys.stdout.write
-    w(f"{'✓' if v.ok else '✗'} {v.file_name} [{v.verdict}] {v.message}\n")
-    if v.fingerprint:
-        w("    " + _("签名密钥指纹：{fp}").format(fp=v.fingerprint) + "\n")
-    for note in v.notes:
-        w("    " + note + "\n")
-    from vetdesk.workbook.schema import ALL_SHEETS
-
+    for line in [verdict_line(v), *detail_lines(v)]:
+        w(line + "\n")
     for key, s in preview.summary.items():
         w(
             "    "
@@ -152,7 +153,14 @@ def _print_outcome(outcome: Any) -> None:
             "    "
             + _(
                 "上报包没有这些工作表（较早版本的格式），合并时保持市局现有数据不变：{sheets}"
-            ).format(sheets="、".join(preview.kept_sheets))
+            ).format(
+                sheets="、".join(
+                    _("{sheet}（{rows} 行）").format(sheet=title, rows=preview.kept_rows[title])
+                    if title in preview.kept_rows
+                    else title
+                    for title in preview.kept_sheets
+                )
+            )
             + "\n"
         )
     for text in preview.conflicts:
@@ -173,6 +181,7 @@ def _print_outcome(outcome: Any) -> None:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Run ``vetdesk merge``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.accept import PackageOutcome, merge_batch, unlock_receipts
 
     files = _expand(args.files)
@@ -217,6 +226,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Run ``vetdesk status``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.merge import status_board
 
     db = open_database(args.db)
@@ -270,11 +280,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_receipt_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk receipt import``."""
-    from vetdesk.packages.receipt import import_receipt
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
+    from vetdesk.packages.receipt import ReceiptRefused, import_receipt
 
     db = open_database(args.db)
     try:
         result = import_receipt(db, args.file)
+    except ReceiptRefused as exc:
+        if exc.verdict is None or not exc.verdict.remedy:
+            raise
+        remedy = _("处理办法：{remedy}").format(remedy=exc.verdict.remedy)
+        raise ReceiptRefused(f"{exc.message}\n{remedy}", code=exc.code) from exc
     finally:
         db.close()
     if args.json:
@@ -303,4 +319,7 @@ def cmd_receipt_import(args: argparse.Namespace) -> int:
         )
         for reason in result.reasons:
             print("  · " + reason)
+        verdict = result.package_verdict
+        if verdict is not None and verdict.remedy:
+            print(_("处理办法：{remedy}").format(remedy=verdict.remedy))
     return EXIT_OK

@@ -16,9 +16,9 @@ from vetdesk.cli.common import (
     CommandError,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
-from vetdesk.db.database import open_database
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 
@@ -143,6 +143,7 @@ def register(sub: Any) -> None:
 
 def cmd_key_init(args: argparse.Namespace) -> int:
     """Run ``vetdesk key init / rotate``."""
+    # Local: cryptography and the key store load when the command runs, not for --help.
     from vetdesk.signing.keystore import create_key
 
     db = open_database(args.db)
@@ -163,6 +164,7 @@ def cmd_key_init(args: argparse.Namespace) -> int:
 
 def cmd_key_show(args: argparse.Namespace) -> int:
     """Run ``vetdesk key show``."""
+    # Local: cryptography and the key store load when the command runs, not for --help.
     from vetdesk.signing.keystore import active_key
 
     db = open_database(args.db)
@@ -190,6 +192,7 @@ def cmd_key_show(args: argparse.Namespace) -> int:
 
 def cmd_key_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk key export``."""
+    # Local: cryptography and the key store load when the command runs, not for --help.
     from vetdesk.signing.keystore import active_key, public_key_file_text
     from vetdesk.workbook.atomic import write_atomically
 
@@ -210,7 +213,8 @@ def cmd_key_export(args: argparse.Namespace) -> int:
 
 def cmd_trust_add(args: argparse.Namespace) -> int:
     """Run ``vetdesk trust add``."""
-    from vetdesk.signing.trust import add_trusted_key, read_key_file
+    # Local: cryptography and the key store load when the command runs, not for --help.
+    from vetdesk.signing.trust import add_trusted_key, fingerprints_match, read_key_file
 
     try:
         text = args.file.read_text(encoding="utf-8")
@@ -221,8 +225,6 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
     candidate = read_key_file(text)
     print(_("公钥指纹：{fp}").format(fp=candidate.fingerprint))
     if args.fingerprint is not None:
-        from vetdesk.signing.trust import fingerprints_match
-
         if not fingerprints_match(args.fingerprint, candidate.fingerprint):
             raise CommandError(
                 _("指纹不一致，公钥未登记。请与对方核实。"),
@@ -243,6 +245,7 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
 
 def cmd_trust_list(args: argparse.Namespace) -> int:
     """Run ``vetdesk trust list``."""
+    # Local: cryptography and the key store load when the command runs, not for --help.
     from vetdesk.signing.trust import list_trusted_keys
 
     db = open_database(args.db)
@@ -274,6 +277,7 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 
 def cmd_trust_revoke(args: argparse.Namespace) -> int:
     """Run ``vetdesk trust revoke``."""
+    # Local: cryptography and the key store load when the command runs, not for --help.
     from vetdesk.signing.trust import revoke_trusted_key
 
     if not confirm(args, _("吊销后该密钥签名的上报包将被拒收。确定吊销？")):
@@ -290,6 +294,7 @@ def cmd_trust_revoke(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Run ``vetdesk verify``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.verify import verify_package
 
     db = open_database(args.db)
@@ -300,18 +305,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(results[0].to_json() if len(results) == 1 else [r.to_json() for r in results])
     else:
+        # Local: verdicts stands on the package code (cryptography, openpyxl), loaded only to verify.
+        from vetdesk.cli.verdicts import print_verification
+
         for r in results:
-            mark = "✓" if r.ok else "✗"
-            print(f"{mark} {r.file_name} [{r.verdict}] {r.message}")
-            if r.fingerprint:
-                print("    " + _("签名密钥指纹：{fp}").format(fp=r.fingerprint))
-            for note in r.notes:
-                print("    " + note)
+            print_verification(r)
     return EXIT_OK if all(r.ok for r in results) else EXIT_REJECTED
 
 
 def cmd_privacy(args: argparse.Namespace) -> int:
     """Run ``vetdesk privacy``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.db.id_privacy import install_privacy, privacy_in_force
     from vetdesk.domain.id_privacy import IdPrivacy, new_hashed_privacy
 
@@ -341,15 +345,15 @@ def cmd_privacy(args: argparse.Namespace) -> int:
 
 def export_signed(args: argparse.Namespace) -> int:
     """Vetdesk export without --draft: the official signed package."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.county import NotReadyToSubmit, export_package
 
     db = open_database(args.db)
     try:
         if db.info().is_city:
             raise UsageError(_("市级数据库不导出上报包；请用 vetdesk report 生成全市汇总工作簿。"))
-        passphrase = read_passphrase(args)
         try:
-            result = export_package(db, args.period, args.out, passphrase)
+            result = export_package(db, args.period, args.out, lambda: read_passphrase(args))
         except NotReadyToSubmit as exc:
             if args.json:
                 print_json({"ok": False, "error": {"code": exc.code, "message": exc.message}})

@@ -7,12 +7,19 @@ so whichever module registers first creates it and the others add to it.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vetdesk.cli.common import EXIT_OK, add_db_argument, add_json_argument, print_json
-from vetdesk.db.database import open_database
-from vetdesk.db.write_policy import PeriodStatus
+from vetdesk.cli.common import (
+    EXIT_OK,
+    add_db_argument,
+    add_json_argument,
+    open_database,
+    print_json,
+)
 from vetdesk.i18n import _
+
+if TYPE_CHECKING:
+    from vetdesk.db.write_policy import PeriodStatus
 
 
 def period_operations(sub: Any) -> Any:
@@ -62,6 +69,7 @@ def register(sub: Any) -> None:
 
 def cmd_period_lock(args: argparse.Namespace) -> int:
     """Run ``vetdesk period lock``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.services.period_lock import lock_period
 
     db = open_database(args.db)
@@ -77,6 +85,7 @@ def cmd_period_lock(args: argparse.Namespace) -> int:
 
 def cmd_period_reopen(args: argparse.Namespace) -> int:
     """Run ``vetdesk period reopen``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.services.period_lock import reopen_period
 
     db = open_database(args.db)

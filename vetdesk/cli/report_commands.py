@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from vetdesk.cli.common import EXIT_OK, add_db_argument
-from vetdesk.db.database import open_database
+from vetdesk.cli.common import EXIT_OK, add_db_argument, open_database
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 
@@ -51,6 +50,7 @@ def register(sub: Any) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Run ``vetdesk report``."""
+    # Local: the report code (SQLAlchemy; matplotlib for charts) loads when the command runs.
     from vetdesk.reports.summary import percent_text
 
     suffix = args.out.suffix.lower()
@@ -63,6 +63,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         if suffix == ".xlsx":
+            # Local, per branch: only the workbook needs openpyxl.
             from vetdesk.reports.city_workbook import write_city_workbook
 
             result = write_city_workbook(db, args.period, args.out)
@@ -72,6 +73,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 )
             )
             return EXIT_OK
+        # Local, per branch: only the PDF needs the PDF writer and the targets.
         from vetdesk.reports.pdf import write_report_pdf
         from vetdesk.services.targets import progress_chart_items
 
@@ -105,6 +107,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
         raise UsageError(_("图表文件应为 .png 或 .svg：{path}").format(path=args.out))
     if not args.out.parent.is_dir():
         raise UsageError(_("保存位置不存在：{folder}").format(folder=args.out.parent))
+    # Local: the report code (SQLAlchemy; matplotlib for charts) loads when the command runs.
     from vetdesk.reports import charts
     from vetdesk.reports.summary import build_summary
 
@@ -112,6 +115,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     try:
         summary = build_summary(db, args.period, unit=args.unit)
         if args.kind == "progress":
+            # Local, per branch: only the progress chart needs the targets.
             from vetdesk.services.targets import progress_chart_items
 
             items = progress_chart_items(db, args.period)

@@ -11,14 +11,23 @@ from vetdesk.cli.common import (
     EXIT_REJECTED,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
-from vetdesk.db.database import open_database
 from vetdesk.domain.enums import Ownership, PeriodState, SchoolCategory, SchoolLevel
 from vetdesk.domain.units import load_units
 from vetdesk.i18n import N_, _
 from vetdesk.services.entities import SCHOOL
-from vetdesk.services.records import FORM_FIELDS, Draft
+from vetdesk.services.records import FORM_FIELDS, Draft, list_periods
+from vetdesk.services.registry import (
+    add_period,
+    default_county,
+    edit_school,
+    list_schools,
+    register_school,
+    school_fields,
+    school_input,
+)
 
 # The school options: command-line option, form field, help text.
 _SCHOOL_OPTIONS: tuple[tuple[str, str, str], ...] = (
@@ -51,8 +60,11 @@ def register(sub: Any) -> None:
     """Register this module's sub-commands."""
     period = sub.add_parser(
         "period",
-        help=_("统计期：新建、列出"),
-        description=_("新建或列出本数据库的统计期（统计年度）。填报、模板和导入都需要先有统计期。"),
+        help=_("统计期：新建、列出、锁定、重新打开"),
+        description=_(
+            "新建、列出、锁定或重新打开本数据库的统计期（统计年度）。"
+            "填报、模板和导入都需要先有统计期。"
+        ),
     )
     period_sub = period.add_subparsers(dest="period_command", required=True, metavar=_("操作"))
     p = period_sub.add_parser(
@@ -127,8 +139,6 @@ def _state_label(state: str) -> str:
 
 def cmd_period_add(args: argparse.Namespace) -> int:
     """Run ``vetdesk period add``."""
-    from vetdesk.services.registry import add_period
-
     db = open_database(args.db)
     try:
         info = add_period(db, args.period, args.statistics_date)
@@ -160,8 +170,6 @@ def cmd_period_add(args: argparse.Namespace) -> int:
 
 def cmd_period_list(args: argparse.Namespace) -> int:
     """Run ``vetdesk period list``."""
-    from vetdesk.services.records import list_periods
-
     db = open_database(args.db)
     try:
         periods = list_periods(db)
@@ -214,8 +222,6 @@ def _print_problems(draft: Draft[Any]) -> None:
 
 def cmd_school_add(args: argparse.Namespace) -> int:
     """Run ``vetdesk school add``."""
-    from vetdesk.services.registry import default_county, register_school, school_input
-
     db = open_database(args.db)
     try:
         typed = _typed_options(args)
@@ -235,8 +241,6 @@ def cmd_school_add(args: argparse.Namespace) -> int:
 
 def cmd_school_edit(args: argparse.Namespace) -> int:
     """Run ``vetdesk school edit``."""
-    from vetdesk.services.registry import edit_school, school_input
-
     changes: dict[str, object] = school_input(_typed_options(args))
     if args.active is not None:
         changes["active"] = args.active
@@ -249,8 +253,6 @@ def cmd_school_edit(args: argparse.Namespace) -> int:
 
 
 def _report_school(args: argparse.Namespace, draft: Draft[Any], done: str) -> int:
-    from vetdesk.services.registry import school_fields
-
     if args.json:
         print_json(
             {
@@ -281,8 +283,6 @@ def _report_school(args: argparse.Namespace, draft: Draft[Any], done: str) -> in
 
 def cmd_school_list(args: argparse.Namespace) -> int:
     """Run ``vetdesk school list``."""
-    from vetdesk.services.registry import list_schools, school_fields
-
     db = open_database(args.db)
     try:
         schools = list_schools(db)

@@ -6,8 +6,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vetdesk.cli.common import EXIT_OK, add_db_argument, add_json_argument, print_json
-from vetdesk.db.database import open_database
+from vetdesk.cli.common import (
+    EXIT_OK,
+    add_db_argument,
+    add_json_argument,
+    open_database,
+    print_json,
+)
 from vetdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -46,6 +51,7 @@ def register(sub: Any) -> None:
 
 def cmd_targets(args: argparse.Namespace) -> int:
     """Run ``vetdesk targets show``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.services.targets import target_progress
 
     db = open_database(args.db)
@@ -71,9 +77,13 @@ def cmd_targets(args: argparse.Namespace) -> int:
             title=target_set.label, version=target_set.version, year=args.period
         )
     )
+    # Local: standards.targets stands on SQLAlchemy and the models, not loaded for --help.
+    from vetdesk.standards.targets import CITY_ENTERED
+
     for p in progress:
         mark = _MARKS.get(p.status, "·")
-        source = _("（填报）") if p.entered else ""
+        # "由市局填报" already says the figure is entered by hand: no second "（填报）".
+        source = _("（填报）") if p.entered and p.status != CITY_ENTERED else ""
         alternative = f"  [{p.alternative_text()}]" if p.target.alternative else ""
         print(
             f"  {mark} [{p.target.articles_text}] {p.target.label}：{p.value_text()} / "
@@ -139,6 +149,7 @@ def _target_json(p: Progress, target_set: TargetSet) -> dict[str, Any]:
 
 def cmd_targets_set(args: argparse.Namespace) -> int:
     """Run ``vetdesk targets set``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.services.targets import enter_progress
 
     db = open_database(args.db)
@@ -152,6 +163,7 @@ def cmd_targets_set(args: argparse.Namespace) -> int:
 
 def cmd_targets_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk targets export``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.services.targets import current_target_json
     from vetdesk.workbook.atomic import write_atomically
 
@@ -171,6 +183,7 @@ def cmd_targets_export(args: argparse.Namespace) -> int:
 
 def cmd_targets_install(args: argparse.Namespace) -> int:
     """Run ``vetdesk targets install``."""
+    # Local: SQLAlchemy loads when the command runs, not for --help.
     from vetdesk.services.targets import install_target_file
 
     db = open_database(args.db)

@@ -12,10 +12,11 @@ from vetdesk.cli.common import (
     EXIT_REJECTED,
     add_db_argument,
     add_json_argument,
+    open_database,
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
-from vetdesk.db.database import open_database
+from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 
 
@@ -75,7 +76,7 @@ def register(sub: Any) -> None:
 
 def cmd_task_export(args: argparse.Namespace) -> int:
     """Run ``vetdesk task export``."""
-    from vetdesk.errors import UsageError
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
     from vetdesk.packages.task import export_task
 
     db = open_database(args.db)
@@ -126,6 +127,8 @@ def cmd_task_export(args: argparse.Namespace) -> int:
 
 def cmd_task_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk task import``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
+    from vetdesk.cli.verdicts import print_verification
     from vetdesk.packages.task import import_task, plan_task
 
     db = open_database(args.db)
@@ -138,9 +141,7 @@ def cmd_task_import(args: argparse.Namespace) -> int:
     else:
         v = result.verification
         if not result.ok:
-            print(f"✗ {v.file_name} [{v.verdict}] {v.message}")
-            if v.fingerprint:
-                print("    " + _("签名密钥指纹：{fp}").format(fp=v.fingerprint))
+            print_verification(v, notes=False)
             print(_("任务包未导入，数据库未改动。"))
         else:
             print(result.describe())
@@ -151,6 +152,8 @@ def cmd_task_import(args: argparse.Namespace) -> int:
 
 def cmd_task_verify(args: argparse.Namespace) -> int:
     """Run ``vetdesk task verify``."""
+    # Local: the package code (SQLAlchemy, openpyxl, cryptography) loads when the command runs.
+    from vetdesk.cli.verdicts import print_verification
     from vetdesk.packages.task import verify_task
 
     db = open_database(args.db)
@@ -161,10 +164,5 @@ def cmd_task_verify(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
     else:
-        mark = "✓" if result.ok else "✗"
-        print(f"{mark} {result.file_name} [{result.verdict}] {result.message}")
-        if result.fingerprint:
-            print("    " + _("签名密钥指纹：{fp}").format(fp=result.fingerprint))
-        for note in result.notes:
-            print("    " + note)
+        print_verification(result)
     return EXIT_OK if result.ok else EXIT_REJECTED

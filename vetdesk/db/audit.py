@@ -55,6 +55,8 @@ _NAMED_BY = {
     models.TrainingBase: "name",
 }
 _MASKED = frozenset({"id_number"})
+# One log entry: action, table, record key, field, old value, new value.
+AuditChange = tuple[str, str, str, str, str | None, str | None]
 
 
 def _text(column: str, value: Any) -> str | None:
@@ -144,7 +146,7 @@ def _snapshot(obj: Any, excluded: frozenset[str]) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
-def _changes(session: Session) -> Iterable[tuple[str, str, str, str, str | None, str | None]]:
+def _changes(session: Session) -> Iterable[AuditChange]:
     for obj in list(session.new):
         excluded = _AUDITED.get(type(obj))
         if excluded is not None:
@@ -194,10 +196,18 @@ def _changes(session: Session) -> Iterable[tuple[str, str, str, str, str | None,
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    operator = str(session.info.get(OPERATOR_KEY, ""))
-    changes = list(_changes(session))
+    append_entries(session, list(_changes(session)))
+
+
+def append_entries(session: Session, changes: list[AuditChange]) -> None:
+    """Chain entries (action, table, record key, field, old, new) into the log in one INSERT.
+
+    The ORM hook uses it for the session's changes; bulk writes that bypass the ORM
+    (the merge's Core statements) call it with the same entries the hook would make.
+    """
     if not changes:
         return
+    operator = str(session.info.get(OPERATOR_KEY, ""))
     with session.no_autoflush:
         prev = session.info.get("_audit_last_hash")
         if prev is None:
@@ -233,6 +243,26 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     with session.no_autoflush:
         session.execute(insert(models.AuditEntry), rows)
     session.info["_audit_last_hash"] = prev
+
+
+def snapshot_of(model: type[Base], values: dict[str, Any]) -> str:
+    """The logged form of a row given as plain column values (what an insert or delete records)."""
+    excluded = _AUDITED[model]
+    mapper = inspect(model)
+    return json.dumps(
+        {
+            attr.key: _text(attr.key, values.get(attr.key))
+            for attr in mapper.column_attrs
+            if attr.key not in excluded
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def logged_text(column: str, value: Any) -> str | None:
+    """A value as the log writes it (身份证号 masked)."""
+    return _text(column, value)
 
 
 def _after_transaction_end(session: Session, _transaction: Any) -> None:

@@ -40,7 +40,6 @@ from typing import Any, Protocol
 
 from vetdesk.atomicfile import fsync_dir, replace_atomically
 from vetdesk.db import migrate
-from vetdesk.db.engine import make_engine
 from vetdesk.db.lock import DatabaseInUse, DatabaseLock
 from vetdesk.errors import InputRejected, UsageError, VetDeskError
 from vetdesk.i18n import N_, _
@@ -652,21 +651,13 @@ def verify_backup(backup_path: Path | str) -> list[str]:
             con.close()
     except sqlite3.Error as exc:
         return [_("无法读取备份文件 {name}：{err}").format(name=path.name, err=exc)]
-    if row is not None and str(row[0]) not in _known_revisions():
+    if row is not None and str(row[0]) not in migrate.known_revisions():
         return [
             _("{name} 由更新版本的 VetDesk 创建（结构版本 {rev}），本版本不能使用。").format(
                 name=path.name, rev=row[0]
             )
         ]
     return []
-
-
-@cache
-def _known_revisions() -> frozenset[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(migrate.alembic_config_for_scripts())
-    return frozenset(rev.revision for rev in script.walk_revisions())
 
 
 def quick_check(db_path: Path | str) -> list[str]:
@@ -687,6 +678,9 @@ def quick_check(db_path: Path | str) -> list[str]:
 
 def upgrade_with_backup(path: Path | str) -> BackupInfo | None:
     """Upgrade an older database's schema after a verified backup; None if no upgrade was due."""
+    # Local: SQLAlchemy loads when a database is opened, not with `vetdesk backup --help`.
+    from vetdesk.db.engine import make_engine
+
     db_path = Path(path)
     _require_database(db_path)
     backup: BackupInfo | None = None

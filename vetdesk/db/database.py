@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -17,6 +18,7 @@ from vetdesk import __version__
 from vetdesk.db import backup, migrate, models
 from vetdesk.db.audit import install_audit
 from vetdesk.db.engine import make_engine, make_session_factory
+from vetdesk.db.location import DatabaseTarget, ServerUrl, parse_target, target_label
 from vetdesk.db.lock import DatabaseLock
 from vetdesk.domain.enums import Role
 from vetdesk.domain.units import load_units
@@ -43,12 +45,30 @@ class DatabaseInfo:
 class Database:
     """An open VetDesk database: engine, sessions with auditing, and its set-up."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
-        self.path = path
+    def __init__(self, location: DatabaseTarget, engine: Engine) -> None:
+        self.location = location
         self.engine = engine
         self._factory: sessionmaker[Session] = make_session_factory(engine)
         self._write_factory: sessionmaker[Session] = make_session_factory(engine, write=True)
         self._info: DatabaseInfo | None = None
+        self._server_lock: WriteLock | None = None
+
+    @property
+    def on_server(self) -> bool:
+        """Whether this database lives on a PostgreSQL server rather than in a file."""
+        return isinstance(self.location, ServerUrl)
+
+    @property
+    def label(self) -> str:
+        """The database as messages name it: the file's name, or ``dbname@host``."""
+        return target_label(self.location)
+
+    @property
+    def path(self) -> Path:
+        """The database file; refused for a database on a PostgreSQL server."""
+        if isinstance(self.location, ServerUrl):
+            raise OnServer(self.location)
+        return self.location
 
     def session(self, *, write: bool = False) -> Session:
         """A new session whose changes are recorded in the audit log (``write``: takes the write lock)."""
@@ -62,7 +82,19 @@ class Database:
 
     @contextmanager
     def guarded_write(self, purpose: str, backup_reason: str | None = None) -> Iterator[None]:
-        """Hold the database lock (and take a verified backup first) around a large write."""
+        """Hold the database lock (and take a verified backup first) around a large write.
+
+        On PostgreSQL the lock is the server's advisory lock and no file backup is taken:
+        the write is one transaction (all or nothing), and backups are ``pg_dump``'s.
+        """
+        if isinstance(self.location, ServerUrl):
+            if self._server_lock is None:
+                from vetdesk.db.postgres import WriteLock
+
+                self._server_lock = WriteLock(self.engine, self.location)
+            with self._server_lock.hold(purpose):
+                yield
+            return
         with DatabaseLock(self.path).acquire(purpose):
             if backup_reason is not None:
                 backup.pre_operation_backup(self, backup_reason)
@@ -75,6 +107,12 @@ class Database:
             with self.session(write=True) as session, session.begin():
                 yield session
         except OperationalError as exc:
+            if isinstance(self.location, ServerUrl):
+                from vetdesk.db.postgres import is_lock_timeout, unreachable
+
+                if is_lock_timeout(exc):
+                    raise _busy(self.label) from exc
+                raise unreachable(self.location, exc) from exc
             raise _write_error(self.path, exc) from exc
 
     def info(self) -> DatabaseInfo:
@@ -85,7 +123,7 @@ class Database:
                 if row is None:
                     raise InputRejected(
                         _("数据库 {path} 尚未初始化，请先运行 vetdesk init。").format(
-                            path=self.path.name
+                            path=self.label
                         ),
                         code="not_initialised",
                     )
@@ -112,6 +150,23 @@ class Database:
         self.engine.dispose()
 
 
+if TYPE_CHECKING:
+    from vetdesk.db.postgres import WriteLock
+
+
+class OnServer(UsageError):
+    """A file operation (backup file, lock file) asked of a database on a PostgreSQL server."""
+
+    code = "db_on_server"
+
+    def __init__(self, target: ServerUrl) -> None:
+        super().__init__(
+            _("数据库 {db} 在 PostgreSQL 服务器上，不是本机文件，此操作不适用。").format(
+                db=target.label
+            )
+        )
+
+
 class DatabaseWriteFailed(InputRejected):
     """SQLite could not write the database file (read-only, disk full, I/O error)."""
 
@@ -122,6 +177,14 @@ class DatabaseBusy(InputRejected):
     """Another connection holds the database's write lock: nothing was written."""
 
     code = "db_busy"
+
+
+def _busy(name: str) -> DatabaseBusy:
+    return DatabaseBusy(
+        _(
+            "数据库 {name} 正忙：另一个程序正在写入它。本次操作没有写入任何内容，请稍后重试。"
+        ).format(name=name)
+    )
 
 
 def _write_error(path: Path, exc: OperationalError) -> Exception:
@@ -135,11 +198,7 @@ def _write_error(path: Path, exc: OperationalError) -> Exception:
     if "database is locked" in text or "database is busy" in text:
         # Another program (or another VetDesk) holds SQLite's write lock longer than the
         # busy timeout: nothing was written; the user can simply try again.
-        return DatabaseBusy(
-            _(
-                "数据库 {name} 正忙：另一个程序正在写入它。本次操作没有写入任何内容，请稍后重试。"
-            ).format(name=path.name)
-        )
+        return _busy(path.name)
     if "full" in text or "disk i/o" in text or "i/o error" in text:
         return DatabaseWriteFailed(
             _(
@@ -158,7 +217,7 @@ def _seed_units(session: Session) -> None:
 
 
 def create_database_file(
-    path: Path,
+    path: DatabaseTarget | str,
     *,
     role: str,
     unit_code: str,
@@ -184,12 +243,18 @@ def create_database_file(
         )
     if not operator.strip():
         raise UsageError(_("请填写操作员姓名（--operator）。"))
-    if path.exists() and path.stat().st_size > 0:
-        raise UsageError(_("文件 {path} 已存在，不会覆盖。").format(path=path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
-    migrate.upgrade(engine)
-    db = Database(path, engine)
+    target = parse_target(path)
+    if isinstance(target, ServerUrl):
+        if role != Role.CITY:
+            raise UsageError(_COUNTY_ON_SERVER)
+        db = _new_server_database(target)
+    else:
+        if target.exists() and target.stat().st_size > 0:
+            raise UsageError(_("文件 {path} 已存在，不会覆盖。").format(path=target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(target)
+        migrate.upgrade(engine)
+        db = Database(target, engine)
     with db.transaction() as session:
         session.info["operator"] = operator.strip()
         _seed_units(session)
@@ -208,6 +273,62 @@ def create_database_file(
     return db
 
 
+# Counties stay on a SQLite file on their own PC (offline, one operator, a USB stick to
+# the city); only the city's database may live on a server.
+_COUNTY_ON_SERVER = _(
+    "县区数据库只能是本机文件（SQLite）；PostgreSQL 数据库地址只用于市级数据库（--role city）。"
+)
+
+
+def _new_server_database(target: ServerUrl) -> Database:
+    """An empty PostgreSQL database given its schema, under the write lock."""
+    from vetdesk.db import postgres
+
+    engine = postgres.make_server_engine(target)
+    try:
+        postgres.check_connection(engine, target)
+        db = Database(target, engine)
+        with db.guarded_write("init"):
+            if not postgres.is_empty(engine):
+                raise UsageError(
+                    _(
+                        "PostgreSQL 数据库 {db} 中已有数据表，不会覆盖；请使用一个新建的空数据库。"
+                    ).format(db=target.label)
+                )
+            migrate.upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return db
+
+
+def _open_on_server(target: ServerUrl, *, upgrade: bool) -> Database:
+    """Open the city's database on a PostgreSQL server, upgrading its schema under the lock."""
+    from vetdesk.db import postgres
+
+    engine = postgres.make_server_engine(target)
+    try:
+        postgres.check_connection(engine, target)
+        if migrate.current_revision(engine) is None:
+            raise InputRejected(
+                _("数据库 {path} 尚未初始化，请先运行 vetdesk init。").format(path=target.label),
+                code="not_initialised",
+            )
+        migrate.check_not_newer(engine)
+        db = Database(target, engine)
+        if upgrade and migrate.needs_upgrade(engine):
+            # PostgreSQL's DDL is transactional: a failed migration leaves the schema as it
+            # was, so no file backup is needed (and none could be taken) first.
+            with db.guarded_write("migration"):
+                migrate.upgrade(engine)
+        if not db.info().is_city:
+            raise UsageError(_COUNTY_ON_SERVER)
+    except Exception:
+        engine.dispose()
+        raise
+    return db
+
+
 def open_read_only(path: Path) -> Database:
     """Open a database for reading only (a damaged one, or one another program holds)."""
     if not path.exists():
@@ -215,8 +336,12 @@ def open_read_only(path: Path) -> Database:
     return Database(path, make_engine(path, read_only=True))
 
 
-def open_database(path: Path, *, upgrade: bool = True) -> Database:
+def open_database(target: DatabaseTarget | str, *, upgrade: bool = True) -> Database:
     """Open an existing database, upgrading its schema if it is older than this version."""
+    location = parse_target(target)
+    if isinstance(location, ServerUrl):
+        return _open_on_server(location, upgrade=upgrade)
+    path = location
     if not path.exists():
         raise UsageError(_("找不到数据库文件 {path}。").format(path=path))
     if upgrade:
@@ -235,9 +360,12 @@ def open_database(path: Path, *, upgrade: bool = True) -> Database:
     return db
 
 
-def open_for_use(db_path: Path | str) -> Database:
+def open_for_use(db_path: DatabaseTarget | str) -> Database:
     """Check and open a database at start-up; a damaged one raises DatabaseDamaged."""
-    path = Path(db_path)
+    location = parse_target(db_path)
+    if isinstance(location, ServerUrl):  # the server checks its own files
+        return _open_on_server(location, upgrade=True)
+    path = location
     backup._require_database(path)
     backup._clean_stale_temps(path.parent, f".{glob.escape(path.name)}.restore-*.tmp")
     problems = backup.quick_check(path)

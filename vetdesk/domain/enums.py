@@ -8,6 +8,7 @@ and imports accept either the label or the value.
 from __future__ import annotations
 
 import enum
+from functools import cache
 
 from vetdesk.i18n import N_, _
 
@@ -37,10 +38,25 @@ class LabelledEnum(enum.StrEnum):
     def from_text(cls, text: str) -> LabelledEnum | None:
         """Return the member whose value or Chinese/translated label is ``text``."""
         cleaned = text.strip()
+        # Values and Chinese labels by dictionary: the check and the import call this for
+        # every enumerated cell. Only a translated label (it follows the language) is scanned.
+        member = _members_by_text(cls).get(cleaned)
+        if member is not None:
+            return member
         for member in cls:
-            if cleaned in (member.value, member._label, member.label):
+            if cleaned == member.label:
                 return member
         return None
+
+
+@cache
+def _members_by_text(enum_type: type[LabelledEnum]) -> dict[str, LabelledEnum]:
+    """An enumeration's members by value and by Chinese label (no two members share a text)."""
+    table: dict[str, LabelledEnum] = {}
+    for member in enum_type:
+        table.setdefault(member.value, member)
+        table.setdefault(member._label, member)
+    return table
 
 
 class Role(LabelledEnum):

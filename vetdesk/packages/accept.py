@@ -83,6 +83,17 @@ def _fresh(db: Database, package: Verification) -> Verification:
     return verify_content(db, package.content)
 
 
+@dataclass
+class BatchBackup:
+    """One verified backup per merge batch: taken before the first package that writes."""
+
+    taken: bool = False
+
+    def reason(self) -> str | None:
+        """The backup reason for the next write (None once the batch's backup exists)."""
+        return None if self.taken else REASON_MERGE
+
+
 def accept_package(
     db: Database,
     package: Verification,
@@ -90,14 +101,23 @@ def accept_package(
     receipts: ReceiptSigner | None = None,
     file_name: str = "",
     gap_reason: str | None = None,
+    expected: str | None = None,
+    batch: BatchBackup | None = None,
+    just_verified: bool = False,
 ) -> PackageOutcome:
     """Verify a read package inside the write transaction, merge it and sign its receipt, or nothing.
 
     ``gap_reason``: the city accepts, for this reason, that the package does not link to
-    the last accepted one because packages in between never arrived.
+    the last accepted one because packages in between never arrived. ``expected``: the
+    digest of the change set the officer was shown; if the merge would now write anything
+    else, :class:`~vetdesk.packages.merge.StalePreview` is raised and nothing is written.
+    ``batch``: shared by the packages of one batch, so that only the first one backs up.
+    ``just_verified``: the verification was made this instant (a batch), so the check
+    before the lock is not repeated; the decisive one inside the transaction always runs.
     """
+    batch = batch or BatchBackup()
     name = file_name or package.file_name
-    current = _fresh(db, package)
+    current = package if just_verified else _fresh(db, package)
     accept_gap(current, gap_reason)
     with _receipt_undone_on_failure() as written:
         if current.content is None or not current.ok:
@@ -105,9 +125,15 @@ def accept_package(
             if receipts is not None:
                 written.append(write_receipt(db, receipts.private_key, preview, receipts.folder))
             return PackageOutcome(name, preview, written[0] if written else None)
-        with db.guarded_write("merge", REASON_MERGE), db.transaction() as session:
+        with db.guarded_write("merge", batch.reason()), db.transaction() as session:
+            batch.taken = True  # the backup (if this package took it) is verified by now
             preview = merge_in_transaction(
-                db, session, current.content, file_name=name, gap_reason=gap_reason
+                db,
+                session,
+                current.content,
+                file_name=name,
+                gap_reason=gap_reason,
+                expected=expected,
             )
             if receipts is not None:
                 written.append(write_receipt(db, receipts.private_key, preview, receipts.folder))
@@ -145,9 +171,11 @@ def merge_batch(
     """Preview, accept or refuse each package in turn and report each one's outcome.
 
     Each package is its own transaction, so a package that fails (a full disk, the
-    database busy) leaves the database as it was and the next one is tried.
+    database busy) leaves the database as it was and the next one is tried. One verified
+    backup is taken, before the first package that writes.
     """
     outcomes = []
+    batch = BatchBackup()
     for path in paths:
         verification = verify_package(db, path)
         try:
@@ -160,7 +188,13 @@ def merge_batch(
                 )
             else:
                 outcome = accept_package(
-                    db, verification, receipts=receipts, file_name=path.name, gap_reason=gap_reason
+                    db,
+                    verification,
+                    receipts=receipts,
+                    file_name=path.name,
+                    gap_reason=gap_reason,
+                    batch=batch,
+                    just_verified=True,
                 )
         except VetDeskError as exc:
             outcome = PackageOutcome(path.name, MergePreview(verification), error=exc.message)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,8 +115,15 @@ def refusal_message(report: CheckReport) -> str:
     return "\n".join(lines)
 
 
-def export_package(db: Database, year: int, target: Path, passphrase: str) -> PackageResult:
-    """Export the signed package of a period."""
+def export_package(
+    db: Database, year: int, target: Path, passphrase: str | Callable[[], str]
+) -> PackageResult:
+    """Export the signed package of a period.
+
+    ``passphrase`` may be a function asking for it: it is called only once the package can
+    be made (the unit has a key, the data is ready), so nobody types a passphrase for a key
+    that does not exist or for data that will be refused anyway.
+    """
     check_target(target)
     info = db.info()
     with db.session() as session:
@@ -125,7 +133,7 @@ def export_package(db: Database, year: int, target: Path, passphrase: str) -> Pa
     report = snapshot.report
     if not report.ready_to_submit:
         raise NotReadyToSubmit(refusal_message(report), report)
-    private = unlock_key(db, passphrase)
+    private = unlock_key(db, passphrase() if callable(passphrase) else passphrase)
     with db.session() as session:
         privacy = privacy_in_force(session)
     if privacy.hashed:

@@ -22,32 +22,24 @@ from vetdesk.db.database import Database
 from vetdesk.db.id_privacy import privacy_in_force
 from vetdesk.db.periods import ensure_period
 from vetdesk.db.write_policy import WriteAction, decide, require
-from vetdesk.domain.id_privacy import hash_id_number, is_hashed_id
+from vetdesk.domain.id_privacy import IdPrivacy, hash_id_number, is_hashed_id
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.domain.units import load_units
-from vetdesk.errors import UsageError
+from vetdesk.errors import UsageError, VetDeskError
 from vetdesk.i18n import _
+from vetdesk.packages.changeset import (
+    ChangeSet,
+    SchoolRef,
+    chunks,
+    compute_changeset,
+    county_schools,
+    record_school,
+)
+from vetdesk.packages.changeset_apply import apply_changeset
 from vetdesk.packages.verify import Verdict, Verification, verify_content
-from vetdesk.workbook.importer import (
-    SHEET_ORDER,
-    SIMPLE_MODELS,
-    RecordChange,
-    SheetSummary,
-    _apply,
-    _current_state,
-    _key,
-    diff_sheet,
-)
+from vetdesk.workbook.importer import SHEET_ORDER, RecordChange, SheetSummary
 from vetdesk.workbook.reader import WorkbookContent
-from vetdesk.workbook.rows import Record
-from vetdesk.workbook.schema import (
-    CONDITIONS,
-    EXPLANATIONS,
-    EXPORT_SHEETS,
-    SCHOOLS,
-    TEACHERS,
-    TRAININGS,
-)
+from vetdesk.workbook.schema import ALL_SHEETS, EXPORT_SHEETS, SCHOOLS
 
 
 @dataclass
@@ -63,6 +55,15 @@ class MergePreview:
     rejected_reason: str | None = None
     # Sheets the package does not carry (an older format): the merge leaves them as they are.
     kept_sheets: list[str] = field(default_factory=list)
+    # The county's rows in those sheets (sheet title -> rows), left exactly as they are.
+    kept_rows: dict[str, int] = field(default_factory=dict)
+    # What the merge writes: the preview shows it, the merge applies exactly it.
+    changeset: ChangeSet | None = None
+
+    @property
+    def changeset_digest(self) -> str | None:
+        """The fingerprint of the change set shown, to hand back when accepting this preview."""
+        return self.changeset.digest() if self.changeset is not None else None
 
     @property
     def mergeable(self) -> bool:
@@ -88,22 +89,6 @@ class MergePreview:
         if not self.verification.ok:
             return [self.verification.message]
         return list(self.conflicts)
-
-
-def _record_school(spec_key: str, record: Record) -> str:
-    if spec_key == EXPLANATIONS.key:
-        parts = str(record.get("record_key", "")).split(":")
-        return parts[1] if len(parts) > 1 else ""
-    return str(record.get("school_code", ""))
-
-
-# The tables a sheet's rows replace, per school of the sending county.
-_TABLES: dict[str, Any] = {
-    CONDITIONS.key: models.SchoolCondition,
-    TEACHERS.key: models.Teacher,
-    TRAININGS.key: models.TrainingProgramme,
-    **SIMPLE_MODELS,
-}
 
 
 def signed_statistics_date(manifest: dict[str, Any]) -> dt.date | None:
@@ -133,7 +118,7 @@ def _foreign_rows(
                     )
                 )
                 continue
-            code = _record_school(spec.key, row.values)
+            code = record_school(spec.key, row.values)
             if code in own:
                 continue
             owner = load_units().get(registry.get(code, ""))
@@ -151,56 +136,96 @@ def _foreign_rows(
     return problems
 
 
-def _sheet_diffs(
-    state: Any,
-    content: WorkbookContent,
-    county_schools: set[str],
-    names: dict[str, str],
-    *,
-    describe: bool = True,
-) -> dict[str, tuple[SheetSummary, list[RecordChange]]]:
-    # The one comparison behind the preview and the check after the merge: each sheet the
-    # package carries against the sending county's rows (the sheets it does not carry are
-    # left alone).
-    diffs = {}
-    for spec in SHEET_ORDER:
-        sheet = content.sheet(spec.key)
-        if sheet is None:
-            continue
-        incoming = {_key(spec, r.values): r.values for r in sheet.rows if r.ok}
-        current = {
-            k: v
-            for k, v in state.records[spec.key].items()
-            if _record_school(spec.key, v) in county_schools
-        }
-        removable = None if spec is SCHOOLS else (lambda _record: True)
-        diffs[spec.key] = diff_sheet(spec, current, incoming, names, removable, describe=describe)
-    return diffs
+class StalePreview(VetDeskError):
+    """The city's data changed after the preview the officer accepted: nothing was merged."""
+
+    code = "stale_preview"
 
 
-def _confirm_preview(db: Database, session: Session, preview: MergePreview) -> None:
-    # The preview is the merge: after writing, the county's rows of every sheet the package
-    # carries must be exactly the package's rows. Anything else is a bug, and the whole
+def _confirm_applied(session: Session, preview: MergePreview) -> None:
+    # The preview is the merge: after writing, inside the same transaction, the same
+    # comparison must find nothing left to do. Anything else is a bug, and the whole
     # merge is rolled back rather than leave the city with what nobody was shown.
     verification = preview.verification
-    assert verification.content is not None and verification.period is not None
-    session.flush()
-    state = _current_state(session, db, verification.period)
-    unit = str(verification.unit_code)
-    own = {code for code, county in state.school_codes.items() if county == unit}
-    diffs = _sheet_diffs(state, verification.content, own, dict(state.names), describe=False)
-    for key, (summary, _changes) in diffs.items():
-        if summary.added or summary.changed or summary.removed:
+    changeset = preview.changeset
+    assert verification.content is not None and changeset is not None
+    schools = county_schools(session, changeset.unit)  # new schools have their ids now
+    again = compute_changeset(
+        session, verification.content, changeset.unit, changeset.year, schools
+    )
+    for key, sheet in again.sheets.items():
+        if sheet.rows:
+            summary = sheet.summary()
             raise RuntimeError(
                 f"merge of {verification.file_name} differs from its preview in sheet {key}: "
                 f"{summary.added} added, {summary.changed} changed, {summary.removed} removed"
             )
 
 
+def _package_codes(content: WorkbookContent) -> set[str]:
+    codes = set()
+    for spec in SHEET_ORDER:
+        sheet = content.sheet(spec.key)
+        for row in sheet.rows if sheet else []:
+            codes.add(record_school(spec.key, row.values))
+    return codes
+
+
+def _teachers_elsewhere(
+    session: Session, year: int, unit: str, idents: set[str]
+) -> dict[str, tuple[str, str]]:
+    # Only the package's own 身份证号 (and their keyed hashes) are looked up: the cost is
+    # that of one county, however many counties were merged before.
+    teacher, school, period = (
+        models.Teacher.__table__,
+        models.School.__table__,
+        models.Period.__table__,
+    )
+    found: dict[str, tuple[str, str]] = {}
+    for part in chunks(sorted(idents)):
+        stmt = (
+            select(teacher.c.id_number, school.c.school_code, school.c.county_code)
+            .join(school, teacher.c.school_id == school.c.id)
+            .join(period, teacher.c.period_id == period.c.id)
+            .where(
+                period.c.year == year,
+                school.c.county_code != unit,
+                teacher.c.id_number.in_(part),
+            )
+        )
+        found.update({ident: (code, county) for ident, code, county in session.execute(stmt)})
+    return found
+
+
+def _plain_ids_elsewhere(session: Session, year: int, unit: str) -> dict[str, tuple[str, str]]:
+    # Hashed mode with counties that sent plain numbers before the switch: those numbers
+    # must be hashed to be compared, so they are read (only the plain ones).
+    teacher, school, period = (
+        models.Teacher.__table__,
+        models.School.__table__,
+        models.Period.__table__,
+    )
+    stmt = (
+        select(teacher.c.id_number, school.c.school_code, school.c.county_code)
+        .join(school, teacher.c.school_id == school.c.id)
+        .join(period, teacher.c.period_id == period.c.id)
+        .where(
+            period.c.year == year,
+            school.c.county_code != unit,
+            teacher.c.id_number.not_like("H%"),
+        )
+    )
+    return {ident: (code, county) for ident, code, county in session.execute(stmt)}
+
+
 def preview_merge(
     db: Database, verification: Verification, session: Session | None = None
 ) -> MergePreview:
-    """Compare a verified package with what the city holds for that county and period."""
+    """Compare a verified package with what the city holds for that county and period.
+
+    The comparison is the change set the merge applies (``preview.changeset``); it reads
+    only the sending county's schools and rows.
+    """
     preview = MergePreview(verification)
     if not verification.ok or verification.content is None:
         return preview
@@ -213,71 +238,84 @@ def preview_merge(
     own = session is None
     session = session or db.session()
     try:
-        state = _current_state(session, db, year)
         # Inside the merge's own transaction when it applies: a period locked meanwhile refuses.
         decision = decide(session, WriteAction.MERGE_PACKAGE, period=year)
         if not decision.allowed:
             preview.conflicts.append(decision.reason)
-        others = {
-            t_id: (code, county)
-            for t_id, code, county in session.execute(
-                select(
-                    models.Teacher.id_number, models.School.school_code, models.School.county_code
-                )
-                .join(models.School, models.Teacher.school_id == models.School.id)
-                .join(models.Period, models.Teacher.period_id == models.Period.id)
-                .where(models.Period.year == year, models.School.county_code != unit)
-            ).all()
-        }
+        registry = county_schools(session, unit, _package_codes(content))
+        schools = _own_schools(preview, content, unit, registry)
+        preview.conflicts.extend(
+            _foreign_rows(
+                content, unit, set(schools), {c: ref.county_code for c, ref in registry.items()}
+            )
+        )
+        changeset = compute_changeset(session, content, unit, year, schools)
         privacy = privacy_in_force(session)
+        preview.duplicates = _duplicates(session, content, unit, year, privacy)
     finally:
         if own:
             session.close()
-    if privacy.hashed:
-        # Counties that sent plain numbers and counties that sent hashes are compared alike.
-        others.update(
-            {
-                hash_id_number(privacy, ident): where
-                for ident, where in list(others.items())
-                if not is_hashed_id(ident)
-            }
-        )
-    county_schools = {code for code, county in state.school_codes.items() if county == unit}
-    names = dict(state.names)
+    names = {code: ref.name for code, ref in schools.items()}
     schools_sheet = content.sheet(SCHOOLS.key)
     for row in schools_sheet.rows if schools_sheet else []:
-        code = row.values.get("school_code")
+        names[str(row.values.get("school_code"))] = str(row.values.get("name"))
+    preview.changeset = changeset
+    preview.summary = changeset.summary()
+    preview.changes = changeset.describe(names)
+    preview.kept_sheets = [s.sheet_title for s in EXPORT_SHEETS if content.sheet(s.key) is None]
+    preview.kept_rows = {ALL_SHEETS[k].sheet_title: n for k, n in changeset.kept.items()}
+    return preview
+
+
+def _own_schools(
+    preview: MergePreview, content: WorkbookContent, unit: str, registry: dict[str, SchoolRef]
+) -> dict[str, SchoolRef]:
+    # The sender's registered schools, plus the new schools its 学校名录 registers.
+    schools = {code: ref for code, ref in registry.items() if ref.county_code == unit}
+    schools_sheet = content.sheet(SCHOOLS.key)
+    for row in schools_sheet.rows if schools_sheet else []:
+        code = str(row.values.get("school_code"))
         county = row.values.get("county_code")
-        names[str(code)] = str(row.values.get("name"))
         if county != unit:
             preview.conflicts.append(
                 _("上报包中的学校 {code} 属于县区 {county}，不属于上报单位。").format(
                     code=code, county=county
                 )
             )
-        elif code in state.school_codes and state.school_codes[code] != unit:
-            owner = load_units().get(state.school_codes[code])
+        elif code in registry and registry[code].county_code != unit:
+            owner = load_units().get(registry[code].county_code)
             preview.conflicts.append(
                 _(
                     "学校标识码 {code} 已登记在{owner}名下，不能同时属于两个县区。请与两县核实。"
-                ).format(code=code, owner=owner.name if owner else state.school_codes[code])
+                ).format(code=code, owner=owner.name if owner else registry[code].county_code)
             )
-        else:
-            county_schools.add(str(code))  # a new school the county registers
-    preview.conflicts.extend(_foreign_rows(content, unit, county_schools, state.school_codes))
-    preview.kept_sheets = [s.sheet_title for s in EXPORT_SHEETS if content.sheet(s.key) is None]
-    for key, (summary, changes) in _sheet_diffs(state, content, county_schools, names).items():
-        preview.summary[key] = summary
-        preview.changes.extend(changes)
+        elif code not in schools:
+            schools[code] = SchoolRef(0, unit, str(row.values.get("name")))  # new: no id yet
+    return schools
+
+
+def _duplicates(
+    session: Session, content: WorkbookContent, unit: str, year: int, privacy: IdPrivacy
+) -> list[str]:
     teachers = content.sheet("teachers")
-    for row in teachers.rows if teachers else []:
-        ident = row.values.get("id_number")
+    rows = teachers.rows if teachers else []
+    idents = {str(r.values.get("id_number")) for r in rows if r.values.get("id_number")}
+    if privacy.hashed:
+        # Counties that sent plain numbers and counties that sent hashes are compared alike.
+        idents |= {hash_id_number(privacy, i) for i in idents if not is_hashed_id(i)}
+    others = _teachers_elsewhere(session, year, unit, idents)
+    if privacy.hashed and any(is_hashed_id(i) for i in idents):
+        for plain, where in _plain_ids_elsewhere(session, year, unit).items():
+            others.setdefault(hash_id_number(privacy, plain), where)
+    found = []
+    for row in rows:
+        ident: Any = row.values.get("id_number")
         if privacy.hashed and ident not in others and not is_hashed_id(str(ident)):
             ident = hash_id_number(privacy, str(ident)) if str(ident) else ident
         if ident in others:
             code, county = others[ident]
             owner = load_units().get(county)
-            preview.duplicates.append(
+            found.append(
                 _("教师 {name}（{id}）同时登记在{owner}的学校 {school}。").format(
                     name=row.values.get("name"),
                     id=_("身份证号已加密")
@@ -287,7 +325,7 @@ def preview_merge(
                     school=code,
                 )
             )
-    return preview
+    return found
 
 
 def accept_gap(verification: Verification, reason: str | None) -> str | None:
@@ -305,13 +343,20 @@ def accept_gap(verification: Verification, reason: str | None) -> str | None:
 
 
 def apply_merge(
-    db: Database, verification: Verification, *, file_name: str = "", gap_reason: str | None = None
+    db: Database,
+    verification: Verification,
+    *,
+    file_name: str = "",
+    gap_reason: str | None = None,
+    expected: str | None = None,
 ) -> MergePreview:
     """Merge the package a verification read, verifying it again inside the write transaction.
 
     The verification only supplies the workbook as read: signature, keys and ledger are
     checked anew under the write lock, so a verification from an earlier moment (before
-    a newer package was merged, a key revoked) can apply nothing.
+    a newer package was merged, a key revoked) can apply nothing. ``expected``: the
+    digest of the change set shown to the officer (refused if it is no longer what the
+    merge would write).
     """
     if verification.content is None:
         return preview_merge(db, verification)
@@ -323,7 +368,12 @@ def apply_merge(
         return preview_merge(db, current)
     with db.guarded_write("merge", REASON_MERGE), db.transaction() as session:
         return merge_in_transaction(
-            db, session, verification.content, file_name=file_name, gap_reason=gap_reason
+            db,
+            session,
+            verification.content,
+            file_name=file_name,
+            gap_reason=gap_reason,
+            expected=expected,
         )
 
 
@@ -334,55 +384,50 @@ def merge_in_transaction(
     *,
     file_name: str = "",
     gap_reason: str | None = None,
+    expected: str | None = None,
 ) -> MergePreview:
-    """Verify a read package in the caller's write transaction and, when valid, merge it."""
+    """Verify a read package in the caller's write transaction and, when valid, merge it.
+
+    The change set is computed here, under the write lock, and applied exactly; with
+    ``expected`` (the digest of the preview the officer saw) a change set that differs
+    raises :class:`StalePreview` and nothing is written.
+    """
     verification = verify_content(db, content, session=session)
     accepted_gap = accept_gap(verification, gap_reason)
     preview = preview_merge(db, verification, session)
     if preview.mergeable:
+        if expected is not None and preview.changeset_digest != expected:
+            raise StalePreview(
+                _(
+                    "自预览以来，市局数据库中{unit}的数据已有变化，预览已不是合并将写入的内容。"
+                    "本次未合并任何数据，请重新预览后再接收。"
+                ).format(unit=_unit_name(str(verification.unit_code)))
+            )
         _write_merge(db, session, preview, file_name or verification.file_name, accepted_gap)
     return preview
+
+
+def _unit_name(code: str) -> str:
+    unit = load_units().get(code)
+    return unit.name if unit else code
 
 
 def _write_merge(
     db: Database, session: Session, preview: MergePreview, file_name: str, gap_reason: str | None
 ) -> None:
     verification = preview.verification
-    content = verification.content
     manifest = verification.manifest
-    assert content is not None and manifest is not None
+    changeset = preview.changeset
+    assert manifest is not None and changeset is not None
     unit = str(verification.unit_code)
     year = verification.period
     assert year is not None
     period = ensure_period(session, year, signed_statistics_date(manifest))
-    school_ids = list(
-        session.scalars(select(models.School.id).where(models.School.county_code == unit))
-    )
-    codes = set(
-        session.scalars(select(models.School.school_code).where(models.School.county_code == unit))
-    )
-    # Only what the package signed is replaced (a verified package has no other data
-    # sheet): an older build's package without the newer sheets leaves their rows alone,
-    # as its preview says.
-    signed = set(content.sheets)
-    tables = [model for key, model in _TABLES.items() if key in signed]
-    if school_ids:
-        for table in tables:
-            for obj in session.scalars(
-                select(table).where(table.period_id == period.id, table.school_id.in_(school_ids))
-            ):
-                session.delete(obj)
-    if EXPLANATIONS.key in signed:
-        for expl in session.scalars(
-            select(models.WarningExplanation).where(
-                models.WarningExplanation.period_id == period.id
-            )
-        ):
-            if _record_school(EXPLANATIONS.key, {"record_key": expl.record_key}) in codes:
-                session.delete(expl)
     session.flush()
-    _apply(session, db, content, period, None)
-    _confirm_preview(db, session, preview)
+    # Exactly the change set the preview showed: no row it does not list is touched.
+    apply_changeset(session, changeset, period.id, db.info().operator)
+    session.expire_all()  # the ORM's copies predate the bulk statements
+    _confirm_applied(session, preview)
     raw_check = manifest.get("check")
     check: dict[str, Any] = raw_check if isinstance(raw_check, dict) else {}
     session.add(

@@ -3,15 +3,14 @@
 Order (exchange-and-safety.md §1.10): safe file type → VetDesk package? → format
 version → key registered, not revoked, bound to the unit the package claims →
 signature → every sheet's hash recomputed from the visible cells → ledger (replay,
-fork). Nothing touches the database.
+fork). The steps are the shared envelope pipeline (:mod:`vetdesk.packages.envelope`);
+this module words them for packages and adds the package's ledger policy. Nothing
+touches the database.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,72 +19,35 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.database import Database
-from vetdesk.domain.units import load_units
 from vetdesk.i18n import _
 from vetdesk.packages.envelope import (
-    MANIFEST_FORMAT,
-    Envelope,
-    EnvelopeError,
-    as_signed,
-    content_digests,
-    open_envelope,
+    EnvelopeKind,
+    EnvelopeVerification,
+    Refusal,
+    Step,
+    StepContext,
+    read_signed_file,
     readable_digest,
+    unit_name,
+    verify_envelope,
 )
-from vetdesk.signing.keys import NAMESPACE_PACKAGE, KeyFileError, public_key_from_text
-from vetdesk.signing.trust import find_key
-from vetdesk.workbook.filesafety import UnsafeFileError
+from vetdesk.packages.verdict import Verdict
+from vetdesk.signing.keys import NAMESPACE_PACKAGE
 from vetdesk.workbook.meta import KIND_PACKAGE
-from vetdesk.workbook.reader import WorkbookContent, read_workbook
+from vetdesk.workbook.reader import WorkbookContent
 from vetdesk.workbook.schema import ALL_SHEETS
 
-_NOT_A_PACKAGE_FILE = {
-    "legacy_xls",
-    "csv_or_text",
-    "html",
-    "not_xlsx",
-    "encrypted",
-    "macro",
-    "empty_file",
-}
-
-
-class Verdict(enum.StrEnum):
-    """The one answer verification gives (stable codes for --json)."""
-
-    VALID = "valid"
-    NOT_PACKAGE = "not_package"
-    DAMAGED = "damaged"
-    UNSUPPORTED_FORMAT = "unsupported_format"
-    UNKNOWN_KEY = "unknown_key"
-    REVOKED_KEY = "revoked_key"
-    WRONG_UNIT = "wrong_unit"
-    TAMPERED = "tampered"
-    REPLAY = "replay"
-    FORK = "fork"
+__all__ = ["Verdict", "Verification", "verify_content", "verify_package"]
 
 
 @dataclass
-class Verification:
+class Verification(EnvelopeVerification):
     """The result of verifying one package."""
 
-    file_name: str
-    verdict: Verdict
-    message: str
-    sheet: str | None = None
-    manifest: dict[str, Any] | None = None
-    manifest_sha256: str | None = None
-    fingerprint: str | None = None
-    notes: list[str] = field(default_factory=list)
     # A replay of the very package the ledger holds: accepted before, so a receipt says so.
     already_accepted: bool = False
     # A fork only because packages after this accepted sequence number never arrived.
     gap_after: int | None = None
-    content: WorkbookContent | None = field(default=None, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the package may be merged."""
-        return self.verdict == Verdict.VALID
 
     @property
     def unit_code(self) -> str | None:
@@ -107,68 +69,48 @@ class Verification:
     def to_json(self) -> dict[str, Any]:
         """Stable machine-readable form."""
         return {
-            "file": self.file_name,
-            "verdict": str(self.verdict),
-            "ok": self.ok,
-            "message": self.message,
-            "sheet": self.sheet,
+            **self.verdict_json(),
             "unit_code": self.unit_code,
             "period": self.period,
             "seq": self.seq,
-            "manifest_sha256": self.manifest_sha256,
-            "fingerprint": self.fingerprint,
-            "notes": self.notes,
         }
 
 
-@contextmanager
-def _reading(db: Database, session: Session | None) -> Iterator[Session]:
-    # Inside a merge the caller's write transaction is used, so that the key and the
-    # ledger are read under the same lock as the write that depends on them.
-    if session is not None:
-        yield session
-        return
-    with db.session() as own:
-        yield own
+def _claimed(c: StepContext) -> str:
+    return unit_name(c.manifest.get("unit_code", ""))
 
 
-def read_envelope(content: WorkbookContent) -> Envelope:
-    """The manifest and signature stored in a read workbook."""
-    meta = content.meta
-    assert meta is not None
-    return open_envelope(meta.get("manifest"), meta.get("signature"))
-
-
-def unsigned_sheet(envelope: Envelope, content: WorkbookContent) -> str | None:
-    """The title of a data sheet the manifest does not list, or None."""
-    sheets = envelope.manifest.get("sheets")
-    listed = sheets if isinstance(sheets, dict) else {}
-    for key, sheet in content.sheets.items():
-        if key not in listed:
-            # The merge applies every data sheet it recognises, so one the signature does
-            # not cover would be merged unchecked (an older build's package plus an added
-            # sheet): the manifest is the whole truth.
-            return sheet.title
-    return None
-
-
-def check_sheets(envelope: Envelope, content: WorkbookContent) -> str | None:
-    """The title of the first sheet whose data differs from what was signed, or None."""
-    sheets = envelope.manifest.get("sheets")
-    if not isinstance(sheets, dict):
-        return "_vetdesk"
-    specs = [as_signed(ALL_SHEETS[k], sheets[k]) for k in sheets if k in ALL_SHEETS]
-    if len(specs) != len(sheets):
-        return "_vetdesk"
-    actual = content_digests(content, specs)
-    for spec in specs:
-        expected = sheets[spec.key]
-        found = actual[spec.key]
-        if found is None or not isinstance(expected, dict):
-            return spec.sheet_title
-        if found["rows"] != expected.get("rows") or found["sha256"] != expected.get("sha256"):
-            return spec.sheet_title
-    return None
+_WORDING = {
+    Step.NOT_THIS_KIND: lambda c: _(
+        "这不是 VetDesk 上报包（文件类型：{kind}）。请确认对方发送的是用“导出上报包”生成的文件。"
+    ).format(kind=c.file_kind or _("普通工作簿")),
+    Step.MALFORMED: lambda c: _("签名数据已被修改或损坏（隐藏的 _vetdesk 工作表），上报包不可信。"),
+    Step.FORMAT: lambda c: _(
+        "上报包格式版本 {v} 比本软件支持的更新，请升级 VetDesk 后再核验。"
+    ).format(v=c.format),
+    Step.UNKNOWN_KEY: lambda c: _(
+        "上报包的签名密钥（{key}）未在本单位登记。请向{unit}索取公钥文件和签字盖章的登记表，核对指纹后登记（“签名密钥”页面的“登记对方公钥”，或命令 vetdesk trust add）。"
+    ).format(key=c.key_id, unit=_claimed(c)),
+    Step.REVOKED_KEY: lambda c: _(
+        "上报包的签名密钥（指纹 {fp}）已被吊销或更换，不再接受其签名的上报包。"
+    ).format(fp=c.key.fingerprint if c.key else ""),
+    Step.WRONG_UNIT: lambda c: _(
+        "上报包自称来自{claimed}，但签名密钥登记给的是单位 {real}。"
+    ).format(claimed=_claimed(c), real=c.key.unit_code if c.key else ""),
+    Step.BAD_STORED_KEY: lambda c: _("登记的公钥已损坏，请重新登记。"),
+    Step.BAD_SIGNATURE: lambda c: _(
+        "签名数据在签名后被修改（隐藏的 _vetdesk 工作表），上报包不可信。"
+    ),
+    Step.MANIFEST_KIND: lambda c: _(
+        "这不是 VetDesk 上报包（文件类型：{kind}）。请确认对方发送的是用“导出上报包”生成的文件。"
+    ).format(kind=c.manifest.get("kind") or _("普通工作簿")),
+    Step.UNSIGNED_SHEET: lambda c: _(
+        "工作表“{sheet}”不在签名范围内（签名数据没有列出它），是签名后加入的，上报包不可信。请让对方重新导出。"
+    ).format(sheet=c.sheet),
+    Step.CHANGED_SHEET: lambda c: _(
+        "工作表“{sheet}”的数据在签名后被修改（增删行或改动了数值），上报包不可信。请让对方重新导出。"
+    ).format(sheet=c.sheet),
+}
 
 
 def readable_warnings(
@@ -210,8 +152,35 @@ def readable_warnings(
     return warnings
 
 
-def _fail(name: str, verdict: Verdict, message: str, **kw: Any) -> Verification:
-    return Verification(name, verdict, message, **kw)
+def _valid(db: Database, result: Verification) -> None:
+    manifest = result.manifest
+    content = result.content
+    assert manifest is not None and content is not None and result.manifest_sha256 is not None
+    result.message = _("上报包有效：来自{unit}，{year} 年度，第 {seq} 号。").format(
+        unit=unit_name(manifest.get("unit_code", "")),
+        year=manifest.get("period"),
+        seq=manifest.get("seq"),
+    )
+    result.notes.extend(
+        readable_warnings(manifest, content, result.fingerprint or "", result.manifest_sha256)
+    )
+    del db
+
+
+def _ledger(db: Database, session: Session, result: Verification) -> None:
+    del db
+    _check_ledger(session, result)
+
+
+PACKAGE = EnvelopeKind(
+    kind=KIND_PACKAGE,
+    namespace=NAMESPACE_PACKAGE,
+    wrong_kind=Verdict.NOT_PACKAGE,
+    wording=_WORDING,
+    sheets=ALL_SHEETS,
+    content_check=_valid,
+    ledger=_ledger,
+)
 
 
 def verify_content(
@@ -222,116 +191,8 @@ def verify_content(
     session: Session | None = None,
 ) -> Verification:
     """Verify an already read workbook (keys and ledger read in ``session`` when given)."""
-    name = content.file_name
-    meta = content.meta
-    if meta is None or meta.kind != KIND_PACKAGE:
-        kind = meta.kind if meta else ""
-        return _fail(
-            name,
-            Verdict.NOT_PACKAGE,
-            _(
-                "这不是 VetDesk 上报包（文件类型：{kind}）。请确认对方发送的是用“导出上报包”生成的文件。"
-            ).format(kind=kind or _("普通工作簿")),
-        )
-    try:
-        envelope = read_envelope(content)
-    except EnvelopeError:
-        return _fail(
-            name,
-            Verdict.TAMPERED,
-            _("签名数据已被修改或损坏（隐藏的 _vetdesk 工作表），上报包不可信。"),
-            sheet="_vetdesk",
-        )
-    manifest = envelope.manifest
-    digest = envelope.sha256
-    base: dict[str, Any] = {"manifest": manifest, "manifest_sha256": digest, "content": content}
-    fmt = manifest.get("format")
-    if not isinstance(fmt, int) or fmt > MANIFEST_FORMAT:
-        return _fail(
-            name,
-            Verdict.UNSUPPORTED_FORMAT,
-            _("上报包格式版本 {v} 比本软件支持的更新，请升级 VetDesk 后再核验。").format(v=fmt),
-            **base,
-        )
-    with _reading(db, session) as reader:
-        key_record = find_key(reader, str(manifest.get("key_id", "")), db.info().unit_code)
-    claimed = str(manifest.get("unit_code", ""))
-    unit = load_units().get(claimed)
-    unit_name = unit.name if unit else claimed
-    if key_record is None:
-        return _fail(
-            name,
-            Verdict.UNKNOWN_KEY,
-            _(
-                "上报包的签名密钥（{key}）未在本单位登记。请向{unit}索取公钥文件和签字盖章的登记表，核对指纹后登记（“签名密钥”页面的“登记对方公钥”，或命令 vetdesk trust add）。"
-            ).format(key=manifest.get("key_id"), unit=unit_name),
-            **base,
-        )
-    base["fingerprint"] = key_record.fingerprint
-    if key_record.status != "active":
-        return _fail(
-            name,
-            Verdict.REVOKED_KEY,
-            _("上报包的签名密钥（指纹 {fp}）已被吊销或更换，不再接受其签名的上报包。").format(
-                fp=key_record.fingerprint
-            ),
-            **base,
-        )
-    if key_record.unit_code != claimed:
-        return _fail(
-            name,
-            Verdict.WRONG_UNIT,
-            _("上报包自称来自{claimed}，但签名密钥登记给的是单位 {real}。").format(
-                claimed=unit_name, real=key_record.unit_code
-            ),
-            **base,
-        )
-    try:
-        public_key = public_key_from_text(key_record.public_key)
-    except KeyFileError:
-        return _fail(name, Verdict.UNKNOWN_KEY, _("登记的公钥已损坏，请重新登记。"), **base)
-    if not envelope.verifies_with(public_key, NAMESPACE_PACKAGE):
-        return _fail(
-            name,
-            Verdict.TAMPERED,
-            _("签名数据在签名后被修改（隐藏的 _vetdesk 工作表），上报包不可信。"),
-            sheet="_vetdesk",
-            **base,
-        )
-    unsigned = unsigned_sheet(envelope, content)
-    if unsigned is not None:
-        return _fail(
-            name,
-            Verdict.TAMPERED,
-            _(
-                "工作表“{sheet}”不在签名范围内（签名数据没有列出它），是签名后加入的，上报包不可信。请让对方重新导出。"
-            ).format(sheet=unsigned),
-            sheet=unsigned,
-            **base,
-        )
-    changed = check_sheets(envelope, content)
-    if changed is not None:
-        return _fail(
-            name,
-            Verdict.TAMPERED,
-            _(
-                "工作表“{sheet}”的数据在签名后被修改（增删行或改动了数值），上报包不可信。请让对方重新导出。"
-            ).format(sheet=changed),
-            sheet=changed,
-            **base,
-        )
-    result = Verification(
-        name,
-        Verdict.VALID,
-        _("上报包有效：来自{unit}，{year} 年度，第 {seq} 号。").format(
-            unit=unit_name, year=manifest.get("period"), seq=manifest.get("seq")
-        ),
-        **base,
-    )
-    result.notes.extend(readable_warnings(manifest, content, key_record.fingerprint, digest))
-    if check_ledger:
-        with _reading(db, session) as reader:
-            _check_ledger(reader, result)
+    result = Verification(content.file_name, Verdict.VALID, "")
+    verify_envelope(db, content, PACKAGE, result, session=session, check_ledger=check_ledger)
     return result
 
 
@@ -402,9 +263,7 @@ def _check_ledger(session: Session, result: Verification) -> None:
 
 def verify_package(db: Database, path: Path, *, check_ledger: bool = True) -> Verification:
     """Verify a package file; never raises for a bad file, always returns a verdict."""
-    try:
-        content = read_workbook(path)
-    except UnsafeFileError as exc:
-        verdict = Verdict.NOT_PACKAGE if exc.code in _NOT_A_PACKAGE_FILE else Verdict.DAMAGED
-        return Verification(path.name, verdict, exc.message)
+    content = read_signed_file(path, PACKAGE)
+    if isinstance(content, Refusal):
+        return Verification(path.name, content.verdict, content.message)
     return verify_content(db, content, check_ledger=check_ledger)

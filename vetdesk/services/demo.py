@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
@@ -455,13 +455,19 @@ def _credit_code(region: str, serial: int, private: bool) -> str:
 
 
 class _Generator:
-    def __init__(self, session: Session, period: models.Period, seed: int, scale: int) -> None:
+    def __init__(
+        self, session: Session, periods: Sequence[models.Period], seed: int, scale: int
+    ) -> None:
         self.session = session
-        self.period = period
+        # Oldest first; the last is the demo's own year, the one being written at any moment
+        # is self.period.
+        self.periods = periods
+        self.period = periods[-1]
         self.seed = seed
         self.rng = random.Random(seed)
         self.scale = scale
-        self.used_ids: set[str] = set()
+        # 身份证号 are unique within a period (the same people may teach in two years).
+        self.used_ids_by_period: dict[int, set[str]] = {}
         self.school_serial = 0
         self.teacher_rows: list[dict[str, object]] = []
         self.practice_rows: list[tuple[int, dict[str, object]]] = []
@@ -479,8 +485,9 @@ class _Generator:
             # People born before 2013 mostly carry the old 6321xx codes (standards.md §6.2).
             region = regions[-1] if birth.year < 2013 and len(regions) > 1 else regions[0]
             number = generate_id_number(region, birth, self.rng.randrange(100), sex)
-            if number not in self.used_ids:
-                self.used_ids.add(number)
+            used = self.used_ids_by_period.setdefault(self.period.id, set())
+            if number not in used:
+                used.add(number)
                 return number
 
     def add_school(self, county: str, seed: SchoolSeed, index: int, copy: int) -> None:
@@ -489,7 +496,6 @@ class _Generator:
         # demo and the city's demo describe the same schools identically.
         code = _school_code(seed.level, int(county[-2:]) * 10_000 + copy * 10 + index)
         self.rng = rng = random.Random(f"{self.seed}:{code}")
-        self._school_start = len(self.teacher_rows)
         self.school_serial += 1
         school = models.School(
             school_code=code,
@@ -506,6 +512,22 @@ class _Generator:
         )
         self.session.add(school)
         self.session.flush()
+        for period in self.periods:
+            self.period = period
+            # The demo's own year goes on with the school's draws, exactly as a demo of one
+            # year; an earlier year draws from a stream of its own, so it changes nothing else.
+            self.rng = (
+                rng
+                if period is self.periods[-1]
+                else random.Random(f"{self.seed}:{code}:{period.year}")
+            )
+            self._period_data(school, county, seed, index, copy)
+
+    def _period_data(
+        self, school: models.School, county: str, seed: SchoolSeed, index: int, copy: int
+    ) -> None:
+        rng = self.rng
+        self._school_start = len(self.teacher_rows)
         passes = seed.passes if copy == 0 else rng.random() < 0.65
         students = max(300, int(seed.students * rng.uniform(0.85, 1.15))) if copy else seed.students
         self._conditions(school, seed, students, passes)
@@ -760,29 +782,52 @@ class _Generator:
     def flush_roster(self) -> None:
         if not self.teacher_rows:
             return
-        ids = self.session.scalars(
-            insert(models.Teacher).returning(models.Teacher.id, sort_by_parameter_order=True),
-            self.teacher_rows,
-        ).all()
+        # One executemany for the whole roster. render_nulls: without it the ORM leaves out
+        # each row's None values and sends a batch per pattern of them. The ids are read
+        # back by the roster's unique key: an ordered RETURNING goes row by row on SQLite.
+        self.session.execute(
+            insert(models.Teacher).execution_options(render_nulls=True), self.teacher_rows
+        )
+        teacher = models.Teacher
+        ids: dict[tuple[object, ...], int] = {
+            (period_id, school_id, id_number): teacher_id
+            for teacher_id, period_id, school_id, id_number in self.session.execute(
+                select(teacher.id, teacher.period_id, teacher.school_id, teacher.id_number)
+            )
+        }
         practices = []
         for index, row in self.practice_rows:
-            practices.append({"teacher_id": ids[index], **row})
+            owner = self.teacher_rows[index]
+            key = (owner["period_id"], owner["school_id"], owner["id_number"])
+            practices.append({"teacher_id": ids[key], **row})
         if practices:
             self.session.execute(insert(models.EnterprisePractice), practices)
 
 
 def generate_demo(
-    db: Database, *, year: int, scale: int = 1, seed: int = 2024, progress: Progress | None = None
+    db: Database,
+    *,
+    year: int,
+    scale: int = 1,
+    seed: int = 2024,
+    progress: Progress | None = None,
+    periods: int = 1,
 ) -> None:
-    """Fill a freshly initialised database with the demo for its unit (county or city)."""
+    """Fill a freshly initialised database with the demo for its unit (county or city).
+
+    ``periods`` > 1 also fills the years before ``year`` (for the checks that compare a
+    period with the last one); the data of ``year`` itself is the same either way.
+    """
     if scale < 1:
         raise ValueError("scale must be at least 1")
+    if periods < 1:
+        raise ValueError("periods must be at least 1")
     info = db.info()
     with db.transaction() as session:
         if session.scalar(select(models.School.id).limit(1)) is not None:
             raise UsageError(_("数据库中已有学校数据；演示数据只能生成到新建的数据库中。"))
-        period = ensure_period(session, year)
-        generator = _Generator(session, period, seed, scale)
+        years = range(year - periods + 1, year + 1)
+        generator = _Generator(session, [ensure_period(session, y) for y in years], seed, scale)
         if info.role == Role.CITY:
             plan = [
                 (code, i, seed_)

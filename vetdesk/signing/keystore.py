@@ -82,7 +82,7 @@ def create_key(db: Database, passphrase: str, *, rotate: bool = False) -> OwnKey
             ),
             code="key_exists",
         )
-    if current is not None:
+    if current is not None and not db.on_server:  # a server database: its own backups apply
         pre_operation_backup(db, REASON_KEY_CHANGE)
     private = generate_signing_key()
     public = private.public_key()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.database import Database, create_database_file
+from vetdesk.db.location import DatabaseTarget
 from vetdesk.standards.ruleset import RuleSet, load_default_ruleset, load_ruleset_text
 
 
@@ -54,8 +54,10 @@ def _install_default_ruleset(session: Session) -> None:
     install_ruleset(session, load_default_ruleset())
 
 
-def create_database(path: Path, *, role: str, unit_code: str, operator: str) -> Database:
-    """Create a new database file for a county or the city, with the schema and set-up."""
+def create_database(
+    path: DatabaseTarget | str, *, role: str, unit_code: str, operator: str
+) -> Database:
+    """Create a new database (a file, or the city's on PostgreSQL) with the schema and set-up."""
     return create_database_file(
         path, role=role, unit_code=unit_code, operator=operator, setup=_install_default_ruleset
     )

@@ -17,8 +17,10 @@ from vetdesk.paths import log_file
 
 def version_lines(db: Database | None = None) -> list[tuple[str, str]]:
     """(component, version) pairs shown in the About box and written to the log."""
+    # Local: the core loads on first use, not at start-up.
     import sqlalchemy
 
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db import migrate
     from vetdesk.standards.installed import ruleset_in_force
 

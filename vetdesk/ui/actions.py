@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
+from vetdesk.ui.entityregistry import entry
 from vetdesk.ui.exchangemenu import SECTION_CITY, SECTION_EXCEL, SECTION_KEYS, SECTION_PACKAGES
 
 if TYPE_CHECKING:
@@ -113,31 +114,39 @@ def _period_ready(w: MainWindow) -> Decision:
     return Decision(w.editable())
 
 
-def record_edit_rule(w: MainWindow) -> Decision:
-    """Whether the records shown may be edited now (forms, delete, paste, the page buttons).
+def record_edit_rule(w: MainWindow, entity: str | None = None) -> Decision:
+    """Whether records of a kind may be edited now (forms, delete, the page buttons).
 
     The write policy decides whether the period and the database's role take edits (the
     city's records come from the counties' signed packages; a reported or locked period
-    takes none) and says why not.
+    takes none) and says why not. The school registry (学校名录) is asked as its own
+    action: the city keeps it, as ``vetdesk school add|edit`` does.
     """
-    return _both(policy_rule("edit_record"), _period_ready)(w)
+    action = entry(entity).write_action if entity is not None else "edit_record"
+    return _both(policy_rule(action), _period_ready)(w)
+
+
+def paste_rule(w: MainWindow) -> Decision:
+    """Whether rows may be pasted into a table now (a city imports nothing but packages)."""
+    return _both(policy_rule("paste_rows"), _period_ready)(w)
 
 
 def _can_add(w: MainWindow) -> Decision:
     if w.needs_period_first() and w.current_page_id() == SCHOOL:
         # 新增 on 学校 is the first thing a fresh county does: it creates the period first.
         return ENABLED
-    decision = record_edit_rule(w)
+    entity = w.editor.current_addable_entity()
+    decision = record_edit_rule(w, entity)
     if not decision.enabled:
         return decision
-    return Decision(w.current_addable_entity() is not None)
+    return Decision(entity is not None)
 
 
 def _can_paste(w: MainWindow) -> Decision:
-    decision = record_edit_rule(w)
+    decision = paste_rule(w)
     if not decision.enabled:
         return decision
-    return Decision(w.current_record_entity() is not None)
+    return Decision(w.editor.current_record_entity() is not None)
 
 
 def _can_undo(w: MainWindow) -> Decision:
@@ -171,7 +180,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "open_db",
         lambda: _("打开数据库(&O)…"),
-        lambda w: w.choose_database(),
+        lambda w: w.dialogs.choose_database(),
         _always,
         "file",
         shortcut=QKeySequence.StandardKey.Open,
@@ -179,7 +188,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "new_period",
         lambda: _("新建统计期(&P)…"),
-        lambda w: w.new_period(),
+        lambda w: w.dialogs.new_period(),
         _writable,
         "file",
         needs_database=True,
@@ -187,7 +196,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "lock_period",
         lambda: _("锁定本年度(&L)…"),
-        lambda w: w.lock_period(),
+        lambda w: w.dialogs.lock_period(),
         _both(_has_period, _writable, policy_rule("lock_period")),
         "file",
         visible=_city,
@@ -196,12 +205,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "reopen_period",
         lambda: _("重新打开本年度(&R)…"),
-        lambda w: w.reopen_period(),
+        lambda w: w.dialogs.reopen_period(),
         _both(_has_period, _writable, policy_rule("reopen_period")),
         "file",
         needs_database=True,
     ),
-    ActionSpec("settings", lambda: _("设置(&S)…"), lambda w: w.show_settings(), _always, "file"),
+    ActionSpec(
+        "settings", lambda: _("设置(&S)…"), lambda w: w.dialogs.show_settings(), _always, "file"
+    ),
     ActionSpec(
         "quit",
         lambda: _("退出(&X)"),
@@ -230,7 +241,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "add",
         lambda: _("新增记录(&A)…"),
-        lambda w: w.add_current(),
+        lambda w: w.editor.add_current(),
         _can_add,
         "edit",
         shortcut="Ctrl+N",
@@ -240,14 +251,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "paste",
         lambda: _("从 Excel/WPS 粘贴行(&P)…"),
-        lambda w: w.paste_current(),
+        lambda w: w.editor.paste_current(),
         _can_paste,
         "edit",
     ),
     ActionSpec(
         "find",
         lambda: _("查找(&F)"),
-        lambda w: w.focus_search(),
+        lambda w: w.editor.focus_search(),
         _always,
         "edit",
         shortcut=QKeySequence.StandardKey.Find,
@@ -259,7 +270,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "report",
         lambda: _("生成报告(&R)…"),
-        lambda w: w.write_report(),
+        lambda w: w.dialogs.write_report(),
         _has_period,
         "data",
         needs_database=True,
@@ -268,7 +279,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "template",
         lambda: _("导出学校填报模板(&T)…"),
-        lambda w: w.export_template(),
+        lambda w: w.dialogs.export_template(),
         _both(_has_period, policy_rule("issue_template")),
         "exchange",
         SECTION_EXCEL,
@@ -280,7 +291,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "import",
         lambda: _("导入学校填报表(&I)…"),
-        lambda w: w.import_workbook(),
+        lambda w: w.dialogs.import_workbook(),
         _both(_writable, policy_rule("import_template")),
         "exchange",
         SECTION_EXCEL,
@@ -291,7 +302,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "draft",
         lambda: _("导出全年数据（草稿，不签名）…"),
-        lambda w: w.export_draft(),
+        lambda w: w.dialogs.export_draft(),
         _has_period,
         "exchange",
         SECTION_EXCEL,
@@ -300,7 +311,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "package",
         lambda: _("导出正式上报包（签名）(&P)…"),
-        lambda w: w.export_package(),
+        lambda w: w.dialogs.export_package(),
         _both(_has_period, _writable, _export_package_policy),
         "exchange",
         SECTION_PACKAGES,
@@ -311,7 +322,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "task",
         lambda: _("导入市局任务包…"),
-        lambda w: w.import_task(),
+        lambda w: w.dialogs.import_task(),
         _writable,
         "exchange",
         SECTION_PACKAGES,
@@ -321,7 +332,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "receipt",
         lambda: _("导入市局回执…"),
-        lambda w: w.import_receipt(),
+        lambda w: w.dialogs.import_receipt(),
         _writable,
         "exchange",
         SECTION_PACKAGES,
@@ -331,7 +342,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "verify",
         lambda: _("核验上报包(&V)…"),
-        lambda w: w.verify_package(),
+        lambda w: w.dialogs.verify_package(),
         _always,
         "exchange",
         SECTION_PACKAGES,
@@ -369,7 +380,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "city_workbook",
         lambda: _("合并工作簿…"),
-        lambda w: w.write_city_workbook(),
+        lambda w: w.dialogs.write_city_workbook(),
         _has_period,
         "exchange",
         SECTION_CITY,
@@ -379,7 +390,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "task_export",
         lambda: _("下发任务包（签名）…"),
-        lambda w: w.export_task(),
+        lambda w: w.dialogs.export_task(),
         _has_period,
         "exchange",
         SECTION_CITY,
@@ -390,12 +401,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "guide",
         lambda: _("使用说明(&H)"),
-        lambda w: w.show_guide(),
+        lambda w: w.dialogs.show_guide(),
         _always,
         "help",
         shortcut=QKeySequence.StandardKey.HelpContents,
     ),
-    ActionSpec("about", lambda: _("关于 VetDesk(&A)"), lambda w: w.show_about(), _always, "help"),
+    ActionSpec(
+        "about", lambda: _("关于 VetDesk(&A)"), lambda w: w.dialogs.show_about(), _always, "help"
+    ),
 )
 SPECS: Mapping[str, ActionSpec] = {spec.name: spec for spec in ACTIONS}
 
@@ -427,7 +440,9 @@ def create_actions(window: MainWindow) -> dict[str, QAction]:
         action = QAction(spec.text(), window)
         action.setObjectName(f"act_{spec.name}")
         if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
+            # setShortcuts, the same for one sequence: setShortcut's overload resolution
+            # builds Qt's enum namespace, which nothing before the first paint needs.
+            action.setShortcuts([QKeySequence(spec.shortcut)])
         action.triggered.connect(lambda _checked=False, s=spec: s.trigger(window))
         created[spec.name] = action
     return created

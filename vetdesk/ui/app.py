@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QMessageLogContext,
-    Qt,
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from vetdesk import APP_NAME, ORG_NAME, __version__
@@ -29,6 +28,7 @@ from vetdesk.fonts import font_path
 from vetdesk.i18n import _
 from vetdesk.paths import log_file, resource
 from vetdesk.ui import interaction
+from vetdesk.ui.background import wait_for_all
 from vetdesk.ui.i18n import install_translators
 from vetdesk.ui.settings import Settings
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from vetdesk.db.database import Database
     from vetdesk.db.lock import DatabaseLock
     from vetdesk.ui.mainwindow import MainWindow
+    from vetdesk.ui.openwith import WorkbookReceiver
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +99,11 @@ def ensure_application() -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     # Fractional scaling (125 %, 150 % are common on Windows laptops) without rounding
-    # text and icons to whole multiples.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # text and icons to whole multiples. Said through Qt's environment variable, not
+    # QGuiApplication.setHighDpiScaleFactorRoundingPolicy: the call needs the Qt enum
+    # namespace, whose first use builds its 94 enum classes (some 25 ms) before the
+    # window's first paint. Nothing before the first paint touches QtCore.Qt.
+    os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
@@ -133,6 +135,7 @@ def lock_database(path: Path) -> DatabaseLock:
     re-entrant within a process, so the GUI's own services do not lock themselves out,
     and a crashed VetDesk's lock is freed with its process.
     """
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.lock import DatabaseLock
 
     return DatabaseLock(path).acquire(_("图形界面"))
@@ -164,6 +167,9 @@ class AppController:
         self.lock: DatabaseLock | None = None
         self.window: MainWindow | None = None
         self.exit_code = EXIT_OK
+        # A workbook the desktop asked VetDesk to open, shown once the window has loaded.
+        self.pending_workbook: Path | None = None
+        self.receiver: WorkbookReceiver | None = None
 
     def open(self, path: Path, parent: QWidget | None = None) -> bool:
         """Lock a database and show it in a (new) main window; False if it is in use."""
@@ -189,25 +195,51 @@ class AppController:
     def _show_window(
         self, source: Path | Database, old: QWidget | None, *, read_only: bool = False
     ) -> None:
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.mainwindow import MainWindow
 
-        window = MainWindow(source, self.settings, read_only=read_only)
+        window = MainWindow(source, self.settings, read_only=read_only, delete_on_close=True)
         window.open_database_requested.connect(lambda p: self.open(p, window))
         window.new_database_requested.connect(lambda: self.run_wizard(window))
         window.language_requested.connect(self.switch_language)
         window.opened.connect(self._opened)
         window.open_failed.connect(lambda exc: self._open_failed(window, exc))
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.window = window
         if old is not None:
             old.close()
         if os.environ.get(FIRST_PAINT_ENV):
             self._exit_after_first_paint(window)
+        if self.pending_workbook is not None:
+            self._open_when_loaded(window, self.pending_workbook)
+            self.pending_workbook = None
         window.show()
+
+    def _open_when_loaded(self, window: MainWindow, workbook: Path) -> None:
+        def loaded() -> None:
+            window.loaded.disconnect(loaded)  # once: later reloads open nothing
+            # Local: it reads workbooks, which a start-up need not.
+            from vetdesk.ui.openwith import open_workbook
+
+            open_workbook(window, workbook)
+
+        window.loaded.connect(loaded)
+
+    def receive_workbook(self, workbook: Path) -> None:
+        """Open a workbook handed over by a second ``vetdesk FILE`` (or the desktop)."""
+        if self.window is None:
+            return
+        if self.window.loading or self.db is None:
+            self._open_when_loaded(self.window, workbook)
+        else:
+            # Local: it reads workbooks, which a start-up need not.
+            from vetdesk.ui.openwith import open_workbook
+
+            open_workbook(self.window, workbook)
 
     def _exit_after_first_paint(self, window: QWidget) -> None:
         # For bench/bench_installer.py: the frozen app's time to first paint is measured
         # from outside, as the moment this line appears on standard output.
+        # Local: only that bench's run needs the probe.
         from PySide6.QtCore import QEvent, QObject, QTimer
 
         app = self.app
@@ -226,11 +258,17 @@ class AppController:
 
     def _opened(self, db: Database) -> None:
         self.db = db
+        if self.receiver is None:
+            # Local: loaded after the first paint, with the database, not at start-up.
+            from vetdesk.ui.openwith import WorkbookReceiver
+
+            self.receiver = WorkbookReceiver(db.path, self.receive_workbook, self.app)
         self.settings.last_db = db.path
         self.settings.sync()
         log.info("opened %s", db.path)
 
     def _open_failed(self, window: QWidget, exc: BaseException) -> None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.db.backup import DatabaseDamaged
 
         # A damaged database was explained in the window's recovery dialog already.
@@ -242,6 +280,7 @@ class AppController:
 
     def run_wizard(self, parent: QWidget | None = None) -> bool:
         """Run the first-run wizard; open the database it creates."""
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.wizard import SetupWizard
 
         wizard = SetupWizard(parent)
@@ -270,9 +309,11 @@ class AppController:
 
     def close_database(self) -> None:
         """Release the database and its lock."""
+        if self.receiver is not None:
+            self.receiver.close()
+            self.receiver.deleteLater()
+            self.receiver = None
         if self.db is not None:
-            from vetdesk.ui.background import wait_for_all
-
             wait_for_all()
             self.db.close()
             self.db = None
@@ -282,15 +323,19 @@ class AppController:
 
 
 def run_app(
-    db: str | None = None, screenshot_dir: str | None = None, language: str | None = None
+    db: str | None = None,
+    screenshot_dir: str | None = None,
+    language: str | None = None,
+    open_workbook: Path | None = None,
 ) -> int:
     """Run the GUI on a database (default: the last one, else the first-run wizard).
 
-    ``language`` (``vetdesk --lang``) overrides the saved setting for this run.
+    ``language`` (``vetdesk --lang``) overrides the saved setting for this run;
+    ``open_workbook`` (``vetdesk FILE.xlsx``) is opened in the matching step once the
+    window has loaded — in the window already showing that database, if there is one.
     """
     if screenshot_dir is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from vetdesk.ui import interaction
 
         # Offscreen nobody can click a message box away: messages go to the terminal
         # (unless a test already chose how messages are handled).
@@ -305,11 +350,19 @@ def run_app(
     install_translators(language or settings.language)
     log.info("VetDesk %s starting (Qt platform %s)", __version__, app.platformName())
     controller = AppController(app, settings)
+    controller.pending_workbook = open_workbook
     if db is not None:
         path: Path | None = Path(db)
     else:
         last = settings.last_db
         path = last if last is not None and last.exists() else None
+    if open_workbook is not None and path is not None:
+        # Local: needed only when the desktop hands over a workbook.
+        from vetdesk.ui.openwith import forward_to_running
+
+        if forward_to_running(path, open_workbook):
+            log.info("handed %s to the VetDesk window showing %s", open_workbook, path)
+            return EXIT_OK
     if path is None:
         if screenshot_dir is not None:
             print(_("截图需要用 --db 指定数据库。"), file=sys.stderr)
@@ -319,6 +372,7 @@ def run_app(
     elif not controller.open(path):
         return EXIT_REJECTED
     if screenshot_dir is not None:
+        # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.screenshots import take_screenshots
 
         assert controller.window is not None

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
-from vetdesk.ui.pagebase import DataPage, DbSource
+from vetdesk.ui.pagebase import DataPage, DbSource, documents_folder
 from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.tablemodels import Column, RowTableModel
 
@@ -145,6 +145,7 @@ class AuditPage(DataPage):
     # --- filters --------------------------------------------------------------------------------
 
     def _fill_combos(self, facets: AuditFacets | None) -> None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services.audit_log import action_label, table_label
 
         keep = (
@@ -189,6 +190,7 @@ class AuditPage(DataPage):
 
     def current_filter(self) -> AuditFilter:
         """The filter the widgets describe."""
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services.audit_log import AuditFilter
 
         def day(edit: QDateEdit) -> dt.date | None:
@@ -210,6 +212,7 @@ class AuditPage(DataPage):
         """Read the filter choices, then the entries."""
 
         def op(database: Database, _progress: Progress) -> AuditFacets:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.audit_log import audit_facets
 
             return audit_facets(database)
@@ -232,6 +235,7 @@ class AuditPage(DataPage):
         generation = self._generation
 
         def op(database: Database, _progress: Progress) -> AuditListing:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.audit_log import list_audit_entries
 
             return list_audit_entries(database, flt)
@@ -261,8 +265,6 @@ class AuditPage(DataPage):
         if db is None:
             return None
         if target is None:
-            from vetdesk.ui.pagebase import documents_folder
-
             start = documents_folder() / _("审计日志-{date}.xlsx").format(
                 date=dt.date.today().isoformat()
             )
@@ -279,6 +281,7 @@ class AuditPage(DataPage):
         chosen, flt = target, self.current_filter()
 
         def op(database: Database, progress: Progress) -> int:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.audit_log import export_audit_csv, export_audit_xlsx
 
             def report(done: int, total: int) -> None:
@@ -306,6 +309,7 @@ class AuditPage(DataPage):
             return None
 
         def op(database: Database, _progress: Progress) -> int | None:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.audit_log import verify_audit_chain
 
             return verify_audit_chain(database)

@@ -5,7 +5,7 @@
 exception (after Anki's ``CollectionOp`` and Picard's ``run_task``). ``op`` opens its
 own sessions through the :class:`~vetdesk.db.database.Database` it is given
 (the engine's pool is thread-safe; sessions are not shared), and must never touch a
-widget: "Be careful not to call any UI routines in `op`, as that may crash Qt." (Anki).
+widget: "Be careful not to call any UI routines in `op`, as that may crash QtCore.Qt." (Anki).
 
 Progress and cancellation go through a small :class:`Progress` object passed to ``op``:
 the worker reports with ``progress.update(done, total)`` and calls ``progress.check()``
@@ -25,17 +25,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QCoreApplication,
     QObject,
     QRunnable,
-    Qt,
     QThreadPool,
     QTimer,
     Signal,
     Slot,
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from vetdesk.ui.interaction import show_error
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
@@ -123,6 +125,7 @@ GUI_SWITCH_INTERVAL_S = 0.001
 
 def _prepare_threads() -> None:
     """Before the first background operation: the GUI thread gets the GIL often enough."""
+    # Local: gcguard and background import each other (an import cycle).
     from vetdesk.ui import gcguard
 
     if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
@@ -176,7 +179,7 @@ class DbOp(Generic[T]):
         self._started = 0.0
         # Explicitly queued: the worker emits from its own thread and the slots must run
         # in the GUI thread, where the channel lives.
-        queued = Qt.ConnectionType.QueuedConnection
+        queued = QtCore.Qt.ConnectionType.QueuedConnection
         self._channel.finished.connect(self._finished, queued)
         self._channel.failed.connect(self._failed, queued)
         self._channel.progressed.connect(self._progressed, queued)
@@ -219,7 +222,7 @@ class DbOp(Generic[T]):
         dialog.setLabelText(label)
         dialog.setRange(0, 0)
         dialog.setWindowTitle(label)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.setMinimumDuration(PROGRESS_DELAY_MS)
@@ -287,6 +290,5 @@ class DbOp(Generic[T]):
             self._on_failure(exc)
             return
         log.error("background operation failed:\n%s", trace)
-        from vetdesk.ui.interaction import show_error
 
         show_error(self._parent, exc)

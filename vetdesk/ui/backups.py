@@ -141,6 +141,7 @@ class BackupsPage(DataPage):
         path = db.path
 
         def op(_db: Database, _progress: Progress) -> list[BackupInfo]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.db.backup import list_backups
 
             return list_backups(path)
@@ -170,6 +171,7 @@ class BackupsPage(DataPage):
         self.backup_button.setEnabled(False)
 
         def op(_db: Database, _progress: Progress) -> BackupInfo:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.db.backup import REASON_MANUAL, create_backup
 
             return create_backup(path, REASON_MANUAL)
@@ -203,6 +205,7 @@ class BackupsPage(DataPage):
         db = self.db
         if db is None:
             return
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.db.backup import backup_dir
 
         folder = backup_dir(db.path)

@@ -33,6 +33,7 @@ from vetdesk.domain.fields import field_label
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui.background import DbOp, Progress
+from vetdesk.ui.compliance import indicator_name
 from vetdesk.ui.interaction import show_error
 from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.settings import Settings
@@ -41,6 +42,8 @@ from vetdesk.validation.findings import Finding
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
+    from vetdesk.ui.notices import Notice, Notices
+    from vetdesk.ui.pagebase import DbSource
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -197,10 +200,13 @@ class ChecksPanel(QWidget):
     jump_requested = Signal(object)  # Finding
     findings_changed = Signal()
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, db: DbSource | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("page_checks")
         self._settings = settings
+        self._db_source = db  # where a check announced by a change notice was made
         self._db: Database | None = None
         self._year = 0
         self._indicators: dict[str, str] = {}
@@ -303,6 +309,21 @@ class ChecksPanel(QWidget):
         """Stop (or allow) typing explanations: a read-only database cannot store them."""
         self.model.read_only = read_only
         self._show_detail()
+
+    def subscribe(self, notices: Notices) -> None:
+        """Follow the window's change notices: each new check, each load's write policy."""
+        notices.operation_did_execute.connect(self._on_notice)
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.snapshot is not None:
+            # Explanations are period data: the write policy decides (a city, a reported period).
+            decision = notice.snapshot.write_decisions.get("explain_warning")
+            self.set_read_only(notice.read_only or decision is None or not decision.allowed)
+        report = notice.report
+        db = self._db_source() if self._db_source is not None else None
+        if report is not None and db is not None:
+            indicators = {i.id: indicator_name(i) for i in report.ruleset.indicators.values()}
+            self.set_findings(db, report.year, report.findings, notice.school_names, indicators)
 
     # --- the detail pane --------------------------------------------------------------------
 
@@ -465,6 +486,7 @@ class ChecksPanel(QWidget):
         self.findings_changed.emit()
 
         def op(db: Database, _progress: Progress) -> int:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.check import explain_warnings
 
             return explain_warnings(db, year, [(*finding.explanation_key, text)])

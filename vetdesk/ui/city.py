@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.domain.units import load_units
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from vetdesk.packages.merge import MergePreview, UnitStatus
     from vetdesk.packages.verify import Verification
     from vetdesk.reports.city_workbook import CityWorkbookResult
+    from vetdesk.ui.notices import Notice, Notices
 
 YearSource = Callable[[], "int | None"]
 
@@ -64,22 +66,6 @@ PENDING = "pending"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 INVALID = "invalid"
-
-
-def verdict_label(verdict: str) -> str:
-    """A verification verdict in a few Chinese words."""
-    return {
-        "valid": _("有效"),
-        "not_package": _("不是上报包"),
-        "damaged": _("文件已损坏"),
-        "unsupported_format": _("格式版本不支持"),
-        "unknown_key": _("签名密钥未登记"),
-        "revoked_key": _("签名密钥已吊销"),
-        "wrong_unit": _("单位与密钥不符"),
-        "tampered": _("内容被改动"),
-        "replay": _("重复或过期的包"),
-        "fork": _("序号冲突"),
-    }.get(verdict, verdict)
 
 
 def state_label(state: str) -> str:
@@ -94,8 +80,6 @@ def state_label(state: str) -> str:
 
 def unit_label(code: str | None) -> str:
     """A county's name (with its code when unknown)."""
-    from vetdesk.domain.units import load_units
-
     if not code:
         return "—"
     unit = load_units().get(code)
@@ -150,6 +134,7 @@ def build_entry(path: Path, verification: Verification, preview: MergePreview | 
 
 def examine(db: Database, path: Path) -> InboxEntry:
     """Verify one package and, when valid, preview its merge (runs in the worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.packages.merge import preview_merge
     from vetdesk.packages.verify import verify_package
 
@@ -194,7 +179,8 @@ def inbox_columns() -> list[Column[InboxEntry]]:
             pgettext("City", "核验结果"),
             lambda e: str(e.verification.verdict),
             lambda e: (
-                ("✓ " if e.verification.ok else "✗ ") + verdict_label(str(e.verification.verdict))
+                # The shared verdict vocabulary, as the CLI and the receipts name it.
+                ("✓ " if e.verification.ok else "✗ ") + e.verification.verdict.label
             ),
             width=130,
         ),
@@ -484,6 +470,14 @@ class InboxPage(QWidget):
         self.read_only = read_only
         self._update_buttons()
 
+    def subscribe(self, notices: Notices) -> None:
+        """Follow the window's change notices: a load says whether the database is read-only."""
+        notices.operation_did_execute.connect(self._on_notice)
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.everything:
+            self.set_read_only(notice.read_only)
+
     # --- adding and verifying -------------------------------------------------------------------
 
     def choose_files(self) -> None:
@@ -710,6 +704,7 @@ class InboxPage(QWidget):
         self._update_buttons()
 
         def op(database: Database, progress: Progress) -> InboxEntry:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.accept import accept_package, unlock_receipts
 
             signer = None
@@ -718,8 +713,13 @@ class InboxPage(QWidget):
                 signer = unlock_receipts(database, setup.folder, setup.passphrase)
             progress.update(1, 2, _("正在合并…"))
             # Verified again inside the write transaction; the receipt is signed before commit.
+            # The change set shown is the one applied: changed data since then refuses.
             outcome = accept_package(
-                database, entry.verification, receipts=signer, file_name=entry.path.name
+                database,
+                entry.verification,
+                receipts=signer,
+                file_name=entry.path.name,
+                expected=entry.preview.changeset_digest if entry.preview else None,
             )
             if not outcome.preview.applied:
                 return replace(
@@ -759,6 +759,7 @@ class InboxPage(QWidget):
         self._update_buttons()
 
         def op(database: Database, _progress: Progress) -> InboxEntry:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.accept import reject_package, unlock_receipts
 
             signer = None
@@ -931,6 +932,7 @@ class StatusBoardPage(DataPage):
             return
 
         def op(database: Database, _progress: Progress) -> list[UnitStatus]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.merge import status_board
 
             return status_board(database, year)
@@ -967,6 +969,7 @@ def write_workbook(
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
 
     def op(database: Database, progress: Progress) -> CityWorkbookResult:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.reports.city_workbook import write_city_workbook
 
         def step(done: int, total: int) -> None:

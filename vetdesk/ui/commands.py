@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QWidget
 from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION
 from vetdesk.ui.background import DbOp, Progress
+from vetdesk.ui.entityregistry import entry
+from vetdesk.ui.interaction import show_error
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
@@ -37,15 +39,11 @@ class Change:
 
 def _store(db: Database, year: int, entity: str, current: AnyRecord | None, row: Any) -> AnyRecord:
     """Write ``row`` over ``current`` (None: as a new record); return the stored record."""
-    from vetdesk.ui.entityregistry import entry
-
     return entry(entity).store(db, year, current, row)
 
 
 def _remove(db: Database, year: int, entity: str, current: AnyRecord) -> AnyRecord | None:
     """Delete a record; return what the table shows in its place (None: nothing)."""
-    from vetdesk.ui.entityregistry import entry
-
     return entry(entity).remove(db, year, current)
 
 
@@ -212,8 +210,6 @@ class UndoStack(QObject):
             if on_failure is not None:
                 on_failure(exc)
             else:
-                from vetdesk.ui.interaction import show_error
-
                 show_error(self._parent, exc)
 
         def op(db: Database, _progress: Progress) -> Change:

@@ -23,6 +23,7 @@ from vetdesk.ui.tablemodels import Column, RowTableModel
 
 if TYPE_CHECKING:
     from vetdesk.standards.assess import IndicatorResult, SchoolAssessment, UnitSummary
+    from vetdesk.ui.notices import Notice, Notices
     from vetdesk.validation.check import CheckReport
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -62,6 +63,7 @@ def with_unit(text: str, indicator: Indicator) -> str:
 
 
 def _threshold(result: IndicatorResult) -> str:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.standards.assess import threshold_text
 
     return threshold_text(result.indicator, result.rule) if result.rule else ""
@@ -261,6 +263,14 @@ class CompliancePage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self.schools_view.selectionModel().selectionChanged.connect(self._selected)
+
+    def subscribe(self, notices: Notices) -> None:
+        """Follow the window's change notices: each new check is shown."""
+        notices.operation_did_execute.connect(self._on_notice)
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.report is not None:
+            self.set_report(notice.report)
 
     def set_report(self, report: CheckReport) -> None:
         """Show a period's assessments; keeps the selected school if it is still there."""

@@ -80,6 +80,7 @@ class DashboardData:
 
 def read_data(db: Database, year: int) -> DashboardData:
     """Read the summary and the ten-measure progress of a period (runs in the worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.reports.summary import build_summary
     from vetdesk.services.targets import progress_chart_items
 
@@ -88,6 +89,7 @@ def read_data(db: Database, year: int) -> DashboardData:
 
 def make_figure(data: DashboardData, chart: str) -> Figure:
     """Draw one chart as a new figure (Qt-free; runs in the worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.reports import charts
 
     s = data.summary
@@ -193,7 +195,7 @@ class DashboardPage(DataPage):
         self.status.setText(_("正在读取数据并绘制图表…"))
 
         def op(database: Database, progress: Progress) -> tuple[DashboardData, dict[str, Any]]:
-            # The Qt canvas module loads here, in the worker, not on the GUI thread.
+            # Local: the Qt canvas module loads here, in the worker, not on the GUI thread.
             import matplotlib.backends.backend_qtagg  # noqa: F401
 
             data = read_data(database, year)
@@ -232,6 +234,7 @@ class DashboardPage(DataPage):
         if figure is None:
             self.area.setWidget(QLabel())
             return
+        # Local: matplotlib loads only to draw, not at start-up.
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         canvas = FigureCanvasQTAgg(figure)  # type: ignore[no-untyped-call]
@@ -263,6 +266,7 @@ class DashboardPage(DataPage):
         chart = self.current_chart()
 
         def png(fig: Figure) -> bytes:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.reports.charts import figure_png_bytes
 
             return figure_png_bytes(fig)
@@ -290,6 +294,7 @@ class DashboardPage(DataPage):
         chosen = target if target.suffix.lower() in (".png", ".svg") else target.with_suffix(".png")
 
         def save(fig: Figure) -> Path:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.reports.charts import save_figure
 
             save_figure(fig, chosen)
@@ -325,6 +330,7 @@ def write_report(
     chosen = target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
 
     def op(database: Database, progress: Progress) -> Path:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.reports.pdf import write_report_pdf
         from vetdesk.services.targets import progress_chart_items
 

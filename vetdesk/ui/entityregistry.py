@@ -71,6 +71,7 @@ class FormSetup:
 
 
 def _specs(entity: str) -> tuple[FieldSpec, ...]:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services.records import FORM_FIELDS
 
     return FORM_FIELDS[entity]
@@ -81,6 +82,7 @@ def _specs(entity: str) -> tuple[FieldSpec, ...]:
 
 def _store_measure(entity: str) -> Store:
     def store(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
         from vetdesk.services.records import Record
 
@@ -94,6 +96,7 @@ def _store_measure(entity: str) -> Store:
 
 def _remove_measure(entity: str) -> Remove:
     def remove(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
 
         measure_records.delete_measure(db, year, entity, current.id)
@@ -103,6 +106,7 @@ def _remove_measure(entity: str) -> Remove:
 
 
 def _store_school(db: Database, _year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -111,6 +115,7 @@ def _store_school(db: Database, _year: int, current: AnyRecord | None, row: Any)
 
 
 def _remove_school(db: Database, _year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     records.delete_school(db, current.row.school_code)
@@ -118,6 +123,7 @@ def _remove_school(db: Database, _year: int, current: AnyRecord) -> AnyRecord | 
 
 
 def _store_condition(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -128,6 +134,7 @@ def _store_condition(db: Database, year: int, current: AnyRecord | None, row: An
 
 
 def _remove_condition(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -137,6 +144,7 @@ def _remove_condition(db: Database, year: int, current: AnyRecord) -> AnyRecord 
 
 
 def _store_teacher(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -145,6 +153,7 @@ def _store_teacher(db: Database, year: int, current: AnyRecord | None, row: Any)
 
 
 def _remove_teacher(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     records.delete_teacher(db, year, current.id)
@@ -152,6 +161,7 @@ def _remove_teacher(db: Database, year: int, current: AnyRecord) -> AnyRecord | 
 
 
 def _store_training(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
@@ -160,6 +170,7 @@ def _store_training(db: Database, year: int, current: AnyRecord | None, row: Any
 
 
 def _remove_training(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     records.delete_training(db, year, current.id)
@@ -170,6 +181,7 @@ def _remove_training(db: Database, year: int, current: AnyRecord) -> AnyRecord |
 
 
 def _school_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     ctx = host.draft_context()
@@ -187,6 +199,7 @@ def _school_form(host: FormHost, original: Any | None) -> FormSetup:
 
 
 def _condition_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     assert original is not None  # a school's figures are filled in, never added
@@ -200,6 +213,7 @@ def _condition_form(host: FormHost, original: Any | None) -> FormSetup:
 
 
 def _teacher_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: loaded on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.ui.forms.practices import PracticeEditor
 
@@ -218,6 +232,7 @@ def _teacher_form(host: FormHost, original: Any | None) -> FormSetup:
 
 
 def _training_form(host: FormHost, original: Any | None) -> FormSetup:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
     ctx = host.draft_context()
@@ -231,6 +246,7 @@ def _training_form(host: FormHost, original: Any | None) -> FormSetup:
 
 def _measure_form(entity: str) -> FormBuilder:
     def build(host: FormHost, original: Any | None) -> FormSetup:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
 
         values = measure_records.form_values(original) if original is not None else {}
@@ -255,6 +271,9 @@ class EntityEntry:
     store: Store
     remove: Remove
     addable: bool = True  # False: one row per school, filled in rather than added
+    # The write policy's action for a form, a delete (vetdesk.db.write_policy.WriteAction):
+    # the school registry has no period and the city keeps it, the other kinds are records.
+    write_action: str = "edit_record"
     # The question before a delete; {name} is the record's name.
     delete_question: Callable[[], str] = field(default=lambda: _("删除“{name}”？可用“撤销”恢复。"))
 
@@ -275,6 +294,7 @@ ENTITY_REGISTRY: dict[str, EntityEntry] = {
         _school_form,
         _store_school,
         _remove_school,
+        write_action="edit_registry",
     ),
     CONDITION: EntityEntry(
         CONDITION,

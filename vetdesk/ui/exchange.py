@@ -159,6 +159,7 @@ class TemplateExportDialog(QDialog):
         self.message.clear()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.template import write_template
 
             return write_template(db, year, target, school_code=school)
@@ -181,6 +182,7 @@ class TemplateExportDialog(QDialog):
 
 
 def _sheet_title(key: str) -> str:
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.workbook.schema import ALL_SHEETS
 
     spec = ALL_SHEETS.get(key)
@@ -418,6 +420,7 @@ class ImportDialog(QDialog):
         window_year = self._year
 
         def op(db: Database, _progress: Progress) -> Preview:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.importer import plan_from_content
             from vetdesk.workbook.reader import read_workbook
 
@@ -524,6 +527,7 @@ class ImportDialog(QDialog):
         chosen, issues, source = target, list(preview.plan.issues), preview.path
 
         def op(_db: Database, _progress: Progress) -> int:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.annotate import annotate_workbook
 
             return annotate_workbook(source, issues, chosen)
@@ -552,6 +556,7 @@ class ImportDialog(QDialog):
         self._update()
 
         def op(db: Database, progress: Progress) -> ImportPlan:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.importer import apply_import
 
             def report(done: int, total: int) -> None:
@@ -687,6 +692,7 @@ class PackageExportDialog(QDialog):
 
     def _load_key(self) -> None:
         def op(db: Database, _progress: Progress) -> OwnKey | None:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.keystore import NoSigningKey, active_key
 
             try:
@@ -752,6 +758,7 @@ class PackageExportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> PackageResult:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.county import export_package
 
             return export_package(db, year, target, passphrase)
@@ -783,6 +790,7 @@ class PackageExportDialog(QDialog):
         self.exported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.packages.county import NotReadyToSubmit
 
         self.busy = False
@@ -860,6 +868,7 @@ class VerifyPackageDialog(QDialog):
         self.details.clear()
 
         def op(db: Database, _progress: Progress) -> Verification:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.verify import verify_package
 
             return verify_package(db, path)
@@ -879,6 +888,8 @@ class VerifyPackageDialog(QDialog):
                 lines.append(
                     pgettext("Exchange", "有问题的工作表：{sheet}").format(sheet=result.sheet)
                 )
+            if not result.ok and result.verdict.remedy:
+                lines.append(_("处理办法：{remedy}").format(remedy=result.verdict.remedy))
             lines.extend(result.notes)
             self.details.setPlainText("\n".join(lines))
 
@@ -949,6 +960,7 @@ class TaskImportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import plan_task
 
             return plan_task(db, path)
@@ -974,6 +986,7 @@ class TaskImportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> Any:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import import_task
 
             return import_task(db, path)
@@ -1027,13 +1040,14 @@ def import_receipt(
     chosen = path
 
     def op(database: Database, _progress: Progress) -> ReceiptResult:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.packages.receipt import import_receipt as service
 
         return service(database, chosen)
 
     def done(result: ReceiptResult) -> None:
         show = interaction.inform if result.status == "accepted" else interaction.warn
-        show(parent, _("市局回执"), receipt_text(result))
+        show(parent, pgettext("Exchange", "市局回执"), receipt_text(result))
         if on_done is not None:
             on_done(result)
 
@@ -1052,6 +1066,7 @@ def export_draft(parent: QWidget, db: Database, year: int, target: Path | None =
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
 
     def op(database: Database, progress: Progress) -> Path:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.workbook.export import export_period
 
         export_period(database, year, chosen, draft=True, progress=progress.update)

@@ -45,6 +45,7 @@ class MainThreadCollector(QObject):
 
     def collect_if_due(self) -> int:
         """Collect the generations whose counts passed their thresholds; objects freed."""
+        # Local: gcguard and background import each other (an import cycle).
         from vetdesk.ui.background import running_count
 
         young, middle, old = gc.get_count()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from vetdesk.errors import VetDeskError
 from vetdesk.i18n import _
+from vetdesk.paths import log_file
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def last_folder() -> Path | None:
 
 
 def _start_path(start: str) -> str:
+    # Local: interaction and pagebase import each other (an import cycle).
     from vetdesk.ui.pagebase import documents_folder
 
     return start or str(documents_folder())
@@ -249,7 +251,6 @@ def error_text(exc: BaseException) -> str:
     """The message a person should read for an exception."""
     if isinstance(exc, VetDeskError):
         return exc.message
-    from vetdesk.paths import log_file
 
     return _(
         "发生了意外错误：{err}\n详细信息已写入日志文件 {log}，请把它发给技术支持人员。"

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.domain.units import load_units
+from vetdesk.errors import InputRejected
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
@@ -106,6 +107,7 @@ def save_enrolment_pdf(
     chosen = target
 
     def op(database: Database, _progress: Progress) -> Path:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.reports.enrolment import enrolment_form, write_enrolment_pdf
 
         return write_enrolment_pdf(enrolment_form(database), chosen)
@@ -150,11 +152,13 @@ def print_enrolment(parent: QWidget, db: Database, printer: QPrinter | None = No
     """
 
     def op(database: Database, _progress: Progress) -> bytes:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.reports.enrolment import enrolment_form, enrolment_png
 
         return enrolment_png(enrolment_form(database), dpi=PRINT_DPI)
 
     def done(png: bytes) -> None:
+        # Local: Qt's print support loads only to print.
         from PySide6.QtGui import QPageSize
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 
@@ -249,6 +253,7 @@ class CreateKeyDialog(QDialog):
         self.ok_button.setEnabled(False)
 
         def op(db: Database, _progress: Progress) -> OwnKey:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.keystore import create_key
 
             return create_key(db, passphrase, rotate=rotate)
@@ -350,7 +355,7 @@ class RegisterKeyDialog(QDialog):
         self._update()
 
         def op(_db: Database, _progress: Progress) -> KeyCandidate:
-            from vetdesk.errors import InputRejected
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.trust import read_key_file
 
             try:
@@ -403,6 +408,7 @@ class RegisterKeyDialog(QDialog):
         self.ok_button.setEnabled(False)
 
         def op(db: Database, _progress: Progress) -> TrustedKeyInfo:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.trust import add_trusted_key
 
             return add_trusted_key(db, unit_code, candidate)
@@ -509,6 +515,7 @@ class TrustedKeysWidget(QWidget):
         partners = "、".join(name for _code, name in partner_units(db))
 
         def op(database: Database, _progress: Progress) -> list[TrustedKeyInfo]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.trust import list_trusted_keys
 
             return list_trusted_keys(database)
@@ -558,6 +565,7 @@ class TrustedKeysWidget(QWidget):
             return
 
         def op(database: Database, _progress: Progress) -> object:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.trust import revoke_trusted_key
 
             return revoke_trusted_key(database, key.unit_code, key.key_id)
@@ -612,6 +620,7 @@ class KeysPage(DataPage):
         """Read this unit's key (the registered keys load beside it)."""
 
         def op(database: Database, _progress: Progress) -> OwnKey | None:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.keystore import NoSigningKey, active_key
 
             try:
@@ -687,6 +696,7 @@ class KeysPage(DataPage):
         chosen = target
 
         def op(database: Database, _progress: Progress) -> Path:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.keystore import public_key_file_text
             from vetdesk.workbook.atomic import write_atomically
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
-from vetdesk.ui.tablemodels import record_search_texts
 
 if TYPE_CHECKING:
     from vetdesk.db.backup import RestoreResult
@@ -49,6 +48,7 @@ class Snapshot:
 
 def open_database(path: Path) -> Database:
     """Check and open a database (runs in a worker); take the day's backup if due."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.backup import BackupFailed, backup_if_due
     from vetdesk.db.database import open_for_use
 
@@ -62,6 +62,7 @@ def open_database(path: Path) -> Database:
 
 def open_read_only(path: Path) -> Database:
     """Open a (damaged) database read-only: nothing can be written to it (runs in a worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.database import Database
     from vetdesk.db.engine import make_engine
 
@@ -76,6 +77,7 @@ def open_read_only(path: Path) -> Database:
 
 def restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> Database:
     """Restore a backup over a closed database, then open it (runs in a worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.backup import restore_backup
 
     outcome.append(restore_backup(path, backup))
@@ -84,8 +86,11 @@ def restore_and_open(path: Path, backup: Path, outcome: list[RestoreResult]) -> 
 
 def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapshot:
     """Read the periods, a period's tables and its check (runs in a worker)."""
+    # Local: the core and the table models load in this worker, not before the window's
+    # first paint.
     from vetdesk.services import records
     from vetdesk.standards.installed import ruleset_in_force
+    from vetdesk.ui.tablemodels import record_search_texts
     from vetdesk.validation.check import run_check
 
     periods = records.list_periods(db)
@@ -111,6 +116,7 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
     }
     submitted = None
     if db.info().is_city:
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.packages.ledger import counties_submitted
 
         submitted = counties_submitted(db, year)
@@ -122,6 +128,7 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
 
 def _policy_view(db: Database, year: int | None) -> tuple[dict[str, WriteDecision], str | None]:
     """What the write policy allows for the period, and its state in words (runs in a worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.write_policy import decide_all, period_status
 
     with db.session() as session:

@@ -1,17 +1,25 @@
 """Change notices: after an operation, the pages that show what it changed refresh themselves.
 
 After Anki's ``operation_did_execute`` (``qt/aqt/operations/``): the window announces
-*what* an operation changed — a whole load, or records of some kinds — on one signal, and
-each page subscribes and decides for itself whether it is concerned, instead of the window
-knowing every page and pushing into it.
+*what* an operation changed — a whole load, one record written, a new check — on one
+signal, and each page subscribes and decides for itself whether it is concerned and takes
+what it shows from the notice, instead of the window knowing every page and pushing into
+it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from vetdesk.ui.commands import Change
+    from vetdesk.ui.loading import Snapshot
+    from vetdesk.validation.check import CheckReport
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,11 @@ class Notice:
     everything: bool = False  # a (re)load: every page's data may have changed
     read_only: bool = False  # the database now takes no writes (damaged, opened read-only)
     shown: QWidget | None = None  # the page in view, which refreshes at once
+    snapshot: Snapshot | None = None  # a load's data: the record tables take their rows here
+    change: Change | None = None  # one record written (an edit, its undo or redo)
+    report: CheckReport | None = None  # the period's new check
+    school_names: Mapping[str, str] = field(default_factory=dict)  # code → name, with a report
+    marks: Mapping[str, str] | None = None  # record key → "error"/"warning", after a check
 
     def concerns(self, kinds: frozenset[str]) -> bool:
         """Whether a page showing data computed from ``kinds`` should refresh."""
@@ -36,3 +49,11 @@ class Notices(QObject):
     def announce(self, notice: Notice) -> None:
         """Tell every subscriber what changed."""
         self.operation_did_execute.emit(notice)
+
+
+@runtime_checkable
+class Subscriber(Protocol):
+    """A page that follows change notices (the window subscribes it when it is built)."""
+
+    def subscribe(self, notices: Notices) -> None:
+        """Connect to :attr:`Notices.operation_did_execute`."""

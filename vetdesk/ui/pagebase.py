@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -94,8 +95,7 @@ class DataPage(QWidget):
 
 def documents_folder() -> Path:
     """Where file dialogs start: the last folder used, else Documents, else the home folder."""
-    from PySide6.QtCore import QStandardPaths
-
+    # Local: interaction and pagebase import each other (an import cycle).
     from vetdesk.ui.interaction import last_folder
 
     last = last_folder()
@@ -118,7 +118,7 @@ def fingerprint_label(point_size: int = 20) -> QLabel:
     """A selectable label showing a fingerprint in large digits, two lines of four groups."""
     label = QLabel("—")
     label.setFont(fingerprint_font(point_size))
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
@@ -149,6 +149,7 @@ class PassphraseFields(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.signing.keys import MIN_PASSPHRASE_LENGTH
 
         self._min = MIN_PASSPHRASE_LENGTH
@@ -186,6 +187,7 @@ class PassphraseFields(QWidget):
             return pgettext("PageBase", "请输入口令。")
         if len(unicodedata.normalize("NFC", first)) < self._min:
             return _("口令至少需要 {n} 个字符。").format(n=self._min)
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.signing.keys import passphrase_problem
 
         refused = passphrase_problem(first)  # the core's rule: 12345678 is refused here too

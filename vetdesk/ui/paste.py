@@ -36,6 +36,7 @@ class PasteDialog(ImportDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(db, year, read_only=read_only, parent=parent)
+        # Local: the core loads on first use, not at start-up.
         from vetdesk.workbook.schema import ALL_SHEETS
 
         self.setObjectName("PasteDialog")
@@ -99,6 +100,7 @@ class PasteDialog(ImportDialog):
         spec, year = self._sheet, self._paste_year
 
         def op(db: Database, _progress: Progress) -> tuple[Preview, bool]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.workbook.importer import plan_from_content
             from vetdesk.workbook.paste import read_pasted_rows
 
@@ -137,6 +139,7 @@ class PasteDialog(ImportDialog):
 
 def first_record_key(content: WorkbookContent) -> str | None:
     """The table key of the first pasted record (schools, conditions, teachers, trainings)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.validation.findings import (
         condition_key,
         school_key,

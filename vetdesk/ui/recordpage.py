@@ -21,12 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.i18n import _, ngettext, pgettext
-from vetdesk.services.entities import CONDITION, TEACHER
+from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 from vetdesk.ui.settings import Settings
 from vetdesk.ui.tablemodels import Column, ColumnsFor, RowTableModel, columns_for, record_model
 
 if TYPE_CHECKING:
-    from vetdesk.services.records import Record
+    from vetdesk.services.records import Record, Tables
+    from vetdesk.ui.notices import Notice, Notices
+
+# The kinds whose rows come with the window's load (Snapshot.tables); the other kinds'
+# pages are filled by the page that holds them (the ten-measure records' page).
+SNAPSHOT_KINDS = (SCHOOL, CONDITION, TEACHER, TRAINING)
 
 # Pause after typing before filtering: 100 000 rows filter in tens of milliseconds,
 # but doing it on every keystroke of a Chinese input method would still stutter.
@@ -184,6 +189,38 @@ class RecordPage(QWidget):
         self.setTabOrder(self.search, self.school_filter)
         self.setTabOrder(self.school_filter, self.view)
 
+    # --- change notices -------------------------------------------------------------------------
+
+    def subscribe(self, notices: Notices) -> None:
+        """Follow the window's change notices (see :mod:`vetdesk.ui.notices`)."""
+        notices.operation_did_execute.connect(self._on_notice)
+
+    def _on_notice(self, notice: Notice) -> None:
+        """Take this kind's rows from a load, an edit's change, the check's row marks."""
+        snapshot = notice.snapshot
+        if snapshot is not None and snapshot.tables is not None and self.entity in SNAPSHOT_KINDS:
+            tables = snapshot.tables
+            names = {r.row.school_code: r.row.name for r in tables.schools}
+            schools = [(r.row.school_code, r.row.name) for r in tables.schools]
+            self.set_records(
+                snapshot_records(tables, self.entity),
+                names,
+                schools,
+                snapshot.search_texts.get(self.entity),
+            )
+        change = notice.change
+        if change is not None and change.entity == self.entity:
+            if change.old is not None and change.new is not None:
+                self.model.replace_item(change.old, change.new)
+            elif change.new is not None:
+                self.model.add_item(change.new)
+            elif change.old is not None:
+                self.model.remove_item(change.old)
+            if change.new is not None:
+                self.select_key(change.new.key)
+        if notice.marks is not None:
+            self.model.set_marks(notice.marks)
+
     # --- content --------------------------------------------------------------------------------
 
     def set_records(
@@ -314,3 +351,14 @@ class RecordPage(QWidget):
         record = self.current_record()
         if record is not None:
             self.delete_requested.emit(record)
+
+
+def snapshot_records(tables: Tables, entity: str) -> tuple[Record[Any], ...]:
+    """One of the four loaded kinds' records (see :data:`SNAPSHOT_KINDS`)."""
+    by_kind: dict[str, tuple[Record[Any], ...]] = {
+        SCHOOL: tables.schools,
+        CONDITION: tables.conditions,
+        TEACHER: tables.teachers,
+        TRAINING: tables.trainings,
+    }
+    return by_kind[entity]

@@ -7,18 +7,23 @@ platform renders exactly what a desktop would, with the shipped font.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from vetdesk.domain.identifiers import generate_id_number
 from vetdesk.i18n import _
 from vetdesk.services.entities import TEACHER
+from vetdesk.ui.about import AboutDialog
 from vetdesk.ui.background import running_count
+from vetdesk.ui.dashboard import CHART_GAPS, CHART_PROGRESS, CHART_TREND, DashboardPage
 from vetdesk.ui.mainwindow import PAGE_DASHBOARD, PAGE_INBOX, MainWindow
 from vetdesk.ui.pagebase import DataPage
-from vetdesk.ui.wizard import SigningKeyPage
+from vetdesk.ui.preferences import PreferencesDialog
+from vetdesk.ui.wizard import SetupWizard, SigningKeyPage
 
 # A 身份证号 with a wrong check digit, for the refused-cell screenshot.
 BAD_ID = "63212619850309124X"
@@ -70,14 +75,11 @@ def take_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     window.show_page(TEACHER)
     page = window.record_pages[TEACHER]
     if page.model.rowCount():
-        form = window.edit_record(TEACHER, page.model.item(0))
+        form = window.editor.edit_record(TEACHER, page.model.item(0))
         if form is not None:
             form.resize(620, 700)
             written.append(_save(form, out_dir / "20-teacher-form.png"))
             form.reject()
-    from vetdesk.ui.about import AboutDialog
-    from vetdesk.ui.preferences import PreferencesDialog
-    from vetdesk.ui.wizard import SetupWizard
 
     dialogs: list[tuple[str, QDialog]] = [
         ("21-wizard.png", SetupWizard(window)),
@@ -116,6 +118,7 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     Nothing is written to the database or the data directory: the key shown is made in
     memory only, and the workbooks read for the import preview live in a temporary folder.
     """
+    # Local: loaded on first use, not at start-up.
     from vetdesk.signing.keys import fingerprint, generate_signing_key, key_id, public_key_to_text
     from vetdesk.signing.keystore import OwnKey
     from vetdesk.signing.trust import read_key_file
@@ -158,6 +161,7 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     wizard.close()
     wizard.deleteLater()
 
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.reports.enrolment import EnrolmentForm, enrolment_png
 
     form = EnrolmentForm(
@@ -185,18 +189,19 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     register.close()
     register.deleteLater()
 
-    template = window.export_template()
+    template = window.dialogs.export_template()
     if template is not None:
         written.append(_shoot(template, out_dir / "28-template-export.png"))
         template.close()
     written.extend(_import_screens(window, out_dir))
 
-    package = window.export_package()
+    package = window.dialogs.export_package()
     if package is not None:
         wait_until(lambda: running_count() == 0, 10.0)
         written.append(_shoot(package, out_dir / "31-package-export.png"))
         package.close()
 
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.db.backup import DatabaseDamaged, list_backups
 
     damage = DatabaseDamaged(
@@ -211,17 +216,23 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
 
 def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
     """The import preview of a returned template: with a refused cell, then corrected."""
-    import tempfile
-
+    # Local: the core loads on first use, not at start-up.
     import openpyxl
 
+    # Local: the core loads on first use, not at start-up.
+    from vetdesk.db.period_data import load_schools
     from vetdesk.workbook.schema import TEACHERS
     from vetdesk.workbook.template import write_template
 
     written: list[Path] = []
-    if window.year is None or not window.school_names():
+    if window.year is None:
         return written
-    code = next(iter(window.school_names()))
+    with window.db.session() as session:
+        # Templates are issued to active schools only: a school marked 已停用 gets none.
+        active = [s.school_code for s in load_schools(session, active_only=True)]
+    if not active:
+        return written
+    code = active[0]
     with tempfile.TemporaryDirectory(prefix="vetdesk-shots-") as folder:
         workbook = Path(folder) / "返回的填报表.xlsx"
         write_template(window.db, window.year, workbook, school_code=code)
@@ -242,7 +253,7 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
         }
         sheet.append([new_row.get(h) for h in headers])
         wb.save(workbook)
-        dialog = window.import_workbook(workbook)
+        dialog = window.dialogs.import_workbook(workbook)
         if dialog is None:
             return written
         wait_until(lambda: not dialog.busy, 30.0)
@@ -264,6 +275,7 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
 
 def _paste_screen(window: MainWindow, code: str, row: dict[str, str], out_dir: Path) -> list[Path]:
     """Two teacher rows pasted without their header, one with a wrong 身份证号."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services.entities import TEACHER
     from vetdesk.workbook.schema import TEACHERS
 
@@ -273,7 +285,7 @@ def _paste_screen(window: MainWindow, code: str, row: dict[str, str], out_dir: P
         for values in (good, dict(row, school_code=code))
     )
     window.show_page(TEACHER)
-    dialog = window.paste_rows(TEACHER, text)
+    dialog = window.dialogs.paste_rows(TEACHER, text)
     if dialog is None:
         return []
     wait_until(lambda: not getattr(dialog, "busy", False), 30.0)
@@ -283,15 +295,12 @@ def _paste_screen(window: MainWindow, code: str, row: dict[str, str], out_dir: P
 
 
 def _valid_id() -> str:
-    from vetdesk.domain.identifiers import generate_id_number
 
     return generate_id_number("632126", dt.date(1985, 3, 9), 12, "女")
 
 
 def _dashboard_screens(window: MainWindow, out_dir: Path, number: int) -> list[Path]:
     """The other charts of the dashboard, as shown in the window."""
-    from vetdesk.ui.dashboard import CHART_GAPS, CHART_PROGRESS, CHART_TREND, DashboardPage
-
     page = window.dashboard
     written: list[Path] = []
     if not isinstance(page, DashboardPage) or page.data is None:
@@ -312,8 +321,7 @@ def _inbox_screens(window: MainWindow, out_dir: Path, number: int) -> list[Path]
     that demo city, which registered the counties' keys, and previewed against the city's
     data shown. Nothing is written to the city's database or to the data directory.
     """
-    import tempfile
-
+    # Local: loaded on first use, not at start-up.
     from vetdesk.db.database import open_database
     from vetdesk.packages.merge import preview_merge
     from vetdesk.packages.verify import verify_package

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import os
+import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 
+import vetdesk.ui
+from vetdesk.ui.background import wait_for_all
+
 
 def _step_font(tmp: Path) -> str:
+    # Local: loaded on first use, not at start-up.
     from vetdesk.fonts import font_path
     from vetdesk.ui.app import ensure_application, install_font
 
@@ -19,6 +26,7 @@ def _step_font(tmp: Path) -> str:
 
 def _step_main_window(tmp: Path) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Local: loaded on first use, not at start-up.
     from vetdesk.services.demo import generate_demo
     from vetdesk.standards.installed import create_database
     from vetdesk.ui.app import ensure_application
@@ -42,22 +50,16 @@ def _step_main_window(tmp: Path) -> str:
         assert teachers > 0 and errors == 0
         return f"{teachers} teachers shown, {errors} errors, {unexplained} unexplained warnings"
     finally:
-        from vetdesk.ui.background import wait_for_all
-
         wait_for_all()
         db.close()
 
 
 def _step_modules(tmp: Path) -> str:
     """Import every GUI module and print support: a frozen build must have bundled them all."""
-    import importlib
-    import pkgutil
-
-    import vetdesk.ui
-
     names = [m.name for m in pkgutil.walk_packages(vetdesk.ui.__path__, "vetdesk.ui.")]
     for name in names:
         importlib.import_module(name)
+    # Local: Qt's print support loads only to print.
     from PySide6.QtPrintSupport import QPrinter
 
     assert QPrinter is not None
@@ -66,8 +68,7 @@ def _step_modules(tmp: Path) -> str:
 
 def _step_enrolment_pdf(tmp: Path) -> str:
     """Draw the key enrolment form as PDF and PNG (matplotlib's PDF and Agg backends)."""
-    import datetime as dt
-
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.reports.enrolment import EnrolmentForm, enrolment_png, write_enrolment_pdf
 
     form = EnrolmentForm(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
 from vetdesk.domain.enums import PeriodState, Severity
+from vetdesk.domain.units import load_units
 from vetdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -92,8 +93,6 @@ class StatusLine:
         state_text = policy_state or (state.label if state else period.state)
         if submitted_counties is not None:
             # The city collects rather than fills in: say how far the collection is.
-            from vetdesk.domain.units import load_units
-
             state_text = _("已收到 {n}/{total} 个县区的上报包").format(
                 n=submitted_counties, total=len(load_units().counties)
             )

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from vetdesk.domain.rows import PeriodData
     from vetdesk.services.measure_records import MeasureTables
     from vetdesk.services.records import Record
+    from vetdesk.ui.notices import Notices
 
 YearSource = Callable[[], "int | None"]
 
@@ -97,6 +98,7 @@ class TargetRow:
 
 def target_rows(db: Database, year: int) -> tuple[str, list[TargetRow]]:
     """The title of the target set and one row per target (runs in the worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.services.targets import target_progress
 
     target_set, progress = target_progress(db, year)
@@ -317,6 +319,7 @@ class TargetsPage(DataPage):
         value, evidence, target_id = self.value.value(), self.evidence.text(), row.target_id
 
         def op(database: Database, _progress: Progress) -> None:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.targets import enter_progress
 
             enter_progress(database, year, target_id, value, evidence)
@@ -578,6 +581,12 @@ class MeasureDataPage(DataPage):
         """The kind shown (see :mod:`vetdesk.services.entities`)."""
         return self.current_page.entity
 
+    def subscribe(self, notices: Notices) -> None:
+        """Follow change notices, and let each kind's table follow them (edits, row marks)."""
+        super().subscribe(notices)
+        for page in self.pages.values():
+            page.subscribe(notices)
+
     def load(self, db: Database) -> None:
         """Read the period's records with their ids."""
         year = self._year()
@@ -593,6 +602,7 @@ class MeasureDataPage(DataPage):
         def op(
             database: Database, _progress: Progress
         ) -> tuple[MeasureTables, dict[str, list[str]]]:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.services.measure_records import load_measure_tables
 
             tables = load_measure_tables(database, year)

@@ -159,6 +159,7 @@ class TaskExportDialog(QDialog):
         self._update()
 
         def op(db: Database, _progress: Progress) -> TaskResult:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import export_task
 
             return export_task(db, year, target, passphrase, unit_code=unit, deadline=deadline)

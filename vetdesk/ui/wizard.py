@@ -167,6 +167,7 @@ class SetupAnswers:
 
 def create_from_answers(answers: SetupAnswers) -> Database:
     """Create the database and its first period (runs in a worker)."""
+    # Local: the core loads on first use, not at start-up.
     from vetdesk.standards.installed import create_database
 
     db = create_database(
@@ -267,6 +268,7 @@ class SigningKeyPage(SetupPage):
         ) -> tuple[Database, OwnKey | None, Exception | None]:
             if passphrase is None:
                 return db, None, None
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.signing.keystore import create_key
 
             try:
@@ -451,6 +453,7 @@ class TaskPackagePage(SetupPage):
         self._busy(True)
 
         def op(database: Database, _progress: Progress) -> str:
+            # Local: the core loads on first use, not at start-up.
             from vetdesk.packages.task import import_task
 
             return import_task(database, chosen).describe()

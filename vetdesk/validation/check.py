@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -67,8 +71,33 @@ def _previous(session: Session, year: int) -> PeriodData | None:
     return load_period_data(session, year - 1) if exists else None
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector on the main thread while the check runs.
+
+    Loading and checking a period makes objects by the hundred thousand and frees them by
+    reference counting; the collector would walk all of them again and again as the
+    period grows, which made the check's cost per school grow with the data. Only the
+    main thread pauses it (a command or a script): in the GUI, the check runs in a worker
+    and collection is already the GUI thread's own (``vetdesk/ui/gcguard.py``).
+    """
+    if threading.current_thread() is not threading.main_thread() or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def run_check(db: Database, year: int) -> CheckReport:
     """Check one period of a database."""
+    with _collection_paused():
+        return _run_check(db, year)
+
+
+def _run_check(db: Database, year: int) -> CheckReport:
     with db.session() as session:
         period = get_period(session, year)
         ruleset = ruleset_in_force(db, session)

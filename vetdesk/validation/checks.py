@@ -220,7 +220,10 @@ def check_conditions(
     max_change = parse_decimal(str(validation.get("max_change_ratio", "0.5")))
     changed_fields = validation.get("change_checked_fields", [])
     ranges = validation.get("plausible_ranges", [])
-    prev_counts = previous.teachers_by_school() if previous else {}
+    # The rosters are grouped and counted once per check, not once per school: a school's
+    # counts are looked up below (per-school regrouping made the check quadratic).
+    counts = _teacher_counts_by_school(data) if previous else {}
+    prev_counts = _teacher_counts_by_school(previous) if previous else {}
     for school in data.schools:
         if not school.active:
             continue
@@ -261,8 +264,8 @@ def check_conditions(
                 school,
                 cond,
                 previous.conditions.get(school.school_code),
-                data,
-                prev_counts.get(school.school_code, []),
+                counts.get(school.school_code) or teacher_counts(()),
+                prev_counts.get(school.school_code) or teacher_counts(()),
                 max_change,
                 changed_fields,
             )
@@ -323,19 +326,21 @@ def _plausibility(
             )
 
 
+def _teacher_counts_by_school(data: PeriodData) -> dict[str, dict[str, int]]:
+    return {code: teacher_counts(rows) for code, rows in data.teachers_by_school().items()}
+
+
 def _changes(
     school: SchoolRow,
     cond: ConditionRow,
     prev: ConditionRow | None,
-    data: PeriodData,
-    prev_teachers: list[TeacherRow],
+    counts: Mapping[str, int],
+    prev_counts: Mapping[str, int],
     max_change: Fraction,
     fields: Iterable[str],
 ) -> Iterator[Finding]:
     if prev is None:
         return
-    counts = teacher_counts(data.teachers_by_school().get(school.school_code, []))
-    prev_counts = teacher_counts(prev_teachers)
     for field in fields:
         if field in counts:
             new, old = counts[field], prev_counts[field]

@@ -24,13 +24,14 @@ from vetdesk.workbook.writer import (
     HEADER_FILL,
     HEADER_FONT,
     CoverLine,
+    RowWriter,
     add_meta,
-    check_records,
     new_write_only_workbook,
     save_workbook,
+    shown_rows,
     standard_meta,
     write_cover,
-    write_data_sheet,
+    write_shown_sheet,
 )
 
 Progress = Callable[[int, int], None]
@@ -120,19 +121,16 @@ def write_indicator_sheet(workbook: Workbook, report: CheckReport) -> None:
     for index, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + index)].width = width
     ws.freeze_panes = "A2"
+    writer = RowWriter(ws)
     header = []
     for text in indicator_headers():
         cell = WriteOnlyCell(ws, value=text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         header.append(cell)
-    ws.append(header)
+    writer.append_cells(header)
+    unstyled = [""] * len(header)
     for row in indicator_rows(report):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type = "s"
-            cells.append(cell)
-        ws.append(cells)
+        writer.append(row, unstyled)
 
 
 def cover_lines(db: Database, snapshot: ExportSnapshot, kind: str) -> list[CoverLine]:
@@ -184,8 +182,8 @@ def build_export_workbook(
 ) -> tuple[Workbook, WorkbookMeta]:
     """The workbook of an export (not yet saved)."""
     info = db.info()
-    for spec in EXPORT_SHEETS:
-        check_records(spec, snapshot.records[spec.key])
+    # Every value converted and checked once, before anything is written.
+    shown = {spec.key: shown_rows(spec, snapshot.records[spec.key]) for spec in EXPORT_SHEETS}
     workbook = new_write_only_workbook()
     write_cover(
         workbook,
@@ -194,7 +192,7 @@ def build_export_workbook(
     )
     specs: list[SheetSpec] = list(EXPORT_SHEETS)
     for done, spec in enumerate(specs, start=1):
-        write_data_sheet(workbook, spec, snapshot.records[spec.key])
+        write_shown_sheet(workbook, spec, shown.pop(spec.key))
         if progress:
             progress(done, len(specs) + 1)
     write_indicator_sheet(workbook, snapshot.report)

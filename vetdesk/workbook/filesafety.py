@@ -73,6 +73,12 @@ class SafetyLimits:
     # streaming count of <row> elements during the zip scan, before openpyxl parses
     # anything: a million-row sheet is refused in seconds, not minutes.
     max_sheet_rows: int = 200_100
+    # A sheet is laid out in memory as rows × columns from A1 (python-calamine: about 32
+    # bytes a cell): two cells at A1 and CB200010 pass the row and column limits yet make
+    # 16 million. Such an extent is refused when it exceeds this many cells and holds more
+    # than ``max_extent_ratio`` times the cells the scan counted.
+    max_sparse_extent: int = 1_000_000
+    max_extent_ratio: float = 16
 
     def __post_init__(self) -> None:
         # The caller loads these from a data file: a zero or negative limit
@@ -196,6 +202,7 @@ class SheetScan:
     """
 
     rows: int = 0
+    cells: int = 0
     max_row: int = 0
     max_column: int = 0
     plain_tags: bool = False
@@ -821,7 +828,7 @@ def _scan_member(
             if scan.rows > limits.max_sheet_rows:
                 raise _too_many_rows(file_name, entry_name, scan.rows, limits)
             if codec == "utf-8":
-                _scan_cells(scan, window)
+                _scan_cells(scan, window, len(carry))
         carry = window[-keep:]
 
 
@@ -832,10 +839,11 @@ def _count_rows(window: bytes, carried: int) -> int:
     return sum(1 for match in _ROW_RE.finditer(window) if match.end() > carried)
 
 
-def _scan_cells(scan: SheetScan, window: bytes) -> None:
+def _scan_cells(scan: SheetScan, window: bytes, carried: int) -> None:
     """Look for cells without a leading reference, formulas and errors; track the largest reference."""
     # Searches with a literal prefix and one set per chunk: the scan must stay a small part
     # of reading the sheet (python-calamine reads a 20 MB sheet in well under a second).
+    scan.cells += _count_cell_tags(window) - _count_cell_tags(window[:carried])
     if not scan.plain_tags and b"<sheetData" in window:
         scan.plain_tags = True
     if not scan.irregular and (
@@ -854,6 +862,11 @@ def _scan_cells(scan: SheetScan, window: bytes) -> None:
     letters = set(_CELL_COLUMN_RE.findall(window))
     if letters:
         scan.max_column = max(scan.max_column, *map(column_index, letters))
+
+
+def _count_cell_tags(data: bytes) -> int:
+    """Cell elements starting in ``data`` (unprefixed; a prefixed sheet is parsed in full)."""
+    return data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
 
 
 def _found_before_tail(pattern: re.Pattern[bytes], window: bytes) -> bool:

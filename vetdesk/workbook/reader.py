@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
@@ -20,9 +20,20 @@ from vetdesk.workbook.filesafety import (
     translating_read_errors,
 )
 from vetdesk.workbook.meta import META_SHEET, WorkbookMeta, meta_from
-from vetdesk.workbook.schema import EXPORT_SHEETS, Column, SheetSpec, sheet_by_title
+from vetdesk.workbook.schema import (
+    EXPORT_SHEETS,
+    SCHOOL_CODE,
+    Column,
+    SheetSpec,
+    sheet_by_title,
+)
+
+if TYPE_CHECKING:
+    from vetdesk.workbook.source import SheetExtent
 
 MAX_COLUMNS = 80
+# The sheet keyed by the school alone whose prefilled row a school may leave untouched.
+SCHOOL_ROW_OPTIONAL = "destinations"
 HEADER_SEARCH_ROWS = 10
 
 
@@ -237,6 +248,11 @@ def _read_row(
         if formula_cells and (number, index) in formula_cells:
             formulas.add(key)
     data_keys = [c.key for c in spec.data_columns if c.key in mapping]
+    if spec.natural_key != (SCHOOL_CODE.key,) or spec.key == SCHOOL_ROW_OPTIONAL:
+        # A one-school template prefills its school code on every blank row and gives
+        # 毕业生去向 the school's row: a row with nothing but the school holds no record.
+        # (办学条件's row is one every template asks each school to fill in.)
+        data_keys = [k for k in data_keys if k != SCHOOL_CODE.key] or data_keys
     if all(
         raw.get(k) is None or (isinstance(raw.get(k), str) and not raw[k].strip())
         for k in data_keys
@@ -382,9 +398,9 @@ def read_workbook(
                 spec = sheet_by_title(title, candidates)
                 if spec is None or spec.key in found:
                     continue
-                max_row, max_column, exact = source.extent(title)
-                _check_extent(title, spec, max_row, max_column, name)
-                cells = source.cells(title, exact)
+                extent = source.extent(title)
+                _check_extent(title, spec, extent, limits, name)
+                cells = source.cells(title, extent.exact)
                 sheet = read_sheet_rows(
                     cells.rows, title, spec, issues, name, formulas=cells.formulas
                 )
@@ -400,23 +416,38 @@ def read_workbook(
 
 
 def _check_extent(
-    title: str, spec: SheetSpec | None, max_row: int, max_column: int, file_name: str
+    title: str, spec: SheetSpec | None, extent: SheetExtent, limits: SafetyLimits, file_name: str
 ) -> None:
     # Before python-calamine lays the sheet out in memory (rows × columns): the limits
     # the row-by-row reading applies, taken from the largest cell reference.
-    if max_column > MAX_COLUMNS:
-        raise _too_many_columns(title, max_column, file_name)
-    if spec is not None and max_row > HEADER_SEARCH_ROWS + spec.max_rows:
+    if extent.max_column > MAX_COLUMNS:
+        raise _too_many_columns(title, extent.max_column, file_name)
+    if spec is not None and extent.max_row > HEADER_SEARCH_ROWS + spec.max_rows:
         raise _too_many_rows(title, spec, file_name, "row number beyond the limit")
+    # Within those limits, a few cells far apart would still be laid out as millions.
+    area = extent.max_row * extent.max_column
+    if area > max(limits.max_sparse_extent, limits.max_extent_ratio * extent.cells):
+        raise UnsafeFileError(
+            _(
+                "工作表“{sheet}”只有 {cells} 个单元格，却分散在 {rows} 行 × {columns} 列的范围内，"
+                "可能是恶意构造的文件，已拒绝导入。请删除远离数据的单元格，"
+                "或把数据复制到新的工作表后再导入。"
+            ).format(
+                sheet=title, cells=extent.cells, rows=extent.max_row, columns=extent.max_column
+            ),
+            code="zip_bomb",
+            file_name=file_name,
+            detail=f"extent {area} cells for {extent.cells} cells",
+        )
 
 
 def _sheet_values(
     source: Any, title: str, spec: SheetSpec | None, limits: SafetyLimits, file_name: str
 ) -> list[list[Any]]:
     """A sheet people read (cover, 核验结果, metadata) as rows of values."""
-    max_row, max_column, exact = source.extent(title)
-    _check_extent(title, spec, max_row, max_column, file_name)
-    if max_row > limits.max_sheet_rows:
+    extent = source.extent(title)
+    _check_extent(title, spec, extent, limits, file_name)
+    if extent.max_row > limits.max_sheet_rows:
         raise UnsafeFileError(
             _("工作表“{sheet}”超过 {max} 行，超出上限，请拆分后分批导入。").format(
                 sheet=title, max=limits.max_sheet_rows
@@ -425,4 +456,4 @@ def _sheet_values(
             file_name=file_name,
             detail="readable sheet row number beyond the limit",
         )
-    return list(source.cells(title, exact).rows)
+    return list(source.cells(title, extent.exact).rows)

@@ -39,6 +39,7 @@ class ExactSheet:
 
     max_row: int = 0
     max_column: int = 0
+    cells: int = 0
     # (row number, 0-based column) -> the value openpyxl reads: "=" + the formula, or
     # the text of an error value such as "#N/A".
     values: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -78,6 +79,7 @@ class _ExactScanner:
             self.is_formula = False
             self.text.clear()
             self.formula.clear()
+            self.result.cells += 1
             self.result.max_row = max(self.result.max_row, self.row)
             self.result.max_column = max(self.result.max_column, self.column)
         elif tag == "f":
@@ -163,6 +165,16 @@ def _custom_properties(archive: zipfile.ZipFile) -> dict[str, str]:
     return props
 
 
+@dataclass(frozen=True)
+class SheetExtent:
+    """How far a sheet's cells reach and how many there are; ``exact`` if a full parse was needed."""
+
+    max_row: int
+    max_column: int
+    cells: int
+    exact: ExactSheet | None
+
+
 @dataclass
 class SheetCells:
     """One worksheet's cells: rows of values from A1, and which cells are formulas."""
@@ -190,18 +202,18 @@ class WorkbookSource:
         """The custom document properties."""
         return _custom_properties(self._archive)
 
-    def extent(self, title: str) -> tuple[int, int, ExactSheet | None]:
-        """(largest row number, largest column number, exact scan if one was needed) of a sheet."""
+    def extent(self, title: str) -> SheetExtent:
+        """The largest row and column numbers and the cell count of a sheet, before it is laid out."""
         part = self._parts.get(title)
         scan = self._checked.sheets.get(part or "")
         if scan is None or scan.needs_exact_scan:
             # No part found for the title (an odd workbook part) or a part the gate
             # could not place every cell of: parse it in full.
             if part is None or part not in self._archive.namelist():
-                return 0, 0, ExactSheet()
+                return SheetExtent(0, 0, 0, ExactSheet())
             exact = exact_scan(self._archive.read(part))
-            return exact.max_row, exact.max_column, exact
-        return scan.max_row, scan.max_column, None
+            return SheetExtent(exact.max_row, exact.max_column, exact.cells, exact)
+        return SheetExtent(scan.max_row, scan.max_column, scan.cells, None)
 
     def cells(self, title: str, exact: ExactSheet | None) -> SheetCells:
         """The sheet's rows from row 1 and column A (call :meth:`extent` first to bound them)."""
@@ -247,4 +259,4 @@ def _overlaid(cells: list[Any], values: list[tuple[int, str]]) -> list[Any]:
     return cells
 
 
-__all__ = ["ExactSheet", "SheetCells", "SheetScan", "WorkbookSource", "exact_scan"]
+__all__ = ["ExactSheet", "SheetCells", "SheetExtent", "SheetScan", "WorkbookSource", "exact_scan"]

@@ -22,7 +22,7 @@ from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
 from vetdesk.workbook.meta import KIND_TEMPLATE
 from vetdesk.workbook.rows import Record, sheet_records
-from vetdesk.workbook.schema import SCHOOLS, TEMPLATE_SHEETS, Column, Kind, SheetSpec
+from vetdesk.workbook.schema import SCHOOL_CODE, SCHOOLS, TEMPLATE_SHEETS, Column, Kind, SheetSpec
 from vetdesk.workbook.writer import (
     DATE_FORMAT,
     HEADER_ALIGN,
@@ -136,7 +136,12 @@ def header_height(columns: tuple[Column, ...]) -> float:
 
 
 def _data_sheet(
-    wb: Workbook, spec: SheetSpec, records: list[Record], lists: Any, list_ranges: dict[str, str]
+    wb: Workbook,
+    spec: SheetSpec,
+    records: list[Record],
+    lists: Any,
+    list_ranges: dict[str, str],
+    school: Record | None = None,
 ) -> None:
     ws = wb.create_sheet(spec.title)  # Chinese in either language: see SheetSpec.sheet_title
     ws.freeze_panes = "A2"
@@ -190,7 +195,12 @@ def _data_sheet(
             number_format = DATE_FORMAT if column.kind == Kind.DATE else TEXT_FORMAT
             for row_index in range(2, last_row + 1):
                 ws.cell(row_index, index).number_format = number_format
-    for row_index, record in enumerate(records, start=2):
+    # A one-school template fills its school into the blank rows too, so the school
+    # types only its own data; the reader skips rows that hold nothing but the school.
+    # A sheet keyed by the school alone (办学条件) already has the school's one row.
+    many_per_school = spec.natural_key != (SCHOOL_CODE.key,)
+    blank = [school] * BLANK_ROWS if school is not None and many_per_school else []
+    for row_index, record in enumerate([*records, *blank], start=2):
         for col_index, column in enumerate(spec.columns, start=1):
             value = cell_value(column, record.get(column.key))
             if value is None:
@@ -224,6 +234,19 @@ def write_template(
     if school_code:
         schools = [s for s in schools if s.school_code == school_code]
         if not schools:
+            with db.session() as session:
+                inactive = next(
+                    (s for s in load_schools(session) if s.school_code == school_code), None
+                )
+            if inactive is not None:
+                # Registered but 已停用: telling the user to register it again would be wrong.
+                raise InputRejected(
+                    _(
+                        "学校 {name}（{code}）在学校名录中已停用，不再生成模板。如该校仍需填报，"
+                        "请先恢复：vetdesk school edit --db {db} --code {code} --active。"
+                    ).format(name=inactive.name, code=school_code, db=db.path),
+                    code="inactive_school",
+                )
             raise InputRejected(
                 _(
                     "学校名录中没有标识码为 {code} 的学校。请先登记："
@@ -256,7 +279,9 @@ def write_template(
         source = current if spec.key == "trainings" else base
         if source is not None:
             rows = [r for r in sheet_records(spec, source, {}) if r.get("school_code") in codes]
-        if spec.key == "conditions":
+        # 办学条件 has a row for each school to fill in; a one-school template does the same
+        # on every sheet holding one row per school (毕业生去向).
+        if spec.key == "conditions" or (school_code and spec.natural_key == (SCHOOL_CODE.key,)):
             have = {r["school_code"] for r in rows}
             rows += [
                 {"school_code": s.school_code, "school_name": s.name}
@@ -269,8 +294,11 @@ def write_template(
     _instructions(wb, db, year, schools, sheets)
     lists = wb.create_sheet(LISTS_SHEET)
     list_ranges: dict[str, str] = {}
+    prefill: Record | None = None
+    if school_code:
+        prefill = {"school_code": schools[0].school_code, "school_name": schools[0].name}
     for spec in sheets:
-        _data_sheet(wb, spec, records[spec.key], lists, list_ranges)
+        _data_sheet(wb, spec, records[spec.key], lists, list_ranges, prefill)
     lists.sheet_state = "hidden"
     info = db.info()
     add_meta(

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -94,6 +95,108 @@ def _text_checked(text: str, where: str) -> str:
     return text
 
 
+QUOTED_TEXT = "@'"  # the style key of text that would read as a formula: text, quote prefix
+_NUMBER_FORMATS = {Kind.WAN_YUAN: "0.00##", Kind.INT: "0", Kind.YEAR: "0"}
+# Kinds whose shown values repeat (choices, yes/no, counties): converted once per value.
+_MEMO_KINDS = (Kind.ENUM, Kind.MULTI, Kind.BOOL, Kind.COUNTY)
+
+
+def _where(spec: SheetSpec, row: int, column: Column) -> str:
+    return _("工作表“{sheet}”第 {row} 行“{col}”").format(
+        sheet=spec.sheet_title, row=row, col=_(column.header)
+    )
+
+
+def _shown_values(spec: SheetSpec, records: Iterable[Record]) -> Iterator[list[Any]]:
+    """Each record's cell values, text checked; the place is named only when a value is refused."""
+    columns = spec.columns
+    memos: list[dict[Any, Any] | None] = [
+        {} if column.kind in _MEMO_KINDS else None for column in columns
+    ]
+    for number, record in enumerate(records, start=2):
+        row = []
+        for column, memo in zip(columns, memos, strict=True):
+            value = record.get(column.key)
+            if memo is None:
+                shown = cell_value(column, value)
+            else:
+                key = (type(value), value)
+                shown = memo.get(key, memo)
+                if shown is memo:
+                    shown = memo[key] = cell_value(column, value)
+            if isinstance(shown, str) and (
+                len(shown) > MAX_CELL_TEXT or _CONTROL.search(shown) is not None
+            ):
+                _text_checked(shown, _where(spec, number, column))
+            row.append(shown)
+        yield row
+
+
+def _style_key(column: Column, shown: Any) -> str:
+    """The number format a value's cell gets ("" for none), as VetDesk has always written it."""
+    if isinstance(shown, str):
+        return QUOTED_TEXT if shown.startswith(_FORMULA_START) else TEXT_FORMAT
+    if isinstance(shown, dt.date):
+        return DATE_FORMAT
+    return _NUMBER_FORMATS.get(column.kind, "")
+
+
+class RowWriter:
+    """Appends rows of values to a write-only sheet through one styled cell per column and style.
+
+    openpyxl's ``append`` wraps every value in a new cell and, for a styled cell passed in,
+    goes through an exception and a second cell; its writer serialises each row as it is
+    appended, so one reused cell per column and style writes the same XML with a style
+    looked up once. The sheet's private ``_values_to_row`` is replaced for this; the export
+    tests check the written cells (types, text formats, quote prefixes) so a change of
+    openpyxl that breaks this shows there (openpyxl is pinned in the hashed locks).
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self._ws = ws
+        self._cells: dict[tuple[int, str], WriteOnlyCell] = {}
+        ws._values_to_row = self._placed
+
+    def _cell(self, index: int, style: str) -> WriteOnlyCell:
+        cell = self._cells.get((index, style))
+        if cell is None:
+            cell = self._cells[(index, style)] = WriteOnlyCell(self._ws)
+            if style == QUOTED_TEXT:
+                # Excel keeps the text text after editing; openpyxl would have made a formula.
+                cell.number_format = TEXT_FORMAT
+                cell.quotePrefix = True
+            elif style:
+                cell.number_format = style
+        return cell
+
+    def _placed(self, values: Sequence[Any], row_index: int) -> Iterator[WriteOnlyCell]:
+        for column, cell in enumerate(values, start=1):
+            if cell is None:
+                continue
+            if not isinstance(cell, Cell):
+                cell = WriteOnlyCell(self._ws, value=cell)
+            cell.column, cell.row = column, row_index
+            yield cell
+
+    def append(self, values: Sequence[Any], styles: Sequence[str]) -> None:
+        """Write one row: each value in the cell of its column and style (None leaves it empty)."""
+        row: list[WriteOnlyCell | None] = []
+        for index, (value, style) in enumerate(zip(values, styles, strict=True)):
+            if value is None:
+                row.append(None)
+                continue
+            cell = self._cell(index, style)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula
+            row.append(cell)
+        self._ws.append(row)
+
+    def append_cells(self, cells: Sequence[WriteOnlyCell | None]) -> None:
+        """Write a row of cells made by the caller (a header, a cover line)."""
+        self._ws.append(list(cells))
+
+
 def make_cell(ws: Any, column: Column, value: Any, where: str) -> WriteOnlyCell:
     """A write-only cell holding a value safely typed for its column."""
     shown = cell_value(column, value)
@@ -130,35 +233,34 @@ def header_cells(ws: Any, spec: SheetSpec) -> list[WriteOnlyCell]:
 
 def check_records(spec: SheetSpec, records: Iterable[Record]) -> None:
     """Refuse, before anything is written, a value that cannot be stored safely in a cell."""
-    for number, record in enumerate(records, start=2):
-        for column in spec.columns:
-            shown = cell_value(column, record.get(column.key))
-            if isinstance(shown, str):
-                _text_checked(
-                    shown,
-                    _("工作表“{sheet}”第 {row} 行“{col}”").format(
-                        sheet=spec.sheet_title, row=number, col=_(column.header)
-                    ),
-                )
+    for _row in _shown_values(spec, records):
+        pass
 
 
-def write_data_sheet(workbook: Workbook, spec: SheetSpec, records: Iterable[Record]) -> int:
-    """Append a data sheet to a write-only workbook; return the number of rows."""
+def shown_rows(spec: SheetSpec, records: Iterable[Record]) -> list[list[Any]]:
+    """The cell values of a sheet's records, checked (see :func:`check_records`)."""
+    return list(_shown_values(spec, records))
+
+
+def write_shown_sheet(workbook: Workbook, spec: SheetSpec, rows: Iterable[list[Any]]) -> int:
+    """Append a data sheet of :func:`shown_rows` to a write-only workbook; return the rows."""
     ws = workbook.create_sheet(spec.title)  # Chinese in either language: see SheetSpec.sheet_title
     for index, column in enumerate(spec.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
-    ws.append(header_cells(ws, spec))
+    writer = RowWriter(ws)
+    writer.append_cells(header_cells(ws, spec))
+    columns = spec.columns
     count = 0
-    for count, record in enumerate(records, start=1):
-        row = []
-        for column in spec.columns:
-            where = _("工作表“{sheet}”第 {row} 行“{col}”").format(
-                sheet=spec.sheet_title, row=count + 1, col=_(column.header)
-            )
-            row.append(make_cell(ws, column, record.get(column.key), where))
-        ws.append(row)
+    for row in rows:
+        writer.append(row, [_style_key(c, v) for c, v in zip(columns, row, strict=True)])
+        count += 1
     return count
+
+
+def write_data_sheet(workbook: Workbook, spec: SheetSpec, records: Iterable[Record]) -> int:
+    """Append a data sheet to a write-only workbook; return the number of rows."""
+    return write_shown_sheet(workbook, spec, _shown_values(spec, records))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""Where a database lives: a SQLite file, or (the city only) a PostgreSQL server's URL.
+
+``--db`` takes either. A URL is libpq's own (``postgresql://user@host:port/dbname``,
+``postgresql:///dbname?service=city``), handed to libpq unchanged, so the password is
+found where PostgreSQL users keep it (``~/.pgpass``, ``PGPASSWORD``, a service file).
+A password written into the URL is refused: it would sit in the shell history, the
+process list and the recent-files list. Nothing here imports SQLAlchemy or psycopg, so
+the command line can parse ``--db`` before deciding whether a database is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from vetdesk.errors import InputRejected, UsageError
+from vetdesk.i18n import _
+
+SCHEMES = ("postgresql://", "postgres://")
+
+
+@dataclass(frozen=True)
+class ServerUrl:
+    """A PostgreSQL database named by a libpq URL without a password."""
+
+    url: str
+
+    @property
+    def label(self) -> str:
+        """The database as messages name it: ``dbname@host`` (never a password)."""
+        parts = urlsplit(self.url)
+        query = dict(parse_qsl(parts.query))
+        name = parts.path.lstrip("/") or query.get("dbname", "")
+        host = parts.hostname or query.get("host", "") or "localhost"
+        service = query.get("service")
+        if service and not name:
+            return f"service={service}"
+        return f"{name}@{host}" if name else host
+
+    def __str__(self) -> str:
+        return self.url
+
+
+DatabaseTarget = Path | ServerUrl
+
+
+class NoFileBackup(InputRejected):
+    """VetDesk's file backup or restore asked of a server database: nothing was done."""
+
+    code = "backup_on_server"
+
+    def __init__(self, target: ServerUrl) -> None:
+        super().__init__(
+            _(
+                "数据库 {db} 在 PostgreSQL 服务器上：VetDesk 的备份只适用于 SQLite 文件，未做任何备份。"
+                "请使用数据库管理员的备份（PostgreSQL 的转储工具，恢复到一个新建的空数据库）。"
+            ).format(db=target.label)
+        )
+
+
+def is_server_url(text: str) -> bool:
+    """Whether ``--db`` names a PostgreSQL server rather than a file."""
+    return text.strip().lower().startswith(SCHEMES)
+
+
+def parse_server_url(text: str) -> ServerUrl:
+    """Check a PostgreSQL URL: refused when it carries a password."""
+    url = text.strip()
+    try:
+        parts = urlsplit(url)
+        has_password = parts.password is not None
+    except ValueError as exc:
+        raise UsageError(
+            _("数据库地址 {url} 无法解析：{err}").format(url=_redacted(url), err=exc)
+        ) from exc
+    if has_password or any(key == "password" for key, _v in parse_qsl(parts.query)):
+        raise UsageError(
+            _(
+                "数据库地址中不能写密码（会留在命令历史和日志里）。请把密码写入 ~/.pgpass（Windows："
+                "%APPDATA%\\postgresql\\pgpass.conf）、环境变量 PGPASSWORD 或 PostgreSQL 服务文件。"
+            )
+        )
+    return ServerUrl(url)
+
+
+def parse_target(text: str | DatabaseTarget) -> DatabaseTarget:
+    """``--db``'s value: a PostgreSQL URL, or else a file path."""
+    if isinstance(text, Path | ServerUrl):
+        return text
+    if is_server_url(text):
+        return parse_server_url(text)
+    return Path(text)
+
+
+def target_label(target: DatabaseTarget) -> str:
+    """The database as messages name it (a file's name, a server database's name@host)."""
+    return target.label if isinstance(target, ServerUrl) else target.name
+
+
+def _redacted(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest.split("/", 1)[0]:
+        credentials, _at, host = rest.partition("@")
+        return f"{scheme}{sep}{credentials.split(':', 1)[0]}@{host}"
+    return url

@@ -1,0 +1,124 @@
+"""What to do with a workbook the user opens with VetDesk (file manager, Explorer, ``vetdesk FILE``).
+
+The desktop hands VetDesk a path and nothing else. The hidden metadata says what the
+workbook is (template, export, package, task package, receipt) and the database's role
+says what this office does with it: a county imports data workbooks, task packages and
+receipts; the city lists county packages in its inbox to verify and merge them. Every
+other combination is refused here, with the reason, so the CLI and the GUI say the same.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+from vetdesk.errors import VetDeskError
+from vetdesk.i18n import N_, _
+from vetdesk.workbook.meta import (
+    KIND_DRAFT,
+    KIND_EXPORT,
+    KIND_PACKAGE,
+    KIND_RECEIPT,
+    KIND_TASK,
+    KIND_TEMPLATE,
+)
+from vetdesk.workbook.reader import read_workbook
+
+# The kinds of VetDesk workbooks in the user's words.
+KIND_NAMES = {
+    KIND_TEMPLATE: N_("填报模板"),
+    KIND_EXPORT: N_("导出工作簿"),
+    KIND_DRAFT: N_("未签名草稿"),
+    KIND_PACKAGE: N_("上报数据包"),
+    KIND_RECEIPT: N_("市局回执"),
+    KIND_TASK: N_("市局任务包"),
+}
+_DATA_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
+
+
+class OpenRoute(enum.StrEnum):
+    """Where an opened workbook goes."""
+
+    IMPORT_DATA = "import_data"  # county: the import dialog (template, export, draft, package)
+    IMPORT_TASK = "import_task"  # county: the city's task package
+    IMPORT_RECEIPT = "import_receipt"  # county: the city's receipt
+    INBOX = "inbox"  # city: a county package to verify and merge
+    REFUSED = "refused"  # nothing this office does with it; ``message`` says why
+
+
+@dataclass(frozen=True)
+class OpenPlan:
+    """What VetDesk will do with one opened workbook."""
+
+    path: Path
+    kind: str | None  # the workbook's metadata kind; None when it is not a VetDesk workbook
+    route: OpenRoute
+    message: str  # what the user is told: the step about to open, or why nothing opens
+
+    @property
+    def refused(self) -> bool:
+        """Whether nothing will be opened."""
+        return self.route is OpenRoute.REFUSED
+
+
+def kind_name(kind: str | None) -> str:
+    """The kind of a VetDesk workbook in the user's words."""
+    if kind is None:
+        return _("非 VetDesk 工作簿")
+    return _(KIND_NAMES.get(kind, N_("其他 VetDesk 文件")))
+
+
+def workbook_kind(path: Path) -> str | None:
+    """The metadata kind of a workbook (None for an ordinary one); unsafe files raise."""
+    return _kind_of(read_workbook(path, sheets=()).meta)
+
+
+def commands_for(kind: str | None) -> list[str]:
+    """The sub-commands that do, without a window, what opening the workbook would do."""
+    if kind == KIND_TASK:
+        return ["task import"]
+    if kind == KIND_RECEIPT:
+        return ["receipt import"]
+    if kind == KIND_PACKAGE:
+        return ["verify", "merge", "import"]  # the city verifies and merges; a county imports
+    if kind in _DATA_KINDS or kind is None:
+        return ["import"]
+    return []
+
+
+def _kind_of(meta: object) -> str | None:
+    return getattr(meta, "kind", None)
+
+
+def plan_open(path: Path, *, is_city: bool) -> OpenPlan:
+    """Decide what a county or the city does with a workbook it was asked to open."""
+    try:
+        kind = workbook_kind(path)
+    except VetDeskError as exc:  # unsafe, damaged, missing: the gate's message says which
+        return OpenPlan(path, None, OpenRoute.REFUSED, exc.message)
+    return OpenPlan(path, kind, *_route(kind, is_city=is_city, name=path.name))
+
+
+def _route(kind: str | None, *, is_city: bool, name: str) -> tuple[OpenRoute, str]:
+    what = kind_name(kind)
+    if is_city:
+        if kind == KIND_PACKAGE:
+            return OpenRoute.INBOX, _("{name} 是县区上报数据包，已加入收件箱核验。").format(
+                name=name
+            )
+        return OpenRoute.REFUSED, _(
+            "{name} 是{what}。市级数据库只接收县区的上报数据包（在“收件箱”中核验、合并），"
+            "不导入其他工作簿。"
+        ).format(name=name, what=what)
+    if kind in _DATA_KINDS or kind is None:
+        # An ordinary workbook may still be a school's filled sheet: the importer reads its
+        # headers and says, sheet by sheet, what it can use.
+        return OpenRoute.IMPORT_DATA, _("导入 {name}（{what}）。").format(name=name, what=what)
+    if kind == KIND_TASK:
+        return OpenRoute.IMPORT_TASK, _("导入市局任务包 {name}。").format(name=name)
+    if kind == KIND_RECEIPT:
+        return OpenRoute.IMPORT_RECEIPT, _("导入市局回执 {name}。").format(name=name)
+    return OpenRoute.REFUSED, _("{name} 是{what}，县区数据库不能打开它。").format(
+        name=name, what=what
+    )
