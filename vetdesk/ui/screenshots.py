@@ -225,7 +225,8 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
     from vetdesk.workbook.template import write_template
 
     written: list[Path] = []
-    if window.year is None:
+    if window.year is None or window.info.is_city:
+        # The city imports no templates (the write policy refuses them): no import screens.
         return written
     with window.db.session() as session:
         # Templates are issued to active schools only: a school marked 已停用 gets none.
