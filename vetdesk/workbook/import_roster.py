@@ -166,8 +166,8 @@ def _write_practices(
         .join(teacher, practice.c.teacher_id == teacher.c.id)
         .where(teacher.c.period_id == period.id)
     )
-    for row in session.execute(stmt).mappings():
-        have[row["teacher_id"]][row["start_date"]] = dict(row)
+    for stored_row in session.execute(stmt).mappings():
+        have[stored_row["teacher_id"]][stored_row["start_date"]] = dict(stored_row)
     wanted: dict[TeacherKey, list[Record]] = defaultdict(list)
     for r in sheet.rows:
         wanted[(r.values["school_code"], r.values["id_number"])].append(r.values)
@@ -182,16 +182,16 @@ def _write_practices(
         want = {v["start_date"]: v for v in wanted.get(key, [])}
         masked = mask_id_number(key[1])
         if not partial:
-            for start, old in stored.items():
+            for start, old_row in stored.items():
                 if start not in want:
-                    gone.append(old["id"])
+                    gone.append(old_row["id"])
                     log_deletes.append(
                         (
                             "delete",
                             practice.name,
                             f"practice:{masked}:{start}",
                             "",
-                            snapshot_of(models.EnterprisePractice, old),
+                            snapshot_of(models.EnterprisePractice, old_row),
                             None,
                         )
                     )
