@@ -393,10 +393,13 @@ def plan_from_content(
     session: Session | None = None,
     *,
     describe: bool = True,
+    refusal_only: bool = False,
 ) -> ImportPlan:
     """Compare a read workbook with the database and describe what importing would do.
 
-    ``describe=False`` counts the changes without naming each one (for a yes/no check).
+    ``describe=False`` counts the changes without naming each one (for a yes/no check);
+    ``refusal_only=True`` stops before comparing the rows when nothing is refused (the plan
+    then has issues and no counts), and otherwise returns the refused plan in full.
     """
     resolved = _resolve_year(content, year)
     kind = content.meta.kind if content.meta else "unknown"
@@ -432,6 +435,8 @@ def plan_from_content(
     # as refused, not as additions the preview would promise.
     refused_rows = {(i.sheet, i.row) for i in cross_issues if i.row}
     plan.creates_period = not state.period_exists
+    if refusal_only and plan.ok:
+        return plan
     names = dict(state.names)
     if content.sheet(SCHOOLS.key):
         for row in content.sheets[SCHOOLS.key].rows:
@@ -527,12 +532,12 @@ def apply_import(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Import a read workbook in one transaction; refuse (changing nothing) if it has issues."""
-    # A quick yes/no before the backup and the write lock; the plan returned is the one
-    # made inside the transaction, with every change named.
+    # A quick yes/no before the backup and the write lock (the rows are compared only in
+    # the transaction); the plan returned is the one made there, with every change named.
     action = import_action(content)
     with db.session() as session:  # refused before any cell is read: a city imports no rows
         require(session, action, period=year)
-    plan = plan_from_content(db, content, year, describe=False)
+    plan = plan_from_content(db, content, year, describe=False, refusal_only=True)
     if not plan.ok:
         return plan
     if plan.year != year:  # the workbook named the period: refused before the backup
