@@ -117,6 +117,14 @@ def ensure_venv() -> None:
     stamp.write_text(digest)
 
 
+def compile_catalogues() -> None:
+    """Compile the translation catalogues (``.po`` → ``.mo``, build outputs) for a source run."""
+    run(
+        [str(BIN / "pybabel"), "-q", "compile", "-d", "resources/i18n", "-D", "vetdesk"],
+        cwd=ROOT,
+    )
+
+
 # What the GUI itself needs on a bare Debian: Qt's runtime libraries (the font ships with VetDesk).
 GUI_PACKAGES = tuple(name for name, use in SYSTEM_PACKAGES.items() if use.startswith("Qt"))
 
@@ -158,6 +166,7 @@ def ensure_system_packages(*, gui_only: bool = False) -> None:
 def cmd_test(extra: list[str]) -> int:
     """Lint, type-check and run the whole test suite."""
     ensure_venv()
+    compile_catalogues()
     ensure_system_packages()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
     log("ruff")
@@ -175,6 +184,7 @@ def cmd_test(extra: list[str]) -> int:
 def cmd_demo(extra: list[str]) -> int:
     """Create the demo database (once) and open VetDesk on it (``--city``: the city demo)."""
     ensure_venv()
+    compile_catalogues()
     ensure_system_packages(gui_only=True)
     data = Path(os.environ.get("VETDESK_DATA_DIR", ROOT / "demo-data"))
     data.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ _RANGES = [
     (0x3000, 0x303F),
     (0xFF00, 0xFFEF),
 ]
-_TEXT_SUFFIXES = {".py", ".json", ".ts", ".md", ".txt", ".csv", ".mako"}
+_TEXT_SUFFIXES = {".py", ".json", ".po", ".md", ".txt", ".csv", ".mako"}
 
 
 def gb2312_hanzi() -> set[int]:

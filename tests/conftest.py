@@ -18,6 +18,34 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VETDESK_LANG", "zh")
 
 FULL_RUN = os.environ.get("VETDESK_FULL") == "1"
+I18N = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # The compiled catalogues are build outputs (scripts/dev.py makes them too): compile a
+    # .po newer than its .mo before anything reads it, as the builds do.
+    for po in I18N.glob("*/LC_MESSAGES/vetdesk.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            from babel.messages.frontend import CommandLineInterface
+
+            CommandLineInterface().run(
+                ["pybabel", "-q", "compile", "-d", str(I18N), "-D", "vetdesk"]
+            )
+            break
+
+
+def english_catalogue() -> dict[str, str]:
+    """The English catalogue's messages without a context: Chinese source → English."""
+    from babel.messages.pofile import read_po
+
+    with (I18N / "en" / "LC_MESSAGES" / "vetdesk.po").open("rb") as fh:
+        catalogue = read_po(fh, locale="en", domain="vetdesk")
+    return {
+        message.id: message.string
+        for message in catalogue
+        if message.id and isinstance(message.id, str) and not message.context
+    }
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -1,24 +1,30 @@
-"""Translation of user-facing text without Qt.
+"""Translation of user-facing text, core and GUI alike: stdlib ``gettext``, catalogues by Babel.
 
-Chinese is the source language: messages are written in Chinese in the code and
-looked up in ``resources/i18n/<lang>/*.json`` for other languages. The core (rules,
-reports, command line) uses this module; the Qt widgets use Qt's own system on top.
+Chinese is the source language: messages are written in Chinese in the code, marked with
+``_()`` (``N_()`` to mark without translating yet, ``ngettext()`` for counts, ``pgettext()``
+where one Chinese text needs two English ones), and looked up for other languages in the
+compiled catalogue ``resources/i18n/<lang>/LC_MESSAGES/vetdesk.mo`` (Babel extracts and
+updates the ``.po`` beside it and compiles it at build time; README, "Translations").
+Qt-free: the GUI uses the same functions and rebuilds its window when the language changes.
 """
 
 from __future__ import annotations
 
-import json
+import gettext
+import logging
 import os
 from functools import cache
 
 from vetdesk.paths import resource
 
+DOMAIN = "vetdesk"
 SUPPORTED_LANGUAGES = ("zh", "en")
 _current = (
     os.environ.get("VETDESK_LANG", "zh")
     if os.environ.get("VETDESK_LANG") in SUPPORTED_LANGUAGES
     else "zh"
 )
+log = logging.getLogger(__name__)
 
 
 def set_language(lang: str) -> None:
@@ -39,25 +45,28 @@ def localized(chinese: str, english: str) -> str:
     return english if _current == "en" and english else chinese
 
 
+def catalogue_path(lang: str) -> str:
+    """The compiled catalogue of a language (which may be missing in a fresh checkout)."""
+    return str(resource("i18n", lang, "LC_MESSAGES", f"{DOMAIN}.mo"))
+
+
 @cache
-def _catalogue(lang: str) -> dict[str, str]:
-    # One catalogue file per area of the code (``resources/i18n/en/cli.json`` …),
-    # so that areas developed side by side never edit the same file.
-    folder = resource("i18n", lang)
-    merged: dict[str, str] = {}
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.json")):
-            with path.open(encoding="utf-8") as fh:
-                merged.update(json.load(fh))
-    return merged
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalogue of a language; Chinese, the source language, needs none."""
+    if lang == "zh":
+        return gettext.NullTranslations()
+    try:
+        return gettext.translation(DOMAIN, str(resource("i18n")), languages=[lang])
+    except OSError:
+        # A source checkout before the catalogues were compiled: Chinese, with a warning
+        # (the self-test fails on the missing file; scripts/dev.py compiles it).
+        log.warning("translation catalogue %s is missing", catalogue_path(lang))
+        return gettext.NullTranslations()
 
 
 def _(message: str) -> str:
     """Translate a Chinese source message into the current language."""
-    if _current == "zh":
-        return message
-    # An entry left empty for a translator falls back to the Chinese source.
-    return _catalogue(_current).get(message) or message
+    return translations(_current).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -65,8 +74,21 @@ def N_(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message that depends on a count (Chinese has one form, English two)."""
+    return translations(_current).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate a message whose English depends on where it is shown (``context``)."""
+    return translations(_current).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """``ngettext`` with a context."""
+    return translations(_current).npgettext(context, singular, plural, n)
+
+
 def translate_to(lang: str, message: str) -> str:
     """Translate a message into a given language, whatever the current one is."""
-    if lang == "zh":
-        return message
-    return _catalogue(lang).get(message) or message
+    return translations(lang).gettext(message)

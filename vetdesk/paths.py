@@ -16,8 +16,7 @@ REQUIRED_RESOURCES: tuple[tuple[str, ...], ...] = (
     ("standards", "cn-vet-2022.json"),
     ("standards", "targets-haidong-2024.json"),
     ("fonts", "NotoSansSC-VetDesk.otf"),
-    ("i18n", "en", "core.json"),
-    ("i18n", "qt", "vetdesk_en.qm"),
+    ("i18n", "en", "LC_MESSAGES", "vetdesk.mo"),  # compiled from the .po by the build
     ("icons", "vetdesk.png"),
     ("guide", "zh.html"),
     ("guide", "en.html"),

@@ -54,10 +54,15 @@ def _step_demo_and_check(tmp: Path) -> str:
 
 
 def _step_resources(tmp: Path) -> str:
+    from vetdesk.i18n import translate_to
     from vetdesk.paths import REQUIRED_RESOURCES, missing_resources, resources_dir
 
     missing = missing_resources()
     assert not missing, f"missing from {resources_dir()}: {', '.join(missing)}"
+    # The compiled English catalogue is there and gettext reads it.
+    assert translate_to("en", "错误：{msg}") == "Error: {msg}", (
+        "the English catalogue is unreadable"
+    )
     return f"{len(REQUIRED_RESOURCES)} files in {resources_dir()}"
 
 

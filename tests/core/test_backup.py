@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import english_catalogue
 from vetdesk.cli import main
 from vetdesk.db import backup as backup_module
 from vetdesk.db import migrate
@@ -667,7 +668,7 @@ def test_cli_restore_rejections(
 
 
 def test_every_message_has_an_english_translation() -> None:
-    catalogue = json.loads(resource("i18n", "en", "backup.json").read_text(encoding="utf-8"))
+    catalogue = english_catalogue()
     from vetdesk.cli import maintenance_commands
     from vetdesk.db import lock
 

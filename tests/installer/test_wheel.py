@@ -21,11 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ROOT / "resources"
 
 
+# Compiled by the build from the committed .po (a build output, never in the repository).
+COMPILED = {"i18n/en/LC_MESSAGES/vetdesk.mo"}
+
+
 def _resource_names() -> set[str]:
+    """The repository's resource files (without any catalogue compiled in the checkout)."""
     return {
         p.relative_to(RESOURCES).as_posix()
         for p in RESOURCES.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".mo"
     }
 
 
@@ -50,7 +55,9 @@ def test_wheel_carries_every_resource_inside_the_package(dists: Path) -> None:
     packaged = {
         n.removeprefix("vetdesk/resources/") for n in names if n.startswith("vetdesk/resources/")
     }
-    assert packaged == _resource_names()
+    assert packaged == _resource_names() | COMPILED
+    mo = zipfile.ZipFile(wheel).read("vetdesk/resources/i18n/en/LC_MESSAGES/vetdesk.mo")
+    assert b"Schools" in mo and "学校".encode() in mo
     assert "vetdesk/db/migrations/env.py" in names
     assert not any(n.startswith("resources/") for n in names)
 
@@ -60,6 +67,8 @@ def test_sdist_carries_the_top_level_resources(dists: Path) -> None:
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert {f"resources/{name}" for name in _resource_names()} <= names
+    assert not any(name.endswith(".mo") for name in names)  # the wheel build compiles them
+    assert "babel.cfg" in names
     assert {"setup.py", "pyproject.toml", "requirements/runtime.txt"} <= names
 
 

@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import vetdesk.signing.keys as keys_module
+from tests.conftest import english_catalogue
 from vetdesk import i18n
 from vetdesk.errors import VetDeskError
-from vetdesk.paths import resource
 from vetdesk.signing.keys import (
     NAMESPACE_PACKAGE,
     NAMESPACE_RECEIPT,
@@ -590,7 +590,7 @@ def _messages_in(module_path: Path) -> set[str]:
 
 
 def test_every_message_has_an_english_translation() -> None:
-    catalogue = json.loads(resource("i18n", "en", "signing.json").read_text(encoding="utf-8"))
+    catalogue = english_catalogue()
     messages = _messages_in(Path(keys_module.__file__))
     assert messages, "no messages found"
     assert messages <= set(catalogue)

@@ -368,12 +368,19 @@ def test_switching_language_keeps_the_inbox(qtbot, six_packages, tmp_path, monke
         controller.switch_language("en")
         rebuilt = controller.window
         assert rebuilt is not window
+        # The rebuilt window speaks English: its pages and menus (then Chinese again).
+        texts = [rebuilt.nav.item(r).text() for r in range(rebuilt.nav.count())]
+        texts += [menu.title() for menu in rebuilt.menus.values()]
+        assert "Schools" in texts and "&Help" in texts, texts
+        assert window.nav.item(0).text() == "学校"
         qtbot.waitUntil(lambda: len(rebuilt.inbox.entries()) == 2, timeout=30_000)
         _wait_idle(qtbot, rebuilt.inbox)
         assert {e.path for e in rebuilt.inbox.entries()} == {
             six_packages.package("630202"),
             six_packages.package("630203"),
         }
+        controller.switch_language("zh")
+        assert controller.window.nav.item(0).text() == "学校"
     finally:
         install_translators("zh")
         wait_for_all()

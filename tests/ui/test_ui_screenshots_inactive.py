@@ -1,4 +1,4 @@
-"""--screenshot on a database whose first school is marked inactive (issue 19 run-through)."""
+"""--screenshot on a database whose first school is inactive, and on a city database."""
 
 from __future__ import annotations
 
@@ -20,3 +20,12 @@ def test_import_screens_use_an_active_school(window_factory, county_db, tmp_path
     shots.mkdir()
     written = _import_screens(window, shots)
     assert written and all(path.exists() for path in written)
+
+
+def test_a_city_makes_no_import_screens(window_factory, city_db, tmp_path, recorder):
+    # The city imports no templates: after the journey2 merge the screenshots wrote one
+    # for the city's first school anyway, and --screenshot ended in WriteRefused.
+    window = window_factory(city_db)
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    assert _import_screens(window, shots) == []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import io
-import json
 import random
 import re
 import string
@@ -26,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import english_catalogue
 from vetdesk import i18n
 from vetdesk.workbook import filesafety
 from vetdesk.workbook.filesafety import (
@@ -746,14 +746,14 @@ def _placeholders(template: str) -> set[str]:
 
 
 def test_every_message_has_an_english_translation() -> None:
-    catalogue = json.loads((REPO / "resources/i18n/en/filesafety.json").read_text(encoding="utf-8"))
+    catalogue = english_catalogue()
     templates = _source_templates()
     assert len(templates) >= 15
     for template in templates:
         assert template in catalogue, template
         assert _placeholders(catalogue[template]) == _placeholders(template), template
         assert "{name}" in template
-    assert not re.search(r"[\u4e00-\u9fff]", "".join(catalogue.values()))
+    assert not re.search(r"[\u4e00-\u9fff]", "".join(catalogue[t] for t in templates))
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from vetdesk.cli.common import (
     print_json,
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, export_signed
-from vetdesk.i18n import _
+from vetdesk.i18n import N_, _
 from vetdesk.workbook.schema import ALL_SHEETS
 
-_ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
+_ACTIONS = {"add": N_("新增"), "change": N_("修改"), "remove": N_("删除")}
 
 
 def register(sub: Any) -> None:

@@ -18,10 +18,10 @@ from vetdesk.cli.common import (
 )
 from vetdesk.cli.package_commands import add_passphrase_argument, read_passphrase
 from vetdesk.errors import VetDeskError
-from vetdesk.i18n import _
+from vetdesk.i18n import N_, _
 from vetdesk.workbook.schema import ALL_SHEETS
 
-_ACTIONS = {"add": "新增", "change": "修改", "remove": "删除"}
+_ACTIONS = {"add": N_("新增"), "change": N_("修改"), "remove": N_("删除")}
 
 
 def register(sub: Any) -> None:

@@ -6,16 +6,13 @@ import platform
 import sqlite3
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QCoreApplication, Qt, qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from vetdesk import __version__
 from vetdesk.db.database import Database
+from vetdesk.i18n import _, pgettext
 from vetdesk.paths import log_file
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AboutDialog", text)
 
 
 def version_lines(db: Database | None = None) -> list[tuple[str, str]]:
@@ -34,14 +31,16 @@ def version_lines(db: Database | None = None) -> list[tuple[str, str]]:
         ("PySide6", pyside_version),
         ("SQLAlchemy", sqlalchemy.__version__),
         ("SQLite", sqlite3.sqlite_version),
-        (_tr("数据库结构"), migrate.head_revision()),
-        (_tr("操作系统"), platform.platform()),
-        (_tr("日志文件"), str(log_file())),
+        (_("数据库结构"), migrate.head_revision()),
+        (_("操作系统"), platform.platform()),
+        (_("日志文件"), str(log_file())),
     ]
     if db is not None:
         ruleset = ruleset_in_force(db)
-        lines.append((_tr("标准规则集"), f"{ruleset.ruleset_id} {ruleset.version}"))
-        lines.append((_tr("数据库文件"), str(db.path)))
+        lines.append(
+            (pgettext("AboutDialog", "标准规则集"), f"{ruleset.ruleset_id} {ruleset.version}")
+        )
+        lines.append((pgettext("AboutDialog", "数据库文件"), str(db.path)))
     return lines
 
 
@@ -51,14 +50,14 @@ class AboutDialog(QDialog):
     def __init__(self, db: Database | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AboutDialog")
-        self.setWindowTitle(self.tr("关于 VetDesk"))
+        self.setWindowTitle(_("关于 VetDesk"))
         rows = "".join(
             f"<tr><td>{name}</td><td>&nbsp;&nbsp;{value}</td></tr>"
             for name, value in version_lines(db)
         )
         text = QLabel(
             "<h2>VetDesk 职教数据台</h2>"
-            + self.tr(
+            + _(
                 "<p>海东市职业教育数据填报、核验与上报工具（离线）。</p>"
                 "<p>界面中文字体：Noto Sans CJK SC 子集，SIL Open Font License 1.1。</p>"
             )

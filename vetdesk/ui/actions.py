@@ -19,20 +19,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui.entityregistry import entry
 from vetdesk.ui.exchangemenu import SECTION_CITY, SECTION_EXCEL, SECTION_KEYS, SECTION_PACKAGES
 
 if TYPE_CHECKING:
     from vetdesk.ui.mainwindow import MainWindow
-
-
-def _tr(text: str) -> str:
-    # The window's own context: these are the window's menus.
-    return QCoreApplication.translate("MainWindow", text)
 
 
 @dataclass(frozen=True)
@@ -78,7 +73,7 @@ def _has_period(w: MainWindow) -> Decision:
 
 def _writable(w: MainWindow) -> Decision:
     """A damaged database opened read-only takes no writes."""
-    return Decision(False, _tr("只读：数据库已损坏")) if w.read_only else ENABLED
+    return Decision(False, _("只读：数据库已损坏")) if w.read_only else ENABLED
 
 
 def _both(*rules: Rule) -> Rule:
@@ -177,14 +172,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # 文件
     ActionSpec(
         "new_db",
-        lambda: _tr("新建数据库(&N)…"),
+        lambda: _("新建数据库(&N)…"),
         lambda w: w.request_new_database(),
         _always,
         "file",
     ),
     ActionSpec(
         "open_db",
-        lambda: _tr("打开数据库(&O)…"),
+        lambda: _("打开数据库(&O)…"),
         lambda w: w.dialogs.choose_database(),
         _always,
         "file",
@@ -192,7 +187,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "new_period",
-        lambda: _tr("新建统计期(&P)…"),
+        lambda: _("新建统计期(&P)…"),
         lambda w: w.dialogs.new_period(),
         _writable,
         "file",
@@ -200,7 +195,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "lock_period",
-        lambda: _tr("锁定本年度(&L)…"),
+        lambda: _("锁定本年度(&L)…"),
         lambda w: w.dialogs.lock_period(),
         _both(_has_period, _writable, policy_rule("lock_period")),
         "file",
@@ -209,18 +204,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "reopen_period",
-        lambda: _tr("重新打开本年度(&R)…"),
+        lambda: _("重新打开本年度(&R)…"),
         lambda w: w.dialogs.reopen_period(),
         _both(_has_period, _writable, policy_rule("reopen_period")),
         "file",
         needs_database=True,
     ),
     ActionSpec(
-        "settings", lambda: _tr("设置(&S)…"), lambda w: w.dialogs.show_settings(), _always, "file"
+        "settings", lambda: _("设置(&S)…"), lambda w: w.dialogs.show_settings(), _always, "file"
     ),
     ActionSpec(
         "quit",
-        lambda: _tr("退出(&X)"),
+        lambda: _("退出(&X)"),
         lambda w: w.close(),
         _always,
         "file",
@@ -229,7 +224,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # 编辑
     ActionSpec(
         "undo",
-        lambda: _tr("撤销"),
+        lambda: pgettext("MainWindow", "撤销"),
         lambda w: w.undo_stack.undo(),
         _can_undo,
         "edit",
@@ -237,7 +232,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "redo",
-        lambda: _tr("重做"),
+        lambda: _("重做"),
         lambda w: w.undo_stack.redo(),
         _can_redo,
         "edit",
@@ -245,7 +240,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "add",
-        lambda: _tr("新增记录(&A)…"),
+        lambda: _("新增记录(&A)…"),
         lambda w: w.editor.add_current(),
         _can_add,
         "edit",
@@ -255,14 +250,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # box keeps pasting text).
     ActionSpec(
         "paste",
-        lambda: _tr("从 Excel/WPS 粘贴行(&P)…"),
+        lambda: _("从 Excel/WPS 粘贴行(&P)…"),
         lambda w: w.editor.paste_current(),
         _can_paste,
         "edit",
     ),
     ActionSpec(
         "find",
-        lambda: _tr("查找(&F)"),
+        lambda: _("查找(&F)"),
         lambda w: w.editor.focus_search(),
         _always,
         "edit",
@@ -270,11 +265,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     # 数据
     ActionSpec(
-        "check", lambda: _tr("重新核验(&C)"), lambda w: w.reload(), _always, "data", shortcut="F5"
+        "check", lambda: _("重新核验(&C)"), lambda w: w.reload(), _always, "data", shortcut="F5"
     ),
     ActionSpec(
         "report",
-        lambda: _tr("生成报告(&R)…"),
+        lambda: _("生成报告(&R)…"),
         lambda w: w.dialogs.write_report(),
         _has_period,
         "data",
@@ -283,7 +278,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # 交换 (by section; the menu hides what the role has no use for)
     ActionSpec(
         "template",
-        lambda: _tr("导出学校填报模板(&T)…"),
+        lambda: _("导出学校填报模板(&T)…"),
         lambda w: w.dialogs.export_template(),
         _both(_has_period, policy_rule("issue_template")),
         "exchange",
@@ -295,7 +290,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "import",
-        lambda: _tr("导入学校填报表(&I)…"),
+        lambda: _("导入学校填报表(&I)…"),
         lambda w: w.dialogs.import_workbook(),
         _both(_writable, policy_rule("import_template")),
         "exchange",
@@ -306,7 +301,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "draft",
-        lambda: _tr("导出全年数据（草稿，不签名）…"),
+        lambda: _("导出全年数据（草稿，不签名）…"),
         lambda w: w.dialogs.export_draft(),
         _has_period,
         "exchange",
@@ -315,7 +310,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "package",
-        lambda: _tr("导出正式上报包（签名）(&P)…"),
+        lambda: _("导出正式上报包（签名）(&P)…"),
         lambda w: w.dialogs.export_package(),
         _both(_has_period, _writable, _export_package_policy),
         "exchange",
@@ -326,7 +321,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "task",
-        lambda: _tr("导入市局任务包…"),
+        lambda: _("导入市局任务包…"),
         lambda w: w.dialogs.import_task(),
         _writable,
         "exchange",
@@ -336,7 +331,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "receipt",
-        lambda: _tr("导入市局回执…"),
+        lambda: _("导入市局回执…"),
         lambda w: w.dialogs.import_receipt(),
         _writable,
         "exchange",
@@ -346,7 +341,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "verify",
-        lambda: _tr("核验上报包(&V)…"),
+        lambda: _("核验上报包(&V)…"),
         lambda w: w.dialogs.verify_package(),
         _always,
         "exchange",
@@ -355,7 +350,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "keys",
-        lambda: _tr("签名密钥与公钥登记…"),
+        lambda: _("签名密钥与公钥登记…"),
         lambda w: w.show_keys(),
         _always,
         "exchange",
@@ -364,7 +359,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "inbox",
-        lambda: _tr("上报包收件箱（核验、合并、回执）…"),
+        lambda: _("上报包收件箱（核验、合并、回执）…"),
         lambda w: w.show_inbox(),
         _always,
         "exchange",
@@ -374,7 +369,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "status",
-        lambda: _tr("上报情况"),
+        lambda: _("上报情况"),
         lambda w: w.show_status_board(),
         _has_period,
         "exchange",
@@ -384,7 +379,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "city_workbook",
-        lambda: _tr("合并工作簿…"),
+        lambda: _("合并工作簿…"),
         lambda w: w.dialogs.write_city_workbook(),
         _has_period,
         "exchange",
@@ -394,7 +389,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "task_export",
-        lambda: _tr("下发任务包（签名）…"),
+        lambda: _("下发任务包（签名）…"),
         lambda w: w.dialogs.export_task(),
         _has_period,
         "exchange",
@@ -405,14 +400,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # 帮助
     ActionSpec(
         "guide",
-        lambda: _tr("使用说明(&H)"),
+        lambda: _("使用说明(&H)"),
         lambda w: w.dialogs.show_guide(),
         _always,
         "help",
         shortcut=QKeySequence.StandardKey.HelpContents,
     ),
     ActionSpec(
-        "about", lambda: _tr("关于 VetDesk(&A)"), lambda w: w.dialogs.show_about(), _always, "help"
+        "about", lambda: _("关于 VetDesk(&A)"), lambda w: w.dialogs.show_about(), _always, "help"
     ),
 )
 SPECS: Mapping[str, ActionSpec] = {spec.name: spec for spec in ACTIONS}

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QMessageLogContext,
     QtMsgType,
     qInstallMessageHandler,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from vetdesk import APP_NAME, ORG_NAME, __version__
 from vetdesk.errors import VetDeskError
 from vetdesk.fonts import font_path
+from vetdesk.i18n import _
 from vetdesk.paths import log_file, resource
 from vetdesk.ui import interaction
 from vetdesk.ui.background import wait_for_all
@@ -41,10 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_REJECTED = 0, 1
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("App", text)
 
 
 def setup_logging() -> Path:
@@ -142,13 +138,13 @@ def lock_database(path: Path) -> DatabaseLock:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.db.lock import DatabaseLock
 
-    return DatabaseLock(path).acquire(_tr("图形界面"))
+    return DatabaseLock(path).acquire(_("图形界面"))
 
 
 def lock_message(path: Path, exc: BaseException) -> str:
     """The message for the second instance on a database."""
     detail = getattr(exc, "message", str(exc))
-    return _tr("无法打开数据库 {name}：{detail}\n同一个数据库同时只能由一个窗口使用。").format(
+    return _("无法打开数据库 {name}：{detail}\n同一个数据库同时只能由一个窗口使用。").format(
         name=path.name, detail=detail
     )
 
@@ -179,7 +175,7 @@ class AppController:
         """Lock a database and show it in a (new) main window; False if it is in use."""
         path = path.resolve()
         if not path.exists():
-            interaction.warn(parent, "VetDesk", _tr("找不到数据库文件 {path}。").format(path=path))
+            interaction.warn(parent, "VetDesk", _("找不到数据库文件 {path}。").format(path=path))
             return False
         if self.window is not None and self.window.path == path:
             self.window.raise_()  # already open here: show it rather than lock twice
@@ -369,7 +365,7 @@ def run_app(
             return EXIT_OK
     if path is None:
         if screenshot_dir is not None:
-            print(_tr("截图需要用 --db 指定数据库。"), file=sys.stderr)
+            print(_("截图需要用 --db 指定数据库。"), file=sys.stderr)
             return EXIT_REJECTED
         if not controller.run_wizard():
             return EXIT_OK
@@ -384,7 +380,7 @@ def run_app(
         if controller.window.failed is not None:
             controller.close_database()
             return EXIT_REJECTED
-        print(_tr("已保存 {n} 张截图到 {dir}").format(n=len(written), dir=screenshot_dir))
+        print(_("已保存 {n} 张截图到 {dir}").format(n=len(written), dir=screenshot_dir))
         controller.window.close()
         controller.close_database()
         return EXIT_OK

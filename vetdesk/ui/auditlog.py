@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDate, QTimer
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import DataPage, DbSource, documents_folder
@@ -39,27 +40,29 @@ SEARCH_DELAY_MS = 300
 NO_DATE = QDate(2000, 1, 1)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AuditPage", text)
-
-
 def audit_columns() -> list[Column[AuditRow]]:
     """The columns of the audit table."""
     return [
         Column(
             "at",
-            _tr("时间"),
+            _("时间"),
             lambda r: r.at,
             lambda r: r.at.strftime("%Y-%m-%d %H:%M:%S"),
             width=150,
         ),
-        Column("operator", _tr("操作员"), lambda r: r.operator, width=90),
-        Column("action", _tr("操作"), lambda r: r.action, lambda r: r.action_label, width=70),
-        Column("table", _tr("数据表"), lambda r: r.table_name, lambda r: r.table_label, width=100),
-        Column("record", _tr("记录"), lambda r: r.record_key, width=260),
-        Column("field", _tr("字段"), lambda r: r.field, lambda r: r.field_label, width=120),
-        Column("old", _tr("原值"), lambda r: r.old_value or "", lambda r: r.old_text, width=160),
-        Column("new", _tr("新值"), lambda r: r.new_value or "", lambda r: r.new_text, width=260),
+        Column("operator", _("操作员"), lambda r: r.operator, width=90),
+        Column(
+            "action",
+            pgettext("AuditPage", "操作"),
+            lambda r: r.action,
+            lambda r: r.action_label,
+            width=70,
+        ),
+        Column("table", _("数据表"), lambda r: r.table_name, lambda r: r.table_label, width=100),
+        Column("record", _("记录"), lambda r: r.record_key, width=260),
+        Column("field", _("字段"), lambda r: r.field, lambda r: r.field_label, width=120),
+        Column("old", _("原值"), lambda r: r.old_value or "", lambda r: r.old_text, width=160),
+        Column("new", _("新值"), lambda r: r.new_value or "", lambda r: r.new_text, width=260),
     ]
 
 
@@ -82,7 +85,7 @@ class AuditPage(DataPage):
         self.until = self._date_edit("until")
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText(_tr("搜索记录、字段或值"))
+        self.search.setPlaceholderText(_("搜索记录、字段或值"))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -95,11 +98,11 @@ class AuditPage(DataPage):
             edit.dateChanged.connect(lambda _d: self.apply_filters())
         filters = QHBoxLayout()
         for label, widget in (
-            (_tr("数据表："), self.table_filter),
-            (_tr("操作员："), self.operator_filter),
-            (_tr("操作："), self.action_filter),
-            (_tr("从："), self.since),
-            (_tr("到："), self.until),
+            (_("数据表："), self.table_filter),
+            (_("操作员："), self.operator_filter),
+            (_("操作："), self.action_filter),
+            (_("从："), self.since),
+            (_("到："), self.until),
         ):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
@@ -113,13 +116,11 @@ class AuditPage(DataPage):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
-        self.export_button = QPushButton(_tr("导出…"))
-        self.export_button.setToolTip(_tr("导出符合筛选条件的全部条目（CSV 或 Excel）"))
+        self.export_button = QPushButton(_("导出…"))
+        self.export_button.setToolTip(_("导出符合筛选条件的全部条目（CSV 或 Excel）"))
         self.export_button.clicked.connect(lambda: self.export())
-        self.verify_button = QPushButton(_tr("校验日志完整性"))
-        self.verify_button.setToolTip(
-            _tr("每条日志都与前一条以哈希相连；事后改动任何一条都会被发现")
-        )
+        self.verify_button = QPushButton(_("校验日志完整性"))
+        self.verify_button.setToolTip(_("每条日志都与前一条以哈希相连；事后改动任何一条都会被发现"))
         self.verify_button.clicked.connect(self.verify_chain)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
@@ -137,7 +138,7 @@ class AuditPage(DataPage):
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(_tr("不限"))
+        edit.setSpecialValueText(_("不限"))
         edit.setDate(NO_DATE)
         return edit
 
@@ -155,12 +156,12 @@ class AuditPage(DataPage):
         combos = (self.table_filter, self.operator_filter, self.action_filter)
         for combo in combos:
             combo.clear()
-            combo.addItem(_tr("全部"), None)
+            combo.addItem(_("全部"), None)
         if facets is not None:
             for table in facets.tables:
                 self.table_filter.addItem(table_label(table), table)
             for operator in facets.operators:
-                self.operator_filter.addItem(operator or _tr("（未记录）"), operator)
+                self.operator_filter.addItem(operator or _("（未记录）"), operator)
             for action in facets.actions:
                 self.action_filter.addItem(action_label(action), action)
         for combo, value in zip(combos, keep, strict=True):
@@ -246,13 +247,11 @@ class AuditPage(DataPage):
             self.listing = listing
             self.model.set_items(listing.rows)
             total = self.facets.total if self.facets else listing.matching
-            text = _tr("共 {total} 条，符合条件 {matching} 条").format(
+            text = _("共 {total} 条，符合条件 {matching} 条").format(
                 total=total, matching=listing.matching
             )
             if listing.truncated:
-                text += _tr("，显示最新的 {shown} 条（导出包含全部）").format(
-                    shown=len(listing.rows)
-                )
+                text += _("，显示最新的 {shown} 条（导出包含全部）").format(shown=len(listing.rows))
             self.count_label.setText(text)
             self.refreshed.emit()
 
@@ -266,14 +265,14 @@ class AuditPage(DataPage):
         if db is None:
             return None
         if target is None:
-            start = documents_folder() / _tr("审计日志-{date}.xlsx").format(
+            start = documents_folder() / _("审计日志-{date}.xlsx").format(
                 date=dt.date.today().isoformat()
             )
             target = interaction.save_file(
                 self,
-                _tr("导出审计日志"),
+                _("导出审计日志"),
                 start,
-                _tr("Excel 工作簿 (*.xlsx);;CSV 文本 (*.csv)"),
+                _("Excel 工作簿 (*.xlsx);;CSV 文本 (*.csv)"),
             )
             if target is None:
                 return None
@@ -295,12 +294,12 @@ class AuditPage(DataPage):
         def done(count: int) -> None:
             interaction.inform(
                 self,
-                _tr("导出审计日志"),
-                _tr("已导出 {n} 条审计日志到\n{path}").format(n=count, path=chosen),
+                _("导出审计日志"),
+                _("已导出 {n} 条审计日志到\n{path}").format(n=count, path=chosen),
             )
 
         return (
-            DbOp(self, db, op, label=_tr("正在导出审计日志…"), cancellable=True).success(done).run()
+            DbOp(self, db, op, label=_("正在导出审计日志…"), cancellable=True).success(done).run()
         )
 
     def verify_chain(self) -> DbOp[int | None] | None:
@@ -317,17 +316,15 @@ class AuditPage(DataPage):
 
         def done(broken: int | None) -> None:
             if broken is None:
-                interaction.inform(
-                    self, _tr("审计日志"), _tr("审计日志完整：所有条目的哈希链都吻合。")
-                )
+                interaction.inform(self, _("审计日志"), _("审计日志完整：所有条目的哈希链都吻合。"))
             else:
                 interaction.warn(
                     self,
-                    _tr("审计日志"),
-                    _tr(
+                    _("审计日志"),
+                    _(
                         "审计日志第 {id} 条与哈希链不符：该条或其之前的记录在写入后被改动过。"
                         "请保留数据库文件并报告。"
                     ).format(id=broken),
                 )
 
-        return DbOp(self, db, op, label=_tr("正在校验审计日志…")).success(done).run()
+        return DbOp(self, db, op, label=_("正在校验审计日志…")).success(done).run()

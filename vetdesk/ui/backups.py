@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import ERROR_STYLE, DataPage, DbSource
@@ -35,15 +36,11 @@ if TYPE_CHECKING:
     from vetdesk.db.database import Database
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Backups", text)
-
-
 def size_text(size: int) -> str:
     """A file size for people (KB below one MB)."""
     if size < 1024 * 1024:
-        return _tr("{n} KB").format(n=max(1, round(size / 1024)))
-    return _tr("{n:.1f} MB").format(n=size / 1024 / 1024)
+        return _("{n} KB").format(n=max(1, round(size / 1024)))
+    return _("{n:.1f} MB").format(n=size / 1024 / 1024)
 
 
 def backup_columns() -> list[Column[BackupInfo]]:
@@ -51,28 +48,28 @@ def backup_columns() -> list[Column[BackupInfo]]:
     return [
         Column(
             "created",
-            _tr("备份时间"),
+            _("备份时间"),
             lambda b: b.created,
             lambda b: b.created.strftime("%Y-%m-%d %H:%M:%S"),
             width=160,
         ),
-        Column("reason", _tr("原因"), lambda b: b.reason, lambda b: b.reason_label, width=130),
+        Column("reason", _("原因"), lambda b: b.reason, lambda b: b.reason_label, width=130),
         Column(
             "periods",
-            _tr("统计年度"),
+            pgettext("Backups", "统计年度"),
             lambda b: b.periods,
             lambda b: "、".join(str(y) for y in b.periods),
             width=120,
         ),
-        Column("size", _tr("大小"), lambda b: b.size, lambda b: size_text(b.size), numeric=True),
+        Column("size", _("大小"), lambda b: b.size, lambda b: size_text(b.size), numeric=True),
         Column(
             "verified",
-            _tr("状态"),
+            _("状态"),
             lambda b: b.verified,
-            lambda b: _tr("已校验") if b.verified else _tr("损坏数据库的原样副本"),
+            lambda b: _("已校验") if b.verified else _("损坏数据库的原样副本"),
             width=170,
         ),
-        Column("file", _tr("文件"), lambda b: b.path.name, width=300),
+        Column("file", _("文件"), lambda b: b.path.name, width=300),
     ]
 
 
@@ -95,7 +92,7 @@ class BackupsPage(DataPage):
         super().__init__(db, parent)
         self.setObjectName("page_backups")
         intro = QLabel(
-            _tr(
+            _(
                 "VetDesk 每天第一次打开数据库时、以及每次导入、合并、更换密钥之前自动备份，"
                 "每个备份都经过完整性校验。恢复时会先把当前状态另存为一个备份，不会丢失。"
             )
@@ -106,12 +103,12 @@ class BackupsPage(DataPage):
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         self.view.doubleClicked.connect(lambda _index: self.request_restore())
         self.count_label = QLabel()
-        self.backup_button = QPushButton(_tr("立即备份"))
+        self.backup_button = QPushButton(_("立即备份"))
         self.backup_button.clicked.connect(self.backup_now)
-        self.restore_button = QPushButton(_tr("恢复所选备份…"))
+        self.restore_button = QPushButton(_("恢复所选备份…"))
         self.restore_button.setObjectName("restore")
         self.restore_button.clicked.connect(self.request_restore)
-        self.folder_button = QPushButton(_tr("打开备份文件夹"))
+        self.folder_button = QPushButton(_("打开备份文件夹"))
         self.folder_button.clicked.connect(self._open_folder)
         buttons = QHBoxLayout()
         buttons.addWidget(self.backup_button)
@@ -151,7 +148,7 @@ class BackupsPage(DataPage):
 
         def done(backups: list[BackupInfo]) -> None:
             self.model.set_items(backups)
-            self.count_label.setText(_tr("共 {n} 个备份").format(n=len(backups)))
+            self.count_label.setText(_("共 {n} 个备份").format(n=len(backups)))
             self._update()
             self.refreshed.emit()
 
@@ -182,14 +179,14 @@ class BackupsPage(DataPage):
         def done(info: BackupInfo) -> None:
             self.refresh()
             interaction.inform(
-                self, _tr("备份"), _tr("已备份（已校验）：{name}").format(name=info.path.name)
+                self, _("备份"), _("已备份（已校验）：{name}").format(name=info.path.name)
             )
 
         def failed(exc: BaseException) -> None:
             self._update()
             interaction.show_error(self, exc)
 
-        DbOp(self, db, op, label=_tr("正在备份…")).success(done).failure(failed).run()
+        DbOp(self, db, op, label=_("正在备份…")).success(done).failure(failed).run()
 
     def request_restore(self) -> None:
         """Ask to restore the selected backup; the window does it."""
@@ -197,11 +194,11 @@ class BackupsPage(DataPage):
         db = self.db
         if backup is None or db is None or not backup.verified:
             return
-        question = _tr(
+        question = _(
             "用 {time} 的备份（{reason}）替换当前数据库？\n"
             "当前数据库会先另存为一个备份，恢复后也可以再换回来。"
         ).format(time=backup.created.strftime("%Y-%m-%d %H:%M:%S"), reason=backup.reason_label)
-        if interaction.confirm(self, _tr("恢复备份"), question):
+        if interaction.confirm(self, _("恢复备份"), question):
             self.restore_requested.emit(backup)
 
     def _open_folder(self) -> None:
@@ -224,36 +221,36 @@ class DamagedDialog(QDialog):
     def __init__(self, damage: DatabaseDamaged, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DamagedDialog")
-        self.setWindowTitle(_tr("数据库已损坏"))
+        self.setWindowTitle(_("数据库已损坏"))
         self.choice: str | None = None
         self.damage = damage
         title = QLabel(
-            _tr("<b>数据库 {name} 未通过启动检查，可能已损坏。</b>").format(name=damage.path.name)
+            _("<b>数据库 {name} 未通过启动检查，可能已损坏。</b>").format(name=damage.path.name)
         )
         title.setStyleSheet(ERROR_STYLE)
-        detail = QLabel(_tr("检查发现：{problems}").format(problems="；".join(damage.problems[:3])))
+        detail = QLabel(_("检查发现：{problems}").format(problems="；".join(damage.problems[:3])))
         detail.setWordWrap(True)
         detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         advice = QLabel(
-            _tr(
+            _(
                 "可以先以只读方式打开查看（不能修改），或从一个备份恢复（当前的文件会原样保留一份副本）。"
                 "请选择要恢复的备份，通常是最新的一个。"
             )
             if damage.backups
-            else _tr("没有找到这个数据库的备份。可以以只读方式打开，尽量查看和导出数据。")
+            else _("没有找到这个数据库的备份。可以以只读方式打开，尽量查看和导出数据。")
         )
         advice.setWordWrap(True)
         self.model: RowTableModel[BackupInfo] = RowTableModel(backup_columns(), parent=self)
         self.model.set_items([b for b in damage.backups if b.verified])
         self.view = _backup_table(self.model)
         self.view.setVisible(bool(damage.backups))
-        self.read_only_button = QPushButton(_tr("以只读方式打开"))
+        self.read_only_button = QPushButton(_("以只读方式打开"))
         self.read_only_button.setObjectName("read_only")
         self.read_only_button.clicked.connect(lambda: self.decide(self.READ_ONLY))
-        self.restore_button = QPushButton(_tr("从所选备份恢复"))
+        self.restore_button = QPushButton(_("从所选备份恢复"))
         self.restore_button.setObjectName("restore")
         self.restore_button.clicked.connect(lambda: self.decide(self.RESTORE))
-        quit_button = QPushButton(_tr("退出"))
+        quit_button = QPushButton(_("退出"))
         quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read_only_button)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from vetdesk.domain.enums import Severity
 from vetdesk.domain.fields import field_label
 from vetdesk.domain.identifiers import mask_id_number
+from vetdesk.i18n import _, pgettext
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.compliance import indicator_name
 from vetdesk.ui.interaction import show_error
@@ -51,16 +52,12 @@ ALL_WARNINGS, UNEXPLAINED = "warning", "unexplained"
 ERROR_COLOR = QColor("#b3261e")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ChecksPanel", text)
-
-
 def _entity_name(entity: str) -> str:
     names = {
-        "school": _tr("学校"),
-        "condition": _tr("办学条件"),
-        "teacher": _tr("教师"),
-        "training": _tr("培训项目"),
+        "school": pgettext("ChecksPanel", "学校"),
+        "condition": pgettext("ChecksPanel", "办学条件"),
+        "teacher": pgettext("ChecksPanel", "教师"),
+        "training": pgettext("ChecksPanel", "培训项目"),
     }
     return names.get(entity, entity)
 
@@ -72,7 +69,7 @@ def field_name(finding: Finding, indicator_names: Mapping[str, str]) -> str:
     if finding.field in indicator_names:
         return indicator_names[finding.field]
     if finding.field == "practices":
-        return _tr("企业实践")
+        return _("企业实践")
     return field_label(finding.entity, finding.field)
 
 
@@ -83,35 +80,35 @@ def finding_columns(
     indicators = indicator_names or {}
     return [
         Column(
-            "severity", _tr("级别"), lambda f: str(f.severity), lambda f: f.severity.label, width=60
+            "severity", _("级别"), lambda f: str(f.severity), lambda f: f.severity.label, width=60
         ),
         Column(
             "school",
-            _tr("学校"),
+            pgettext("ChecksPanel", "学校"),
             lambda f: school_names.get(f.school_code, f.school_code),
             search=lambda f: school_names.get(f.school_code, f.school_code),
             width=220,
         ),
-        Column("entity", _tr("类别"), lambda f: f.entity, lambda f: _entity_name(f.entity)),
-        Column("record", _tr("记录"), lambda f: f.record_label, search=lambda f: f.record_label),
+        Column("entity", _("类别"), lambda f: f.entity, lambda f: _entity_name(f.entity)),
+        Column("record", _("记录"), lambda f: f.record_label, search=lambda f: f.record_label),
         Column(
             "field",
-            _tr("字段"),
+            _("字段"),
             lambda f: f.field,
             lambda f: field_name(f, indicators),
             width=160,
         ),
         Column(
             "value",
-            _tr("值"),
+            _("值"),
             lambda f: f.value,
             # Values of 身份证号 findings are masked by the check; mask again in case.
             lambda f: mask_id_number(f.value) if f.field == "id_number" and f.value else f.value,
         ),
-        Column("message", _tr("问题"), lambda f: f.message, search=lambda f: f.message, width=480),
+        Column("message", _("问题"), lambda f: f.message, search=lambda f: f.message, width=480),
         Column(
             EXPLANATION_COLUMN,
-            _tr("说明（双击填写）"),
+            _("说明（双击填写）"),
             lambda f: f.explanation or "",
             search=lambda f: f.explanation or "",
         ),
@@ -182,7 +179,7 @@ class FindingsModel(RowTableModel[Finding]):
                 return ERROR_COLOR
             return None
         if role == Qt.ItemDataRole.ToolTipRole and self.is_explanation(index):
-            return _tr("双击或按 F2 填写说明；说明会随数据上报。")
+            return _("双击或按 F2 填写说明；说明会随数据上报。")
         return super().data(index, role)
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -220,19 +217,19 @@ class ChecksPanel(QWidget):
         self.school_filter.setObjectName("school_filter")
         self.severity_filter = QComboBox()
         self.severity_filter.setObjectName("severity_filter")
-        self.severity_filter.addItem(_tr("全部"), None)
-        self.severity_filter.addItem(_tr("错误"), str(Severity.ERROR))
-        self.severity_filter.addItem(_tr("警告"), ALL_WARNINGS)
-        self.severity_filter.addItem(_tr("未说明的警告"), UNEXPLAINED)
+        self.severity_filter.addItem(_("全部"), None)
+        self.severity_filter.addItem(_("错误"), str(Severity.ERROR))
+        self.severity_filter.addItem(_("警告"), ALL_WARNINGS)
+        self.severity_filter.addItem(_("未说明的警告"), UNEXPLAINED)
         self.rule_filter = QComboBox()
         self.rule_filter.setObjectName("rule_filter")
         self.rule_filter.setMinimumContentsLength(20)
         self.count_label = QLabel()
         bar = QHBoxLayout()
         for text, widget in (
-            (_tr("学校："), self.school_filter),
-            (_tr("级别："), self.severity_filter),
-            (_tr("规则："), self.rule_filter),
+            (_("学校："), self.school_filter),
+            (_("级别："), self.severity_filter),
+            (_("规则："), self.rule_filter),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -251,14 +248,14 @@ class ChecksPanel(QWidget):
         )
         self.view.doubleClicked.connect(self._double_clicked)
         hint = QLabel(
-            _tr(
+            _(
                 "双击一条问题可跳转到对应记录和字段改正数据；"
                 "警告如属实际情况，在下方填写说明（说明随数据上报）。"
             )
         )
         hint.setWordWrap(True)
 
-        self.detail = QGroupBox(_tr("选中的问题"))
+        self.detail = QGroupBox(_("选中的问题"))
         self.detail.setObjectName("detail")
         self.detail_text = QLabel()
         self.detail_text.setObjectName("detail_text")
@@ -267,13 +264,13 @@ class ChecksPanel(QWidget):
         self.explanation = QPlainTextEdit()
         self.explanation.setObjectName("explanation")
         self.explanation.setPlaceholderText(
-            _tr("说明为什么这是实际情况，例如：该校 2025 年秋季新建校区，图书正在采购。")
+            _("说明为什么这是实际情况，例如：该校 2025 年秋季新建校区，图书正在采购。")
         )
         self.explanation.setTabChangesFocus(True)
-        self.save_button = QPushButton(_tr("保存说明(&S)"))
+        self.save_button = QPushButton(_("保存说明(&S)"))
         self.save_button.setObjectName("save_explanation")
         self.save_button.clicked.connect(lambda: self.save_current_explanation())
-        self.jump_button = QPushButton(_tr("转到记录(&G)"))
+        self.jump_button = QPushButton(_("转到记录(&G)"))
         self.jump_button.clicked.connect(lambda: self._jump_current())
         buttons = QHBoxLayout()
         buttons.addWidget(self.jump_button)
@@ -353,7 +350,7 @@ class ChecksPanel(QWidget):
         self._shown = finding
         self.explanation.blockSignals(True)
         if finding is None:
-            self.detail_text.setText(_tr("在上面的列表中选择一条问题。"))
+            self.detail_text.setText(_("在上面的列表中选择一条问题。"))
             self.explanation.setPlainText("")
         else:
             where = " · ".join(
@@ -367,7 +364,7 @@ class ChecksPanel(QWidget):
             )
             text = f"<b>{finding.severity.label}</b>　{escape(where)}<br>{escape(finding.message)}"
             if finding.severity == Severity.ERROR:
-                text += "<br>" + escape(_tr("错误必须改正数据，不能用说明代替。"))
+                text += "<br>" + escape(_("错误必须改正数据，不能用说明代替。"))
             self.detail_text.setText(text)
             self.explanation.setPlainText(finding.explanation or "")
         self.explanation.blockSignals(False)
@@ -418,10 +415,10 @@ class ChecksPanel(QWidget):
         for box in (self.school_filter, self.rule_filter):
             box.blockSignals(True)
             box.clear()
-        self.school_filter.addItem(_tr("全部学校"), None)
+        self.school_filter.addItem(_("全部学校"), None)
         for code in sorted({f.school_code for f in findings}):
             self.school_filter.addItem(school_names.get(code, code), code)
-        self.rule_filter.addItem(_tr("全部规则"), None)
+        self.rule_filter.addItem(_("全部规则"), None)
         for rule_id in sorted({f.rule for f in findings}):
             self.rule_filter.addItem(rule_id, rule_id)
         self.school_filter.setCurrentIndex(max(0, self.school_filter.findData(school)))
@@ -462,9 +459,7 @@ class ChecksPanel(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.items())
-        self.count_label.setText(
-            _tr("显示 {shown} / 共 {total} 条").format(shown=shown, total=total)
-        )
+        self.count_label.setText(_("显示 {shown} / 共 {total} 条").format(shown=shown, total=total))
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if index.isValid() and not self.model.is_explanation(index):

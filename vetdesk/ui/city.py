@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.domain.units import load_units
+from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.exchange import (
@@ -67,17 +68,13 @@ REJECTED = "rejected"
 INVALID = "invalid"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("City", text)
-
-
 def state_label(state: str) -> str:
     """Where a package stands in the inbox."""
     return {
-        PENDING: _tr("待处理"),
-        ACCEPTED: _tr("已接收并合并"),
-        REJECTED: _tr("已拒收"),
-        INVALID: _tr("核验未通过"),
+        PENDING: _("待处理"),
+        ACCEPTED: _("已接收并合并"),
+        REJECTED: _("已拒收"),
+        INVALID: _("核验未通过"),
     }.get(state, state)
 
 
@@ -159,11 +156,11 @@ def package_files(folder: Path) -> list[Path]:
 def inbox_columns() -> list[Column[InboxEntry]]:
     """Columns of the package list."""
     return [
-        Column("file", _tr("文件"), lambda e: e.path.name, width=230),
-        Column("county", _tr("县区"), lambda e: e.county, width=120),
+        Column("file", _("文件"), lambda e: e.path.name, width=230),
+        Column("county", _("县区"), lambda e: e.county, width=120),
         Column(
             "period",
-            _tr("年度"),
+            _("年度"),
             lambda e: e.verification.period or "",
             lambda e: str(e.verification.period or ""),
             numeric=True,
@@ -171,7 +168,7 @@ def inbox_columns() -> list[Column[InboxEntry]]:
         ),
         Column(
             "seq",
-            _tr("序号"),
+            _("序号"),
             lambda e: e.verification.seq or "",
             lambda e: str(e.verification.seq or ""),
             numeric=True,
@@ -179,7 +176,7 @@ def inbox_columns() -> list[Column[InboxEntry]]:
         ),
         Column(
             "verdict",
-            _tr("核验结果"),
+            pgettext("City", "核验结果"),
             lambda e: str(e.verification.verdict),
             lambda e: (
                 # The shared verdict vocabulary, as the CLI and the receipts name it.
@@ -187,10 +184,10 @@ def inbox_columns() -> list[Column[InboxEntry]]:
             ),
             width=130,
         ),
-        Column("state", _tr("处理"), lambda e: e.state, lambda e: state_label(e.state), width=100),
+        Column("state", _("处理"), lambda e: e.state, lambda e: state_label(e.state), width=100),
         Column(
             "fingerprint",
-            _tr("签名密钥指纹"),
+            pgettext("City", "签名密钥指纹"),
             lambda e: e.verification.fingerprint or "",
             width=380,
         ),
@@ -225,12 +222,12 @@ class ReceiptDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReceiptDialog")
-        self.setWindowTitle(_tr("签发回执"))
-        self.issue = QCheckBox(_tr("为每个处理的上报包签发回执"))
+        self.setWindowTitle(_("签发回执"))
+        self.issue = QCheckBox(_("为每个处理的上报包签发回执"))
         self.issue.setChecked(True)
-        self.folder = QLineEdit(str(documents_folder() / _tr("回执")))
+        self.folder = QLineEdit(str(documents_folder() / pgettext("City", "回执")))
         self.folder.setObjectName("receipt_folder")
-        choose = QPushButton(_tr("选择…"))
+        choose = QPushButton(_("选择…"))
         choose.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -239,7 +236,7 @@ class ReceiptDialog(QDialog):
         self.passphrase.setObjectName("passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         note = QLabel(
-            _tr(
+            _(
                 "回执用市局签名密钥签名，县区导入后即可确认上报结果。"
                 "口令只在本次运行期间保存在内存中。"
             )
@@ -247,8 +244,8 @@ class ReceiptDialog(QDialog):
         note.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.issue)
-        form.addRow(_tr("回执保存到："), row)
-        form.addRow(_tr("密钥口令："), self.passphrase)
+        form.addRow(_("回执保存到："), row)
+        form.addRow(pgettext("City", "密钥口令："), self.passphrase)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -264,7 +261,7 @@ class ReceiptDialog(QDialog):
         self.resize(560, 220)
 
     def _choose(self) -> None:
-        folder = interaction.choose_folder(self, _tr("回执保存到"), self.folder.text())
+        folder = interaction.choose_folder(self, _("回执保存到"), self.folder.text())
         if folder is not None:
             self.folder.setText(str(folder))
 
@@ -288,9 +285,9 @@ class RejectDialog(QDialog):
     def __init__(self, entry: InboxEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("RejectDialog")
-        self.setWindowTitle(_tr("拒收上报包"))
+        self.setWindowTitle(_("拒收上报包"))
         label = QLabel(
-            _tr("拒收 {county} {year} 年度第 {seq} 号上报包。请写明原因，回执会告知县区：").format(
+            _("拒收 {county} {year} 年度第 {seq} 号上报包。请写明原因，回执会告知县区：").format(
                 county=entry.county,
                 year=entry.verification.period or "—",
                 seq=entry.verification.seq or "—",
@@ -299,14 +296,14 @@ class RejectDialog(QDialog):
         label.setWordWrap(True)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
-        self.reason.setPlaceholderText(_tr("例如：培训项目数据与上年差异过大，请核实后重新上报。"))
+        self.reason.setPlaceholderText(_("例如：培训项目数据与上年差异过大，请核实后重新上报。"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(_tr("拒收"))
+        ok.setText(_("拒收"))
         ok.setEnabled(False)
         self.reason.textChanged.connect(
             lambda: ok.setEnabled(bool(self.reason.toPlainText().strip()))
@@ -330,17 +327,17 @@ def _change_totals(entry: InboxEntry) -> tuple[int, int, int]:
 
 def _outcome_text(entry: InboxEntry) -> str:
     if entry.state == ACCEPTED:
-        text = _tr("已接收 {county} 第 {seq} 号上报包并合并。").format(
+        text = _("已接收 {county} 第 {seq} 号上报包并合并。").format(
             county=entry.county, seq=entry.verification.seq
         )
     else:
-        text = _tr("已拒收 {county} 第 {seq} 号上报包：{reason}").format(
+        text = _("已拒收 {county} 第 {seq} 号上报包：{reason}").format(
             county=entry.county, seq=entry.verification.seq, reason=entry.reason
         )
     if entry.receipt is not None:
-        text += "\n" + _tr("回执：{path}").format(path=entry.receipt)
+        text += "\n" + _("回执：{path}").format(path=entry.receipt)
     else:
-        text += "\n" + _tr("本次未签发回执。")
+        text += "\n" + _("本次未签发回执。")
     return text
 
 
@@ -359,13 +356,13 @@ class InboxPage(QWidget):
         self.read_only = False
         self.receipts: ReceiptSetup | None = None
         self.dialog: QDialog | None = None
-        self.add_files_button = QPushButton(_tr("添加上报包…"))
+        self.add_files_button = QPushButton(_("添加上报包…"))
         self.add_files_button.clicked.connect(lambda: self.choose_files())
-        self.add_folder_button = QPushButton(_tr("添加文件夹（如U盘）…"))
+        self.add_folder_button = QPushButton(_("添加文件夹（如U盘）…"))
         self.add_folder_button.clicked.connect(lambda: self.choose_folder())
-        self.clear_button = QPushButton(_tr("清除已处理"))
+        self.clear_button = QPushButton(_("清除已处理"))
         self.clear_button.clicked.connect(self.clear_done)
-        self.hint = QLabel(_tr("核验只读取文件；接收并合并后才改动市级数据。"))
+        self.hint = QLabel(_("核验只读取文件；接收并合并后才改动市级数据。"))
         self.hint.setObjectName("hint")
         top = QHBoxLayout()
         top.addWidget(self.add_files_button)
@@ -382,7 +379,7 @@ class InboxPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_selected())
         self.model.modelReset.connect(self._show_selected)
 
-        self.title = QLabel(_tr("选择一个上报包查看合并预览。"))
+        self.title = QLabel(_("选择一个上报包查看合并预览。"))
         self.title.setObjectName("preview_title")
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -403,15 +400,15 @@ class InboxPage(QWidget):
         self.duplicates = QListWidget()
         self.duplicates.setObjectName("duplicates")
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.summary_view, _tr("各表汇总"))
-        self.tabs.addTab(self.change_view, _tr("变化明细"))
-        self.tabs.addTab(self.conflicts, _tr("冲突"))
-        self.tabs.addTab(self.duplicates, _tr("重复教师"))
+        self.tabs.addTab(self.summary_view, _("各表汇总"))
+        self.tabs.addTab(self.change_view, _("变化明细"))
+        self.tabs.addTab(self.conflicts, _("冲突"))
+        self.tabs.addTab(self.duplicates, _("重复教师"))
 
-        self.accept_button = QPushButton(_tr("接收并合并"))
+        self.accept_button = QPushButton(_("接收并合并"))
         self.accept_button.setObjectName("accept")
         self.accept_button.clicked.connect(lambda: self.accept_selected())
-        self.reject_button = QPushButton(_tr("拒收…"))
+        self.reject_button = QPushButton(_("拒收…"))
         self.reject_button.setObjectName("reject")
         self.reject_button.clicked.connect(lambda: self.reject_selected())
         buttons = QHBoxLayout()
@@ -485,13 +482,13 @@ class InboxPage(QWidget):
 
     def choose_files(self) -> None:
         """Ask for package files and add them."""
-        paths = interaction.open_files(self, _tr("选择上报包"), documents_folder(), xlsx_filter())
+        paths = interaction.open_files(self, _("选择上报包"), documents_folder(), xlsx_filter())
         if paths:
             self.add_paths(paths)
 
     def choose_folder(self) -> None:
         """Ask for a folder (a USB stick) and add every workbook in it."""
-        folder = interaction.choose_folder(self, _tr("选择存放上报包的文件夹"), documents_folder())
+        folder = interaction.choose_folder(self, _("选择存放上报包的文件夹"), documents_folder())
         if folder is not None:
             self.add_folder(folder)
 
@@ -501,8 +498,8 @@ class InboxPage(QWidget):
         if not paths:
             interaction.inform(
                 self,
-                _tr("添加上报包"),
-                _tr("文件夹 {folder} 中没有 .xlsx 文件。").format(folder=folder),
+                _("添加上报包"),
+                _("文件夹 {folder} 中没有 .xlsx 文件。").format(folder=folder),
             )
             return None
         return self.add_paths(paths)
@@ -528,7 +525,7 @@ class InboxPage(QWidget):
             found = []
             for number, path in enumerate(paths):
                 progress.check()
-                progress.update(number, len(paths), _tr("正在核验 {name}…").format(name=path.name))
+                progress.update(number, len(paths), _("正在核验 {name}…").format(name=path.name))
                 found.append(examine(database, path))
             progress.update(len(paths), len(paths))
             return found
@@ -558,7 +555,7 @@ class InboxPage(QWidget):
             interaction.show_error(self, exc)
 
         return (
-            DbOp(self, db, op, label=_tr("正在核验上报包…"), cancellable=True)
+            DbOp(self, db, op, label=_("正在核验上报包…"), cancellable=True)
             .success(done)
             .failure(failed)
             .cancelled(stopped)
@@ -577,7 +574,7 @@ class InboxPage(QWidget):
         self.conflicts.clear()
         self.duplicates.clear()
         if entry is None:
-            self.title.setText(_tr("选择一个上报包查看合并预览。"))
+            self.title.setText(_("选择一个上报包查看合并预览。"))
             self.message.clear()
             self.summary_model.set_items([])
             self.change_model.set_items([])
@@ -585,28 +582,28 @@ class InboxPage(QWidget):
             return
         v = entry.verification
         self.title.setText(
-            _tr("{file} — {county} {year} 年度第 {seq} 号上报包").format(
+            _("{file} — {county} {year} 年度第 {seq} 号上报包").format(
                 file=entry.path.name, county=entry.county, year=v.period or "—", seq=v.seq or "—"
             )
         )
         lines = [("✓ " if v.ok else "✗ ") + v.message]
         if v.sheet:
-            lines.append(_tr("有问题的工作表：{sheet}").format(sheet=v.sheet))
+            lines.append(_("有问题的工作表：{sheet}").format(sheet=v.sheet))
         lines.extend(v.notes)
         if entry.preview is not None and entry.preview.summary:
             added, changed, removed = _change_totals(entry)
             lines.append(
-                _tr("与市局现有的该县区数据相比：新增 {a} 条，修改 {c} 条，删除 {r} 条。").format(
+                _("与市局现有的该县区数据相比：新增 {a} 条，修改 {c} 条，删除 {r} 条。").format(
                     a=added, c=changed, r=removed
                 )
                 if added or changed or removed
-                else _tr("与市局现有的该县区数据完全相同。")
+                else _("与市局现有的该县区数据完全相同。")
             )
         outcome = state_label(entry.state) + (f"：{entry.reason}" if entry.reason else "")
         if entry.state == REJECTED:
             # The decision first; the (valid) signature below it is no longer good news.
             lines.insert(0, "✗ " + outcome)
-            lines[1] = _tr("签名核验：") + v.message
+            lines[1] = _("签名核验：") + v.message
         elif entry.state != PENDING and entry.state != INVALID:
             lines.append(outcome)
         self.message.setText("\n".join(lines))
@@ -618,9 +615,9 @@ class InboxPage(QWidget):
         duplicates = preview.duplicates if preview else []
         self.conflicts.addItems(conflicts)
         self.duplicates.addItems(duplicates)
-        self.tabs.setTabText(2, _tr("冲突（{n}）").format(n=len(conflicts)))
-        self.tabs.setTabText(3, _tr("重复教师（{n}）").format(n=len(duplicates)))
-        self.tabs.setTabText(1, _tr("变化明细（{n}）").format(n=len(entry.changes)))
+        self.tabs.setTabText(2, _("冲突（{n}）").format(n=len(conflicts)))
+        self.tabs.setTabText(3, _("重复教师（{n}）").format(n=len(duplicates)))
+        self.tabs.setTabText(1, _("变化明细（{n}）").format(n=len(entry.changes)))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -662,7 +659,7 @@ class InboxPage(QWidget):
         if entry is None or not entry.mergeable or self.read_only or self.busy:
             return
         added, changed, removed = _change_totals(entry)
-        question = _tr(
+        question = _(
             "接收并合并{county}第 {seq} 号上报包？该县区 {year} 年度的数据将以上报包为准"
             "（新增 {a} 条、修改 {c} 条、删除 {r} 条）；合并前会自动备份数据库，并签发回执。"
         ).format(
@@ -673,7 +670,7 @@ class InboxPage(QWidget):
             c=changed,
             r=removed,
         )
-        if not interaction.confirm(self, _tr("接收并合并"), question):
+        if not interaction.confirm(self, _("接收并合并"), question):
             return
         self._with_receipts(lambda: self._merge(entry))
 
@@ -712,9 +709,9 @@ class InboxPage(QWidget):
 
             signer = None
             if setup.folder is not None:
-                progress.update(0, 2, _tr("正在解锁签名密钥…"))
+                progress.update(0, 2, _("正在解锁签名密钥…"))
                 signer = unlock_receipts(database, setup.folder, setup.passphrase)
-            progress.update(1, 2, _tr("正在合并…"))
+            progress.update(1, 2, _("正在合并…"))
             # Verified again inside the write transaction; the receipt is signed before commit.
             # The change set shown is the one applied: changed data since then refuses.
             outcome = accept_package(
@@ -735,19 +732,19 @@ class InboxPage(QWidget):
             self.busy = False
             self._replace(result)
             if result.state == ACCEPTED:
-                interaction.inform(self, _tr("接收并合并"), _outcome_text(result))
+                interaction.inform(self, _("接收并合并"), _outcome_text(result))
                 self.merged.emit(result)
                 self._reexamine_pending()
             elif not result.verification.ok:
                 # Verified again at merge time: replayed, forked or revoked since the preview.
-                interaction.warn(self, _tr("接收并合并"), result.verification.message)
+                interaction.warn(self, _("接收并合并"), result.verification.message)
             else:
                 interaction.warn(
-                    self, _tr("接收并合并"), _tr("合并前的检查发现冲突，未合并。请查看冲突。")
+                    self, _("接收并合并"), _("合并前的检查发现冲突，未合并。请查看冲突。")
                 )
 
         return (
-            DbOp(self, db, op, label=_tr("正在合并上报包…"))
+            DbOp(self, db, op, label=_("正在合并上报包…"))
             .success(done)
             .failure(self._action_failed)
             .run()
@@ -783,12 +780,12 @@ class InboxPage(QWidget):
         def done(result: InboxEntry) -> None:
             self.busy = False
             self._replace(result)
-            interaction.inform(self, _tr("拒收上报包"), _outcome_text(result))
+            interaction.inform(self, _("拒收上报包"), _outcome_text(result))
             self.rejected_package.emit(result)
 
         # On failure nothing was recorded or sent: the package is still pending.
         return (
-            DbOp(self, db, op, label=_tr("正在签发回执…"))
+            DbOp(self, db, op, label=_("正在签发回执…"))
             .success(done)
             .failure(self._action_failed)
             .run()
@@ -821,11 +818,11 @@ def warnings_text(status: UnitStatus) -> str:
     if not status.submitted:
         return ""
     if status.warnings == 0:
-        return _tr("无警告")
+        return _("无警告")
     open_ = status.warnings - status.warnings_explained
     if open_ <= 0:
-        return _tr("警告 {n} 条，均已说明").format(n=status.warnings)
-    return _tr("警告 {n} 条，{m} 条未说明").format(n=status.warnings, m=open_)
+        return _("警告 {n} 条，均已说明").format(n=status.warnings)
+    return _("警告 {n} 条，{m} 条未说明").format(n=status.warnings, m=open_)
 
 
 def _time_text(value: dt.datetime | None) -> str:
@@ -835,50 +832,50 @@ def _time_text(value: dt.datetime | None) -> str:
 def status_columns() -> list[Column[UnitStatus]]:
     """Columns of the status board."""
     return [
-        Column("unit_name", _tr("县区"), lambda s: s.unit_name, width=140),
-        Column("unit_code", _tr("代码"), lambda s: s.unit_code, width=70),
-        Column("submitted", _tr("状态"), lambda s: s.submitted, status_text, width=110),
+        Column("unit_name", _("县区"), lambda s: s.unit_name, width=140),
+        Column("unit_code", _("代码"), lambda s: s.unit_code, width=70),
+        Column("submitted", _("状态"), lambda s: s.submitted, status_text, width=110),
         Column(
             "rejected_reason",
-            _tr("退回原因"),
+            _("退回原因"),
             lambda s: s.rejected_reason,
             lambda s: refusal_text(s),
             width=260,
         ),
-        Column("seq", _tr("序号"), lambda s: s.seq, numeric=True, width=50),
+        Column("seq", _("序号"), lambda s: s.seq, numeric=True, width=50),
         Column(
             "accepted_at",
-            _tr("接收时间"),
+            pgettext("City", "接收时间"),
             lambda s: s.accepted_at,
             lambda s: _time_text(s.accepted_at),
             width=140,
         ),
-        Column("county_operator", _tr("县区填报人"), lambda s: s.county_operator, width=100),
+        Column("county_operator", _("县区填报人"), lambda s: s.county_operator, width=100),
         Column(
             "errors",
-            _tr("错误"),
+            pgettext("City", "错误"),
             lambda s: s.errors if s.submitted else None,
             numeric=True,
             width=50,
         ),
-        Column("packages", _tr("已接收包数"), lambda s: s.packages, numeric=True, width=110),
-        Column("warnings", _tr("警告说明"), warnings_text, width=180),
+        Column("packages", _("已接收包数"), lambda s: s.packages, numeric=True, width=110),
+        Column("warnings", pgettext("City", "警告说明"), warnings_text, width=180),
     ]
 
 
 def status_text(status: UnitStatus) -> str:
     """A county's state for the period in words."""
     if status.rejected_at is not None:
-        return _tr("↩ 已退回") if not status.submitted else _tr("✓ 已上报，新包被退回")
-    return _tr("✓ 已上报") if status.submitted else _tr("✗ 未上报")
+        return _("↩ 已退回") if not status.submitted else _("✓ 已上报，新包被退回")
+    return _("✓ 已上报") if status.submitted else _("✗ 未上报")
 
 
 def refusal_text(status: UnitStatus) -> str:
     """Why the county's latest package was sent back (empty if it was not)."""
     if status.rejected_at is None:
         return ""
-    seq = _tr("第 {seq} 号包").format(seq=status.rejected_seq) if status.rejected_seq else ""
-    return _tr("{time} {package}：{reason}").format(
+    seq = _("第 {seq} 号包").format(seq=status.rejected_seq) if status.rejected_seq else ""
+    return _("{time} {package}：{reason}").format(
         time=_time_text(status.rejected_at), package=seq, reason=status.rejected_reason
     )
 
@@ -913,7 +910,7 @@ class StatusBoardPage(DataPage):
         self.view.setModel(self.model)
         apply_widths(self.view, self.model.columns())
         self.note = QLabel(
-            _tr(
+            _(
                 "“已上报”指市局已接收并合并该县区本年度的上报包；序号为最近接收的一次。"
                 "警告说明来自上报包中的核验结果。"
             )
@@ -930,7 +927,7 @@ class StatusBoardPage(DataPage):
         if year is None or not db.info().is_city:
             self.statuses = []
             self.model.set_items([])
-            self.heading.setText(_tr("尚无统计期。"))
+            self.heading.setText(_("尚无统计期。"))
             self.refreshed.emit()
             return
 
@@ -945,7 +942,7 @@ class StatusBoardPage(DataPage):
             self.model.set_items(statuses)
             submitted = sum(1 for s in statuses if s.submitted)
             self.heading.setText(
-                _tr("{year} 年度上报情况：已上报 {n} / {total} 个县区").format(
+                _("{year} 年度上报情况：已上报 {n} / {total} 个县区").format(
                     year=year, n=submitted, total=len(statuses)
                 )
             )
@@ -963,10 +960,10 @@ def write_workbook(
 ) -> DbOp[CityWorkbookResult] | None:
     """Write the merged city workbook of a period in the background."""
     if target is None:
-        start = documents_folder() / _tr("{unit}-{year}-合并.xlsx").format(
+        start = documents_folder() / _("{unit}-{year}-合并.xlsx").format(
             unit=db.info().unit_name, year=year
         )
-        target = interaction.save_file(parent, _tr("合并工作簿"), start, xlsx_filter())
+        target = interaction.save_file(parent, _("合并工作簿"), start, xlsx_filter())
         if target is None:
             return None
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
@@ -984,12 +981,12 @@ def write_workbook(
     def done(result: CityWorkbookResult) -> None:
         interaction.inform(
             parent,
-            _tr("合并工作簿"),
-            _tr("已写入 {path}\n汇总表：{sheets}").format(
+            _("合并工作簿"),
+            _("已写入 {path}\n汇总表：{sheets}").format(
                 path=result.path, sheets="、".join(result.summary_sheets)
             ),
         )
 
     return (
-        DbOp(parent, db, op, label=_tr("正在生成合并工作簿…"), cancellable=True).success(done).run()
+        DbOp(parent, db, op, label=_("正在生成合并工作簿…"), cancellable=True).success(done).run()
     )

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.entityregistry import entry
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
     from vetdesk.services.records import Record
 
     AnyRecord: TypeAlias = Record[Any]
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Commands", text)
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,7 @@ class SaveRecord(Command):
         self.before = before
         self.row = row
         self.after: AnyRecord | None = None
-        self.text = _tr("新增记录") if before is None or before.id == 0 else _tr("修改记录")
+        self.text = _("新增记录") if before is None or before.id == 0 else _("修改记录")
 
     def do(self, db: Database) -> Change:
         """Store the new row."""
@@ -103,7 +100,7 @@ class DeleteRecord(Command):
         self.year = year
         self.record = record
         self.shown: AnyRecord | None = None
-        self.text = _tr("删除记录")
+        self.text = _("删除记录")
 
     def do(self, db: Database) -> Change:
         """Delete."""

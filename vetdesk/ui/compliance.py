@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QItemSelection, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from vetdesk.domain import enums
 from vetdesk.domain.units import load_units
+from vetdesk.i18n import _, pgettext
 from vetdesk.standards.ruleset import Indicator, RuleSet
 from vetdesk.ui.recordpage import apply_widths, configure_table
 from vetdesk.ui.settings import Settings
@@ -37,18 +38,14 @@ FAIL_COLOR = QColor("#b3261e")
 OTHER_COLOR = QColor("#8a5300")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CompliancePage", text)
-
-
 def verdict_text(verdict: str) -> str:
     """The Chinese word for a verdict."""
     return {
-        PASS: _tr("达标"),
-        FAIL: _tr("未达标"),
-        INCOMPLETE: _tr("数据不全"),
-        NOT_APPLICABLE: _tr("不适用"),
-        EXCLUDED: _tr("不计入达标率"),
+        PASS: pgettext("CompliancePage", "达标"),
+        FAIL: _("未达标"),
+        INCOMPLETE: pgettext("CompliancePage", "数据不全"),
+        NOT_APPLICABLE: _("不适用"),
+        EXCLUDED: pgettext("CompliancePage", "不计入达标率"),
     }.get(verdict, verdict)
 
 
@@ -74,10 +71,10 @@ def _threshold(result: IndicatorResult) -> str:
 
 def _result_text(result: IndicatorResult) -> str:
     if result.passed is None:
-        return _tr("缺数据")
+        return _("缺数据")
     if result.rule is not None and result.rule.purpose == "warning":
-        return _tr("符合") if result.passed else _tr("不符合（警告）")
-    return _tr("达标") if result.passed else _tr("未达标")
+        return pgettext("CompliancePage", "符合") if result.passed else _("不符合（警告）")
+    return pgettext("CompliancePage", "达标") if result.passed else _("未达标")
 
 
 def _label(enum_type: type[enums.LabelledEnum], value: str) -> str:
@@ -90,30 +87,34 @@ def school_columns() -> list[Column[SchoolAssessment]]:
     units = load_units()
     return [
         Column(
-            "name", _tr("学校"), lambda a: a.school.name, search=lambda a: a.school.name, width=300
+            "name",
+            pgettext("CompliancePage", "学校"),
+            lambda a: a.school.name,
+            search=lambda a: a.school.name,
+            width=300,
         ),
         Column(
             "county",
-            _tr("县区"),
+            _("县区"),
             lambda a: a.school.county_code,
             lambda a: u.name if (u := units.get(a.school.county_code)) else a.school.county_code,
         ),
         Column(
             "level",
-            _tr("层次"),
+            _("层次"),
             lambda a: a.school.level,
             lambda a: _label(enums.SchoolLevel, a.school.level),
         ),
         Column(
             "category",
-            _tr("标准类别"),
+            _("标准类别"),
             lambda a: a.school.category,
             lambda a: _label(enums.SchoolCategory, a.school.category),
         ),
-        Column("verdict", _tr("判定"), lambda a: a.verdict, lambda a: verdict_text(a.verdict)),
+        Column("verdict", _("判定"), lambda a: a.verdict, lambda a: verdict_text(a.verdict)),
         Column(
             "failing",
-            _tr("未达标指标"),
+            pgettext("CompliancePage", "未达标指标"),
             lambda a: len(a.failing),
             lambda a: "、".join(indicator_name(r.indicator) for r in a.failing),
             width=400,
@@ -132,10 +133,10 @@ def indicator_columns(ruleset: RuleSet) -> list[Column[IndicatorResult]]:
         return f"{citation}{r.rule.article}"
 
     return [
-        Column("indicator", _tr("指标"), lambda r: indicator_name(r.indicator), width=230),
+        Column("indicator", _("指标"), lambda r: indicator_name(r.indicator), width=230),
         Column(
             "value",
-            _tr("数值"),
+            _("数值"),
             lambda r: r.value,
             lambda r: with_unit(r.value_text(), r.indicator),
             numeric=True,
@@ -143,23 +144,23 @@ def indicator_columns(ruleset: RuleSet) -> list[Column[IndicatorResult]]:
         ),
         Column(
             "threshold",
-            _tr("标准"),
+            pgettext("CompliancePage", "标准"),
             lambda r: r.rule.threshold if r.rule else None,
             lambda r: with_unit(_threshold(r), r.indicator) if r.rule else "",
             width=130,
         ),
         Column(
             "purpose",
-            _tr("用途"),
+            _("用途"),
             lambda r: r.rule.purpose if r.rule else "",
             lambda r: (
-                _tr("达标指标")
+                _("达标指标")
                 if r.rule is not None and r.rule.purpose == "compliance"
-                else _tr("设置标准（警告）")
+                else _("设置标准（警告）")
             ),
         ),
-        Column("result", _tr("结果"), lambda r: r.passed, _result_text, width=110),
-        Column("source", _tr("依据"), source),
+        Column("result", _("结果"), lambda r: r.passed, _result_text, width=110),
+        Column("source", pgettext("CompliancePage", "依据"), source),
     ]
 
 
@@ -193,23 +194,23 @@ class _VerdictModel(RowTableModel[Any]):
 def summary_text(summary: UnitSummary) -> str:
     """One line: the 达标 rate against the target in force."""
     if summary.rate is None:
-        return _tr("尚无可判定的学校。")
-    text = _tr("达标 {passing} 所 / 参评 {assessed} 所，达标率 {rate:.1f}%").format(
+        return _("尚无可判定的学校。")
+    text = _("达标 {passing} 所 / 参评 {assessed} 所，达标率 {rate:.1f}%").format(
         passing=summary.schools_passing,
         assessed=summary.schools_assessed,
         rate=float(summary.rate) * 100,
     )
     if summary.target_share is not None and summary.target_date is not None:
-        reached = _tr("已达到") if summary.meets_target else _tr("尚未达到")
-        text += _tr("；目标：{date} 前达到 {share:.0f}%（{reached}）").format(
+        reached = _("已达到") if summary.meets_target else _("尚未达到")
+        text += _("；目标：{date} 前达到 {share:.0f}%（{reached}）").format(
             date=summary.target_date.isoformat(),
             share=float(summary.target_share) * 100,
             reached=reached,
         )
     if summary.schools_incomplete:
-        text += _tr("；{n} 所数据不全").format(n=summary.schools_incomplete)
+        text += _("；{n} 所数据不全").format(n=summary.schools_incomplete)
     if summary.schools_excluded:
-        text += _tr("；另有 {n} 所按规定不计入达标率").format(n=summary.schools_excluded)
+        text += _("；另有 {n} 所按规定不计入达标率").format(n=summary.schools_excluded)
     return text
 
 
@@ -326,7 +327,7 @@ class CompliancePage(QWidget):
             self.note.setText("")
             return
         self.school_title.setText(
-            _tr("{name}（{code}）：{verdict}").format(
+            _("{name}（{code}）：{verdict}").format(
                 name=assessment.school.name,
                 code=assessment.school.school_code,
                 verdict=verdict_text(assessment.verdict),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import MEASURE_ENTITIES
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
@@ -56,19 +57,15 @@ CHARTS = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Dashboard", text)
-
-
 def chart_title(chart: str) -> str:
     """The name of a chart in the selector."""
     return {
-        CHART_COMPLIANCE: _tr("各县区办学条件达标率（目标 90%）"),
-        CHART_GAPS: _tr("未达标学校的指标差距"),
-        CHART_DOUBLE: _tr("各校“双师型”教师占专业课教师比例"),
-        CHART_TRAINING: _tr("培训参训人次（按对象和类别）"),
-        CHART_PROGRESS: _tr("十项措施目标任务进度"),
-        CHART_TREND: _tr("历年变化趋势"),
+        CHART_COMPLIANCE: _("各县区办学条件达标率（目标 90%）"),
+        CHART_GAPS: _("未达标学校的指标差距"),
+        CHART_DOUBLE: pgettext("Dashboard", "各校“双师型”教师占专业课教师比例"),
+        CHART_TRAINING: _("培训参训人次（按对象和类别）"),
+        CHART_PROGRESS: _("十项措施目标任务进度"),
+        CHART_TREND: _("历年变化趋势"),
     }[chart]
 
 
@@ -137,18 +134,18 @@ class DashboardPage(DataPage):
         for chart in CHARTS:
             self.chart.addItem(chart_title(chart), chart)
         self.chart.currentIndexChanged.connect(lambda _i: self._show_chart())
-        self.copy_button = QPushButton(_tr("复制"))
+        self.copy_button = QPushButton(_("复制"))
         self.copy_button.setObjectName("copy")
-        self.copy_button.setToolTip(_tr("把图表作为图片复制到剪贴板，可粘贴到 Word 或 WPS"))
+        self.copy_button.setToolTip(_("把图表作为图片复制到剪贴板，可粘贴到 Word 或 WPS"))
         self.copy_button.clicked.connect(lambda: self.copy_chart())
-        self.save_button = QPushButton(_tr("另存为…"))
+        self.save_button = QPushButton(_("另存为…"))
         self.save_button.setObjectName("save")
-        self.save_button.setToolTip(_tr("保存为 PNG 图片或 SVG 矢量图"))
+        self.save_button.setToolTip(_("保存为 PNG 图片或 SVG 矢量图"))
         self.save_button.clicked.connect(lambda: self.save_chart())
-        self.report_button = QPushButton(_tr("生成报告…"))
+        self.report_button = QPushButton(_("生成报告…"))
         self.report_button.setObjectName("report")
         self.report_button.clicked.connect(lambda: self.write_report())
-        label = QLabel(_tr("图表(&C)："))
+        label = QLabel(_("图表(&C)："))
         label.setBuddy(self.chart)
         top = QHBoxLayout()
         top.addWidget(label)
@@ -156,7 +153,7 @@ class DashboardPage(DataPage):
         top.addWidget(self.copy_button)
         top.addWidget(self.save_button)
         top.addWidget(self.report_button)
-        self.status = QLabel(_tr("打开此页时读取数据并绘制图表。"))
+        self.status = QLabel(_("打开此页时读取数据并绘制图表。"))
         self.status.setObjectName("status")
         self.area = QScrollArea()
         self.area.setObjectName("chart_area")
@@ -192,10 +189,10 @@ class DashboardPage(DataPage):
             self.data = None
             self.figures = {}
             self._show_chart()
-            self.status.setText(_tr("尚无统计期。"))
+            self.status.setText(_("尚无统计期。"))
             self.refreshed.emit()
             return
-        self.status.setText(_tr("正在读取数据并绘制图表…"))
+        self.status.setText(_("正在读取数据并绘制图表…"))
 
         def op(database: Database, progress: Progress) -> tuple[DashboardData, dict[str, Any]]:
             # Local: the Qt canvas module loads here, in the worker, not on the GUI thread.
@@ -212,7 +209,7 @@ class DashboardPage(DataPage):
         def done(result: tuple[DashboardData, dict[str, Any]]) -> None:
             self.data, self.figures = result
             self.status.setText(
-                _tr("{year} 年度 · {scope} · 数据截至 {date}").format(
+                _("{year} 年度 · {scope} · 数据截至 {date}").format(
                     year=self.data.year,
                     scope=self.data.summary.scope_name,
                     date=self.data.summary.statistics_date.isoformat(),
@@ -277,7 +274,7 @@ class DashboardPage(DataPage):
         def done(data: bytes) -> None:
             image = QImage.fromData(data)
             QGuiApplication.clipboard().setImage(image)
-            self.status.setText(_tr("已复制“{chart}”。").format(chart=chart_title(chart)))
+            self.status.setText(_("已复制“{chart}”。").format(chart=chart_title(chart)))
 
         return DbOp(self, db, self._fresh(chart, png)).success(done).run()
 
@@ -290,7 +287,7 @@ class DashboardPage(DataPage):
         if target is None:
             start = documents_folder() / f"{chart_title(chart)}-{self.data.year}.png"
             target = interaction.save_file(
-                self, _tr("保存图表"), start, _tr("PNG 图片 (*.png);;SVG 矢量图 (*.svg)")
+                self, _("保存图表"), start, _("PNG 图片 (*.png);;SVG 矢量图 (*.svg)")
             )
             if target is None:
                 return None
@@ -304,10 +301,10 @@ class DashboardPage(DataPage):
             return chosen
 
         def done(path: Path) -> None:
-            self.status.setText(_tr("已保存 {path}").format(path=path))
+            self.status.setText(_("已保存 {path}").format(path=path))
 
         return (
-            DbOp(self, db, self._fresh(chart, save), label=_tr("正在保存图表…")).success(done).run()
+            DbOp(self, db, self._fresh(chart, save), label=_("正在保存图表…")).success(done).run()
         )
 
     def write_report(self, target: Path | None = None) -> DbOp[Path] | None:
@@ -324,10 +321,10 @@ def write_report(
 ) -> DbOp[Path] | None:
     """Write the period's PDF report (charts and tables) in the background."""
     if target is None:
-        start = documents_folder() / _tr("{unit}-{year}-职业教育数据报告.pdf").format(
+        start = documents_folder() / _("{unit}-{year}-职业教育数据报告.pdf").format(
             unit=db.info().unit_name, year=year
         )
-        target = interaction.save_file(parent, _tr("生成报告"), start, _tr("PDF 文件 (*.pdf)"))
+        target = interaction.save_file(parent, _("生成报告"), start, _("PDF 文件 (*.pdf)"))
         if target is None:
             return None
     chosen = target if target.suffix.lower() == ".pdf" else target.with_suffix(".pdf")
@@ -346,6 +343,6 @@ def write_report(
         return chosen
 
     def done(path: Path) -> None:
-        interaction.inform(parent, _tr("生成报告"), _tr("已生成报告 {path}").format(path=path))
+        interaction.inform(parent, _("生成报告"), _("已生成报告 {path}").format(path=path))
 
-    return DbOp(parent, db, op, label=_tr("正在生成报告…"), cancellable=True).success(done).run()
+    return DbOp(parent, db, op, label=_("正在生成报告…"), cancellable=True).success(done).run()

@@ -14,8 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from PySide6.QtCore import QCoreApplication
-
+from vetdesk.i18n import _
 from vetdesk.services.entities import (
     BASE,
     CONDITION,
@@ -39,10 +38,6 @@ if TYPE_CHECKING:
     AnyRecord: TypeAlias = Record[Any]
 
 Drafter: TypeAlias = "Callable[[Mapping[str, object], str | None], Draft[Any]]"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("EntityRegistry", text)
 
 
 class FormHost(Protocol):
@@ -232,7 +227,7 @@ def _teacher_form(host: FormHost, original: Any | None) -> FormSetup:
 
     typed = values.get(records.PRACTICES)
     editor = PracticeEditor(typed if isinstance(typed, list) else [])
-    extras = {records.PRACTICES: (_tr("企业实践"), editor)}
+    extras = {records.PRACTICES: (_("企业实践"), editor)}
     return FormSetup(values, drafter, host.active_schools(), extras)
 
 
@@ -280,9 +275,7 @@ class EntityEntry:
     # the school registry has no period and the city keeps it, the other kinds are records.
     write_action: str = "edit_record"
     # The question before a delete; {name} is the record's name.
-    delete_question: Callable[[], str] = field(
-        default=lambda: _tr("删除“{name}”？可用“撤销”恢复。")
-    )
+    delete_question: Callable[[], str] = field(default=lambda: _("删除“{name}”？可用“撤销”恢复。"))
 
     @property
     def fields(self) -> tuple[FieldSpec, ...]:
@@ -297,7 +290,7 @@ class EntityEntry:
 ENTITY_REGISTRY: dict[str, EntityEntry] = {
     SCHOOL: EntityEntry(
         SCHOOL,
-        lambda: (_tr("新增学校"), _tr("修改学校")),
+        lambda: (_("新增学校"), _("修改学校")),
         _school_form,
         _store_school,
         _remove_school,
@@ -305,58 +298,58 @@ ENTITY_REGISTRY: dict[str, EntityEntry] = {
     ),
     CONDITION: EntityEntry(
         CONDITION,
-        lambda: (_tr("填写办学条件"), _tr("填写办学条件")),
+        lambda: (_("填写办学条件"), _("填写办学条件")),
         _condition_form,
         _store_condition,
         _remove_condition,
         addable=False,
-        delete_question=lambda: _tr("清空“{name}”本年度的办学条件数据？可用“撤销”恢复。"),
+        delete_question=lambda: _("清空“{name}”本年度的办学条件数据？可用“撤销”恢复。"),
     ),
     TEACHER: EntityEntry(
         TEACHER,
-        lambda: (_tr("新增教师"), _tr("修改教师")),
+        lambda: (_("新增教师"), _("修改教师")),
         _teacher_form,
         _store_teacher,
         _remove_teacher,
     ),
     TRAINING: EntityEntry(
         TRAINING,
-        lambda: (_tr("新增培训项目"), _tr("修改培训项目")),
+        lambda: (_("新增培训项目"), _("修改培训项目")),
         _training_form,
         _store_training,
         _remove_training,
     ),
     MAJOR: EntityEntry(
         MAJOR,
-        lambda: (_tr("新增专业"), _tr("修改专业")),
+        lambda: (_("新增专业"), _("修改专业")),
         _measure_form(MAJOR),
         _store_measure(MAJOR),
         _remove_measure(MAJOR),
     ),
     ENTERPRISE: EntityEntry(
         ENTERPRISE,
-        lambda: (_tr("新增合作企业"), _tr("修改合作企业")),
+        lambda: (_("新增合作企业"), _("修改合作企业")),
         _measure_form(ENTERPRISE),
         _store_measure(ENTERPRISE),
         _remove_measure(ENTERPRISE),
     ),
     PILOT: EntityEntry(
         PILOT,
-        lambda: (_tr("新增 1+X 证书试点"), _tr("修改 1+X 证书试点")),
+        lambda: (_("新增 1+X 证书试点"), _("修改 1+X 证书试点")),
         _measure_form(PILOT),
         _store_measure(PILOT),
         _remove_measure(PILOT),
     ),
     DESTINATION: EntityEntry(
         DESTINATION,
-        lambda: (_tr("填写毕业生去向"), _tr("修改毕业生去向")),
+        lambda: (_("填写毕业生去向"), _("修改毕业生去向")),
         _measure_form(DESTINATION),
         _store_measure(DESTINATION),
         _remove_measure(DESTINATION),
     ),
     BASE: EntityEntry(
         BASE,
-        lambda: (_tr("新增实践中心或工作室"), _tr("修改实践中心或工作室")),
+        lambda: (_("新增实践中心或工作室"), _("修改实践中心或工作室")),
         _measure_form(BASE),
         _store_measure(BASE),
         _remove_measure(BASE),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vetdesk.i18n import _ as core_tr
+from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import (
@@ -66,13 +66,9 @@ log = logging.getLogger(__name__)
 XLSX_FILTER_TEXT = "*.xlsx"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Exchange", text)
-
-
 def xlsx_filter() -> str:
     """The file-dialog filter for workbooks."""
-    return _tr("Excel 工作簿 ({patterns})").format(patterns=XLSX_FILTER_TEXT)
+    return _("Excel 工作簿 ({patterns})").format(patterns=XLSX_FILTER_TEXT)
 
 
 # --- template export ------------------------------------------------------------------------
@@ -94,9 +90,9 @@ class TemplateExportDialog(QDialog):
         self.setObjectName("TemplateExportDialog")
         self._db = db
         self._year = year
-        self.setWindowTitle(_tr("导出学校填报模板"))
+        self.setWindowTitle(_("导出学校填报模板"))
         intro = QLabel(
-            _tr(
+            _(
                 "模板已按学校名录和上一年度的数据预填。学校在 Excel 或 WPS 中填写后发回，"
                 "再用“导入学校填报表”导入。"
             )
@@ -104,13 +100,13 @@ class TemplateExportDialog(QDialog):
         intro.setWordWrap(True)
         self.school = QComboBox()
         self.school.setObjectName("school")
-        self.school.addItem(_tr("全部学校（一个工作簿）"), None)
+        self.school.addItem(_("全部学校（一个工作簿）"), None)
         for code, name in schools:
             self.school.addItem(f"{name}（{code}）", code)
         self.school.currentIndexChanged.connect(lambda _i: self._suggest_name())
         self.path = QLineEdit()
         self.path.setObjectName("path")
-        browse = QPushButton(_tr("浏览…"))
+        browse = QPushButton(_("浏览…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -122,13 +118,13 @@ class TemplateExportDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_tr("导出"))
+        self.ok_button.setText(_("导出"))
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow(_tr("统计年度："), QLabel(_tr("{year} 年度").format(year=year)))
-        form.addRow(_tr("学校："), self.school)
-        form.addRow(_tr("保存到："), row)
+        form.addRow(_("统计年度："), QLabel(pgettext("Exchange", "{year} 年度").format(year=year)))
+        form.addRow(_("学校："), self.school)
+        form.addRow(_("保存到："), row)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -142,11 +138,11 @@ class TemplateExportDialog(QDialog):
         name = self.school.currentText().split("（")[0] if code else self._db.info().unit_name
         folder = Path(self.path.text()).parent if self.path.text() else documents_folder()
         self.path.setText(
-            str(folder / _tr("{name}-{year}-填报模板.xlsx").format(name=name, year=self._year))
+            str(folder / _("{name}-{year}-填报模板.xlsx").format(name=name, year=self._year))
         )
 
     def _browse(self) -> None:
-        path = interaction.save_file(self, _tr("保存模板"), self.path.text(), xlsx_filter())
+        path = interaction.save_file(self, _("保存模板"), self.path.text(), xlsx_filter())
         if path is not None:
             self.path.setText(str(path.with_suffix(".xlsx")))
 
@@ -173,10 +169,8 @@ class TemplateExportDialog(QDialog):
             lines = "、".join(f"{_sheet_title(k)} {n}" for k, n in result.prefilled.items())
             interaction.inform(
                 self,
-                _tr("导出学校填报模板"),
-                _tr("已导出模板：\n{path}\n预填行数：{lines}").format(
-                    path=result.path, lines=lines
-                ),
+                _("导出学校填报模板"),
+                _("已导出模板：\n{path}\n预填行数：{lines}").format(path=result.path, lines=lines),
             )
             self.accept()
 
@@ -184,7 +178,7 @@ class TemplateExportDialog(QDialog):
             self.ok_button.setEnabled(True)
             self.message.setText(interaction.error_text(exc))
 
-        DbOp(self, self._db, op, label=_tr("正在导出模板…")).success(done).failure(failed).run()
+        DbOp(self, self._db, op, label=_("正在导出模板…")).success(done).failure(failed).run()
 
 
 def _sheet_title(key: str) -> str:
@@ -233,7 +227,7 @@ class Preview:
 
 def action_label(action: str) -> str:
     """An import action in words."""
-    return {"add": _tr("新增"), "change": _tr("修改"), "remove": _tr("删除")}.get(action, action)
+    return {"add": _("新增"), "change": _("修改"), "remove": _("删除")}.get(action, action)
 
 
 def build_preview(path: Path | None, plan: ImportPlan, content: WorkbookContent) -> Preview:
@@ -257,36 +251,40 @@ def build_preview(path: Path | None, plan: ImportPlan, content: WorkbookContent)
 def summary_columns() -> list[Column[SummaryRow]]:
     """Columns of the per-sheet summary."""
     return [
-        Column("sheet", _tr("工作表"), lambda r: r.sheet, width=220),
-        Column("added", _tr("新增"), lambda r: r.added, numeric=True),
-        Column("changed", _tr("修改"), lambda r: r.changed, numeric=True),
-        Column("removed", _tr("删除"), lambda r: r.removed, numeric=True),
-        Column("unchanged", _tr("未变"), lambda r: r.unchanged, numeric=True),
-        Column("rejected", _tr("拒收"), lambda r: r.rejected, numeric=True),
+        Column("sheet", _("工作表"), lambda r: r.sheet, width=220),
+        Column("added", _("新增"), lambda r: r.added, numeric=True),
+        Column("changed", _("修改"), lambda r: r.changed, numeric=True),
+        Column("removed", _("删除"), lambda r: r.removed, numeric=True),
+        Column("unchanged", _("未变"), lambda r: r.unchanged, numeric=True),
+        Column("rejected", pgettext("Exchange", "拒收"), lambda r: r.rejected, numeric=True),
     ]
 
 
 def change_columns() -> list[Column[ChangeRow]]:
     """Columns of the change list."""
     return [
-        Column("sheet", _tr("工作表"), lambda r: r.sheet, width=110),
+        Column("sheet", _("工作表"), lambda r: r.sheet, width=110),
         Column(
-            "action", _tr("操作"), lambda r: r.action, lambda r: action_label(r.action), width=60
+            "action",
+            pgettext("Exchange", "操作"),
+            lambda r: r.action,
+            lambda r: action_label(r.action),
+            width=60,
         ),
-        Column("record", _tr("记录"), lambda r: r.record, search=lambda r: r.record, width=420),
-        Column("details", _tr("变化（原值 → 新值）"), lambda r: r.details, width=380),
+        Column("record", _("记录"), lambda r: r.record, search=lambda r: r.record, width=420),
+        Column("details", _("变化（原值 → 新值）"), lambda r: r.details, width=380),
     ]
 
 
 def issue_columns() -> list[Column[ImportIssue]]:
     """Columns of the refused cells."""
     return [
-        Column("sheet", _tr("工作表"), lambda i: i.sheet, width=110),
-        Column("row", _tr("行"), lambda i: i.row or "", numeric=True, width=50),
-        Column("column", _tr("列"), lambda i: i.column, width=40),
-        Column("header", _tr("列名"), lambda i: i.header, width=150),
-        Column("value", _tr("填写的值"), lambda i: i.value, width=170),
-        Column("message", _tr("拒收原因"), lambda i: i.message, width=560),
+        Column("sheet", _("工作表"), lambda i: i.sheet, width=110),
+        Column("row", _("行"), lambda i: i.row or "", numeric=True, width=50),
+        Column("column", pgettext("Exchange", "列"), lambda i: i.column, width=40),
+        Column("header", pgettext("Exchange", "列名"), lambda i: i.header, width=150),
+        Column("value", _("填写的值"), lambda i: i.value, width=170),
+        Column("message", _("拒收原因"), lambda i: i.message, width=560),
     ]
 
 
@@ -320,26 +318,24 @@ class ImportDialog(QDialog):
         self._read_only = read_only
         self.preview: Preview | None = None
         self.busy = False
-        self.setWindowTitle(_tr("导入学校填报表"))
+        self.setWindowTitle(_("导入学校填报表"))
         self.path = QLineEdit()
         self.path.setObjectName("path")
         self.path.setReadOnly(True)
-        self.path.setPlaceholderText(_tr("选择学校发回的 .xlsx 文件"))
-        choose = QPushButton(_tr("选择文件…"))
+        self.path.setPlaceholderText(_("选择学校发回的 .xlsx 文件"))
+        choose = QPushButton(_("选择文件…"))
         choose.clicked.connect(self.choose_file)
-        self.reread_button = QPushButton(_tr("重新读取"))
-        self.reread_button.setToolTip(_tr("文件在 Excel 中改正并保存后，重新读取它"))
+        self.reread_button = QPushButton(_("重新读取"))
+        self.reread_button.setToolTip(_("文件在 Excel 中改正并保存后，重新读取它"))
         self.reread_button.clicked.connect(self.reread)
         self.source_row = QWidget()
         row = QHBoxLayout(self.source_row)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(_tr("文件：")))
+        row.addWidget(QLabel(_("文件：")))
         row.addWidget(self.path, 1)
         row.addWidget(choose)
         row.addWidget(self.reread_button)
-        self.status = QLabel(
-            _tr("请选择文件。导入前先显示将新增、修改和删除的内容，确认后才写入。")
-        )
+        self.status = QLabel(_("请选择文件。导入前先显示将新增、修改和删除的内容，确认后才写入。"))
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         self.summary_model: RowTableModel[SummaryRow] = RowTableModel(
@@ -348,20 +344,18 @@ class ImportDialog(QDialog):
         self.changes_model: RowTableModel[ChangeRow] = RowTableModel(change_columns(), parent=self)
         self.issues_model: RowTableModel[ImportIssue] = RowTableModel(issue_columns(), parent=self)
         self.tabs = QTabWidget()
-        self.tabs.addTab(_table(self.summary_model, "summary"), _tr("汇总"))
-        self.tabs.addTab(_table(self.issues_model, "issues"), _tr("拒收的单元格"))
-        self.tabs.addTab(_table(self.changes_model, "changes"), _tr("变更明细"))
-        self.annotate_button = QPushButton(_tr("保存标注的错误工作簿…"))
+        self.tabs.addTab(_table(self.summary_model, "summary"), _("汇总"))
+        self.tabs.addTab(_table(self.issues_model, "issues"), _("拒收的单元格"))
+        self.tabs.addTab(_table(self.changes_model, "changes"), _("变更明细"))
+        self.annotate_button = QPushButton(_("保存标注的错误工作簿…"))
         self.annotate_button.setToolTip(
-            _tr(
-                "学校原文件的副本：每个有问题的单元格标红并附批注，首页列出全部问题，可直接发回学校"
-            )
+            _("学校原文件的副本：每个有问题的单元格标红并附批注，首页列出全部问题，可直接发回学校")
         )
         self.annotate_button.clicked.connect(lambda: self.save_annotated())
-        self.commit_button = QPushButton(_tr("确认导入"))
+        self.commit_button = QPushButton(_("确认导入"))
         self.commit_button.setObjectName("commit")
         self.commit_button.clicked.connect(self.commit)
-        close = QPushButton(_tr("关闭"))
+        close = QPushButton(_("关闭"))
         close.clicked.connect(self.reject)
         self.buttons = QHBoxLayout()
         buttons = self.buttons
@@ -405,7 +399,7 @@ class ImportDialog(QDialog):
     def choose_file(self) -> None:
         """Ask for the workbook and read it."""
         path = interaction.open_file(
-            self, _tr("选择学校发回的填报表"), documents_folder(), xlsx_filter()
+            self, _("选择学校发回的填报表"), documents_folder(), xlsx_filter()
         )
         if path is not None:
             self.load(path)
@@ -422,7 +416,7 @@ class ImportDialog(QDialog):
         self.busy = True
         self._update()
         self.status.setStyleSheet("")
-        self.status.setText(_tr("正在读取 {name}…").format(name=path.name))
+        self.status.setText(_("正在读取 {name}…").format(name=path.name))
         window_year = self._year
 
         def op(db: Database, _progress: Progress) -> Preview:
@@ -436,7 +430,7 @@ class ImportDialog(QDialog):
             return build_preview(path, plan_from_content(db, content, year), content)
 
         return (
-            DbOp(self, self._db, op, label=_tr("正在读取工作簿…"))
+            DbOp(self, self._db, op, label=_("正在读取工作簿…"))
             .success(self._loaded)
             .failure(self.load_failed)
             .run()
@@ -459,8 +453,8 @@ class ImportDialog(QDialog):
         self.summary_model.set_items(preview.summary if preview else [])
         self.changes_model.set_items(preview.changes if preview else [])
         self.issues_model.set_items(preview.plan.issues if preview else [])
-        self.tabs.setTabText(1, _tr("拒收的单元格 ({n})").format(n=self.issues_model.rowCount()))
-        self.tabs.setTabText(2, _tr("变更明细 ({n})").format(n=self.changes_model.rowCount()))
+        self.tabs.setTabText(1, _("拒收的单元格 ({n})").format(n=self.issues_model.rowCount()))
+        self.tabs.setTabText(2, _("变更明细 ({n})").format(n=self.changes_model.rowCount()))
         if preview is not None:
             plan = preview.plan
             counts = {"add": 0, "change": 0, "remove": 0}
@@ -483,37 +477,37 @@ class ImportDialog(QDialog):
                     removed=counts["remove"],
                 )
                 if plan.creates_period:
-                    text += _tr("（将新建 {year} 年度统计期）").format(year=plan.year)
+                    text += _("（将新建 {year} 年度统计期）").format(year=plan.year)
                 self.status.setText(text)
                 self.tabs.setCurrentIndex(2 if preview.changes else 0)
         self._update()
 
     def refused_text(self, count: int) -> str:
         """The status line when cells were refused."""
-        return _tr(
+        return _(
             "✗ 发现 {n} 处问题，文件不能导入（数据库未改动）。"
             "请保存标注的错误工作簿发回学校，改正后重新读取。"
         ).format(n=count)
 
     def unchanged_text(self, year: int | None) -> str:
         """The status line when importing would change nothing."""
-        return _tr("✓ 文件没有问题，与数据库中 {year} 年度的数据一致，无需导入。").format(year=year)
+        return _("✓ 文件没有问题，与数据库中 {year} 年度的数据一致，无需导入。").format(year=year)
 
     def changes_text(self) -> str:
         """The status line (a format with year, added, changed, removed) when all is well."""
-        return _tr(
+        return _(
             "✓ 文件没有问题。导入 {year} 年度将新增 {added} 条、修改 {changed} 条、删除 {removed} 条记录。"
         )
 
     def done_text(self, name: str, year: int | None) -> str:
         """The status line once the import was written."""
-        return _tr("✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。").format(
+        return _("✓ 已导入 {name}（{year} 年度）。导入前的数据库已备份。").format(
             name=name, year=year
         )
 
     def confirm_text(self, preview: Preview) -> str:
         """The question asked before importing."""
-        return _tr(
+        return _(
             "导入 {name} 到 {year} 年度？导入前会自动备份数据库；"
             "工作表中出现的每所学校，其本年度的名单将以文件为准。"
         ).format(name=preview.content.file_name, year=preview.plan.year)
@@ -524,8 +518,8 @@ class ImportDialog(QDialog):
         if preview is None or preview.path is None or not preview.plan.issues:
             return None
         if target is None:
-            start = preview.path.with_name(_tr("退回-{name}").format(name=preview.path.name))
-            target = interaction.save_file(self, _tr("保存标注的错误工作簿"), start, xlsx_filter())
+            start = preview.path.with_name(_("退回-{name}").format(name=preview.path.name))
+            target = interaction.save_file(self, _("保存标注的错误工作簿"), start, xlsx_filter())
             if target is None:
                 return None
         if target.suffix.lower() != ".xlsx":
@@ -541,13 +535,13 @@ class ImportDialog(QDialog):
         def done(marked: int) -> None:
             interaction.inform(
                 self,
-                _tr("标注的错误工作簿"),
-                _tr("已保存 {path}\n标出 {n} 个单元格。可把这个文件直接发回学校修改。").format(
+                _("标注的错误工作簿"),
+                _("已保存 {path}\n标出 {n} 个单元格。可把这个文件直接发回学校修改。").format(
                     path=chosen, n=marked
                 ),
             )
 
-        return DbOp(self, self._db, op, label=_tr("正在标注工作簿…")).success(done).run()
+        return DbOp(self, self._db, op, label=_("正在标注工作簿…")).success(done).run()
 
     def commit(self) -> DbOp[ImportPlan] | None:
         """Import the previewed workbook in one transaction (after a confirmation)."""
@@ -586,7 +580,7 @@ class ImportDialog(QDialog):
 
         def cancelled() -> None:
             self.busy = False
-            self.status.setText(_tr("已取消导入，数据库未改动。"))
+            self.status.setText(_("已取消导入，数据库未改动。"))
             self._update()
 
         def failed(exc: BaseException) -> None:
@@ -596,7 +590,7 @@ class ImportDialog(QDialog):
             self._update()
 
         return (
-            DbOp(self, self._db, op, label=_tr("正在导入…"), cancellable=True)
+            DbOp(self, self._db, op, label=_("正在导入…"), cancellable=True)
             .success(done)
             .failure(failed)
             .cancelled(cancelled)
@@ -626,33 +620,33 @@ class PackageExportDialog(QDialog):
         self._year = year
         self.own: OwnKey | None = None
         self.package: PackageResult | None = None
-        self.setWindowTitle(_tr("导出正式上报包（签名）"))
+        self.setWindowTitle(_("导出正式上报包（签名）"))
         info = db.info()
         intro = QLabel(
-            _tr(
+            _(
                 "正式上报包是本单位 {year} 年度的全部数据，用本单位的签名密钥签名。"
                 "只有核验没有错误、所有警告都已填写说明时才能导出。"
             ).format(year=year)
         )
         intro.setWordWrap(True)
-        self.fingerprint = QLabel(_tr("正在读取…"))
+        self.fingerprint = QLabel(_("正在读取…"))
         self.fingerprint.setObjectName("fingerprint")
         self.path = QLineEdit()
         self.path.setObjectName("path")
         self.path.setText(
             str(
                 documents_folder()
-                / _tr("{unit}-{year}-上报包.xlsx").format(unit=info.unit_name, year=year)
+                / _("{unit}-{year}-上报包.xlsx").format(unit=info.unit_name, year=year)
             )
         )
         file_row = path_row(self.path, self._browse)
         self.passphrase = passphrase_edit(self._update)
         form = QFormLayout()
-        form.addRow(_tr("单位："), QLabel(f"{info.unit_name}（{info.unit_code}）"))
-        form.addRow(_tr("统计年度："), QLabel(_tr("{year} 年度").format(year=year)))
-        form.addRow(_tr("签名密钥指纹："), self.fingerprint)
-        form.addRow(_tr("保存到："), file_row)
-        form.addRow(_tr("密钥口令："), self.passphrase)
+        form.addRow(_("单位："), QLabel(f"{info.unit_name}（{info.unit_code}）"))
+        form.addRow(_("统计年度："), QLabel(pgettext("Exchange", "{year} 年度").format(year=year)))
+        form.addRow(_("签名密钥指纹："), self.fingerprint)
+        form.addRow(_("保存到："), file_row)
+        form.addRow(pgettext("Exchange", "密钥口令："), self.passphrase)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setStyleSheet(ERROR_STYLE)
@@ -660,10 +654,10 @@ class PackageExportDialog(QDialog):
         self.reasons = QListWidget()
         self.reasons.setObjectName("reasons")
         self.reasons.setVisible(False)
-        self.checks_button = QPushButton(_tr("转到核验页处理"))
+        self.checks_button = QPushButton(_("转到核验页处理"))
         self.checks_button.setVisible(False)
         self.checks_button.clicked.connect(self._show_checks)
-        self.keys_button = QPushButton(_tr("转到“签名密钥”页面"))
+        self.keys_button = QPushButton(_("转到“签名密钥”页面"))
         self.keys_button.setVisible(False)
         self.keys_button.clicked.connect(self._show_keys)
         self.done_label = QLabel()
@@ -671,11 +665,11 @@ class PackageExportDialog(QDialog):
         self.done_label.setWordWrap(True)
         self.done_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.done_label.setVisible(False)
-        self.export_button = QPushButton(_tr("签名并导出"))
+        self.export_button = QPushButton(_("签名并导出"))
         self.export_button.setObjectName("export")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
-        self.close_button = QPushButton(_tr("关闭"))
+        self.close_button = QPushButton(_("关闭"))
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.checks_button)
@@ -709,9 +703,9 @@ class PackageExportDialog(QDialog):
         def done(own: OwnKey | None) -> None:
             self.own = own
             if own is None:
-                self.fingerprint.setText(_tr("尚未创建"))
+                self.fingerprint.setText(_("尚未创建"))
                 self.message.setText(
-                    _tr("本单位还没有签名密钥，不能导出正式上报包。请先在“签名密钥”页面创建。")
+                    _("本单位还没有签名密钥，不能导出正式上报包。请先在“签名密钥”页面创建。")
                 )
                 self.keys_button.setVisible(True)
             else:
@@ -735,7 +729,7 @@ class PackageExportDialog(QDialog):
         )
 
     def _browse(self) -> None:
-        path = interaction.save_file(self, _tr("保存上报包"), self.path.text(), xlsx_filter())
+        path = interaction.save_file(self, _("保存上报包"), self.path.text(), xlsx_filter())
         if path is not None:
             self.path.setText(str(path.with_suffix(".xlsx")))
 
@@ -769,7 +763,7 @@ class PackageExportDialog(QDialog):
 
             return export_package(db, year, target, passphrase)
 
-        DbOp(self, self._db, op, label=_tr("正在核验、签名并导出…")).success(self._done).failure(
+        DbOp(self, self._db, op, label=_("正在核验、签名并导出…")).success(self._done).failure(
             self._failed
         ).run()
 
@@ -779,7 +773,7 @@ class PackageExportDialog(QDialog):
         self.passphrase.clear()
         self.done_label.setVisible(True)
         self.done_label.setText(
-            _tr(
+            _(
                 "<p style='font-size:15pt'>✓ 已导出第 <b>{seq}</b> 号上报包</p>"
                 "<p>文件：{path}<br>签名密钥指纹：{fp}<br>上报包标识（SHA-256）：{digest}</p>"
                 "<p>请把文件交市局；如需重新上报，再次导出会得到第 {next} 号，市局以最新一号为准。</p>"
@@ -791,7 +785,7 @@ class PackageExportDialog(QDialog):
                 next=result.seq + 1,
             )
         )
-        self.close_button.setText(_tr("完成"))
+        self.close_button.setText(_("完成"))
         self._update()
         self.exported.emit(result)
 
@@ -814,16 +808,16 @@ class PackageExportDialog(QDialog):
         """List why the package cannot be exported yet."""
         errors, unexplained = report.errors, report.unexplained_warnings
         self.message.setText(
-            _tr(
+            _(
                 "数据尚未通过核验，不能导出正式上报包：错误 {e} 条，未说明的警告 {w} 条。"
                 "请修正错误、为警告填写说明后再导出。未写入任何文件。"
             ).format(e=len(errors), w=len(unexplained))
         )
         self.reasons.clear()
         for finding in errors:
-            self.reasons.addItem(_tr("错误 · {line}").format(line=finding_line(finding)))
+            self.reasons.addItem(_("错误 · {line}").format(line=finding_line(finding)))
         for finding in unexplained:
-            self.reasons.addItem(_tr("待说明 · {line}").format(line=finding_line(finding)))
+            self.reasons.addItem(_("待说明 · {line}").format(line=finding_line(finding)))
         self.reasons.setVisible(True)
         self.checks_button.setVisible(True)
         self.resize(self.width(), max(self.height(), 560))
@@ -837,15 +831,15 @@ class VerifyPackageDialog(QDialog):
         self.setObjectName("VerifyPackageDialog")
         self._db = db
         self.verification: Verification | None = None
-        self.setWindowTitle(_tr("核验上报包"))
+        self.setWindowTitle(pgettext("Exchange", "核验上报包"))
         self.path = QLineEdit()
         self.path.setReadOnly(True)
-        choose = QPushButton(_tr("选择上报包…"))
+        choose = QPushButton(_("选择上报包…"))
         choose.clicked.connect(self.choose_file)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(choose)
-        self.verdict = QLabel(_tr("核验只读取文件，不改动数据库。"))
+        self.verdict = QLabel(_("核验只读取文件，不改动数据库。"))
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
         self.details = QPlainTextEdit()
@@ -861,14 +855,16 @@ class VerifyPackageDialog(QDialog):
 
     def choose_file(self) -> None:
         """Ask for the package and verify it."""
-        path = interaction.open_file(self, _tr("选择上报包"), documents_folder(), xlsx_filter())
+        path = interaction.open_file(
+            self, pgettext("Exchange", "选择上报包"), documents_folder(), xlsx_filter()
+        )
         if path is not None:
             self.verify(path)
 
     def verify(self, path: Path) -> DbOp[Verification]:
         """Verify a package file in the background."""
         self.path.setText(str(path))
-        self.verdict.setText(_tr("正在核验…"))
+        self.verdict.setText(_("正在核验…"))
         self.details.clear()
 
         def op(db: Database, _progress: Progress) -> Verification:
@@ -883,15 +879,17 @@ class VerifyPackageDialog(QDialog):
             self.verdict.setStyleSheet(OK_STYLE if result.ok else ERROR_STYLE)
             self.verdict.setText(f"{mark} {result.message}")
             lines = [
-                _tr("单位：{unit}").format(unit=result.unit_code or "—"),
-                _tr("统计年度：{year}").format(year=result.period or "—"),
-                _tr("序号：{seq}").format(seq=result.seq or "—"),
-                _tr("签名密钥指纹：{fp}").format(fp=result.fingerprint or "—"),
+                _("单位：{unit}").format(unit=result.unit_code or "—"),
+                _("统计年度：{year}").format(year=result.period or "—"),
+                _("序号：{seq}").format(seq=result.seq or "—"),
+                pgettext("Exchange", "签名密钥指纹：{fp}").format(fp=result.fingerprint or "—"),
             ]
             if result.sheet:
-                lines.append(_tr("有问题的工作表：{sheet}").format(sheet=result.sheet))
+                lines.append(
+                    pgettext("Exchange", "有问题的工作表：{sheet}").format(sheet=result.sheet)
+                )
             if not result.ok and result.verdict.remedy:
-                lines.append(core_tr("处理办法：{remedy}").format(remedy=result.verdict.remedy))
+                lines.append(_("处理办法：{remedy}").format(remedy=result.verdict.remedy))
             lines.extend(result.notes)
             self.details.setPlainText("\n".join(lines))
 
@@ -899,7 +897,7 @@ class VerifyPackageDialog(QDialog):
             self.verdict.setStyleSheet(ERROR_STYLE)
             self.verdict.setText(interaction.error_text(exc))
 
-        return DbOp(self, self._db, op, label=_tr("正在核验…")).success(done).failure(failed).run()
+        return DbOp(self, self._db, op, label=_("正在核验…")).success(done).failure(failed).run()
 
 
 class TaskImportDialog(QDialog):
@@ -916,10 +914,10 @@ class TaskImportDialog(QDialog):
         self._read_only = read_only
         self._path: Path | None = None
         self._can_import = False
-        self.setWindowTitle(_tr("导入市局任务包"))
+        self.setWindowTitle(_("导入市局任务包"))
         self.path = QLineEdit()
         self.path.setReadOnly(True)
-        choose = QPushButton(_tr("选择任务包…"))
+        choose = QPushButton(_("选择任务包…"))
         choose.clicked.connect(self.choose_file)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -928,11 +926,11 @@ class TaskImportDialog(QDialog):
         self.text.setObjectName("task_text")
         self.text.setReadOnly(True)
         self.text.setPlaceholderText(
-            _tr("任务包由市局签名下发：先核验签名并预览变化，确认后才写入（导入前自动备份）。")
+            _("任务包由市局签名下发：先核验签名并预览变化，确认后才写入（导入前自动备份）。")
         )
-        self.import_button = QPushButton(_tr("确认导入"))
+        self.import_button = QPushButton(_("确认导入"))
         self.import_button.clicked.connect(self.commit)
-        close = QPushButton(_tr("关闭"))
+        close = QPushButton(_("关闭"))
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -950,7 +948,7 @@ class TaskImportDialog(QDialog):
 
     def choose_file(self) -> None:
         """Ask for the task package and preview it."""
-        path = interaction.open_file(self, _tr("选择市局任务包"), documents_folder(), xlsx_filter())
+        path = interaction.open_file(self, _("选择市局任务包"), documents_folder(), xlsx_filter())
         if path is not None:
             self.preview(path)
 
@@ -976,10 +974,7 @@ class TaskImportDialog(QDialog):
             self.text.setPlainText(interaction.error_text(exc))
 
         return (
-            DbOp(self, self._db, op, label=_tr("正在核验任务包…"))
-            .success(done)
-            .failure(failed)
-            .run()
+            DbOp(self, self._db, op, label=_("正在核验任务包…")).success(done).failure(failed).run()
         )
 
     def commit(self) -> None:
@@ -1004,30 +999,30 @@ class TaskImportDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self.text.setPlainText(interaction.error_text(exc))
 
-        DbOp(self, self._db, op, label=_tr("正在导入任务包…")).success(done).failure(failed).run()
+        DbOp(self, self._db, op, label=_("正在导入任务包…")).success(done).failure(failed).run()
 
 
 def receipt_text(result: ReceiptResult) -> str:
     """What a receipt says, for people."""
     if result.status == "accepted":
         lines = [
-            _tr("市局已接收 {year} 年度第 {seq} 号上报包。").format(
+            pgettext("Exchange", "市局已接收 {year} 年度第 {seq} 号上报包。").format(
                 year=result.period, seq=result.seq
             )
         ]
     else:
         lines = [
-            _tr("市局未接收 {year} 年度第 {seq} 号上报包。").format(
+            _("市局未接收 {year} 年度第 {seq} 号上报包。").format(
                 year=result.period, seq=result.seq
             )
         ]
     if result.reasons:
-        lines.append(_tr("原因："))
+        lines.append(_("原因："))
         lines.extend(f"  · {reason}" for reason in result.reasons)
     if result.period_submitted:
-        lines.append(_tr("{year} 年度已标记为“已上报”。").format(year=result.period))
+        lines.append(_("{year} 年度已标记为“已上报”。").format(year=result.period))
     elif result.status != "accepted":
-        lines.append(_tr("请按原因修改后重新导出上报包（序号会加一）。"))
+        lines.append(_("请按原因修改后重新导出上报包（序号会加一）。"))
     return "\n".join(lines)
 
 
@@ -1039,7 +1034,7 @@ def import_receipt(
 ) -> DbOp[ReceiptResult] | None:
     """Import a signed receipt from the city and say what it answered."""
     if path is None:
-        path = interaction.open_file(parent, _tr("选择市局回执"), documents_folder(), xlsx_filter())
+        path = interaction.open_file(parent, _("选择市局回执"), documents_folder(), xlsx_filter())
         if path is None:
             return None
     chosen = path
@@ -1052,20 +1047,20 @@ def import_receipt(
 
     def done(result: ReceiptResult) -> None:
         show = interaction.inform if result.status == "accepted" else interaction.warn
-        show(parent, _tr("市局回执"), receipt_text(result))
+        show(parent, pgettext("Exchange", "市局回执"), receipt_text(result))
         if on_done is not None:
             on_done(result)
 
-    return DbOp(parent, db, op, label=_tr("正在核验回执…")).success(done).run()
+    return DbOp(parent, db, op, label=_("正在核验回执…")).success(done).run()
 
 
 def export_draft(parent: QWidget, db: Database, year: int, target: Path | None = None) -> None:
     """Export the whole period as an unsigned draft workbook (for reading or a safe copy)."""
     if target is None:
-        start = documents_folder() / _tr("{unit}-{year}-草稿.xlsx").format(
+        start = documents_folder() / _("{unit}-{year}-草稿.xlsx").format(
             unit=db.info().unit_name, year=year
         )
-        target = interaction.save_file(parent, _tr("导出全年数据（草稿）"), start, xlsx_filter())
+        target = interaction.save_file(parent, _("导出全年数据（草稿）"), start, xlsx_filter())
         if target is None:
             return
     chosen = target if target.suffix.lower() == ".xlsx" else target.with_suffix(".xlsx")
@@ -1080,10 +1075,10 @@ def export_draft(parent: QWidget, db: Database, year: int, target: Path | None =
     def done(path: Path) -> None:
         interaction.inform(
             parent,
-            _tr("导出全年数据（草稿）"),
-            _tr(
-                "已导出 {path}\n这是未签名的草稿，只供查看或留存；正式上报请导出签名上报包。"
-            ).format(path=path),
+            _("导出全年数据（草稿）"),
+            _("已导出 {path}\n这是未签名的草稿，只供查看或留存；正式上报请导出签名上报包。").format(
+                path=path
+            ),
         )
 
-    DbOp(parent, db, op, label=_tr("正在导出…")).success(done).run()
+    DbOp(parent, db, op, label=_("正在导出…")).success(done).run()

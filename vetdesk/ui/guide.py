@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from vetdesk.i18n import language
+from vetdesk.i18n import _, language
 from vetdesk.paths import resource
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("GuideDialog", text)
 
 
 def guide_html(lang: str | None = None) -> str:
@@ -25,7 +20,7 @@ class GuideDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("GuideDialog")
-        self.setWindowTitle(_tr("VetDesk 使用说明"))
+        self.setWindowTitle(_("VetDesk 使用说明"))
         self.browser = QTextBrowser()
         self.browser.setObjectName("guide")
         self.browser.setOpenExternalLinks(False)

@@ -1,19 +1,19 @@
-"""Installing the GUI's translations: VetDesk's own ``.qm`` and Qt's ``qtbase``.
+"""Switching the GUI's language: VetDesk's own catalogue and Qt's ``qtbase``.
 
-Chinese is the source language of every UI string (``self.tr("学校")``), so Chinese
-needs only Qt's ``qtbase_zh_CN.qm`` for the standard buttons (确定/取消) and dialogs;
-English loads ``resources/i18n/qt/vetdesk_en.qm``. Messages produced by the core
-(validation, enum labels) follow :func:`vetdesk.i18n.set_language`, set here too.
+Every UI string is marked like the core's (``_("学校")`` from :mod:`vetdesk.i18n`) and follows
+:func:`vetdesk.i18n.set_language`, set here; a window built afterwards is in the new language
+(the controller rebuilds the open window). Qt's own ``qtbase_zh_CN.qm`` translates the
+standard buttons (确定/取消) and dialogs for Chinese, the source language.
 """
 
 from __future__ import annotations
 
 import logging
+from gettext import GNUTranslations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from vetdesk import i18n
-from vetdesk.paths import resource
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +33,16 @@ def install_translators(lang: str) -> list[str]:
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt_locale = "zh_CN" if lang == "zh" else "en"
     QLocale.setDefault(QLocale(qt_locale))
-    candidates = [(f"qtbase_{qt_locale}", qt_dir)]
-    if lang != "zh":
-        candidates.append((f"vetdesk_{lang}", str(resource("i18n", "qt"))))
-    for name, folder in candidates:
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
-            _installed.append(translator)
-            loaded.append(name)
-        elif not name.startswith("qtbase_en"):  # English needs no qtbase catalogue
-            log.warning("translation %s not found in %s", name, folder)
+    # VetDesk's own catalogue (Chinese, the source language, has none; a missing one is
+    # logged by vetdesk.i18n and leaves the text Chinese).
+    if lang != "zh" and isinstance(i18n.translations(lang), GNUTranslations):
+        loaded.append(f"{i18n.DOMAIN}_{lang}")
+    name = f"qtbase_{qt_locale}"
+    translator = QTranslator(app)
+    if translator.load(name, qt_dir):
+        app.installTranslator(translator)
+        _installed.append(translator)
+        loaded.append(name)
+    elif lang == "zh":  # English needs no qtbase catalogue
+        log.warning("translation %s not found in %s", name, qt_dir)
     return loaded

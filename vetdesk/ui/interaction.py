@@ -12,17 +12,13 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from vetdesk.errors import VetDeskError
+from vetdesk.i18n import _
 from vetdesk.paths import log_file
 
 log = logging.getLogger(__name__)
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Interaction", text)
 
 
 class Interaction:
@@ -145,8 +141,8 @@ def _ask(
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
     # Qt's own dialog (Linux; Windows shows its native one) asks its catalogue for
     # "&Look in:" and "Files of &type:", which qtbase_zh_CN lacks: name them here.
-    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, _tr("查找范围(&L)："))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileType, _tr("文件类型(&T)："))
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, _("查找范围(&L)："))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileType, _("文件类型(&T)："))
     if not dialog.exec():
         return []
     chosen = [Path(name) for name in dialog.selectedFiles() if name]
@@ -256,7 +252,7 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, VetDeskError):
         return exc.message
 
-    return _tr(
+    return _(
         "发生了意外错误：{err}\n详细信息已写入日志文件 {log}，请把它发给技术支持人员。"
     ).format(err=exc, log=log_file())
 
@@ -265,4 +261,4 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     """Show an exception: its own message for user errors, a short note (and a log) otherwise."""
     if not isinstance(exc, VetDeskError):
         log.error("unexpected error", exc_info=exc)
-    warn(parent, _tr("VetDesk"), error_text(exc))
+    warn(parent, _("VetDesk"), error_text(exc))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from vetdesk.domain.units import load_units
 from vetdesk.errors import InputRejected
+from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import (
@@ -68,16 +69,12 @@ KEY_FILTER_TEXT = "*.pub *.txt"
 PRINT_DPI = 300
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Keys", text)
-
-
 def status_label(status: str) -> str:
     """A registered key's status in words."""
     return {
-        "active": _tr("有效"),
-        "retired": _tr("已停用（已更换）"),
-        "revoked": _tr("已吊销"),
+        "active": pgettext("Keys", "有效"),
+        "retired": _("已停用（已更换）"),
+        "revoked": _("已吊销"),
     }.get(status, status)
 
 
@@ -101,8 +98,8 @@ def save_enrolment_pdf(
     """Ask where to save the enrolment form (unless given) and write it as PDF."""
     if target is None:
         unit = db.info().unit_name
-        start = documents_folder() / _tr("签名密钥登记表-{unit}.pdf").format(unit=unit)
-        target = interaction.save_file(parent, _tr("保存登记表"), start, PDF_FILTER)
+        start = documents_folder() / _("签名密钥登记表-{unit}.pdf").format(unit=unit)
+        target = interaction.save_file(parent, _("保存登记表"), start, PDF_FILTER)
         if target is None:
             return False
     if target.suffix.lower() != ".pdf":
@@ -118,15 +115,15 @@ def save_enrolment_pdf(
     def done(path: Path) -> None:
         interaction.inform(
             parent,
-            _tr("登记表"),
-            _tr(
+            _("登记表"),
+            _(
                 "已保存签名密钥登记表：\n{path}\n请打印后由经办人签字、加盖单位公章，交对方核对。"
             ).format(path=path),
         )
         if on_done is not None:
             on_done(path)
 
-    DbOp(parent, db, op, label=_tr("正在生成登记表…")).success(done).run()
+    DbOp(parent, db, op, label=_("正在生成登记表…")).success(done).run()
     return True
 
 
@@ -173,26 +170,26 @@ def print_enrolment(parent: QWidget, db: Database, printer: QPrinter | None = No
             target = QPrinter(QPrinter.PrinterMode.HighResolution)
             target.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
             dialog = QPrintDialog(target, parent)
-            dialog.setWindowTitle(_tr("打印登记表"))
+            dialog.setWindowTitle(_("打印登记表"))
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
         if not paint_page(target, png):
-            interaction.warn(parent, _tr("打印"), _tr("无法打印登记表，请先保存为 PDF 再打印。"))
+            interaction.warn(parent, _("打印"), _("无法打印登记表，请先保存为 PDF 再打印。"))
 
-    DbOp(parent, db, op, label=_tr("正在准备打印…")).success(done).run()
+    DbOp(parent, db, op, label=_("正在准备打印…")).success(done).run()
 
 
 def _open_as_pdf(parent: QWidget, db: Database) -> None:
     folder = Path(tempfile.mkdtemp(prefix="vetdesk-"))
-    target = folder / _tr("签名密钥登记表.pdf")
+    target = folder / _("签名密钥登记表.pdf")
 
     def opened(path: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     interaction.inform(
         parent,
-        _tr("打印"),
-        _tr("本机没有安装打印机。登记表将保存为 PDF 并用系统的阅读器打开，可从那里打印。"),
+        _("打印"),
+        _("本机没有安装打印机。登记表将保存为 PDF 并用系统的阅读器打开，可从那里打印。"),
     )
     save_enrolment_pdf(parent, db, target, opened)
 
@@ -210,14 +207,14 @@ class CreateKeyDialog(QDialog):
         self.setObjectName("CreateKeyDialog")
         self._db = db
         self._rotate = rotate
-        self.setWindowTitle(_tr("更换签名密钥") if rotate else _tr("创建签名密钥"))
+        self.setWindowTitle(_("更换签名密钥") if rotate else pgettext("Keys", "创建签名密钥"))
         intro = QLabel(
-            _tr(
+            _(
                 "更换后旧密钥停用。请把新的公钥文件和新的登记表交对方重新登记，"
                 "否则对方将无法核验本单位以后的上报包。"
             )
             if rotate
-            else _tr(
+            else _(
                 "签名密钥用于给本单位导出的正式上报包签名。口令保护本机上的密钥文件，"
                 "每次导出上报包时都要输入；请牢记，口令遗失后只能更换密钥。"
             )
@@ -232,11 +229,11 @@ class CreateKeyDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_tr("更换密钥") if rotate else _tr("创建密钥"))
+        self.ok_button.setText(_("更换密钥") if rotate else _("创建密钥"))
         self.buttons.accepted.connect(self.create_key)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow(_tr("口令："), self.fields)
+        form.addRow(_("口令："), self.fields)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -269,7 +266,7 @@ class CreateKeyDialog(QDialog):
             self.message.setText(interaction.error_text(exc))
             self._update()
 
-        DbOp(self, self._db, op, label=_tr("正在生成密钥…")).success(done).failure(failed).run()
+        DbOp(self, self._db, op, label=_("正在生成密钥…")).success(done).failure(failed).run()
 
 
 class RegisterKeyDialog(QDialog):
@@ -282,9 +279,9 @@ class RegisterKeyDialog(QDialog):
         self.setObjectName("RegisterKeyDialog")
         self._db = db
         self.candidate: KeyCandidate | None = None
-        self.setWindowTitle(_tr("登记对方公钥"))
+        self.setWindowTitle(_("登记对方公钥"))
         intro = QLabel(
-            _tr(
+            _(
                 "选择对方发来的公钥文件，再把对方签字盖章的登记表上的指纹逐位输入下面的框中。"
                 "两者完全一致才会登记；不一致说明文件有误或被替换，请电话联系对方。"
             )
@@ -297,7 +294,7 @@ class RegisterKeyDialog(QDialog):
         self.file_edit = QLineEdit()
         self.file_edit.setObjectName("key_file")
         self.file_edit.setReadOnly(True)
-        browse = QPushButton(_tr("选择公钥文件…"))
+        browse = QPushButton(_("选择公钥文件…"))
         browse.clicked.connect(self.choose_file)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
@@ -307,7 +304,7 @@ class RegisterKeyDialog(QDialog):
         self.key_details = QLabel()
         self.typed = QLineEdit()
         self.typed.setObjectName("typed_fingerprint")
-        self.typed.setPlaceholderText(_tr("按登记表输入 40 位数字，空格可有可无"))
+        self.typed.setPlaceholderText(_("按登记表输入 40 位数字，空格可有可无"))
         self.typed.textChanged.connect(self._update)
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -317,15 +314,15 @@ class RegisterKeyDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_tr("核对并登记"))
+        self.ok_button.setText(_("核对并登记"))
         self.buttons.accepted.connect(self.register)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow(_tr("对方单位："), self.unit)
-        form.addRow(_tr("公钥文件："), file_row)
-        form.addRow(_tr("文件中公钥的指纹："), self.fingerprint)
+        form.addRow(_("对方单位："), self.unit)
+        form.addRow(_("公钥文件："), file_row)
+        form.addRow(_("文件中公钥的指纹："), self.fingerprint)
         form.addRow("", self.key_details)
-        form.addRow(_tr("登记表上的指纹："), self.typed)
+        form.addRow(_("登记表上的指纹："), self.typed)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -341,9 +338,9 @@ class RegisterKeyDialog(QDialog):
         """Ask for the key file and read it."""
         path = interaction.open_file(
             self,
-            _tr("选择对方的公钥文件"),
+            _("选择对方的公钥文件"),
             documents_folder(),
-            _tr("公钥文件 ({patterns});;所有文件 (*)").format(patterns=KEY_FILTER_TEXT),
+            _("公钥文件 ({patterns});;所有文件 (*)").format(patterns=KEY_FILTER_TEXT),
         )
         if path is not None:
             self.load_file(path)
@@ -368,7 +365,7 @@ class RegisterKeyDialog(QDialog):
                 text = raw.decode("utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
                 raise InputRejected(
-                    _tr("无法读取公钥文件 {name}：{err}").format(name=path.name, err=exc)
+                    _("无法读取公钥文件 {name}：{err}").format(name=path.name, err=exc)
                 ) from exc
             return read_key_file(text)
 
@@ -382,9 +379,9 @@ class RegisterKeyDialog(QDialog):
         """Show a key read from a file: its fingerprint and id; preselect its unit."""
         self.candidate = candidate
         self.fingerprint.setText(fingerprint_text(candidate.fingerprint))
-        details = _tr("密钥编号 {key}").format(key=candidate.key_id)
+        details = _("密钥编号 {key}").format(key=candidate.key_id)
         if candidate.comment:
-            details += _tr("，标注 {comment}").format(comment=candidate.comment)
+            details += _("，标注 {comment}").format(comment=candidate.comment)
         self.key_details.setText(details)
         # The public-key line names the unit that made it: preselect that unit.
         index = self.unit.findData(candidate.comment.strip())
@@ -401,7 +398,7 @@ class RegisterKeyDialog(QDialog):
         if not same_fingerprint(self.typed.text(), candidate.fingerprint):
             log.info("fingerprint mismatch: key %s not registered", candidate.key_id)
             self.message.setText(
-                _tr(
+                _(
                     "指纹不一致，公钥未登记。登记表上的指纹与文件中公钥的指纹不同："
                     "文件可能不是对方的，或在传送中被替换。请电话联系对方核实。"
                 )
@@ -420,8 +417,8 @@ class RegisterKeyDialog(QDialog):
             self.registered.emit(info)
             interaction.inform(
                 self,
-                _tr("登记对方公钥"),
-                _tr("已登记{unit}的公钥（密钥编号 {key}）。").format(
+                _("登记对方公钥"),
+                _("已登记{unit}的公钥（密钥编号 {key}）。").format(
                     unit=info.unit_name, key=info.key_id
                 ),
             )
@@ -440,14 +437,14 @@ class RegisterKeyDialog(QDialog):
 def trusted_key_columns() -> list[Column[TrustedKeyInfo]]:
     """The columns of the registered-keys table."""
     return [
-        Column("unit", _tr("单位"), lambda k: k.unit_name, width=140),
-        Column("unit_code", _tr("单位代码"), lambda k: k.unit_code),
-        Column("key_id", _tr("密钥编号"), lambda k: k.key_id, width=150),
-        Column("fingerprint", _tr("指纹"), lambda k: k.fingerprint, width=380),
-        Column("status", _tr("状态"), lambda k: k.status, lambda k: status_label(k.status)),
+        Column("unit", _("单位"), lambda k: k.unit_name, width=140),
+        Column("unit_code", _("单位代码"), lambda k: k.unit_code),
+        Column("key_id", _("密钥编号"), lambda k: k.key_id, width=150),
+        Column("fingerprint", _("指纹"), lambda k: k.fingerprint, width=380),
+        Column("status", _("状态"), lambda k: k.status, lambda k: status_label(k.status)),
         Column(
             "registered_at",
-            _tr("登记时间"),
+            _("登记时间"),
             lambda k: k.registered_at,
             lambda k: k.registered_at.strftime("%Y-%m-%d %H:%M"),
             width=140,
@@ -473,9 +470,9 @@ class TrustedKeysWidget(QWidget):
         self.view.setModel(self.model)
         apply_widths(self.view, self.model.columns())
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update())
-        self.register_button = QPushButton(_tr("登记对方公钥…"))
+        self.register_button = QPushButton(_("登记对方公钥…"))
         self.register_button.clicked.connect(self.open_register_dialog)
-        self.revoke_button = QPushButton(_tr("吊销所选公钥…"))
+        self.revoke_button = QPushButton(_("吊销所选公钥…"))
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
@@ -528,11 +525,11 @@ class TrustedKeysWidget(QWidget):
             active = {k.unit_code for k in keys if k.status == "active"}
             missing = [name for code, name in partner_units(db) if code not in active]
             self.empty_label.setText(
-                _tr("尚未登记公钥的单位：{units}。登记后才能核验对方发来的数据包。").format(
+                _("尚未登记公钥的单位：{units}。登记后才能核验对方发来的数据包。").format(
                     units="、".join(missing)
                 )
                 if missing
-                else _tr("已登记全部对方单位（{units}）的有效公钥。").format(units=partners)
+                else _("已登记全部对方单位（{units}）的有效公钥。").format(units=partners)
             )
             self._update()
             self.refreshed.emit()
@@ -561,10 +558,10 @@ class TrustedKeysWidget(QWidget):
         key = self._selected()
         if db is None or key is None:
             return
-        question = _tr(
+        question = _(
             "吊销{unit}的公钥 {key}？吊销后，用该密钥签名的数据包将被拒收，且不能恢复。"
         ).format(unit=key.unit_name, key=key.key_id)
-        if not interaction.confirm(self, _tr("吊销公钥"), question):
+        if not interaction.confirm(self, pgettext("Keys", "吊销公钥"), question):
             return
 
         def op(database: Database, _progress: Progress) -> object:
@@ -588,30 +585,30 @@ class KeysPage(DataPage):
         self.setObjectName("page_keys")
         self.own: OwnKey | None = None
         self.key_dialog: CreateKeyDialog | None = None
-        own_box = QGroupBox(_tr("本单位签名密钥"))
+        own_box = QGroupBox(pgettext("Keys", "本单位签名密钥"))
         self.fingerprint = fingerprint_label(20)
         self.fingerprint.setObjectName("own_fingerprint")
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.create_button = QPushButton(_tr("创建签名密钥…"))
+        self.create_button = QPushButton(_("创建签名密钥…"))
         self.create_button.clicked.connect(self.open_key_dialog)
-        self.export_button = QPushButton(_tr("导出公钥文件…"))
+        self.export_button = QPushButton(_("导出公钥文件…"))
         self.export_button.clicked.connect(lambda: self.export_public_key())
-        self.pdf_button = QPushButton(_tr("保存登记表 PDF…"))
+        self.pdf_button = QPushButton(_("保存登记表 PDF…"))
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        self.print_button = QPushButton(_tr("打印登记表…"))
+        self.print_button = QPushButton(_("打印登记表…"))
         self.print_button.clicked.connect(self.print_form)
         buttons = QHBoxLayout()
         for button in (self.create_button, self.export_button, self.pdf_button, self.print_button):
             buttons.addWidget(button)
         buttons.addStretch()
         own_layout = QVBoxLayout(own_box)
-        own_layout.addWidget(QLabel(_tr("指纹（对方登记本单位公钥时逐位核对）：")))
+        own_layout.addWidget(QLabel(_("指纹（对方登记本单位公钥时逐位核对）：")))
         own_layout.addWidget(self.fingerprint)
         own_layout.addWidget(self.details)
         own_layout.addLayout(buttons)
-        trusted_box = QGroupBox(_tr("已登记的对方公钥"))
+        trusted_box = QGroupBox(_("已登记的对方公钥"))
         self.trusted = TrustedKeysWidget(db)
         QVBoxLayout(trusted_box).addWidget(self.trusted)
         layout = QVBoxLayout(self)
@@ -644,9 +641,9 @@ class KeysPage(DataPage):
         # Digits in the large monospaced face; "not created" in the ordinary one.
         self.fingerprint.setFont(fingerprint_font(20) if own else self.font())
         if own is None:
-            self.fingerprint.setText(_tr("尚未创建"))
+            self.fingerprint.setText(_("尚未创建"))
             self.details.setText(
-                _tr(
+                _(
                     "本单位还没有签名密钥。导出正式上报包前，请先创建密钥，"
                     "并把公钥文件和签字盖章的登记表交给对方登记。"
                 )
@@ -654,7 +651,7 @@ class KeysPage(DataPage):
         else:
             self.fingerprint.setText(fingerprint_text(own.fingerprint))
             self.details.setText(
-                _tr(
+                _(
                     "密钥编号 {key} · 创建于 {created}\n私钥文件（只在本机，不要复制给他人）：{path}"
                 ).format(
                     key=own.key_id,
@@ -662,7 +659,7 @@ class KeysPage(DataPage):
                     path=own.key_file,
                 )
             )
-        self.create_button.setText(_tr("更换签名密钥…") if has_key else _tr("创建签名密钥…"))
+        self.create_button.setText(_("更换签名密钥…") if has_key else _("创建签名密钥…"))
         self.create_button.setEnabled(self.db is not None and not self.read_only)
         for button in (self.export_button, self.pdf_button, self.print_button):
             button.setEnabled(has_key)
@@ -693,9 +690,7 @@ class KeysPage(DataPage):
         if target is None:
             info = db.info()
             start = documents_folder() / f"vetdesk-{info.unit_code}.pub"
-            target = interaction.save_file(
-                self, _tr("导出公钥文件"), start, _tr("公钥文件 (*.pub)")
-            )
+            target = interaction.save_file(self, _("导出公钥文件"), start, _("公钥文件 (*.pub)"))
             if target is None:
                 return
         chosen = target
@@ -718,8 +713,8 @@ class KeysPage(DataPage):
         def done(path: Path) -> None:
             interaction.inform(
                 self,
-                _tr("导出公钥文件"),
-                _tr(
+                _("导出公钥文件"),
+                _(
                     "已导出公钥文件：\n{path}\n指纹 {fp}\n请把此文件连同签字盖章的登记表一起交给对方。"
                 ).format(path=path, fp=fingerprint),
             )

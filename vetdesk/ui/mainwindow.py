@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from vetdesk.domain.enums import Role
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui import interaction
 from vetdesk.ui.actions import apply_rules, paste_rule, record_edit_rule
@@ -376,10 +377,10 @@ class MainWindow(QMainWindow):
     def _title(self) -> str:
         if self._db is None:
             return f"VetDesk — {self.path.name}"
-        title = self.tr("VetDesk 职教数据台 — {unit}（{file}）").format(
+        title = _("VetDesk 职教数据台 — {unit}（{file}）").format(
             unit=self.info.unit_name, file=self.path.name
         )
-        return title + self.tr("【只读】") if self.read_only else title
+        return title + _("【只读】") if self.read_only else title
 
     def update_actions(self) -> None:
         """Evaluate every action's rule (vetdesk.ui.actions) and the record pages' buttons."""
@@ -387,11 +388,9 @@ class MainWindow(QMainWindow):
         self.exchange.tidy()
         stack = self.undo_stack
         self.act_undo.setText(
-            self.tr("撤销") + (f"：{stack.undo_text()}" if stack.can_undo() else "")
+            pgettext("MainWindow", "撤销") + (f"：{stack.undo_text()}" if stack.can_undo() else "")
         )
-        self.act_redo.setText(
-            self.tr("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else "")
-        )
+        self.act_redo.setText(_("重做") + (f"：{stack.redo_text()}" if stack.can_redo() else ""))
         paste = paste_rule(self)
         for page in self.record_pages.values():
             edit = record_edit_rule(self, page.entity)
@@ -451,7 +450,7 @@ class MainWindow(QMainWindow):
         wanted = year if year is not None else self.year
         self.loading = True
         self.update_actions()
-        self.statusBar().showMessage(self.tr("正在读取数据…"))
+        self.statusBar().showMessage(_("正在读取数据…"))
 
         def op(db: Database, progress: Progress) -> tuple[Database, Snapshot]:
             return db, load_snapshot(db, wanted, progress)
@@ -480,9 +479,7 @@ class MainWindow(QMainWindow):
         source: Database | Callable[[], Database] = (
             self._db if self._db is not None else self.opener
         )
-        DbOp(self, source, op, label=self.tr("正在读取数据…")).success(self._loaded).failure(
-            failed
-        ).run()
+        DbOp(self, source, op, label=_("正在读取数据…")).success(self._loaded).failure(failed).run()
 
     def _loaded(self, result: tuple[Database, Snapshot]) -> None:
         db, snapshot = result
@@ -501,7 +498,9 @@ class MainWindow(QMainWindow):
             self.undo_stack.clear()
         self.period_combo.clear()
         for period in snapshot.periods:
-            self.period_combo.addItem(self.tr("{year} 年度").format(year=period.year), period.year)
+            self.period_combo.addItem(
+                pgettext("MainWindow", "{year} 年度").format(year=period.year), period.year
+            )
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(self.year)))
         self.editor.show_first_steps(tables)
         # Every page takes what it shows from the notice (the record tables their rows).

@@ -20,11 +20,12 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
 from vetdesk.db.database import Database
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.open_workbook import OpenPlan, OpenRoute, plan_open
 from vetdesk.ui import interaction
 from vetdesk.ui.actions import SPECS
@@ -42,10 +43,6 @@ _ACTION_FOR_ROUTE = {
     OpenRoute.IMPORT_RECEIPT: "receipt",
 }
 _FORWARD_TIMEOUT_MS = 2000
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("OpenWith", text)
 
 
 def open_workbook(window: MainWindow, path: Path) -> DbOp[OpenPlan]:
@@ -73,7 +70,7 @@ def follow_plan(window: MainWindow, plan: OpenPlan) -> QWidget | None:
         spec = SPECS[action]
         decision = spec.enabled(window)
         if not spec.visible(window) or not decision.enabled:
-            reason = decision.reason or _tr("当前不能执行这一步。")
+            reason = decision.reason or _("当前不能执行这一步。")
             interaction.warn(window, "VetDesk", f"{plan.message}\n{reason}")
             return None
     if plan.route is OpenRoute.IMPORT_DATA:
@@ -84,8 +81,10 @@ def follow_plan(window: MainWindow, plan: OpenPlan) -> QWidget | None:
             dialog.preview(plan.path)  # type: ignore[attr-defined]
         return dialog
     if plan.route is OpenRoute.IMPORT_RECEIPT:
-        question = _tr("{step}\n导入后，回执所说的结果会记入本单位的上报记录。继续吗？")
-        if interaction.confirm(window, _tr("市局回执"), question.format(step=plan.message)):
+        question = _("{step}\n导入后，回执所说的结果会记入本单位的上报记录。继续吗？")
+        if interaction.confirm(
+            window, pgettext("OpenWith", "市局回执"), question.format(step=plan.message)
+        ):
             window.dialogs.import_receipt(plan.path)
         return None
     window.show_page("inbox")

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Signal
+from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from vetdesk.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
@@ -25,10 +27,6 @@ DbSource = Callable[[], "Database | None"]
 
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1b6e20;"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PageBase", text)
 
 
 class DataPage(QWidget):
@@ -159,12 +157,12 @@ class PassphraseFields(QWidget):
         self.first.setObjectName("passphrase")
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
         self.first.setPlaceholderText(
-            _tr("至少 {n} 个字符，可用中文、字母、数字").format(n=self._min)
+            _("至少 {n} 个字符，可用中文、字母、数字").format(n=self._min)
         )
         self.second = QLineEdit()
         self.second.setObjectName("passphrase_again")
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second.setPlaceholderText(_tr("再次输入口令"))
+        self.second.setPlaceholderText(_("再次输入口令"))
         self.hint = QLabel()
         self.hint.setStyleSheet(ERROR_STYLE)
         self.hint.setWordWrap(True)
@@ -186,9 +184,9 @@ class PassphraseFields(QWidget):
         """Why the passphrase cannot be used yet ('' when it can)."""
         first = self.first.text()
         if not first:
-            return _tr("请输入口令。")
+            return pgettext("PageBase", "请输入口令。")
         if len(unicodedata.normalize("NFC", first)) < self._min:
-            return _tr("口令至少需要 {n} 个字符。").format(n=self._min)
+            return _("口令至少需要 {n} 个字符。").format(n=self._min)
         # Local: the core loads on first use, not at start-up.
         from vetdesk.signing.keys import passphrase_problem
 
@@ -196,7 +194,7 @@ class PassphraseFields(QWidget):
         if refused is not None:
             return refused[1]
         if first != self.second.text():
-            return _tr("两次输入的口令不一致。")
+            return pgettext("PageBase", "两次输入的口令不一致。")
         return ""
 
     def passphrase(self) -> str:
@@ -211,7 +209,7 @@ class PassphraseFields(QWidget):
 
 def path_row(path: QLineEdit, browse: Callable[[], None]) -> QHBoxLayout:
     """A file path box with its 浏览… button beside it."""
-    button = QPushButton(QCoreApplication.translate("PageBase", "浏览…"))
+    button = QPushButton(_("浏览…"))
     button.clicked.connect(lambda: browse())
     row = QHBoxLayout()
     row.addWidget(path, 1)

@@ -11,20 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from vetdesk.i18n import _
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.exchange import ImportDialog, Preview, build_preview
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
     from vetdesk.workbook.reader import WorkbookContent
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Paste", text)
 
 
 class PasteDialog(ImportDialog):
@@ -46,34 +42,34 @@ class PasteDialog(ImportDialog):
         self.setObjectName("PasteDialog")
         self._sheet = ALL_SHEETS[sheet_key]
         self._paste_year = year
-        self.setWindowTitle(_tr("粘贴行到“{sheet}” — 预览").format(sheet=self._sheet.sheet_title))
+        self.setWindowTitle(_("粘贴行到“{sheet}” — 预览").format(sheet=self._sheet.sheet_title))
         self.source_row.hide()
         self.annotate_button.hide()
         self.layout_note = QLabel()
         self.layout_note.setObjectName("layout_note")
         self.layout_note.setWordWrap(True)
         self.main_layout.insertWidget(0, self.layout_note)
-        self.repaste_button = QPushButton(_tr("重新粘贴(&R)"))
+        self.repaste_button = QPushButton(_("重新粘贴(&R)"))
         self.repaste_button.setObjectName("repaste")
-        self.repaste_button.setToolTip(_tr("在 Excel 或 WPS 中改正并重新复制后，再读一次剪贴板"))
+        self.repaste_button.setToolTip(_("在 Excel 或 WPS 中改正并重新复制后，再读一次剪贴板"))
         self.repaste_button.clicked.connect(lambda: self.load_text(clipboard_text()))
         self.buttons.insertWidget(0, self.repaste_button)
-        self.commit_button.setText(_tr("确认粘贴"))
+        self.commit_button.setText(_("确认粘贴"))
 
     def refused_text(self, count: int) -> str:
         """The status line when cells were refused."""
-        return _tr(
+        return _(
             "✗ 发现 {n} 处问题，不能粘贴（数据库未改动）。"
             "请在 Excel 或 WPS 中按“拒收的单元格”改正，重新复制后点“重新粘贴”。"
         ).format(n=count)
 
     def unchanged_text(self, year: int | None) -> str:
         """The status line when the pasted rows are already in the database."""
-        return _tr("✓ 粘贴的行没有问题，与 {year} 年度的数据一致，无需写入。").format(year=year)
+        return _("✓ 粘贴的行没有问题，与 {year} 年度的数据一致，无需写入。").format(year=year)
 
     def changes_text(self) -> str:
         """The status line format when all pasted rows are good."""
-        return _tr(
+        return _(
             "✓ 粘贴的行没有问题。写入 {year} 年度将新增 {added} 条、修改 {changed} 条记录"
             "（粘贴只新增和修改，不删除记录）。"
         )
@@ -81,11 +77,11 @@ class PasteDialog(ImportDialog):
     def done_text(self, name: str, year: int | None) -> str:
         """The status line once the pasted rows were written."""
         del name
-        return _tr("✓ 粘贴的行已写入 {year} 年度。写入前的数据库已备份。").format(year=year)
+        return _("✓ 粘贴的行已写入 {year} 年度。写入前的数据库已备份。").format(year=year)
 
     def confirm_text(self, preview: Preview) -> str:
         """The question asked before writing the pasted rows."""
-        return _tr(
+        return _(
             "把粘贴的 {n} 行写入“{sheet}”（{year} 年度）？只新增和修改记录，不删除任何记录；"
             "写入前会自动备份数据库。"
         ).format(
@@ -100,7 +96,7 @@ class PasteDialog(ImportDialog):
         self.busy = True
         self._update()
         self.status.setStyleSheet("")
-        self.status.setText(_tr("正在读取粘贴的内容…"))
+        self.status.setText(_("正在读取粘贴的内容…"))
         spec, year = self._sheet, self._paste_year
 
         def op(db: Database, _progress: Progress) -> tuple[Preview, bool]:
@@ -116,11 +112,11 @@ class PasteDialog(ImportDialog):
             preview, has_header = result
             self.busy = False
             if has_header:
-                self.layout_note.setText(_tr("按粘贴内容中的表头识别各列。"))
+                self.layout_note.setText(_("按粘贴内容中的表头识别各列。"))
             else:
-                columns = "、".join(_tr(c.header) for c in spec.columns[:4])
+                columns = "、".join(_(c.header) for c in spec.columns[:4])
                 self.layout_note.setText(
-                    _tr(
+                    _(
                         "粘贴的内容没有表头，按“{sheet}”模板的列顺序（{columns}……）从第一列起读取；"
                         "行号是粘贴内容中的第几行。如列的顺序不同，请连同表头行一起复制。"
                     ).format(sheet=spec.sheet_title, columns=columns)
@@ -128,7 +124,7 @@ class PasteDialog(ImportDialog):
             self._show(preview)
 
         return (
-            DbOp(self, self._db, op, label=_tr("正在读取粘贴的内容…"))
+            DbOp(self, self._db, op, label=_("正在读取粘贴的内容…"))
             .success(done)
             .failure(self.load_failed)
             .run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
+from vetdesk.i18n import _
 from vetdesk.ui.settings import Settings
 
 
@@ -16,7 +17,7 @@ class PreferencesDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("PreferencesDialog")
-        self.setWindowTitle(self.tr("设置"))
+        self.setWindowTitle(_("设置"))
         self._settings = settings
         self.language = QComboBox()
         self.language.setObjectName("language")
@@ -26,7 +27,7 @@ class PreferencesDialog(QDialog):
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         layout = QFormLayout(self)
-        label = QLabel(self.tr("界面语言(&L)："))
+        label = QLabel(_("界面语言(&L)："))
         label.setBuddy(self.language)
         layout.addRow(label, self.language)
         buttons = QDialogButtonBox(

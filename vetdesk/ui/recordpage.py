@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _, ngettext, pgettext
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 from vetdesk.ui.settings import Settings
 from vetdesk.ui.tablemodels import Column, ColumnsFor, RowTableModel, columns_for, record_model
@@ -92,9 +93,7 @@ class RecordPage(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText(
-            self.tr("搜索姓名、身份证号或学校…")
-            if entity == TEACHER
-            else self.tr("搜索名称、代码或学校…")
+            _("搜索姓名、身份证号或学校…") if entity == TEACHER else _("搜索名称、代码或学校…")
         )
         self.search.setClearButtonEnabled(True)
         self.school_filter = QComboBox()
@@ -103,13 +102,13 @@ class RecordPage(QWidget):
         self.school_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.add_button = QPushButton(self.tr("新增(&N)…"))
-        self.edit_button = QPushButton(self.tr("修改(&E)…"))
-        self.delete_button = QPushButton(self.tr("删除"))
-        self.paste_button = QPushButton(self.tr("粘贴行(&V)…"))
+        self.add_button = QPushButton(_("新增(&N)…"))
+        self.edit_button = QPushButton(_("修改(&E)…"))
+        self.delete_button = QPushButton(pgettext("RecordPage", "删除"))
+        self.paste_button = QPushButton(_("粘贴行(&V)…"))
         self.paste_button.setObjectName("paste")
         self.paste_button.setToolTip(
-            self.tr(
+            _(
                 "在 Excel 或 WPS 中选中行并复制，再点这里（或在表格中按 Ctrl+V）："
                 "先预览、检查，确认后新增或修改记录，不删除记录"
             )
@@ -117,17 +116,17 @@ class RecordPage(QWidget):
         if entity == CONDITION:
             # One row per school: figures are filled in or cleared, never added as rows.
             self.add_button.setVisible(False)
-            self.edit_button.setText(self.tr("填写/修改(&E)…"))
-            self.delete_button.setText(self.tr("清空"))
+            self.edit_button.setText(_("填写/修改(&E)…"))
+            self.delete_button.setText(_("清空"))
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
 
         bar = QHBoxLayout()
-        search_label = QLabel(self.tr("查找(&F)："))
+        search_label = QLabel(_("查找(&F)："))
         search_label.setBuddy(self.search)
         bar.addWidget(search_label)
         bar.addWidget(self.search, 2)
-        school_label = QLabel(self.tr("学校："))
+        school_label = QLabel(_("学校："))
         school_label.setBuddy(self.school_filter)
         bar.addWidget(school_label)
         bar.addWidget(self.school_filter, 1)
@@ -240,7 +239,7 @@ class RecordPage(QWidget):
         current = self.school_filter.currentData()
         self.school_filter.blockSignals(True)
         self.school_filter.clear()
-        self.school_filter.addItem(self.tr("全部学校"), None)
+        self.school_filter.addItem(_("全部学校"), None)
         for code, name in schools:
             self.school_filter.addItem(name, code)
         self.school_filter.setCurrentIndex(max(0, self.school_filter.findData(current)))
@@ -329,10 +328,10 @@ class RecordPage(QWidget):
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.items())
         if shown == total:
-            self.count_label.setText(self.tr("共 %n 条", "", total))
+            self.count_label.setText(ngettext("共 {n} 条", "共 {n} 条", total).format(n=total))
         else:
             self.count_label.setText(
-                self.tr("显示 {shown} / 共 {total} 条").format(shown=shown, total=total)
+                _("显示 {shown} / 共 {total} 条").format(shown=shown, total=total)
             )
 
     def _double_clicked(self, index: QModelIndex) -> None:

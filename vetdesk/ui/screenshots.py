@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from vetdesk.domain.identifiers import generate_id_number
+from vetdesk.i18n import _
 from vetdesk.services.entities import TEACHER
 from vetdesk.ui.about import AboutDialog
 from vetdesk.ui.background import running_count
@@ -26,10 +27,6 @@ from vetdesk.ui.wizard import SetupWizard, SigningKeyPage
 
 # A 身份证号 with a wrong check digit, for the refused-cell screenshot.
 BAD_ID = "63212619850309124X"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Screenshots", text)
 
 
 def wait_until(condition: object, timeout_s: float = 60.0) -> bool:
@@ -208,7 +205,7 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     from vetdesk.db.backup import DatabaseDamaged, list_backups
 
     damage = DatabaseDamaged(
-        db.path, [_tr("示例：database disk image is malformed")], list_backups(db.path)
+        db.path, [_("示例：database disk image is malformed")], list_backups(db.path)
     )
     damaged = DamagedDialog(damage, window)
     written.append(_shoot(damaged, out_dir / "32-damaged-database.png"))
@@ -228,7 +225,8 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
     from vetdesk.workbook.template import write_template
 
     written: list[Path] = []
-    if window.year is None:
+    if window.year is None or window.info.is_city:
+        # The city imports no templates (the write policy refuses them): no import screens.
         return written
     with window.db.session() as session:
         # Templates are issued to active schools only: a school marked 已停用 gets none.
@@ -246,7 +244,7 @@ def _import_screens(window: MainWindow, out_dir: Path) -> list[Path]:
         headers = [keys.get(str(c.value or ""), "") for c in sheet[1]]
         new_row = {
             "school_code": code,
-            "name": _tr("示例教师"),
+            "name": _("示例教师"),
             "id_number": BAD_ID,
             "role": "专任教师（专业课）",
             "education": "本科",
@@ -282,7 +280,7 @@ def _paste_screen(window: MainWindow, code: str, row: dict[str, str], out_dir: P
     from vetdesk.services.entities import TEACHER
     from vetdesk.workbook.schema import TEACHERS
 
-    good = dict(row, name=_tr("示例教师二"), id_number=_valid_id())
+    good = dict(row, name=_("示例教师二"), id_number=_valid_id())
     text = "".join(
         "\t".join(values.get(c.key, "") for c in TEACHERS.columns) + "\r\n"
         for values in (good, dict(row, school_code=code))

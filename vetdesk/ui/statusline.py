@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
 from vetdesk.domain.enums import PeriodState, Severity
 from vetdesk.domain.units import load_units
+from vetdesk.i18n import _
 
 if TYPE_CHECKING:
     from vetdesk.domain.rows import PeriodInfo
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 
 ERRORS = str(Severity.ERROR)
 UNEXPLAINED = "unexplained"  # the checks page's filter of warnings waiting for an explanation
-
-
-def _tr(text: str) -> str:
-    # The window's own context: the status bar is part of the window.
-    return QCoreApplication.translate("MainWindow", text)
 
 
 def finding_counts(findings: Sequence[Finding]) -> tuple[int, int]:
@@ -52,7 +47,7 @@ class StatusLine:
 
     def __init__(self, status: QStatusBar, show_findings: Callable[[str], None]) -> None:
         self.unit_label = QLabel()
-        self.read_only_label = QLabel(_tr("只读：数据库已损坏"))
+        self.read_only_label = QLabel(_("只读：数据库已损坏"))
         self.read_only_label.setObjectName("read_only")
         self.read_only_label.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.read_only_label.setVisible(False)
@@ -79,7 +74,7 @@ class StatusLine:
 
     def show_no_period(self) -> None:
         """Say that there is no period yet, and how to make one."""
-        self.period_label.setText(_tr("尚无统计期：请用“文件 → 新建统计期”创建"))
+        self.period_label.setText(_("尚无统计期：请用“文件 → 新建统计期”创建"))
         self.errors_button.setText("")
         self.warnings_button.setText("")
 
@@ -98,11 +93,11 @@ class StatusLine:
         state_text = policy_state or (state.label if state else period.state)
         if submitted_counties is not None:
             # The city collects rather than fills in: say how far the collection is.
-            state_text = _tr("已收到 {n}/{total} 个县区的上报包").format(
+            state_text = _("已收到 {n}/{total} 个县区的上报包").format(
                 n=submitted_counties, total=len(load_units().counties)
             )
         self.period_label.setText(
-            _tr("{year} 年度 · {state} · 统计时点 {date}").format(
+            _("{year} 年度 · {state} · 统计时点 {date}").format(
                 year=period.year, state=state_text, date=period.statistics_date.isoformat()
             )
         )
@@ -110,8 +105,8 @@ class StatusLine:
     def show_counts(self, findings: Sequence[Finding]) -> None:
         """The error and unexplained-warning counters, coloured when not zero."""
         errors, unexplained = finding_counts(findings)
-        self.errors_button.setText(_tr("错误 {n} 条").format(n=errors))
-        self.warnings_button.setText(_tr("待说明警告 {n} 条").format(n=unexplained))
+        self.errors_button.setText(_("错误 {n} 条").format(n=errors))
+        self.warnings_button.setText(_("待说明警告 {n} 条").format(n=unexplained))
         self.errors_button.setStyleSheet("color: #b3261e; font-weight: bold;" if errors else "")
         self.warnings_button.setStyleSheet(
             "color: #8a5300; font-weight: bold;" if unexplained else ""

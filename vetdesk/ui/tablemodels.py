@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -29,7 +28,7 @@ from vetdesk.domain.fields import WAN_YUAN_LABELS, field_label
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.domain.money import wan_yuan_text
 from vetdesk.domain.units import load_units
-from vetdesk.i18n import _
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 
 if TYPE_CHECKING:
@@ -41,10 +40,6 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
 WARNING_BRUSH = QBrush(QColor("#fff4d6"))
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TableModels", text)
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,7 @@ def display_value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _tr("有") if value else _tr("无")
+        return _("有") if value else pgettext("TableModels", "无")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, dt.date):
@@ -196,9 +191,11 @@ def columns_for(entity: str, school_names: Mapping[str, str]) -> list[Column[Any
             ),
             Column(
                 "active",
-                _tr("状态"),
+                _("状态"),
                 lambda r: r.active,
-                lambda r: _tr("在用") if r.active else _tr("停用"),
+                lambda r: (
+                    pgettext("TableModels", "在用") if r.active else pgettext("TableModels", "停用")
+                ),
             ),
         ]
         return _sized(entity, school_cols)
@@ -299,7 +296,7 @@ def columns_for(entity: str, school_names: Mapping[str, str]) -> list[Column[Any
                 lambda r: r.double_teacher_date,
             ),
             Column("hired_date", field_label(TEACHER, "hired_date"), lambda r: r.hired_date),
-            Column("practices", _tr("企业实践（段）"), lambda r: len(r.practices), numeric=True),
+            Column("practices", _("企业实践（段）"), lambda r: len(r.practices), numeric=True),
             Column("honours", field_label(TEACHER, "honours"), lambda r: r.honours),
         ]
         return _sized(entity, teacher_cols)

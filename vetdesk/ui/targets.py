@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.domain import enums
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import BASE, DESTINATION, ENTERPRISE, MAJOR, MEASURE_ENTITIES, PILOT
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
@@ -53,20 +54,16 @@ if TYPE_CHECKING:
 YearSource = Callable[[], "int | None"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Targets", text)
-
-
 def status_label(status: str) -> str:
     """A target's status in words."""
     return {
-        "done": _tr("已完成"),
-        "on_track": _tr("按期推进"),
-        "behind": _tr("滞后"),
-        "open": _tr("未完成（文件未定期限）"),
-        "missed_this_year": _tr("本年未达到"),
-        "contribution": _tr("本县贡献"),
-        "city_entered": _tr("由市局填报"),
+        "done": _("已完成"),
+        "on_track": _("按期推进"),
+        "behind": _("滞后"),
+        "open": pgettext("Targets", "未完成（文件未定期限）"),
+        "missed_this_year": pgettext("Targets", "本年未达到"),
+        "contribution": pgettext("Targets", "本县贡献"),
+        "city_entered": pgettext("Targets", "由市局填报"),
     }.get(status, status)
 
 
@@ -134,36 +131,34 @@ def target_columns() -> list[Column[TargetRow]]:
     return [
         Column(
             "measure",
-            _tr("措施"),
+            _("措施"),
             lambda r: r.measure,
             lambda r: r.articles,
             width=90,
         ),
-        Column("indicator", _tr("指标"), lambda r: r.indicator, width=300),
-        Column("target", _tr("目标"), lambda r: r.target, width=90),
-        Column("value", _tr("当前值"), lambda r: r.value, width=110),
-        Column("alternative", _tr("另一读法"), lambda r: r.alternative, width=150),
-        Column(
-            "status", _tr("状态"), lambda r: r.status, lambda r: status_label(r.status), width=80
-        ),
-        Column("deadline", _tr("期限"), lambda r: r.deadline, width=90),
+        Column("indicator", _("指标"), lambda r: r.indicator, width=300),
+        Column("target", _("目标"), lambda r: r.target, width=90),
+        Column("value", _("当前值"), lambda r: r.value, width=110),
+        Column("alternative", _("另一读法"), lambda r: r.alternative, width=150),
+        Column("status", _("状态"), lambda r: r.status, lambda r: status_label(r.status), width=80),
+        Column("deadline", pgettext("Targets", "期限"), lambda r: r.deadline, width=90),
         Column(
             "source",
-            _tr("来源"),
+            _("来源"),
             lambda r: r.entered,
-            lambda r: _tr("手工填报") if r.entered else _tr("数据计算"),
+            lambda r: _("手工填报") if r.entered else _("数据计算"),
             width=80,
         ),
-        Column("lead", _tr("牵头单位"), lambda r: r.lead, width=200),
-        Column("responsible", _tr("责任单位"), lambda r: r.responsible, width=260),
-        Column("evidence", _tr("佐证材料"), lambda r: r.evidence, width=200),
+        Column("lead", _("牵头单位"), lambda r: r.lead, width=200),
+        Column("responsible", _("责任单位"), lambda r: r.responsible, width=260),
+        Column("evidence", _("佐证材料"), lambda r: r.evidence, width=200),
     ]
 
 
 def counts_text(rows: list[TargetRow], is_city: bool) -> str:
     """The line above the table: how many targets stand where (a county: its contribution)."""
     if not is_city:
-        return _tr(
+        return _(
             "共 {n} 项。县区数据库显示本县对全市目标的贡献（本县贡献），"
             "是否完成由市局按全市数据判定；手工填报的目标由市局填报。"
         ).format(n=len(rows))
@@ -171,8 +166,8 @@ def counts_text(rows: list[TargetRow], is_city: bool) -> str:
     for status in ("done", "on_track", "behind", "missed_this_year", "open"):
         count = sum(1 for r in rows if r.status == status)
         if count:
-            parts.append(_tr("{status} {n} 项").format(status=status_label(status), n=count))
-    return _tr("共 {n} 项：{parts}").format(n=len(rows), parts="，".join(parts))
+            parts.append(_("{status} {n} 项").format(status=status_label(status), n=count))
+    return _("共 {n} 项：{parts}").format(n=len(rows), parts="，".join(parts))
 
 
 class _TargetModel(RowTableModel[TargetRow]):
@@ -214,7 +209,7 @@ class TargetsPage(DataPage):
         apply_widths(self.view, self.model.columns())
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_selected())
 
-        self.form_box = QGroupBox(_tr("填报进度（手工填报的目标）"))
+        self.form_box = QGroupBox(_("填报进度（手工填报的目标）"))
         self.form_box.setObjectName("entry")
         self.target_label = QLabel()
         self.target_label.setWordWrap(True)
@@ -224,18 +219,16 @@ class TargetsPage(DataPage):
         self.value.setGroupSeparatorShown(True)
         self.evidence = QLineEdit()
         self.evidence.setObjectName("evidence")
-        self.evidence.setPlaceholderText(
-            _tr("文件名称、文号或说明，例如：海东市教育局〔2025〕12号")
-        )
-        self.save_button = QPushButton(_tr("保存"))
+        self.evidence.setPlaceholderText(_("文件名称、文号或说明，例如：海东市教育局〔2025〕12号"))
+        self.save_button = QPushButton(_("保存"))
         self.save_button.setObjectName("save")
         self.save_button.clicked.connect(lambda: self.save())
         self.form_hint = QLabel()
         self.form_hint.setWordWrap(True)
         form = QFormLayout(self.form_box)
-        form.addRow(_tr("目标："), self.target_label)
-        form.addRow(_tr("数值："), self.value)
-        form.addRow(_tr("佐证材料："), self.evidence)
+        form.addRow(_("目标："), self.target_label)
+        form.addRow(_("数值："), self.value)
+        form.addRow(_("佐证材料："), self.evidence)
         row = QHBoxLayout()
         row.addWidget(self.form_hint, 1)
         row.addWidget(self.save_button)
@@ -255,7 +248,7 @@ class TargetsPage(DataPage):
         self.form_box.setVisible(self.is_city)
         if year is None:
             self.model.set_items([])
-            self.heading.setText(_tr("尚无统计期。"))
+            self.heading.setText(_("尚无统计期。"))
             self.refreshed.emit()
             return
 
@@ -267,7 +260,7 @@ class TargetsPage(DataPage):
             keep = self.selected()
             self.rows = rows
             self.model.set_items(rows)
-            self.heading.setText(_tr("{title}（{year} 年度）").format(title=title, year=year))
+            self.heading.setText(_("{title}（{year} 年度）").format(title=title, year=year))
             self.counts.setText(counts_text(rows, self.is_city))
             self.form_box.setVisible(self.is_city)
             if keep is not None:
@@ -298,21 +291,21 @@ class TargetsPage(DataPage):
             widget.setEnabled(editable)
         self.form_hint.setStyleSheet("")
         if row is None:
-            self.target_label.setText(_tr("选择一项目标。"))
+            self.target_label.setText(_("选择一项目标。"))
             self.form_hint.setText("")
             return
         self.target_label.setText(
-            _tr("{articles} {indicator}（目标 {target}）").format(
+            _("{articles} {indicator}（目标 {target}）").format(
                 articles=row.articles, indicator=row.indicator, target=row.target
             )
             + (f"\n{row.reading}" if row.reading else "")
         )
         if not row.entered:
-            self.form_hint.setText(_tr("此项由上报数据自动计算，无需填写。"))
+            self.form_hint.setText(_("此项由上报数据自动计算，无需填写。"))
         elif not self.is_city:
-            self.form_hint.setText(_tr("此项由市局填报。"))
+            self.form_hint.setText(_("此项由市局填报。"))
         else:
-            self.form_hint.setText(_tr("填写当前完成数及佐证材料。"))
+            self.form_hint.setText(_("填写当前完成数及佐证材料。"))
         self.value.setValue(row.entered_value or 0)
         self.evidence.setText(row.evidence)
 
@@ -333,7 +326,7 @@ class TargetsPage(DataPage):
 
         def done(_result: None) -> None:
             self.form_hint.setStyleSheet(OK_STYLE)
-            self.form_hint.setText(_tr("已保存。"))
+            self.form_hint.setText(_("已保存。"))
             self.saved.emit(target_id)
             self.refresh()
 
@@ -369,7 +362,10 @@ class Domain:
 
 def _school(names: Mapping[str, str]) -> Column[Any]:
     return Column(
-        "school", _tr("学校"), lambda r: names.get(r.school_code, r.school_code), width=240
+        "school",
+        pgettext("Targets", "学校"),
+        lambda r: names.get(r.school_code, r.school_code),
+        width=240,
     )
 
 
@@ -398,117 +394,115 @@ def domains() -> list[Domain]:
     return [
         Domain(
             "majors",
-            _tr("专业"),
+            _("专业"),
             lambda d: d.majors,
             lambda n: [
                 _school(n),
-                Column("major_code", _tr("专业代码"), lambda r: r.major_code, width=90),
-                Column("name", _tr("专业名称"), lambda r: r.name, width=200),
+                Column("major_code", _("专业代码"), lambda r: r.major_code, width=90),
+                Column("name", pgettext("Targets", "专业名称"), lambda r: r.name, width=200),
                 Column(
                     "status",
-                    _tr("状态"),
+                    _("状态"),
                     lambda r: r.status,
                     lambda r: _label(enums.MajorStatus, r.status),
                 ),
-                _year("status_year", _tr("年份")),
+                _year("status_year", _("年份")),
                 Column(
-                    "brand", _tr("品牌专业"), lambda r: r.brand, lambda r: _yes(r.brand), width=70
+                    "brand", _("品牌专业"), lambda r: r.brand, lambda r: _yes(r.brand), width=70
                 ),
                 Column(
                     "double_excellent",
-                    _tr("双优专业"),
+                    _("双优专业"),
                     lambda r: r.double_excellent,
                     lambda r: _yes(r.double_excellent),
                     width=70,
                 ),
                 Column(
                     "agriculture",
-                    _tr("涉农专业"),
+                    _("涉农专业"),
                     lambda r: r.agriculture,
                     lambda r: _yes(r.agriculture),
                     width=70,
                 ),
-                Column("enrolment", _tr("在校生"), lambda r: r.enrolment, numeric=True, width=70),
+                Column("enrolment", _("在校生"), lambda r: r.enrolment, numeric=True, width=70),
             ],
             MAJOR,
         ),
         Domain(
             "enterprises",
-            _tr("合作企业"),
+            pgettext("Targets", "合作企业"),
             lambda d: d.enterprises,
             lambda n: [
                 _school(n),
-                Column("name", _tr("企业名称"), lambda r: r.name, width=240),
-                Column("credit_code", _tr("统一社会信用代码"), lambda r: r.credit_code, width=170),
-                Column("industry", _tr("行业"), lambda r: r.industry, width=120),
+                Column("name", pgettext("Targets", "企业名称"), lambda r: r.name, width=240),
+                Column("credit_code", _("统一社会信用代码"), lambda r: r.credit_code, width=170),
+                Column("industry", _("行业"), lambda r: r.industry, width=120),
                 Column(
                     "forms",
-                    _tr("合作形式"),
+                    _("合作形式"),
                     lambda r: r.forms,
                     lambda r: _forms_text(r.forms),
                     width=200,
                 ),
-                _year("since_year", _tr("合作起始年")),
+                _year("since_year", _("合作起始年")),
             ],
             ENTERPRISE,
         ),
         Domain(
             "pilots",
-            _tr("1+X 证书试点"),
+            _("1+X 证书试点"),
             lambda d: d.pilots,
             lambda n: [
                 _school(n),
-                Column("certificate", _tr("证书名称"), lambda r: r.certificate, width=260),
+                Column("certificate", _("证书名称"), lambda r: r.certificate, width=260),
                 Column(
                     "level",
-                    _tr("等级"),
+                    _("等级"),
                     lambda r: r.level,
                     lambda r: _label(enums.CertificateLevel, r.level),
                     width=70,
                 ),
-                Column(
-                    "candidates", _tr("考核人数"), lambda r: r.candidates, numeric=True, width=80
-                ),
-                Column("certified", _tr("取证人数"), lambda r: r.certified, numeric=True, width=80),
+                Column("candidates", _("考核人数"), lambda r: r.candidates, numeric=True, width=80),
+                Column("certified", _("取证人数"), lambda r: r.certified, numeric=True, width=80),
             ],
             PILOT,
         ),
         Domain(
             "destinations",
-            _tr("毕业去向"),
+            _("毕业去向"),
             lambda d: d.destinations,
             lambda n: [
                 _school(n),
-                Column("graduates", _tr("毕业生"), lambda r: r.graduates, numeric=True, width=80),
-                Column("employed", _tr("就业"), lambda r: r.employed, numeric=True, width=80),
+                Column("graduates", _("毕业生"), lambda r: r.graduates, numeric=True, width=80),
+                Column("employed", _("就业"), lambda r: r.employed, numeric=True, width=80),
                 Column(
-                    "further_study", _tr("升学"), lambda r: r.further_study, numeric=True, width=80
+                    "further_study", _("升学"), lambda r: r.further_study, numeric=True, width=80
                 ),
             ],
             DESTINATION,
         ),
         Domain(
             "bases",
-            _tr("实训基地与工作室"),
+            _("实训基地与工作室"),
             lambda d: d.bases,
             lambda n: [
                 _school(n),
-                Column("name", _tr("名称"), lambda r: r.name, width=260),
+                Column("name", _("名称"), lambda r: r.name, width=260),
                 Column(
                     "kind",
-                    _tr("类型"),
+                    _("类型"),
                     lambda r: r.kind,
                     lambda r: _label(enums.BaseKind, r.kind),
                     width=150,
                 ),
                 Column(
                     "status",
-                    _tr("状态"),
+                    _("状态"),
                     lambda r: r.status,
                     lambda r: _label(enums.BaseStatus, r.status),
                     width=90,
                 ),
-                _year("year", _tr("年份")),
+                _year("year", _("年份")),
             ],
             BASE,
         ),
@@ -556,13 +550,13 @@ class MeasureDataPage(DataPage):
             self.stack.addWidget(page)
         self.kind.currentIndexChanged.connect(self.stack.setCurrentIndex)
         top = QHBoxLayout()
-        label = QLabel(_tr("数据类别(&K)："))
+        label = QLabel(_("数据类别(&K)："))
         label.setBuddy(self.kind)
         top.addWidget(label)
         top.addWidget(self.kind)
         top.addStretch(1)
         note = QLabel(
-            _tr(
+            _(
                 "这些数据可在此逐条新增、修改和删除，也可随学校填报表导入（专业、合作企业、"
                 "1+X 证书试点、毕业去向、实训基地工作表）；目标任务页的计算值来自这里。"
             )

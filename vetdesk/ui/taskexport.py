@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from vetdesk.domain.units import load_units
+from vetdesk.i18n import _
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.pagebase import ERROR_STYLE, documents_folder, passphrase_edit, path_row
@@ -33,10 +34,6 @@ from vetdesk.ui.pagebase import ERROR_STYLE, documents_folder, passphrase_edit, 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
     from vetdesk.packages.task import TaskResult
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TaskExport", text)
 
 
 class TaskExportDialog(QDialog):
@@ -51,9 +48,9 @@ class TaskExportDialog(QDialog):
         self._year = year
         self.busy = False
         self.task: TaskResult | None = None
-        self.setWindowTitle(_tr("下发任务包（签名）"))
+        self.setWindowTitle(_("下发任务包（签名）"))
         intro = QLabel(
-            _tr(
+            _(
                 "任务包含 {year} 年度的统计期和截止日期、各县区学校名录、标准规则集和目标任务，"
                 "用市局的签名密钥签名。县区登记市局公钥后即可导入。"
             ).format(year=year)
@@ -61,11 +58,11 @@ class TaskExportDialog(QDialog):
         intro.setWordWrap(True)
         self.unit = QComboBox()
         self.unit.setObjectName("unit")
-        self.unit.addItem(_tr("全部县区（一个任务包）"), None)
+        self.unit.addItem(_("全部县区（一个任务包）"), None)
         for county in load_units().counties:
             self.unit.addItem(f"{county.name}（{county.code}）", county.code)
         self.unit.currentIndexChanged.connect(lambda _i: self._suggest_name())
-        self.has_deadline = QCheckBox(_tr("上报截止日期："))
+        self.has_deadline = QCheckBox(_("上报截止日期："))
         self.has_deadline.setObjectName("has_deadline")
         # A month from today: a deadline suggested from the period alone may be past.
         self.deadline = QDateEdit(QDate.currentDate().addDays(30))
@@ -85,19 +82,19 @@ class TaskExportDialog(QDialog):
         self.passphrase = passphrase_edit(self._update)
         self.path.textChanged.connect(lambda _t: self._update())
         form = QFormLayout()
-        form.addRow(_tr("适用县区："), self.unit)
+        form.addRow(_("适用县区："), self.unit)
         form.addRow(deadline_row)
-        form.addRow(_tr("保存到："), file_row)
-        form.addRow(_tr("市局密钥口令："), self.passphrase)
+        form.addRow(_("保存到："), file_row)
+        form.addRow(_("市局密钥口令："), self.passphrase)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.export_button = QPushButton(_tr("签名并导出"))
+        self.export_button = QPushButton(_("签名并导出"))
         self.export_button.setObjectName("export")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(lambda: self.export())
-        self.close_button = QPushButton(_tr("关闭"))
+        self.close_button = QPushButton(_("关闭"))
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -115,14 +112,14 @@ class TaskExportDialog(QDialog):
     def _suggest_name(self) -> None:
         code = self.unit.currentData()
         unit = load_units().get(code) if code else None
-        who = unit.name if unit is not None else _tr("全部县区")
-        name = _tr("任务包-{year}-{who}.xlsx").format(year=self._year, who=who)
+        who = unit.name if unit is not None else _("全部县区")
+        name = _("任务包-{year}-{who}.xlsx").format(year=self._year, who=who)
         folder = Path(self.path.text()).parent if self.path.text() else documents_folder()
         self.path.setText(str(folder / name))
 
     def _browse(self) -> None:
         chosen = interaction.save_file(
-            self, _tr("保存任务包"), self.path.text(), _tr("Excel 工作簿 (*.xlsx)")
+            self, _("保存任务包"), self.path.text(), _("Excel 工作簿 (*.xlsx)")
         )
         if chosen is not None:
             self.path.setText(str(chosen.with_suffix(".xlsx")))
@@ -153,12 +150,12 @@ class TaskExportDialog(QDialog):
         )
         if deadline is not None and deadline < dt.date.today():
             self.message.setStyleSheet(ERROR_STYLE)
-            self.message.setText(_tr("截止日期已过，请选择今天以后的日期。"))
+            self.message.setText(_("截止日期已过，请选择今天以后的日期。"))
             return None
         year = self._year
         self.busy = True
         self.message.setStyleSheet("")
-        self.message.setText(_tr("正在签名并导出…"))
+        self.message.setText(_("正在签名并导出…"))
         self._update()
 
         def op(db: Database, _progress: Progress) -> TaskResult:
@@ -177,7 +174,7 @@ class TaskExportDialog(QDialog):
                 for code in result.units
             )
             self.message.setText(
-                _tr(
+                _(
                     "✓ 已导出 {year} 年度第 {seq} 号任务包：{path}\n适用县区：{units}\n"
                     "市局签名密钥指纹：{fp}\n请把文件交各县区导入。"
                 ).format(
@@ -188,7 +185,7 @@ class TaskExportDialog(QDialog):
                     fp=result.fingerprint,
                 )
             )
-            self.close_button.setText(_tr("完成"))
+            self.close_button.setText(_("完成"))
             self._update()
             self.exported.emit(result)
 
@@ -202,7 +199,7 @@ class TaskExportDialog(QDialog):
             self._update()
 
         return (
-            DbOp(self, self._db, op, label=_tr("正在签名并导出任务包…"))
+            DbOp(self, self._db, op, label=_("正在签名并导出任务包…"))
             .success(done)
             .failure(failed)
             .run()

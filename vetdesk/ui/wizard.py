@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from vetdesk.domain.enums import Role
 from vetdesk.domain.units import load_units
+from vetdesk.i18n import _, pgettext
 from vetdesk.paths import data_dir
 from vetdesk.services import records
 from vetdesk.ui import interaction
@@ -54,20 +55,16 @@ if TYPE_CHECKING:
     from vetdesk.signing.keystore import OwnKey
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SetupWizard", text)
-
-
 class RolePage(QWizardPage):
     """County office or city bureau, and which county."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle(_tr("欢迎使用 VetDesk 职教数据台"))
-        self.setSubTitle(_tr("请选择本机的使用单位。以后可以新建或打开其他数据库。"))
-        self.county = QRadioButton(_tr("县区教育局（填报本县区学校数据）"))
+        self.setTitle(_("欢迎使用 VetDesk 职教数据台"))
+        self.setSubTitle(_("请选择本机的使用单位。以后可以新建或打开其他数据库。"))
+        self.county = QRadioButton(_("县区教育局（填报本县区学校数据）"))
         self.county.setObjectName("county")
-        self.city = QRadioButton(_tr("市教育局（核验、汇总各县区数据）"))
+        self.city = QRadioButton(_("市教育局（核验、汇总各县区数据）"))
         self.city.setObjectName("city")
         self.county.setChecked(True)
         group = QButtonGroup(self)
@@ -81,7 +78,7 @@ class RolePage(QWizardPage):
         layout.addWidget(self.county)
         layout.addWidget(self.city)
         form = QFormLayout()
-        unit_label = QLabel(_tr("县区(&U)："))
+        unit_label = QLabel(_("县区(&U)："))
         unit_label.setBuddy(self.unit)
         form.addRow(unit_label, self.unit)
         layout.addLayout(form)
@@ -103,18 +100,18 @@ class OperatorPage(QWizardPage):
     def __init__(self, role_page: RolePage) -> None:
         super().__init__()
         self._role_page = role_page
-        self.setTitle(_tr("操作员与数据文件"))
-        self.setSubTitle(_tr("操作员姓名会记入每一条修改记录（审计日志）。"))
+        self.setTitle(_("操作员与数据文件"))
+        self.setSubTitle(_("操作员姓名会记入每一条修改记录（审计日志）。"))
         self.operator = QLineEdit()
         self.operator.setObjectName("operator")
-        self.operator.setPlaceholderText(_tr("如：张老师"))
+        self.operator.setPlaceholderText(_("如：张老师"))
         self.year = QSpinBox()
         self.year.setObjectName("year")
         self.year.setRange(2000, 2100)
         self.year.setValue(dt.date.today().year - 1)
         self.path = QLineEdit()
         self.path.setObjectName("path")
-        browse = QPushButton(_tr("浏览…"))
+        browse = QPushButton(_("浏览…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
@@ -124,13 +121,13 @@ class OperatorPage(QWizardPage):
         row.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout(self)
         for text, widget in (
-            (_tr("操作员姓名(&O)："), self.operator),
-            (_tr("首个统计年度(&Y)："), self.year),
+            (_("操作员姓名(&O)："), self.operator),
+            (_("首个统计年度(&Y)："), self.year),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        form.addRow(_tr("数据库文件："), holder)
+        form.addRow(_("数据库文件："), holder)
         self.registerField("operator*", self.operator)
         self.operator.textChanged.connect(self.completeChanged)
         self.path.textChanged.connect(self.completeChanged)
@@ -148,7 +145,10 @@ class OperatorPage(QWizardPage):
 
     def _browse(self) -> None:
         path = interaction.save_file(
-            self, _tr("数据库文件"), self.path.text(), _tr("VetDesk 数据库 (*.db)")
+            self,
+            pgettext("SetupWizard", "数据库文件"),
+            self.path.text(),
+            _("VetDesk 数据库 (*.db)"),
         )
         if path is not None:
             self.path.setText(str(path))
@@ -201,12 +201,12 @@ class SigningKeyPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("signing_key_page")
-        self.setTitle(_tr("签名密钥"))
+        self.setTitle(pgettext("SetupWizard", "签名密钥"))
         self.setSubTitle(
-            _tr("本单位导出的正式数据包用签名密钥签名，对方凭登记过的公钥核验来源和完整性。")
+            _("本单位导出的正式数据包用签名密钥签名，对方凭登记过的公钥核验来源和完整性。")
         )
         intro = QLabel(
-            _tr(
+            _(
                 "请设置保护密钥的口令。每次导出签名数据包都要输入该口令；口令遗失后只能更换密钥，"
                 "并重新向对方登记。"
             )
@@ -214,7 +214,7 @@ class SigningKeyPage(SetupPage):
         intro.setWordWrap(True)
         self.fields = PassphraseFields()
         self.fields.changed.connect(self.completeChanged)
-        self.skip = QCheckBox(_tr("暂不创建签名密钥（以后可在“签名密钥”页面创建）"))
+        self.skip = QCheckBox(_("暂不创建签名密钥（以后可在“签名密钥”页面创建）"))
         self.skip.setObjectName("skip_key")
         self.skip.toggled.connect(self.fields.setDisabled)
         self.skip.toggled.connect(self.completeChanged)
@@ -223,7 +223,7 @@ class SigningKeyPage(SetupPage):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(_tr("口令："), self.fields)
+        form.addRow(_("口令："), self.fields)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -231,7 +231,7 @@ class SigningKeyPage(SetupPage):
         layout.addWidget(self.message)
         layout.addStretch()
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, _tr("创建数据库"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, _("创建数据库"))
         self._running = False
         self._done = False
 
@@ -297,7 +297,7 @@ class SigningKeyPage(SetupPage):
             self.message.setText(interaction.error_text(exc))
             self.completeChanged.emit()
 
-        label = _tr("正在创建数据库和签名密钥…") if passphrase else _tr("正在创建数据库…")
+        label = _("正在创建数据库和签名密钥…") if passphrase else _("正在创建数据库…")
         DbOp(self, source, op, label=label).success(done).failure(failed).run()
 
 
@@ -307,22 +307,22 @@ class EnrolmentPage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("enrolment_page")
-        self.setTitle(_tr("签名密钥登记表"))
-        self.setSubTitle(_tr("对方登记本单位的公钥时，要与签字盖章的登记表逐位核对指纹。"))
+        self.setTitle(_("签名密钥登记表"))
+        self.setSubTitle(_("对方登记本单位的公钥时，要与签字盖章的登记表逐位核对指纹。"))
         self.fingerprint = fingerprint_label(20)
         self.fingerprint.setObjectName("fingerprint")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.pdf_button = QPushButton(_tr("保存登记表 PDF…"))
+        self.pdf_button = QPushButton(_("保存登记表 PDF…"))
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
-        self.print_button = QPushButton(_tr("打印登记表…"))
+        self.print_button = QPushButton(_("打印登记表…"))
         self.print_button.clicked.connect(self.print_form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.print_button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_tr("本单位签名密钥的指纹：")))
+        layout.addWidget(QLabel(_("本单位签名密钥的指纹：")))
         layout.addWidget(self.fingerprint)
         layout.addWidget(self.text)
         layout.addLayout(buttons)
@@ -336,14 +336,14 @@ class EnrolmentPage(SetupPage):
         self.print_button.setEnabled(has_key)
         self.fingerprint.setFont(fingerprint_font(20) if key else self.font())
         if key is None:
-            self.fingerprint.setText(_tr("未创建"))
+            self.fingerprint.setText(_("未创建"))
             self.text.setText(
-                _tr("数据库已创建，签名密钥稍后在“签名密钥”页面创建，届时再打印登记表。")
+                _("数据库已创建，签名密钥稍后在“签名密钥”页面创建，届时再打印登记表。")
             )
             return
         self.fingerprint.setText(fingerprint_text(key.fingerprint))
         self.text.setText(
-            _tr(
+            _(
                 "数据库和签名密钥已创建。请保存或打印登记表，由经办人签字、加盖单位公章后，"
                 "连同公钥文件（“签名密钥”页面可导出）交给对方。"
             )
@@ -378,18 +378,18 @@ class TrustedKeysPage(SetupPage):
     def initializePage(self) -> None:
         """Title and text for the county or the city; list what is registered."""
         if self.setup().role_page.role() == Role.CITY:
-            self.setTitle(_tr("登记各县区的公钥（可选）"))
+            self.setTitle(_("登记各县区的公钥（可选）"))
             # A subtitle, as on the other pages: the wizard then draws the same header.
             self.setSubTitle(
-                _tr(
+                _(
                     "市局凭各县区的公钥核验上报包。收到县区的公钥文件和签字盖章的登记表后，"
                     "在这里登记；也可以以后在“签名密钥”页面登记。"
                 )
             )
         else:
-            self.setTitle(_tr("登记市局的公钥（可选）"))
+            self.setTitle(_("登记市局的公钥（可选）"))
             self.setSubTitle(
-                _tr(
+                _(
                     "县区凭市局的公钥核验市局下发的任务包和回执。收到市局的公钥文件和签字盖章的"
                     "登记表后，在这里登记；也可以以后在“签名密钥”页面登记。"
                 )
@@ -403,17 +403,17 @@ class TaskPackagePage(SetupPage):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("task_package_page")
-        self.setTitle(_tr("市局任务包（可选）"))
-        self.setSubTitle(_tr("任务包由市局签名下发，含统计期、本县区学校名录和标准规则集。"))
+        self.setTitle(_("市局任务包（可选）"))
+        self.setSubTitle(_("任务包由市局签名下发，含统计期、本县区学校名录和标准规则集。"))
         self._importing = False
         intro = QLabel(
-            _tr(
+            _(
                 "如果已收到市局的任务包，可以现在导入（需先登记市局的公钥）；"
                 "也可以直接按“完成”，以后从“交换”菜单导入。"
             )
         )
         intro.setWordWrap(True)
-        self.import_button = QPushButton(_tr("导入任务包…"))
+        self.import_button = QPushButton(_("导入任务包…"))
         self.import_button.clicked.connect(lambda: self.choose_and_import())
         self.result = QLabel()
         self.result.setObjectName("task_result")
@@ -445,7 +445,7 @@ class TaskPackagePage(SetupPage):
             return
         if path is None:
             path = interaction.open_file(
-                self, _tr("选择市局任务包"), str(Path.home()), _tr("任务包 (*.xlsx)")
+                self, _("选择市局任务包"), str(Path.home()), _("任务包 (*.xlsx)")
             )
             if path is None:
                 return
@@ -466,7 +466,7 @@ class TaskPackagePage(SetupPage):
             self._busy(False)
             self.result.setText(interaction.error_text(exc))
 
-        DbOp(self, db, op, label=_tr("正在导入任务包…")).success(done).failure(failed).run()
+        DbOp(self, db, op, label=_("正在导入任务包…")).success(done).failure(failed).run()
 
 
 # Pages after the operator page, in order. The signing-key page creates the database.
@@ -484,7 +484,7 @@ class SetupWizard(QWizard):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("SetupWizard")
-        self.setWindowTitle(_tr("VetDesk 初始设置"))
+        self.setWindowTitle(_("VetDesk 初始设置"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.role_page = RolePage()
         self.operator_page = OperatorPage(self.role_page)

@@ -13,13 +13,13 @@ from typing import Any
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from vetdesk.i18n import _
+from vetdesk.i18n import N_, _
 from vetdesk.workbook.atomic import write_atomically
 from vetdesk.workbook.filesafety import open_workbook_safely
 from vetdesk.workbook.reader import ImportIssue
 
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
-SUMMARY_SHEET = "导入问题清单"
+SUMMARY_SHEET = N_("导入问题清单")
 _AUTHOR = "VetDesk"
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.records import PracticeInput
 from vetdesk.ui.forms.recordform import FormExtra
 
@@ -32,7 +33,7 @@ class PracticeEditor(FormExtra):
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("practice_table")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("企业名称"), self.tr("开始日期"), self.tr("结束日期")]
+            [pgettext("PracticeEditor", "企业名称"), _("开始日期"), _("结束日期")]
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -42,11 +43,11 @@ class PracticeEditor(FormExtra):
             header.resizeSection(column, self.fontMetrics().horizontalAdvance("2025-07-01") + 36)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setToolTip(self.tr("日期按 2025-07-01 的格式填写；双击单元格修改"))
+        self.table.setToolTip(_("日期按 2025-07-01 的格式填写；双击单元格修改"))
         self.table.setMinimumHeight(110)
-        self.add_button = QPushButton(self.tr("添加实践记录"))
+        self.add_button = QPushButton(_("添加实践记录"))
         self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button = QPushButton(self.tr("删除所选"))
+        self.remove_button = QPushButton(_("删除所选"))
         self.remove_button.clicked.connect(lambda: self.remove_selected())
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)

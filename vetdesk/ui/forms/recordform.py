@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.i18n import _, pgettext
 from vetdesk.services.records import BOOL, CHOICE, INT, WAN_YUAN, Draft, FieldSpec, Problem
 
 # Pause after the last keystroke before validating: long enough not to flicker while a
@@ -101,7 +102,7 @@ class RecordForm(QDialog):
             if school_code is not None:
                 self._school.setCurrentIndex(max(0, self._school.findData(school_code)))
             self._school.currentIndexChanged.connect(self._schedule)
-            form.addRow(self.tr("学校") + " *", self._school)
+            form.addRow(pgettext("RecordForm", "学校") + " *", self._school)
         for spec in self._specs:
             editor = self._make_editor(spec, values.get(spec.name))
             self._editors[spec.name] = editor
@@ -161,9 +162,9 @@ class RecordForm(QDialog):
     def _make_editor(self, spec: FieldSpec, value: object) -> QLineEdit | QComboBox:
         if spec.kind == BOOL:
             box = QComboBox()
-            box.addItem(self.tr("（未填）"), None)
-            box.addItem(self.tr("有"), True)
-            box.addItem(self.tr("无"), False)
+            box.addItem(_("（未填）"), None)
+            box.addItem(_("有"), True)
+            box.addItem(pgettext("RecordForm", "无"), False)
             box.setCurrentIndex({None: 0, True: 1, False: 2}.get(value, 0))  # type: ignore[call-overload]
             box.currentIndexChanged.connect(self._schedule)
             box.setObjectName(spec.name)
@@ -297,9 +298,7 @@ class RecordForm(QDialog):
         if waiting:
             labels = {spec.name: spec.label for spec in self._specs}
             lines.append(
-                self.tr("还需填写：{fields}").format(
-                    fields="、".join(labels[name] for name in waiting)
-                )
+                _("还需填写：{fields}").format(fields="、".join(labels[name] for name in waiting))
             )
         self._summary.setVisible(bool(lines))
         self._summary.setText("\n".join(lines))
@@ -312,7 +311,7 @@ class RecordForm(QDialog):
         return draft
 
     def _line(self, problem: Problem) -> str:
-        prefix = self.tr("错误：") if problem.is_error else self.tr("提醒：")
+        prefix = _("错误：") if problem.is_error else _("提醒：")
         return prefix + problem.message
 
     def _accept_if_valid(self) -> None:

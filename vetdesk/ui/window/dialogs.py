@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from vetdesk.domain.enums import Severity
+from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.window.pages import PAGE_KEYS
@@ -26,11 +26,6 @@ if TYPE_CHECKING:
     from vetdesk.domain.rows import PeriodInfo
     from vetdesk.ui.exchange import ImportDialog, PackageExportDialog
     from vetdesk.ui.mainwindow import MainWindow
-
-
-def _tr(text: str) -> str:
-    # The window's own context: these are the window's dialogs.
-    return QCoreApplication.translate("MainWindow", text)
 
 
 class Dialogs:
@@ -43,7 +38,7 @@ class Dialogs:
     def choose_database(self) -> None:
         """Ask for a database file to open."""
         path = interaction.open_file(
-            self.window, _tr("打开数据库"), self.window.path.parent, _tr("VetDesk 数据库 (*.db)")
+            self.window, _("打开数据库"), self.window.path.parent, _("VetDesk 数据库 (*.db)")
         )
         if path is not None:
             self.window.open_database_requested.emit(path)
@@ -56,7 +51,12 @@ class Dialogs:
         """Ask for a year, create its period, reload; then run ``then`` (e.g. the school form)."""
         default = (self.window.year + 1) if self.window.year else dt.date.today().year - 1
         year, ok = QInputDialog.getInt(
-            self.window, _tr("新建统计期"), _tr("统计年度："), default, 2000, 2100
+            self.window,
+            pgettext("MainWindow", "新建统计期"),
+            pgettext("MainWindow", "统计年度："),
+            default,
+            2000,
+            2100,
         )
         if not ok:
             return
@@ -78,8 +78,8 @@ class Dialogs:
         year = self.window.year
         if year is None or not interaction.confirm(
             self.window,
-            _tr("锁定本年度"),
-            _tr(
+            _("锁定本年度"),
+            _(
                 "锁定 {year} 年度后，不再合并该年度的上报包，任何数据都不能写入。确定锁定吗？"
             ).format(year=year),
         ):
@@ -100,8 +100,8 @@ class Dialogs:
         year = self.window.year
         if year is None or not interaction.confirm(
             self.window,
-            _tr("重新打开本年度"),
-            _tr("重新打开 {year} 年度以修改数据吗？改完后需要重新上报。").format(year=year),
+            _("重新打开本年度"),
+            _("重新打开 {year} 年度以修改数据吗？改完后需要重新上报。").format(year=year),
         ):
             return
 
@@ -217,7 +217,7 @@ class Dialogs:
 
     def _imported(self, plan: Any) -> None:
         self.window.statusBar().showMessage(
-            _tr("已导入 {file}，正在重新核验…").format(file=plan.file_name), 10_000
+            _("已导入 {file}，正在重新核验…").format(file=plan.file_name), 10_000
         )
         self.window.undo_stack.clear()  # the edits before the import no longer apply to the data
         self.window.reload(plan.year)

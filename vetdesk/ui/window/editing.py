@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
-
+from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION, MEASURE_ENTITIES, SCHOOL, TEACHER, TRAINING
 from vetdesk.ui import interaction
 from vetdesk.ui.commands import DeleteRecord, SaveRecord
@@ -24,11 +23,6 @@ if TYPE_CHECKING:
     from vetdesk.ui.forms.recordform import RecordForm
     from vetdesk.ui.mainwindow import MainWindow
     from vetdesk.validation.findings import Finding
-
-
-def _tr(text: str) -> str:
-    # The window's own context: these are the window's messages.
-    return QCoreApplication.translate("MainWindow", text)
 
 
 class RecordEditor:
@@ -149,7 +143,7 @@ class RecordEditor:
             or self.window.school_names().get(record.row.school_code, "")
         )
         question = entry(entity).delete_question().format(name=label)
-        if interaction.confirm(self.window, _tr("确认"), question):
+        if interaction.confirm(self.window, _("确认"), question):
             self.window.undo_stack.push(DeleteRecord(entity, self.window.year, record))
 
     def add_current(self) -> None:
@@ -170,16 +164,16 @@ class RecordEditor:
         for page in self.window.record_pages.values():
             if tables is None:
                 page.set_empty_state(
-                    _tr("还没有统计期。先新建本年度的统计期，再登记学校、填报数据。"),
-                    _tr("新建统计期…") if writable else "",
+                    _("还没有统计期。先新建本年度的统计期，再登记学校、填报数据。"),
+                    _("新建统计期…") if writable else "",
                     self.window.dialogs.new_period,
                 )
             elif not tables.schools and not self.window.is_city_database():
                 page.set_empty_state(
-                    _tr(
+                    _(
                         "学校名录为空。请新增本县区的学校，或导入市局的任务包（交换 → 导入任务包）。"
                     ),
-                    _tr("新增学校…") if writable else "",
+                    _("新增学校…") if writable else "",
                     self._add_school,
                 )
             else:

@@ -11,20 +11,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar
 
+from vetdesk.i18n import _
 from vetdesk.ui import actions as registry
 from vetdesk.ui.exchangemenu import ExchangeMenu
 
 if TYPE_CHECKING:
     from vetdesk.ui.mainwindow import MainWindow
-
-
-def _tr(text: str) -> str:
-    # The window's own context: these are the window's menus.
-    return QCoreApplication.translate("MainWindow", text)
 
 
 @dataclass
@@ -45,12 +40,12 @@ def build_menus(
     actions = registry.create_actions(window)
     bar = window.menuBar()
     titles = {
-        "file": _tr("文件(&F)"),
-        "edit": _tr("编辑(&E)"),
-        "data": _tr("数据(&D)"),
-        "exchange": _tr("交换(&X)"),
-        "view": _tr("查看(&V)"),
-        "help": _tr("帮助(&H)"),
+        "file": _("文件(&F)"),
+        "edit": _("编辑(&E)"),
+        "data": _("数据(&D)"),
+        "exchange": _("交换(&X)"),
+        "view": _("查看(&V)"),
+        "help": _("帮助(&H)"),
     }
     menus: dict[str, QMenu] = {}
     for menu_id, title in titles.items():
@@ -75,13 +70,13 @@ def build_menus(
         menus["view"].addAction(action)
         view_actions[page_id] = action
 
-    toolbar = QToolBar(_tr("工具栏"))
+    toolbar = QToolBar(_("工具栏"))
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)
     period_combo = QComboBox()
     period_combo.setObjectName("period")
     period_combo.setMinimumContentsLength(12)
-    period_label = QLabel(_tr("统计期(&Y)："))
+    period_label = QLabel(_("统计期(&Y)："))
     period_label.setBuddy(period_combo)
     toolbar.addWidget(period_label)
     toolbar.addWidget(period_combo)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 
 if TYPE_CHECKING:
@@ -32,11 +32,6 @@ PAGE_INBOX = "inbox"
 PAGE_STATUS = "status_board"
 # Pages only a city database has: hidden in the navigation of a county.
 CITY_PAGES = (PAGE_INBOX, PAGE_STATUS)
-
-
-def _tr(text: str) -> str:
-    # The window's own context: these are the window's navigation entries.
-    return QCoreApplication.translate("MainWindow", text)
 
 
 @dataclass(frozen=True)
@@ -136,7 +131,7 @@ def _inbox(w: MainWindow) -> QWidget:
 def _package_merged(w: MainWindow, entry: Any) -> None:
     period = entry.verification.period
     w.statusBar().showMessage(
-        _tr("已合并 {file}，正在重新核验…").format(file=entry.path.name), 10_000
+        _("已合并 {file}，正在重新核验…").format(file=entry.path.name), 10_000
     )
     w.undo_stack.clear()  # the merged county's rows were replaced
     w.reload(period if isinstance(period, int) else None)
@@ -149,18 +144,18 @@ def _status(w: MainWindow) -> QWidget:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec(SCHOOL, lambda: _tr("学校"), _record_page(SCHOOL)),
-    PageSpec(CONDITION, lambda: _tr("办学条件"), _record_page(CONDITION)),
-    PageSpec(TEACHER, lambda: _tr("教师"), _record_page(TEACHER)),
-    PageSpec(TRAINING, lambda: _tr("培训项目"), _record_page(TRAINING)),
-    PageSpec(PAGE_CHECKS, lambda: _tr("核验"), _checks),
-    PageSpec(PAGE_COMPLIANCE, lambda: _tr("达标情况"), _compliance),
-    PageSpec(PAGE_KEYS, lambda: _tr("签名密钥"), _keys),
-    PageSpec(PAGE_BACKUPS, lambda: _tr("备份与恢复"), _backups),
-    PageSpec(PAGE_AUDIT, lambda: _tr("审计日志"), _audit),
-    PageSpec(PAGE_TARGETS, lambda: _tr("目标任务"), _targets),
-    PageSpec(PAGE_MEASURES, lambda: _tr("专业与合作"), _measures),
-    PageSpec(PAGE_DASHBOARD, lambda: _tr("图表"), _dashboard),
-    PageSpec(PAGE_INBOX, lambda: _tr("上报包收件箱"), _inbox),
-    PageSpec(PAGE_STATUS, lambda: _tr("上报情况"), _status),
+    PageSpec(SCHOOL, lambda: _("学校"), _record_page(SCHOOL)),
+    PageSpec(CONDITION, lambda: _("办学条件"), _record_page(CONDITION)),
+    PageSpec(TEACHER, lambda: _("教师"), _record_page(TEACHER)),
+    PageSpec(TRAINING, lambda: _("培训项目"), _record_page(TRAINING)),
+    PageSpec(PAGE_CHECKS, lambda: _("核验"), _checks),
+    PageSpec(PAGE_COMPLIANCE, lambda: _("达标情况"), _compliance),
+    PageSpec(PAGE_KEYS, lambda: _("签名密钥"), _keys),
+    PageSpec(PAGE_BACKUPS, lambda: _("备份与恢复"), _backups),
+    PageSpec(PAGE_AUDIT, lambda: _("审计日志"), _audit),
+    PageSpec(PAGE_TARGETS, lambda: _("目标任务"), _targets),
+    PageSpec(PAGE_MEASURES, lambda: _("专业与合作"), _measures),
+    PageSpec(PAGE_DASHBOARD, lambda: _("图表"), _dashboard),
+    PageSpec(PAGE_INBOX, lambda: _("上报包收件箱"), _inbox),
+    PageSpec(PAGE_STATUS, lambda: _("上报情况"), _status),
 )

@@ -12,8 +12,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QTimer
 
+from vetdesk.i18n import _
 from vetdesk.ui import interaction
 from vetdesk.ui.background import running_count
 from vetdesk.ui.loading import open_database, open_read_only, restore_and_open
@@ -22,11 +23,6 @@ if TYPE_CHECKING:
     from vetdesk.db.backup import BackupInfo, DatabaseDamaged, RestoreResult
     from vetdesk.ui.backups import DamagedDialog
     from vetdesk.ui.mainwindow import MainWindow
-
-
-def _tr(text: str) -> str:
-    # The window's own context: these are the window's messages.
-    return QCoreApplication.translate("MainWindow", text)
 
 
 class Recovery:
@@ -47,7 +43,7 @@ class Recovery:
             return
         self.window.loading = True
         self.window.update_actions()
-        self.window.statusBar().showMessage(_tr("正在恢复备份…"))
+        self.window.statusBar().showMessage(_("正在恢复备份…"))
         self._when_idle(lambda: self._restore_now(backup))
 
     def _when_idle(self, then: Callable[[], None]) -> None:
@@ -73,16 +69,16 @@ class Recovery:
 
     def _restored(self, result: RestoreResult) -> None:
         lines = [
-            _tr("已用 {time} 的备份恢复数据库。").format(
+            _("已用 {time} 的备份恢复数据库。").format(
                 time=result.restored.created.strftime("%Y-%m-%d %H:%M:%S")
             )
         ]
         if result.safety_backup is not None:
             lines.append(
-                _tr("恢复前的状态已另存为备份 {name}。").format(name=result.safety_backup.path.name)
+                _("恢复前的状态已另存为备份 {name}。").format(name=result.safety_backup.path.name)
             )
         self.window.statusBar().showMessage(lines[0], 10_000)
-        interaction.inform(self.window, _tr("恢复备份"), "\n".join(lines))
+        interaction.inform(self.window, _("恢复备份"), "\n".join(lines))
 
     def recovery_failed(self, exc: BaseException) -> None:
         """Opening read-only or restoring failed: say why, offer the choice again."""
@@ -90,9 +86,9 @@ class Recovery:
         assert damage is not None
         text = interaction.error_text(exc)
         if self.window.read_only:
-            text = _tr("数据库损坏严重，无法以只读方式打开：{err}\n请从备份恢复。").format(err=text)
+            text = _("数据库损坏严重，无法以只读方式打开：{err}\n请从备份恢复。").format(err=text)
         self.window.read_only = False
-        interaction.warn(self.window, _tr("数据库已损坏"), text)
+        interaction.warn(self.window, _("数据库已损坏"), text)
         self.offer_recovery(damage)
 
     def offer_recovery(self, damage: DatabaseDamaged) -> None:
