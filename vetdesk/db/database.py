@@ -280,6 +280,19 @@ _COUNTY_ON_SERVER = _(
 )
 
 
+def build_server_schema(engine: Engine, target: ServerUrl) -> None:
+    """Build the schema in an empty PostgreSQL database; refuse one that already has tables."""
+    from vetdesk.db import postgres
+
+    if not postgres.is_empty(engine):
+        raise UsageError(
+            _("PostgreSQL 数据库 {db} 中已有数据表，不会覆盖；请使用一个新建的空数据库。").format(
+                db=target.label
+            )
+        )
+    migrate.upgrade(engine)
+
+
 def _new_server_database(target: ServerUrl) -> Database:
     """An empty PostgreSQL database given its schema, under the write lock."""
     from vetdesk.db import postgres
@@ -289,13 +302,7 @@ def _new_server_database(target: ServerUrl) -> Database:
         postgres.check_connection(engine, target)
         db = Database(target, engine)
         with db.guarded_write("init"):
-            if not postgres.is_empty(engine):
-                raise UsageError(
-                    _(
-                        "PostgreSQL 数据库 {db} 中已有数据表，不会覆盖；请使用一个新建的空数据库。"
-                    ).format(db=target.label)
-                )
-            migrate.upgrade(engine)
+            build_server_schema(engine, target)
     except Exception:
         engine.dispose()
         raise

@@ -16,10 +16,9 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, MetaData, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from vetdesk.db import migrate
 from vetdesk.db.audit import verify_chain
 from vetdesk.db.base import Base
-from vetdesk.db.database import Database, open_database
+from vetdesk.db.database import Database, build_server_schema, open_database
 from vetdesk.db.location import ServerUrl
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
@@ -60,13 +59,7 @@ def migrate_to_server(
             postgres.check_connection(engine, target)
             server = Database(target, engine)
             with server.guarded_write("migrate-db"):
-                if not postgres.is_empty(engine):
-                    raise UsageError(
-                        _(
-                            "PostgreSQL 数据库 {db} 中已有数据表，不会覆盖；请使用一个新建的空数据库。"
-                        ).format(db=target.label)
-                    )
-                migrate.upgrade(engine)
+                build_server_schema(engine, target)
                 try:
                     return _copy_and_check(city, engine, progress)
                 except BaseException:
