@@ -143,17 +143,16 @@ class SheetSpec:
         return tuple(c for c in self.data_columns if c.enumerated)
 
     def column(self, key: str) -> Column:
-        """The column with a key (KeyError when the sheet has none)."""
-        return self._by_key[key]
+        """The column with a key."""
+        return self._columns_by_key[key]
 
-    # Both are asked for every cell of an import or a merge (hundreds of thousands of times):
-    # computed once per spec. A frozen dataclass's fields never change, so neither can these.
     @cached_property
-    def _by_key(self) -> dict[str, Column]:
-        found: dict[str, Column] = {}
-        for c in self.columns:
-            found.setdefault(c.key, c)
-        return found
+    def _columns_by_key(self) -> dict[str, Column]:
+        # Looked up for every key cell of every imported or compared row: a dict, not a scan.
+        by_key: dict[str, Column] = {}
+        for column in self.columns:
+            by_key.setdefault(column.key, column)
+        return by_key
 
     @cached_property
     def data_columns(self) -> tuple[Column, ...]:

@@ -70,12 +70,12 @@ def fullwidth_to_halfwidth(value: str) -> str:
 
 def normalize_code(value: str) -> str:
     """Normalise a code or number (ID, credit code, phone): NFKC, no whitespace, upper case."""
-    if value.isascii() and value.isalnum():
-        # The common case (every 身份证号 and school code of a package): NFKC leaves ASCII
-        # letters and digits as they are and there is no blank to drop.
-        return value.upper()
     # NFKC can itself produce spaces (U+00A8 ¨ -> " \u0308"), and dropping a blank or
     # upper-casing can bring a letter and a combining mark together, so normalise again last.
+    if value.isascii() and value.isalnum():
+        # The common case (an ID or code typed plainly): NFKC leaves ASCII letters and digits
+        # as they are and there is no blank to drop; called for every 身份证号 of an import.
+        return value.upper()
     text = _drop_blanks(unicodedata.normalize("NFKC", value)).upper()
     return _drop_blanks(unicodedata.normalize("NFKC", text))
 
