@@ -32,7 +32,6 @@ from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, UndoStack
 from vetdesk.ui.loading import Snapshot, load_snapshot, open_database
 from vetdesk.ui.notices import Notice, Notices
-from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.settings import Settings
 from vetdesk.ui.statusline import StatusLine, finding_counts, record_marks
 from vetdesk.ui.window.dialogs import Dialogs
@@ -353,6 +352,10 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
             return
         if 0 <= row < len(self.pages.page_ids):
+            # Local: pagebase (and the Qt classes it names) loads with the pages, after the
+            # first paint.
+            from vetdesk.ui.pagebase import DataPage
+
             page = self.page(self.pages.page_ids[row])
             self.stack.setCurrentIndex(row)
             if isinstance(page, DataPage):
