@@ -33,19 +33,19 @@ class Interaction:
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         """An information message."""
-        from PySide6.QtWidgets import QMessageBox
+        from PySide6.QtWidgets import QMessageBox  # Local: see the module's top.
 
         QMessageBox.information(parent, title, text)
 
     def warn(self, parent: QWidget | None, title: str, text: str) -> None:
         """A warning or error message."""
-        from PySide6.QtWidgets import QMessageBox
+        from PySide6.QtWidgets import QMessageBox  # Local: see the module's top.
 
         QMessageBox.warning(parent, title, text)
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         """A yes/no question; True for yes."""
-        from PySide6.QtWidgets import QMessageBox
+        from PySide6.QtWidgets import QMessageBox  # Local: see the module's top.
 
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
@@ -54,7 +54,7 @@ class Interaction:
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> Path | None:
         """Ask for an existing file; None when cancelled."""
-        from PySide6.QtWidgets import QFileDialog
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
 
         chosen = _ask(parent, title, start, filters, QFileDialog.FileMode.ExistingFile)
         return chosen[0] if chosen else None
@@ -63,7 +63,7 @@ class Interaction:
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> list[Path]:
         """Ask for one or more existing files; empty when cancelled."""
-        from PySide6.QtWidgets import QFileDialog
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
 
         return _ask(parent, title, start, filters, QFileDialog.FileMode.ExistingFiles)
 
@@ -71,14 +71,14 @@ class Interaction:
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> Path | None:
         """Ask where to save a file; None when cancelled."""
-        from PySide6.QtWidgets import QFileDialog
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
 
         chosen = _ask(parent, title, start, filters, QFileDialog.FileMode.AnyFile, save=True)
         return chosen[0] if chosen else None
 
     def choose_folder(self, parent: QWidget | None, title: str, start: str) -> Path | None:
         """Ask for a folder; None when cancelled."""
-        from PySide6.QtWidgets import QFileDialog
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
 
         chosen = _ask(parent, title, start, "", QFileDialog.FileMode.Directory)
         return chosen[0] if chosen else None
@@ -154,7 +154,7 @@ def _ask(
     save: bool = False,
 ) -> list[Path]:
     global _last_folder
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
 
     dialog = QFileDialog(parent, title, _start_path(start), filters)
     dialog.setFileMode(mode)

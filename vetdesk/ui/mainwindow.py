@@ -23,7 +23,6 @@ from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from vetdesk.domain.enums import Role
 from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui import interaction
@@ -259,6 +258,8 @@ class MainWindow(QMainWindow):
         self._db = db
         self.undo_stack.db = db
         info = db.info()
+        from vetdesk.domain.enums import Role  # Local: opened after the first paint.
+
         role = Role.from_text(info.role)
         self.status_line.show_unit(
             f"{info.unit_name} · {role.label if role else info.role}", read_only=self.read_only

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
-from vetdesk.domain.enums import Severity
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
@@ -245,6 +244,8 @@ class Dialogs:
         return dialog
 
     def _show_open_findings(self) -> None:
+        from vetdesk.domain.enums import Severity  # Local: not needed before the first paint.
+
         errors, _unexplained = self.window.status_counts()
         self.window.show_findings(severity=str(Severity.ERROR) if errors else "unexplained")
 

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 
 def _entry(entity: str) -> EntityEntry:
-    """The registry's entry for a record kind (loaded with the pages, after the first paint)."""
+    """The registry's entry for a record kind."""
+    # Local: the registry loads with the pages, after the first paint.
     from vetdesk.ui.entityregistry import entry as registry_entry
 
     return registry_entry(entity)
