@@ -31,7 +31,14 @@ PAGE_MODULES = (
 
 # Qt enum classes that only dialogs and the style's metrics name: each is built (as a Python
 # enum) on first use, so none of them may be reached before the first paint.
-LATE_ENUMS = ("PixelMetric", "StandardButton", "FileMode", "AcceptMode", "DialogLabel")
+LATE_ENUMS = (
+    "PixelMetric",
+    "StandardButton",
+    "FileMode",
+    "AcceptMode",
+    "DialogLabel",
+    "InputMode",
+)
 
 SCRIPT = """
 import enum, json, sys

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
-from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
@@ -21,6 +21,8 @@ from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.window.pages import PAGE_KEYS
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from vetdesk.db.database import Database
     from vetdesk.domain.rows import PeriodInfo
     from vetdesk.ui.exchange import ImportDialog, PackageExportDialog
@@ -49,6 +51,9 @@ class Dialogs:
     def create_period(self, then: Callable[[], None] | None) -> None:
         """Ask for a year, create its period, reload; then run ``then`` (e.g. the school form)."""
         default = (self.window.year + 1) if self.window.year else dt.date.today().year - 1
+        # Local: naming a dialog class builds its Qt enums; not before the first paint.
+        from PySide6.QtWidgets import QInputDialog
+
         year, ok = QInputDialog.getInt(
             self.window,
             pgettext("MainWindow", "新建统计期"),
