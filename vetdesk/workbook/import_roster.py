@@ -125,8 +125,8 @@ def _write_teachers(
         )
         for key, old in gone.items()
     ]
-    # The database's ON DELETE CASCADE removes a removed teacher's practices (unlogged, as
-    # the ORM's passive deletes did).
+    log_deletes.extend(_practices_going_with(session, gone))
+    # The database's ON DELETE CASCADE removes a removed teacher's practices, logged above.
     for part in _chunks([old["id"] for old in gone.values()]):
         session.execute(delete(table).where(table.c.id.in_(part)))
     for names, params in changed.items():
@@ -139,6 +139,33 @@ def _write_teachers(
     if inserted:
         session.execute(insert(table), inserted)
     append_entries(session, log_inserts + log_updates + log_deletes)
+
+
+def _practices_going_with(
+    session: Session, gone: dict[TeacherKey, dict[str, Any]]
+) -> list[AuditChange]:
+    # The audit log must show every row that leaves the database, including the practices
+    # a removed teacher takes with it (the city's merge logs them the same way).
+    practice = _table(models.EnterprisePractice)
+    owner = {old["id"]: key for key, old in gone.items()}
+    entries: list[AuditChange] = []
+    for part in _chunks(list(owner)):
+        rows = session.execute(
+            select(practice).where(practice.c.teacher_id.in_(part)).order_by(practice.c.id)
+        ).mappings()
+        for row in rows:
+            masked = mask_id_number(owner[row["teacher_id"]][1])
+            entries.append(
+                (
+                    "delete",
+                    practice.name,
+                    f"practice:{masked}:{row['start_date']}",
+                    "",
+                    snapshot_of(models.EnterprisePractice, dict(row)),
+                    None,
+                )
+            )
+    return entries
 
 
 def _write_practices(
