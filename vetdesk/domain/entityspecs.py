@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from vetdesk.domain.enums import (
     CATEGORIES_OF_LEVEL,
@@ -143,9 +144,17 @@ class SheetSpec:
 
     def column(self, key: str) -> Column:
         """The column with a key."""
-        return next(c for c in self.columns if c.key == key)
+        return self._columns_by_key[key]
 
-    @property
+    @cached_property
+    def _columns_by_key(self) -> dict[str, Column]:
+        # Looked up for every key cell of every imported or compared row: a dict, not a scan.
+        by_key: dict[str, Column] = {}
+        for column in self.columns:
+            by_key.setdefault(column.key, column)
+        return by_key
+
+    @cached_property
     def data_columns(self) -> tuple[Column, ...]:
         """Columns whose values are imported."""
         return tuple(c for c in self.columns if not c.informational)

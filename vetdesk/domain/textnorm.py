@@ -72,6 +72,10 @@ def normalize_code(value: str) -> str:
     """Normalise a code or number (ID, credit code, phone): NFKC, no whitespace, upper case."""
     # NFKC can itself produce spaces (U+00A8 ¨ -> " \u0308"), and dropping a blank or
     # upper-casing can bring a letter and a combining mark together, so normalise again last.
+    if value.isascii() and value.isalnum():
+        # The common case (an ID or code typed plainly): NFKC leaves ASCII letters and digits
+        # as they are and there is no blank to drop; called for every 身份证号 of an import.
+        return value.upper()
     text = _drop_blanks(unicodedata.normalize("NFKC", value)).upper()
     return _drop_blanks(unicodedata.normalize("NFKC", text))
 

@@ -33,6 +33,7 @@ from vetdesk.errors import UsageError
 from vetdesk.i18n import N_, _
 from vetdesk.validation.check import load_explanations
 from vetdesk.workbook.cells import shown_value
+from vetdesk.workbook.import_roster import apply_roster
 from vetdesk.workbook.meta import (
     KIND_DRAFT,
     KIND_EXPORT,
@@ -392,10 +393,13 @@ def plan_from_content(
     session: Session | None = None,
     *,
     describe: bool = True,
+    refusal_only: bool = False,
 ) -> ImportPlan:
     """Compare a read workbook with the database and describe what importing would do.
 
-    ``describe=False`` counts the changes without naming each one (for a yes/no check).
+    ``describe=False`` counts the changes without naming each one (for a yes/no check);
+    ``refusal_only=True`` stops before comparing the rows when nothing is refused (the plan
+    then has issues and no counts), and otherwise returns the refused plan in full.
     """
     resolved = _resolve_year(content, year)
     kind = content.meta.kind if content.meta else "unknown"
@@ -431,6 +435,8 @@ def plan_from_content(
     # as refused, not as additions the preview would promise.
     refused_rows = {(i.sheet, i.row) for i in cross_issues if i.row}
     plan.creates_period = not state.period_exists
+    if refusal_only and plan.ok:
+        return plan
     names = dict(state.names)
     if content.sheet(SCHOOLS.key):
         for row in content.sheets[SCHOOLS.key].rows:
@@ -526,12 +532,12 @@ def apply_import(
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Import a read workbook in one transaction; refuse (changing nothing) if it has issues."""
-    # A quick yes/no before the backup and the write lock; the plan returned is the one
-    # made inside the transaction, with every change named.
+    # A quick yes/no before the backup and the write lock (the rows are compared only in
+    # the transaction); the plan returned is the one made there, with every change named.
     action = import_action(content)
     with db.session() as session:  # refused before any cell is read: a city imports no rows
         require(session, action, period=year)
-    plan = plan_from_content(db, content, year, describe=False)
+    plan = plan_from_content(db, content, year, describe=False, refusal_only=True)
     if not plan.ok:
         return plan
     if plan.year != year:  # the workbook named the period: refused before the backup
@@ -616,7 +622,7 @@ def _apply(
         done += 1
         if progress:
             progress(done, total)
-    _apply_teachers(session, content, period, ids)
+    apply_roster(session, content, period, ids)
     for spec in (TRAININGS, *SIMPLE_SHEETS):
         _apply_per_school(session, content, spec, period, ids)
     sheet = content.sheet(EXPLANATIONS.key)
@@ -657,88 +663,6 @@ def _assign(obj: Any, values: Record, present: Collection[str] | None = None) ->
             continue  # a column the sheet lacks: the stored value stays
         if getattr(obj, key) != value:
             setattr(obj, key, value)
-
-
-def _apply_teachers(
-    session: Session, content: WorkbookContent, period: models.Period, ids: dict[str, int]
-) -> None:
-    teachers_sheet = content.sheet(TEACHERS.key)
-    practices_sheet = content.sheet(PRACTICES.key)
-    if teachers_sheet is None and practices_sheet is None:
-        return
-    code_of = {v: k for k, v in ids.items()}
-    current = {
-        (code_of[t.school_id], t.id_number): t
-        for t in session.scalars(
-            select(models.Teacher).where(models.Teacher.period_id == period.id)
-        )
-    }
-    if teachers_sheet:
-        incoming = {
-            (r.values["school_code"], r.values["id_number"]): r.values for r in teachers_sheet.rows
-        }
-        scope = set() if content.partial else {k[0] for k in incoming}
-        for key, teacher in current.items():
-            if key[0] in scope and key not in incoming:
-                session.delete(teacher)
-        for key, values in incoming.items():
-            fields = {
-                c.key: values.get(c.key) for c in TEACHERS.data_columns if c.key != "school_code"
-            }
-            fields["double_teacher_level"] = fields.get("double_teacher_level") or "none"
-            existing_teacher = current.get(key)
-            if existing_teacher is None:
-                teacher = models.Teacher(school_id=ids[key[0]], period_id=period.id, **fields)
-                session.add(teacher)
-                current[key] = teacher
-            else:
-                _assign(existing_teacher, fields, teachers_sheet.column_letters)
-        session.flush()
-    if practices_sheet is None:
-        return  # no practice sheet: every teacher keeps the practices recorded
-    practice_scope = {r.values["school_code"] for r in practices_sheet.rows}
-    if teachers_sheet:
-        practice_scope |= {r.values["school_code"] for r in teachers_sheet.rows}
-    wanted: dict[tuple[str, str], list[Record]] = defaultdict(list)
-    for row in practices_sheet.rows if practices_sheet else []:
-        wanted[(row.values["school_code"], row.values["id_number"])].append(row.values)
-    teacher_ids = [
-        t.id for (code, _i), t in current.items() if code in practice_scope and t.id is not None
-    ]
-    existing: dict[int, list[models.EnterprisePractice]] = defaultdict(list)
-    if teacher_ids:
-        for p in session.scalars(
-            select(models.EnterprisePractice).where(
-                models.EnterprisePractice.teacher_id.in_(teacher_ids)
-            )
-        ):
-            existing[p.teacher_id].append(p)
-    for key, teacher in current.items():
-        if key[0] not in practice_scope or teacher not in session:
-            continue
-        have = {p.start_date: p for p in existing.get(teacher.id, [])}
-        want = {v["start_date"]: v for v in wanted.get(key, [])}
-        for start, old_practice in have.items():
-            if start not in want and not content.partial:
-                session.delete(old_practice)
-        for start, values in want.items():
-            practice = have.get(start)
-            if practice is None:
-                session.add(
-                    models.EnterprisePractice(
-                        teacher_id=teacher.id,
-                        enterprise=values["enterprise"],
-                        start_date=start,
-                        end_date=values["end_date"],
-                    )
-                )
-            else:
-                _assign(
-                    practice, {"enterprise": values["enterprise"], "end_date": values["end_date"]}
-                )
-    # Flushed while the teachers are still held here: the audit log names each practice by
-    # its teacher, and later the session would have to load every teacher again, one SELECT each.
-    session.flush()
 
 
 def _apply_per_school(
