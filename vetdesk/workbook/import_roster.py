@@ -127,7 +127,20 @@ def _write_teachers(
     ]
     log_deletes.extend(_practices_going_with(session, gone))
     # The database's ON DELETE CASCADE removes a removed teacher's practices, logged above.
-    for part in _chunks([old["id"] for old in gone.values()]):
+    _write_rows(session, table, [old["id"] for old in gone.values()], changed, inserted)
+    append_entries(session, log_inserts + log_updates + log_deletes)
+
+
+def _write_rows(
+    session: Session,
+    table: Table,
+    gone: list[int],
+    changed: dict[tuple[str, ...], list[dict[str, Any]]],
+    inserted: list[dict[str, Any]],
+) -> None:
+    # Deletes, then updates grouped by the columns they change (one executemany per
+    # group: ``_row_id`` and ``_new_<column>`` parameters), then the inserts.
+    for part in _chunks(gone):
         session.execute(delete(table).where(table.c.id.in_(part)))
     for names, params in changed.items():
         stmt = (
@@ -138,7 +151,6 @@ def _write_teachers(
         session.execute(stmt, params)
     if inserted:
         session.execute(insert(table), inserted)
-    append_entries(session, log_inserts + log_updates + log_deletes)
 
 
 def _practices_going_with(
@@ -259,15 +271,5 @@ def _write_practices(
                 )
                 for n in names
             )
-    for part in _chunks(gone):
-        session.execute(delete(practice).where(practice.c.id.in_(part)))
-    for names, params in changed.items():
-        stmt_update = (
-            update(practice)
-            .where(practice.c.id == bindparam("_row_id"))
-            .values({n: bindparam(f"_new_{n}") for n in names})
-        )
-        session.execute(stmt_update, params)
-    if inserted:
-        session.execute(insert(practice), inserted)
+    _write_rows(session, practice, gone, changed, inserted)
     append_entries(session, log_inserts + log_updates + log_deletes)
