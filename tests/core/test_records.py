@@ -126,6 +126,22 @@ def test_save_and_delete_a_teacher_are_audited(db):
     assert restored[new_id] == record.row
 
 
+def test_deleting_a_teacher_logs_each_practice_that_goes_with_them(db):
+    # The practices were removed with a bulk DELETE the audit hook never saw.
+    tables, _ctx = _context(db)
+    record = next(t for t in tables.teachers if t.row.practices)
+    with db.session() as session:
+        last = session.scalar(select(func.max(models.AuditEntry.id)))
+    records.delete_teacher(db, 2025, record.id)
+    with db.session() as session:
+        deleted = session.execute(
+            select(models.AuditEntry.table_name, func.count())
+            .where(models.AuditEntry.id > last, models.AuditEntry.action == "delete")
+            .group_by(models.AuditEntry.table_name)
+        ).all()
+    assert dict(deleted) == {"teachers": 1, "enterprise_practices": len(record.row.practices)}
+
+
 def test_condition_save_returns_the_previous_figures(db):
     """save_condition gives back what it replaced, so an edit can be undone."""
     tables, _ctx = _context(db)

@@ -206,3 +206,51 @@ def test_the_roster_is_written_without_an_orm_object_per_row(db, template):
     assert made == []
     with db.session() as session:
         assert session.scalar(select(models.Teacher.name).where(models.Teacher.id_number == NEW_ID))
+
+
+def test_a_removed_teachers_practices_are_logged_as_they_go(db, template):
+    # The database's cascade deletes a removed teacher's practices: before, they left the
+    # database without an audit entry (the city's merge logged them; the import did not).
+    with db.session() as session:
+        starts: dict[str, list[str]] = defaultdict(list)
+        for id_number, start in session.execute(
+            select(models.Teacher.id_number, models.EnterprisePractice.start_date)
+            .join(models.EnterprisePractice)
+            .join(models.School)
+            .where(models.School.school_code == SCHOOL)
+        ):
+            starts[id_number].append(start.isoformat())
+        last_entry = session.scalar(select(func.max(models.AuditEntry.id)))
+    removed = next(i for i, dates in starts.items() if dates)
+    wb = openpyxl.load_workbook(template)
+    for spec in (TEACHERS, PRACTICES):
+        ws = wb[spec.sheet_title]
+        head = _header_row(ws)
+        id_col = _column(ws, head, spec.column("id_number").header_text)
+        for r in range(ws.max_row, head, -1):
+            if ws.cell(r, id_col).value == removed:
+                ws.delete_rows(r)
+    wb.save(template)
+
+    plan = apply_import(db, read_workbook(template))
+
+    assert plan.applied, [i.describe() for i in plan.issues]
+    with db.session() as session:
+        logged = session.scalars(
+            select(models.AuditEntry.record_key).where(
+                models.AuditEntry.id > last_entry,
+                models.AuditEntry.action == "delete",
+                models.AuditEntry.table_name == "enterprise_practices",
+            )
+        ).all()
+        left = session.scalar(
+            select(func.count())
+            .select_from(models.EnterprisePractice)
+            .join(models.Teacher)
+            .where(models.Teacher.id_number == removed)
+        )
+        assert verify_chain(session) is None
+    assert left == 0
+    assert sorted(logged) == sorted(
+        f"practice:{mask_id_number(removed)}:{start}" for start in starts[removed]
+    )

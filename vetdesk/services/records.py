@@ -942,7 +942,7 @@ def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | Non
 def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
     """Remove a teacher (with their enterprise practice); return the row (for undo)."""
     # Imported on first use for start-up time (see the note at the top).
-    from sqlalchemy import delete
+    from sqlalchemy import select
 
     from vetdesk.db import models
 
@@ -953,11 +953,13 @@ def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
             raise InputRejected(_("找不到要删除的教师记录。"), code="not_found")
         school = session.get(models.School, teacher.school_id)
         row = _teacher_row(session, teacher, school.school_code if school else "")
-        session.execute(
-            delete(models.EnterprisePractice).where(
+        # One ORM delete per practice (a teacher has a few), so the audit hook logs each.
+        for practice in session.scalars(
+            select(models.EnterprisePractice).where(
                 models.EnterprisePractice.teacher_id == teacher_id
             )
-        )
+        ):
+            session.delete(practice)
         session.delete(teacher)
         return row
 

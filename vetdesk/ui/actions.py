@@ -23,7 +23,6 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
-from vetdesk.ui.entityregistry import entry
 from vetdesk.ui.exchangemenu import SECTION_CITY, SECTION_EXCEL, SECTION_KEYS, SECTION_PACKAGES
 
 if TYPE_CHECKING:
@@ -122,7 +121,13 @@ def record_edit_rule(w: MainWindow, entity: str | None = None) -> Decision:
     takes none) and says why not. The school registry (学校名录) is asked as its own
     action: the city keeps it, as ``vetdesk school add|edit`` does.
     """
-    action = entry(entity).write_action if entity is not None else "edit_record"
+    if entity is None:
+        action = "edit_record"
+    else:
+        # Local: the entity registry loads with the pages, after the window's first paint.
+        from vetdesk.ui.entityregistry import entry
+
+        action = entry(entity).write_action
     return _both(policy_rule(action), _period_ready)(w)
 
 

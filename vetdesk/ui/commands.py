@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QWidget
 from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION
 from vetdesk.ui.background import DbOp, Progress
-from vetdesk.ui.entityregistry import entry
 from vetdesk.ui.interaction import show_error
 
 if TYPE_CHECKING:
@@ -39,11 +38,16 @@ class Change:
 
 def _store(db: Database, year: int, entity: str, current: AnyRecord | None, row: Any) -> AnyRecord:
     """Write ``row`` over ``current`` (None: as a new record); return the stored record."""
+    # Local: the entity registry loads with the first edit, after the window's first paint.
+    from vetdesk.ui.entityregistry import entry  # Local: loads after the first paint.
+
     return entry(entity).store(db, year, current, row)
 
 
 def _remove(db: Database, year: int, entity: str, current: AnyRecord) -> AnyRecord | None:
     """Delete a record; return what the table shows in its place (None: nothing)."""
+    from vetdesk.ui.entityregistry import entry  # Local: loads after the first paint.
+
     return entry(entity).remove(db, year, current)
 
 

@@ -11,12 +11,19 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from vetdesk.errors import VetDeskError
 from vetdesk.i18n import _
 from vetdesk.paths import log_file
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog
+
+# QMessageBox and QFileDialog are imported where a dialog opens: this module loads before
+# the window's first paint, and naming a Qt class materialises its enums (some 10 here).
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +33,20 @@ class Interaction:
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         """An information message."""
+        from PySide6.QtWidgets import QMessageBox  # Local: see the module's top.
+
         QMessageBox.information(parent, title, text)
 
     def warn(self, parent: QWidget | None, title: str, text: str) -> None:
         """A warning or error message."""
+        from PySide6.QtWidgets import QMessageBox  # Local: see the module's top.
+
         QMessageBox.warning(parent, title, text)
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         """A yes/no question; True for yes."""
+        from PySide6.QtWidgets import QMessageBox  # Local: see the module's top.
+
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
@@ -41,6 +54,8 @@ class Interaction:
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> Path | None:
         """Ask for an existing file; None when cancelled."""
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
+
         chosen = _ask(parent, title, start, filters, QFileDialog.FileMode.ExistingFile)
         return chosen[0] if chosen else None
 
@@ -48,17 +63,23 @@ class Interaction:
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> list[Path]:
         """Ask for one or more existing files; empty when cancelled."""
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
+
         return _ask(parent, title, start, filters, QFileDialog.FileMode.ExistingFiles)
 
     def save_file(
         self, parent: QWidget | None, title: str, start: str, filters: str
     ) -> Path | None:
         """Ask where to save a file; None when cancelled."""
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
+
         chosen = _ask(parent, title, start, filters, QFileDialog.FileMode.AnyFile, save=True)
         return chosen[0] if chosen else None
 
     def choose_folder(self, parent: QWidget | None, title: str, start: str) -> Path | None:
         """Ask for a folder; None when cancelled."""
+        from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
+
         chosen = _ask(parent, title, start, "", QFileDialog.FileMode.Directory)
         return chosen[0] if chosen else None
 
@@ -133,6 +154,8 @@ def _ask(
     save: bool = False,
 ) -> list[Path]:
     global _last_folder
+    from PySide6.QtWidgets import QFileDialog  # Local: see the module's top.
+
     dialog = QFileDialog(parent, title, _start_path(start), filters)
     dialog.setFileMode(mode)
     if save:

@@ -23,7 +23,6 @@ from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from vetdesk.domain.enums import Role
 from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui import interaction
@@ -32,7 +31,6 @@ from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, UndoStack
 from vetdesk.ui.loading import Snapshot, load_snapshot, open_database
 from vetdesk.ui.notices import Notice, Notices
-from vetdesk.ui.pagebase import DataPage
 from vetdesk.ui.settings import Settings
 from vetdesk.ui.statusline import StatusLine, finding_counts, record_marks
 from vetdesk.ui.window.dialogs import Dialogs
@@ -260,6 +258,8 @@ class MainWindow(QMainWindow):
         self._db = db
         self.undo_stack.db = db
         info = db.info()
+        from vetdesk.domain.enums import Role  # Local: opened after the first paint.
+
         role = Role.from_text(info.role)
         self.status_line.show_unit(
             f"{info.unit_name} · {role.label if role else info.role}", read_only=self.read_only
@@ -353,6 +353,10 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
             return
         if 0 <= row < len(self.pages.page_ids):
+            # Local: pagebase (and the Qt classes it names) loads with the pages, after the
+            # first paint.
+            from vetdesk.ui.pagebase import DataPage
+
             page = self.page(self.pages.page_ids[row])
             self.stack.setCurrentIndex(row)
             if isinstance(page, DataPage):

@@ -11,20 +11,21 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
-from vetdesk.domain.enums import PeriodState, Severity
-from vetdesk.domain.units import load_units
 from vetdesk.i18n import _
 
 if TYPE_CHECKING:
     from vetdesk.domain.rows import PeriodInfo
     from vetdesk.validation.findings import Finding
 
-ERRORS = str(Severity.ERROR)
+# The domain's enums and unit catalogue are imported where they are read: the status line
+# is built before the window's first paint, the counts and the period only after it.
 UNEXPLAINED = "unexplained"  # the checks page's filter of warnings waiting for an explanation
 
 
 def finding_counts(findings: Sequence[Finding]) -> tuple[int, int]:
     """(errors, unexplained warnings)."""
+    from vetdesk.domain.enums import Severity  # Local: see the module's top.
+
     return (
         sum(1 for f in findings if f.severity == Severity.ERROR),
         sum(1 for f in findings if f.unexplained),
@@ -33,6 +34,8 @@ def finding_counts(findings: Sequence[Finding]) -> tuple[int, int]:
 
 def record_marks(findings: Sequence[Finding]) -> dict[str, str]:
     """Record key to "error" or "warning" (unexplained), for tinting table rows."""
+    from vetdesk.domain.enums import Severity  # Local: see the module's top.
+
     marks: dict[str, str] = {}
     for f in findings:
         if f.severity == Severity.ERROR:
@@ -40,6 +43,13 @@ def record_marks(findings: Sequence[Finding]) -> dict[str, str]:
         elif f.unexplained:
             marks.setdefault(f.record_key, "warning")
     return marks
+
+
+def _errors_filter() -> str:
+    """The checks page's filter of errors."""
+    from vetdesk.domain.enums import Severity  # Local: see the module's top.
+
+    return str(Severity.ERROR)
 
 
 class StatusLine:
@@ -56,7 +66,7 @@ class StatusLine:
         self.errors_button = QToolButton()
         self.errors_button.setObjectName("errors")
         self.errors_button.setAutoRaise(True)
-        self.errors_button.clicked.connect(lambda: show_findings(ERRORS))
+        self.errors_button.clicked.connect(lambda: show_findings(_errors_filter()))
         self.warnings_button = QToolButton()
         self.warnings_button.setObjectName("unexplained")
         self.warnings_button.setAutoRaise(True)
@@ -89,6 +99,9 @@ class StatusLine:
         ``policy_state`` is the write policy's words for the state ("reopened, the city
         holds package n" after a report), shown instead of the bare state when given.
         """
+        from vetdesk.domain.enums import PeriodState  # Local: see the module's top.
+        from vetdesk.domain.units import load_units
+
         state = PeriodState.from_text(period.state)
         state_text = policy_state or (state.label if state else period.state)
         if submitted_counties is not None:

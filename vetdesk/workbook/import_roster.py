@@ -125,9 +125,22 @@ def _write_teachers(
         )
         for key, old in gone.items()
     ]
-    # The database's ON DELETE CASCADE removes a removed teacher's practices (unlogged, as
-    # the ORM's passive deletes did).
-    for part in _chunks([old["id"] for old in gone.values()]):
+    log_deletes.extend(_practices_going_with(session, gone))
+    # The database's ON DELETE CASCADE removes a removed teacher's practices, logged above.
+    _write_rows(session, table, [old["id"] for old in gone.values()], changed, inserted)
+    append_entries(session, log_inserts + log_updates + log_deletes)
+
+
+def _write_rows(
+    session: Session,
+    table: Table,
+    gone: list[int],
+    changed: dict[tuple[str, ...], list[dict[str, Any]]],
+    inserted: list[dict[str, Any]],
+) -> None:
+    # Deletes, then updates grouped by the columns they change (one executemany per
+    # group: ``_row_id`` and ``_new_<column>`` parameters), then the inserts.
+    for part in _chunks(gone):
         session.execute(delete(table).where(table.c.id.in_(part)))
     for names, params in changed.items():
         stmt = (
@@ -138,7 +151,33 @@ def _write_teachers(
         session.execute(stmt, params)
     if inserted:
         session.execute(insert(table), inserted)
-    append_entries(session, log_inserts + log_updates + log_deletes)
+
+
+def _practices_going_with(
+    session: Session, gone: dict[TeacherKey, dict[str, Any]]
+) -> list[AuditChange]:
+    # The audit log must show every row that leaves the database, including the practices
+    # a removed teacher takes with it (the city's merge logs them the same way).
+    practice = _table(models.EnterprisePractice)
+    owner = {old["id"]: key for key, old in gone.items()}
+    entries: list[AuditChange] = []
+    for part in _chunks(list(owner)):
+        rows = session.execute(
+            select(practice).where(practice.c.teacher_id.in_(part)).order_by(practice.c.id)
+        ).mappings()
+        for row in rows:
+            masked = mask_id_number(owner[row["teacher_id"]][1])
+            entries.append(
+                (
+                    "delete",
+                    practice.name,
+                    f"practice:{masked}:{row['start_date']}",
+                    "",
+                    snapshot_of(models.EnterprisePractice, dict(row)),
+                    None,
+                )
+            )
+    return entries
 
 
 def _write_practices(
@@ -232,15 +271,5 @@ def _write_practices(
                 )
                 for n in names
             )
-    for part in _chunks(gone):
-        session.execute(delete(practice).where(practice.c.id.in_(part)))
-    for names, params in changed.items():
-        stmt_update = (
-            update(practice)
-            .where(practice.c.id == bindparam("_row_id"))
-            .values({n: bindparam(f"_new_{n}") for n in names})
-        )
-        session.execute(stmt_update, params)
-    if inserted:
-        session.execute(insert(practice), inserted)
+    _write_rows(session, practice, gone, changed, inserted)
     append_entries(session, log_inserts + log_updates + log_deletes)

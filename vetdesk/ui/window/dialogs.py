@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
-from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
-from vetdesk.domain.enums import Severity
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.window.pages import PAGE_KEYS
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from vetdesk.db.database import Database
     from vetdesk.domain.rows import PeriodInfo
     from vetdesk.ui.exchange import ImportDialog, PackageExportDialog
@@ -50,6 +51,9 @@ class Dialogs:
     def create_period(self, then: Callable[[], None] | None) -> None:
         """Ask for a year, create its period, reload; then run ``then`` (e.g. the school form)."""
         default = (self.window.year + 1) if self.window.year else dt.date.today().year - 1
+        # Local: naming a dialog class builds its Qt enums; not before the first paint.
+        from PySide6.QtWidgets import QInputDialog
+
         year, ok = QInputDialog.getInt(
             self.window,
             pgettext("MainWindow", "新建统计期"),
@@ -245,6 +249,8 @@ class Dialogs:
         return dialog
 
     def _show_open_findings(self) -> None:
+        from vetdesk.domain.enums import Severity  # Local: not needed before the first paint.
+
         errors, _unexplained = self.window.status_counts()
         self.window.show_findings(severity=str(Severity.ERROR) if errors else "unexplained")
 

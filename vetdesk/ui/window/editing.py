@@ -14,8 +14,10 @@ from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION, MEASURE_ENTITIES, SCHOOL, TEACHER, TRAINING
 from vetdesk.ui import interaction
 from vetdesk.ui.commands import DeleteRecord, SaveRecord
-from vetdesk.ui.entityregistry import entry
 from vetdesk.ui.window.pages import PAGE_MEASURES
+
+if TYPE_CHECKING:
+    from vetdesk.ui.entityregistry import EntityEntry
 
 if TYPE_CHECKING:
     from vetdesk.services import measure_records, records
@@ -23,6 +25,14 @@ if TYPE_CHECKING:
     from vetdesk.ui.forms.recordform import RecordForm
     from vetdesk.ui.mainwindow import MainWindow
     from vetdesk.validation.findings import Finding
+
+
+def _entry(entity: str) -> EntityEntry:
+    """The registry's entry for a record kind."""
+    # Local: the registry loads with the pages, after the first paint.
+    from vetdesk.ui.entityregistry import entry as registry_entry
+
+    return registry_entry(entity)
 
 
 class RecordEditor:
@@ -71,7 +81,7 @@ class RecordEditor:
         if entity == SCHOOL and self.window.needs_period_first():
             self.window.dialogs.create_period(self._add_school)
             return None
-        if not self.window.can_edit(entity) or not entry(entity).addable:
+        if not self.window.can_edit(entity) or not _entry(entity).addable:
             return None
         page = self.window.record_pages[entity]
         school = page.school_filter.currentData()
@@ -90,7 +100,7 @@ class RecordEditor:
         # Local: the form's module (and its widgets) load with the first form.
         from vetdesk.ui.forms.recordform import RecordForm
 
-        kind = entry(entity)
+        kind = _entry(entity)
         setup = kind.form(self, record.row if record is not None else None)
         title = kind.title(editing=record is not None)
         form = RecordForm(
@@ -142,7 +152,7 @@ class RecordEditor:
             or getattr(record.row, "certificate", "")
             or self.window.school_names().get(record.row.school_code, "")
         )
-        question = entry(entity).delete_question().format(name=label)
+        question = _entry(entity).delete_question().format(name=label)
         if interaction.confirm(self.window, _("确认"), question):
             self.window.undo_stack.push(DeleteRecord(entity, self.window.year, record))
 
@@ -193,7 +203,7 @@ class RecordEditor:
     def current_addable_entity(self) -> str | None:
         """The record kind shown, if records of it are added (not only filled in)."""
         entity = self.current_record_entity()
-        return entity if entity is not None and entry(entity).addable else None
+        return entity if entity is not None and _entry(entity).addable else None
 
     def focus_search(self) -> None:
         """Put the cursor in the search box of the table shown."""

@@ -52,7 +52,9 @@ class PageStack(QSplitter):
             default=0,
         )
         # Item padding (12 px each side), the frame, and room for a vertical scrollbar.
-        scrollbar = self.nav.style().pixelMetric(self.nav.style().PixelMetric.PM_ScrollBarExtent)
+        # (The scrollbar's own size hint is the style's scrollbar extent: asking the style
+        # directly names QStyle's enums, whose first use builds 11 large enum classes.)
+        scrollbar = self.nav.verticalScrollBar().sizeHint().width()
         width = widest + 2 * 12 + 2 * self.nav.frameWidth() + scrollbar + 8
         self.nav.setMinimumWidth(width)
         self.nav.setMaximumWidth(max(width, 200))
