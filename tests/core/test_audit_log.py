@@ -155,3 +155,35 @@ def test_values_read_as_people_write_them():
     assert readable_value("teachers", "True") == "是"
     assert readable_value("teachers", "中级") == "中级"
     assert readable_value("teachers", None) == ""
+
+
+def test_bulk_entries_go_in_with_one_core_insert_and_keep_the_chain(db, monkeypatch):
+    """A merge's entries skip the ORM's bulk path (its cost per row) and still chain."""
+    from sqlalchemy.orm import bulk_persistence
+
+    from vetdesk.db.audit import append_entries, snapshot_of
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("audit entries went through the ORM bulk insert")
+
+    monkeypatch.setattr(bulk_persistence, "_bulk_insert", refuse)
+    school = {"school_code": "1163000001", "name": "测试学校", "county_code": "630202"}
+    snapshot = snapshot_of(models.School, school)
+    assert snapshot == snapshot_of(models.School, dict(school))
+    with db.transaction() as session:
+        session.info[OPERATOR_KEY] = "市局"
+        append_entries(
+            session,
+            [
+                ("insert", "schools", "school:1163000001", "", None, snapshot),
+                ("update", "schools", "school:1163000001", "name", "测试学校", "新名"),
+            ],
+        )
+    with db.session() as session:
+        last = session.scalars(
+            select(models.AuditEntry).order_by(models.AuditEntry.id.desc()).limit(2)
+        ).all()
+    assert [e.action for e in last] == ["update", "insert"]
+    assert last[1].new_value == snapshot and last[0].field == "name"
+    assert '"name": "测试学校"' in snapshot
+    assert verify_audit_chain(db) is None

@@ -85,3 +85,19 @@ def test_the_database_refuses_a_value_outside_an_enumeration(db) -> None:  # typ
     expected = {(t, c.key) for t, cols in enumerated_columns().items() for c in cols}
     assert checked == expected
     assert ("teachers", "role") in expected and ("training_bases", "status") in expected
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITY_SHEETS))
+def test_a_sheets_columns_are_looked_up_once_per_spec(entity: str) -> None:
+    """column() and data_columns are asked for every cell of a merge: built once, still exact."""
+    sheet = ENTITY_SHEETS[entity]
+    assert sheet.data_columns is sheet.data_columns
+    assert sheet.data_columns == tuple(c for c in sheet.columns if not c.informational)
+    for column in sheet.columns:
+        assert sheet.column(column.key) is column
+    with pytest.raises(KeyError):
+        sheet.column("no such column")
+    narrower = replace(sheet, columns=sheet.columns[:1])
+    assert narrower.data_columns == tuple(c for c in sheet.columns[:1] if not c.informational)
+    with pytest.raises(KeyError):
+        narrower.column(sheet.columns[-1].key)

@@ -168,3 +168,12 @@ def test_the_whitespace_list_is_exactly_what_str_isspace_accepts():
 
     expected = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
     assert expected == textnorm._WHITESPACE
+
+
+@given(st.text(st.characters(max_codepoint=0x7F), max_size=20))
+def test_normalize_code_of_ascii_is_what_the_full_normalisation_gives(text: str) -> None:
+    """The ASCII shortcut (every 身份证号 of a package) gives what NFKC and blank-dropping do."""
+    from vetdesk.domain import textnorm
+
+    full = textnorm._drop_blanks(unicodedata.normalize("NFKC", text)).upper()
+    assert normalize_code(text) == textnorm._drop_blanks(unicodedata.normalize("NFKC", full))

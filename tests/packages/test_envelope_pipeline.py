@@ -20,15 +20,24 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pkg_helpers import PASSPHRASE, enrol, make_package
 
 from vetdesk.db.database import Database, open_database
-from vetdesk.packages.envelope import EnvelopeVerification, seal
+from vetdesk.packages import envelope
+from vetdesk.packages.envelope import (
+    EnvelopeVerification,
+    Refusal,
+    as_signed,
+    content_digests,
+    read_signed_file,
+    seal,
+    sheet_digest,
+)
 from vetdesk.packages.merge import apply_merge
 from vetdesk.packages.receipt import issue_receipt, verify_receipt
 from vetdesk.packages.task import export_task, verify_task
 from vetdesk.packages.verdict import Verdict
-from vetdesk.packages.verify import verify_package
+from vetdesk.packages.verify import PACKAGE, verify_content, verify_package
 from vetdesk.signing.keys import NAMESPACE_PACKAGE, NAMESPACE_RECEIPT, NAMESPACE_TASK, key_id
 from vetdesk.signing.keystore import unlock_key
-from vetdesk.workbook.schema import CONDITIONS, SCHOOLS
+from vetdesk.workbook.schema import CONDITIONS, SCHOOLS, SheetSpec
 
 NAMESPACES = {"package": NAMESPACE_PACKAGE, "task": NAMESPACE_TASK, "receipt": NAMESPACE_RECEIPT}
 NOUNS = {"package": "上报包", "task": "任务包", "receipt": "回执"}
@@ -237,3 +246,37 @@ def test_every_verdict_has_a_label_and_every_refusal_a_remedy() -> None:
     for verdict in Verdict:
         assert verdict.label
         assert bool(verdict.remedy) == (verdict is not Verdict.VALID)
+
+
+def test_a_package_verified_again_is_not_hashed_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge verifies before and under the write lock; the sheets are hashed once."""
+    content = read_signed_file(world.files["package"], PACKAGE)
+    assert not isinstance(content, Refusal)
+    hashed: list[str] = []
+
+    def counting(spec: SheetSpec, rows: list[dict[str, object]]) -> dict[str, object]:
+        hashed.append(spec.key)
+        return sheet_digest(spec, rows)
+
+    monkeypatch.setattr(envelope, "sheet_digest", counting)
+    first = verify_content(world.city, content, check_ledger=False)
+    once = sorted(hashed)
+    again = verify_content(world.city, content, check_ledger=False)
+    assert first.verdict is again.verdict is Verdict.VALID
+    assert once and sorted(hashed) == once
+
+
+def test_digests_of_other_signed_columns_are_not_shared(world: World) -> None:
+    """A sheet signed over fewer columns (an older package) gets its own digest."""
+    content = read_signed_file(world.files["package"], PACKAGE)
+    assert not isinstance(content, Refusal)
+    older = as_signed(CONDITIONS, {"columns": [c.key for c in CONDITIONS.columns[:-1]]})
+    assert older.columns != CONDITIONS.columns
+    full = content_digests(content, [CONDITIONS])[CONDITIONS.key]
+    fewer = content_digests(content, [older])[CONDITIONS.key]
+    assert full is not None and fewer is not None
+    assert fewer["columns"] == [c.key for c in older.columns]
+    assert fewer["sha256"] != full["sha256"]
+    assert content_digests(content, [CONDITIONS])[CONDITIONS.key] == full

@@ -289,3 +289,53 @@ def test_sha256_hex() -> None:
     assert (
         sha256_hex(canonical_json({"b": 1, "a": 2})) == hashlib.sha256(b'{"a":2,"b":1}').hexdigest()
     )
+
+
+# --- tables of plain scalars (a signed sheet's rows) ------------------------------------
+
+_CELLS = (
+    st.none()
+    | st.booleans()
+    | _SAFE_INTS
+    | _ANY_TEXT
+    | st.text(st.characters(max_codepoint=0x7F), max_size=6)  # controls, quote, backslash
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(_CELLS, max_size=6), min_size=1, max_size=6))
+def test_table_is_written_as_rfc8785_writes_it(rows: list[list[Any]]) -> None:
+    """The fast path for tables gives exactly the bytes of the rfc8785 library."""
+    import rfc8785
+
+    assert canonical_json(rows) == rfc8785.dumps(rows)
+
+
+def test_table_keeps_the_subset_limits() -> None:
+    """A table with a float, an unsafe integer, a subclass or a lone surrogate is refused."""
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    with pytest.raises(TypeError):
+        canonical_json([["a", 1.5]])
+    with pytest.raises(ValueError):
+        canonical_json([[1, MAX_SAFE_INTEGER + 1]])
+    with pytest.raises(ValueError):
+        canonical_json([["\ud800"]])
+    assert canonical_json([[Level.HIGH, True, None]]) == b"[[3,true,null]]"
+
+
+def test_a_table_does_not_go_through_the_pure_python_serialiser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A signed sheet's rows take the C encoder (the library's writer cost most of a merge)."""
+    from vetdesk.signing import canonical
+
+    def refuse(value: object) -> bytes:
+        raise AssertionError("rfc8785.dumps called for a table")
+
+    monkeypatch.setattr(canonical.rfc8785, "dumps", refuse)
+    assert canonical_json([["学校", 3, None, True]]) == '[["学校",3,null,true]]'.encode()
+    with pytest.raises(AssertionError):
+        canonical_json({"a": 1})  # an object still goes through the library

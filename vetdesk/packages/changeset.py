@@ -37,6 +37,7 @@ from vetdesk.workbook.schema import (
     SCHOOLS,
     TEACHERS,
     TRAININGS,
+    Column,
     SheetSpec,
 )
 
@@ -332,10 +333,7 @@ def compute_changeset(
                 changes.rows.append(RowChange("add", key, new=record))
                 continue
             fields = tuple(
-                c.key
-                for c in columns
-                if canonical_value(c, old.record.get(c.key))
-                != canonical_value(c, record.get(c.key))
+                c.key for c in columns if _differs(c, old.record.get(c.key), record.get(c.key))
             )
             if fields:
                 changes.rows.append(RowChange("change", key, new=record, old=old, fields=fields))
@@ -348,6 +346,14 @@ def compute_changeset(
         changeset.sheets[spec.key] = changes
     _drop_practices_of_removed_teachers(changeset, current)
     return changeset
+
+
+def _differs(column: Column, old: Any, new: Any) -> bool:
+    # Equal values of one type have one canonical form: most cells of a resent package
+    # are unchanged, and this skips canonicalising both sides of each.
+    if type(old) is type(new) and old == new:
+        return False
+    return bool(canonical_value(column, old) != canonical_value(column, new))
 
 
 def _drop_practices_of_removed_teachers(

@@ -75,13 +75,22 @@ def as_signed(spec: SheetSpec, signed: Any) -> SheetSpec:
 def content_digests(
     content: WorkbookContent, specs: Iterable[SheetSpec]
 ) -> dict[str, dict[str, Any] | None]:
-    """Digests of the sheets as read back from a workbook (None for a missing sheet)."""
+    """Digests of the sheets as read back from a workbook (None for a missing sheet).
+
+    Each digest is computed once per content and set of columns: the merge verifies a
+    package before taking the write lock and again under it (keys, signature, ledger), and
+    the rows read from the file are the same both times.
+    """
     digests: dict[str, dict[str, Any] | None] = {}
     for spec in specs:
         sheet = content.sheet(spec.key)
-        digests[spec.key] = (
-            None if sheet is None else sheet_digest(spec, [r.values for r in sheet.rows])
-        )
+        if sheet is None:
+            digests[spec.key] = None
+            continue
+        memo = (spec.key, tuple(c.key for c in spec.columns))
+        if memo not in content.digests:
+            content.digests[memo] = sheet_digest(spec, [r.values for r in sheet.rows])
+        digests[spec.key] = dict(content.digests[memo])
     return digests
 
 

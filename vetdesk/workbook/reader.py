@@ -102,6 +102,12 @@ class WorkbookContent:
     partial: bool = False
     # The sheets people read but the merge does not (cover, 核验结果), as text rows.
     readable: dict[str, list[list[str]]] = field(default_factory=dict)
+    # Signature digests of sheets already computed from these rows, keyed by sheet and the
+    # columns signed (see ``packages.envelope.content_digests``); the rows are never changed
+    # after reading, so a package verified again inside the merge's transaction is not re-hashed.
+    digests: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def sheet(self, key: str) -> SheetRows | None:
         """A data sheet by key, if present."""

@@ -77,16 +77,25 @@ def sheet_records(
         raise KeyError(spec.key)
 
 
+_INT_KINDS = frozenset({Kind.INT, Kind.WAN_YUAN, Kind.YEAR})
+_NOT_TEXT = _INT_KINDS | {Kind.DATE, Kind.BOOL}
+
+
 def canonical_value(column: Column, value: Any) -> Any:
     """The canonical form of a typed value: text, int, ISO date, bool or None (never a float)."""
+    # Called for every cell of every signed sheet (twice per row when a merge compares):
+    # kinds are compared by identity and plain text is returned as it is.
     if value is None or value == "":
         return None
-    if column.kind == Kind.DATE:
+    kind = column.kind
+    if type(value) is str and kind not in _NOT_TEXT:
+        return value
+    if kind is Kind.DATE:
         assert isinstance(value, dt.date)
         return value.isoformat()
-    if column.kind in (Kind.INT, Kind.WAN_YUAN, Kind.YEAR):
+    if kind in _INT_KINDS:
         return int(value)
-    if column.kind == Kind.BOOL:
+    if kind is Kind.BOOL:
         return bool(value)
     return str(value)
 
