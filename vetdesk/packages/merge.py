@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
@@ -171,35 +171,11 @@ def _package_codes(content: WorkbookContent) -> set[str]:
     return codes
 
 
-def _teachers_elsewhere(
-    session: Session, year: int, unit: str, idents: set[str]
+def _other_counties_teachers(
+    session: Session, year: int, unit: str, narrow: ColumnElement[bool]
 ) -> dict[str, tuple[str, str]]:
-    # Only the package's own 身份证号 (and their keyed hashes) are looked up: the cost is
-    # that of one county, however many counties were merged before.
-    teacher, school, period = (
-        models.Teacher.__table__,
-        models.School.__table__,
-        models.Period.__table__,
-    )
-    found: dict[str, tuple[str, str]] = {}
-    for part in chunks(sorted(idents)):
-        stmt = (
-            select(teacher.c.id_number, school.c.school_code, school.c.county_code)
-            .join(school, teacher.c.school_id == school.c.id)
-            .join(period, teacher.c.period_id == period.c.id)
-            .where(
-                period.c.year == year,
-                school.c.county_code != unit,
-                teacher.c.id_number.in_(part),
-            )
-        )
-        found.update({ident: (code, county) for ident, code, county in session.execute(stmt)})
-    return found
-
-
-def _plain_ids_elsewhere(session: Session, year: int, unit: str) -> dict[str, tuple[str, str]]:
-    # Hashed mode with counties that sent plain numbers before the switch: those numbers
-    # must be hashed to be compared, so they are read (only the plain ones).
+    # 身份证号 -> (school, county) of the period's teachers outside ``unit`` that ``narrow``
+    # (a condition on models.Teacher) selects.
     teacher, school, period = (
         models.Teacher.__table__,
         models.School.__table__,
@@ -209,13 +185,28 @@ def _plain_ids_elsewhere(session: Session, year: int, unit: str) -> dict[str, tu
         select(teacher.c.id_number, school.c.school_code, school.c.county_code)
         .join(school, teacher.c.school_id == school.c.id)
         .join(period, teacher.c.period_id == period.c.id)
-        .where(
-            period.c.year == year,
-            school.c.county_code != unit,
-            teacher.c.id_number.not_like("H%"),
-        )
+        .where(period.c.year == year, school.c.county_code != unit, narrow)
     )
     return {ident: (code, county) for ident, code, county in session.execute(stmt)}
+
+
+def _teachers_elsewhere(
+    session: Session, year: int, unit: str, idents: set[str]
+) -> dict[str, tuple[str, str]]:
+    # Only the package's own 身份证号 (and their keyed hashes) are looked up: the cost is
+    # that of one county, however many counties were merged before.
+    found: dict[str, tuple[str, str]] = {}
+    for part in chunks(sorted(idents)):
+        narrow = models.Teacher.id_number.in_(part)
+        found.update(_other_counties_teachers(session, year, unit, narrow))
+    return found
+
+
+def _plain_ids_elsewhere(session: Session, year: int, unit: str) -> dict[str, tuple[str, str]]:
+    # Hashed mode with counties that sent plain numbers before the switch: those numbers
+    # must be hashed to be compared, so they are read (only the plain ones).
+    plain = models.Teacher.id_number.not_like("H%")
+    return _other_counties_teachers(session, year, unit, plain)
 
 
 def preview_merge(
