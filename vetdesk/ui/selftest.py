@@ -67,7 +67,7 @@ def _step_modules(tmp: Path) -> str:
 
 
 def _step_enrolment_pdf(tmp: Path) -> str:
-    """Draw the key enrolment form as PDF and PNG (matplotlib's PDF and Agg backends)."""
+    """Draw the key enrolment form as PDF (ReportLab) and as a PNG for printing (pypdfium2)."""
     # Local: the core loads on first use, not at start-up.
     from vetdesk.reports.enrolment import EnrolmentForm, enrolment_png, write_enrolment_pdf
 
