@@ -170,3 +170,20 @@ def test_a_dry_run_into_a_submitted_period_says_the_import_would_be_refused(
     code, out, _err = run(capsys, "import", "--db", str(submitted), str(school_template),
                           "--dry-run")  # fmt: skip
     assert code == 0 and "正式导入将被拒绝" not in out
+
+
+def test_school_edit_and_a_keyless_export_suggest_commands_on_the_same_database(
+    new_city: str, capsys, monkeypatch: pytest.MonkeyPatch
+):
+    assert run(capsys, "init", "--db", "county.db", "--role", "county", "--unit", "630223",
+               "--operator", "张老师")[0] == 0  # fmt: skip
+    code, _out, err = run(capsys, "school", "edit", "--db", "county.db", "--code", "3663230009",
+                          "--inactive")  # fmt: skip
+    assert code == 1
+    assert suggested(err, "school list")[:4] == ["school", "list", "--db", "county.db"]
+    assert run(capsys, "period", "add", "--db", "county.db", "--period", "2025")[0] == 0
+    monkeypatch.delenv("VETDESK_PASSPHRASE", raising=False)
+    code, _out, err = run(capsys, "export", "--db", "county.db", "--period", "2025",
+                          "--out", "p.xlsx")  # fmt: skip
+    assert code == 1
+    assert suggested(err, "key init") == ["key", "init", "--db", "county.db"]

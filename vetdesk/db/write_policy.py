@@ -181,7 +181,9 @@ def decide(session: Session, action: WriteAction, *, period: int | None = None) 
     if action is WriteAction.EXPORT_PACKAGE and not _has_active_key(session):
         return WriteDecision(
             False,
-            _("本单位还没有签名密钥：请先在“签名密钥与公钥登记”中创建（vetdesk key init）。"),
+            _(
+                "本单位还没有签名密钥：请先在“签名密钥与公钥登记”中创建（vetdesk key init --db {db}）。"
+            ).format(db=session_db_argument(session)),
             "no_key",
         )
     return ALLOWED
