@@ -150,3 +150,48 @@ def test_without_a_display_the_workbook_gets_its_command_line(
     err = capsys.readouterr().err
     assert "没有图形显示" in err
     assert f"vetdesk receipt import --db {Path('county.db').absolute()} {path}" in err
+
+
+def _without_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_without_a_display_the_city_gets_only_what_it_may_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    city_db: Path,
+) -> None:
+    # A new user was told to `vetdesk import` a county's package into the city database,
+    # which the write policy refuses (and a template likewise).
+    from vetdesk.cli import main
+
+    _without_display(monkeypatch)
+    package = _workbook(tmp_path, KIND_PACKAGE, "互助县-2025.xlsx")
+    assert main(["--db", str(city_db), str(package)]) == 1
+    err = capsys.readouterr().err
+    assert f"vetdesk verify --db {city_db.absolute()} {package}" in err
+    assert f"vetdesk merge --dry-run --db {city_db.absolute()} {package}" in err
+    assert "vetdesk import" not in err
+    template = _workbook(tmp_path, KIND_TEMPLATE, "职校.xlsx")
+    assert main(["--db", str(city_db), str(template)]) == 1
+    err = capsys.readouterr().err
+    assert "vetdesk import" not in err and "市级数据库只接收县区的上报数据包" in err
+
+
+def test_without_a_display_an_ordinary_workbook_is_imported_into_the_newest_period(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    county_db: Path,
+) -> None:
+    # An ordinary workbook carries no period: the printed import needs --period to run.
+    from vetdesk.cli import main
+
+    _without_display(monkeypatch)
+    plain = _workbook(tmp_path, None, "plain.xlsx")
+    assert main(["--db", str(county_db), str(plain)]) == 1
+    err = capsys.readouterr().err
+    assert f"vetdesk import --period 2025 --db {county_db.absolute()} {plain}" in err

@@ -42,13 +42,44 @@ def workbook_commands(path: Path, db: str | None) -> str:
     """What the workbook opened without a display is, and the commands that handle it."""
     # Imported here: reading a workbook needs openpyxl, which the rest of this module does not.
     from vetdesk.errors import VetDeskError
-    from vetdesk.services.open_workbook import commands_for, kind_name, workbook_kind
+    from vetdesk.services.open_workbook import commands_for, kind_name, plan_open, workbook_kind
 
     try:
         kind = workbook_kind(path)
     except VetDeskError as exc:
         return exc.message
+    is_city, period = _role_and_newest_period(db)
+    if is_city is not None:
+        plan = plan_open(path, is_city=is_city)
+        if plan.refused:
+            return plan.message
     target = str(Path(db).absolute()) if db else _("数据库文件")
     lines = [_("{name} 是{what}。在命令行中处理它：").format(name=path.name, what=kind_name(kind))]
-    lines += [f"    vetdesk {command} --db {target} {path}" for command in commands_for(kind)]
+    lines += [
+        f"    vetdesk {command} --db {target} {path}"
+        for command in commands_for(kind, is_city=is_city, period=period)
+    ]
     return "\n".join(lines)
+
+
+def _role_and_newest_period(db: str | None) -> tuple[bool | None, int | None]:
+    # Whether the database is the city's, and its newest period; (None, None) when it
+    # cannot be read (not given, missing, locked): the commands of both sides are shown.
+    if not db or not Path(db).is_file():
+        return None, None
+    # Imported here: only this message opens the database.
+    from vetdesk.db.database import open_database
+    from vetdesk.errors import VetDeskError
+    from vetdesk.services.records import list_periods
+
+    try:
+        database = open_database(db, upgrade=False)
+    except (VetDeskError, OSError):
+        return None, None
+    try:
+        periods = list_periods(database)
+        return database.info().is_city, periods[0].year if periods else None
+    except Exception:  # an old schema (not upgraded here) or a damaged file: say less
+        return None, None
+    finally:
+        database.close()

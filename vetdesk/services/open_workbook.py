@@ -74,17 +74,27 @@ def workbook_kind(path: Path) -> str | None:
     return _kind_of(read_workbook(path, sheets=()).meta)
 
 
-def commands_for(kind: str | None) -> list[str]:
-    """The sub-commands that do, without a window, what opening the workbook would do."""
+def commands_for(kind: str | None, *, is_city: bool | None, period: int | None = None) -> list[str]:
+    """The sub-commands, with their options, that do without a window what opening would do.
+
+    They follow :func:`plan_open`: the city verifies and merges a county's package and
+    nothing else; a county imports data, a task package or a receipt. With ``is_city``
+    None (the database's role is not known) both sides' commands are given. A workbook
+    that carries no period (an ordinary one) is imported with ``--period``: the newest
+    period of the database when given, otherwise a word the user replaces.
+    """
+    city = ["verify", "merge --dry-run", "merge"] if kind == KIND_PACKAGE else []
+    county: list[str] = []
     if kind == KIND_TASK:
-        return ["task import"]
-    if kind == KIND_RECEIPT:
-        return ["receipt import"]
-    if kind == KIND_PACKAGE:
-        return ["verify", "merge", "import"]  # the city verifies and merges; a county imports
-    if kind in _DATA_KINDS or kind is None:
-        return ["import"]
-    return []
+        county = ["task import --dry-run", "task import"]
+    elif kind == KIND_RECEIPT:
+        county = ["receipt import"]
+    elif kind in _DATA_KINDS or kind is None:
+        year = "" if kind is not None else f" --period {period if period else _('年度')}"
+        county = [f"import --dry-run{year}", f"import{year}"]
+    if is_city is None:
+        return city + county
+    return city if is_city else county
 
 
 def _kind_of(meta: object) -> str | None:

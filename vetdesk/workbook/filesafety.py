@@ -266,7 +266,7 @@ def _empty(name: str) -> UnsafeFileError:
 def _not_found(name: str, detail: str) -> UnsafeFileError:
     return _refuse(
         "not_found",
-        _("找不到文件“{name}”。请确认文件仍在原来的位置（U 盘是否已拔出），然后重新选择。"),
+        _("找不到文件“{name}”。请确认文件名和位置无误（U 盘是否已拔出）。"),
         name,
         detail,
     )
