@@ -10,6 +10,7 @@ touches the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,6 +206,37 @@ def _valid(db: Database, result: Verification) -> None:
 def _ledger(db: Database, session: Session, result: Verification) -> None:
     del db
     _check_ledger(session, result)
+    _check_statistics_date(session, result)
+
+
+def signed_statistics_date(manifest: dict[str, Any]) -> dt.date | None:
+    """The statistics date the package signed (None when its manifest has none)."""
+    text = manifest.get("statistics_date")
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _check_statistics_date(session: Session, result: Verification) -> None:
+    # A county may have counted at another date than the city's period (统计时点): the data
+    # is still that county's signed report, so the merge goes on, but never silently — as
+    # a task package's import shows a changed statistics date, the city sees both dates.
+    manifest = result.manifest
+    assert manifest is not None
+    signed = signed_statistics_date(manifest)
+    held = session.scalar(
+        select(models.Period.statistics_date).where(models.Period.year == result.period)
+    )
+    if signed is None or held is None or signed == held:
+        return
+    result.notes.append(
+        _(
+            "注意：上报包的统计时点是 {signed}，与本库 {year} 年度统计期的统计时点 {held} 不同。"
+            "合并后该年度的统计时点仍为 {held}；如对方填报时用错了统计时点，请与对方核实后"
+            "让其改正重报。"
+        ).format(signed=signed.isoformat(), year=result.period, held=held.isoformat())
+    )
 
 
 PACKAGE = EnvelopeKind(
