@@ -156,3 +156,16 @@ def test_chinese_help_has_no_argparse_english(capsys):
 def test_english_help_stays_english(capsys):
     code, out, _err = run(capsys, "--lang", "en", "period", "--help")
     assert code == 0 and "usage:" in out and "用法" not in out
+
+
+def test_lang_may_follow_the_sub_command(county_db, capsys: pytest.CaptureFixture[str]) -> None:
+    # A new user added `--lang en` after the sub-command, as README's "add --lang en"
+    # reads, and argparse refused it (exit 2).
+    from vetdesk.i18n import set_language
+
+    try:
+        assert main(["period", "list", "--db", str(county_db), "--lang", "en"]) == 0
+        assert "statistics date" in capsys.readouterr().out
+        assert main(["period", "list", "--lang=en", "--db", str(county_db), "--json"]) == 0
+    finally:
+        set_language("zh")

@@ -12,6 +12,7 @@ from pkg_helpers import PASSPHRASE, enrol, make_package, open_pair
 from sqlalchemy import select
 
 from vetdesk.db import models
+from vetdesk.errors import InputRejected
 from vetdesk.packages.county import NotReadyToSubmit, export_package
 from vetdesk.packages.envelope import seal
 from vetdesk.packages.verify import Verdict, verify_package
@@ -133,8 +134,13 @@ def test_unknown_revoked_and_wrong_unit_keys(pair, tmp_path, demo_county_templat
         tmp_path / "city2.db", role="city", unit_code="630200", operator="丙"
     )
     assert verify_package(fresh_city, path).verdict == Verdict.UNKNOWN_KEY
-    # The county's key registered as if it were 乐都区's: the package claims 互助.
-    add_trusted_key(fresh_city, "630202", read_key_file(active_key(county).public_key))
+    # The county's key registered as if it were 乐都区's: the package claims 互助. Its file
+    # names 互助, so registration refuses it; without that name (an edited file) it registers,
+    # and verification still refuses the package.
+    key_text = active_key(county).public_key
+    with pytest.raises(InputRejected):
+        add_trusted_key(fresh_city, "630202", read_key_file(key_text))
+    add_trusted_key(fresh_city, "630202", read_key_file(" ".join(key_text.split()[:2])))
     result = verify_package(fresh_city, path)
     assert result.verdict == Verdict.WRONG_UNIT
     fresh_city.close()

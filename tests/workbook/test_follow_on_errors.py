@@ -62,3 +62,18 @@ def test_one_unknown_school_code_is_one_error_listing_its_rows(db, tmp_path):
     assert issue.value == BAD and issue.sheet == TEACHERS.sheet_title
     assert "共 13 行" in issue.message and TRAININGS.sheet_title in issue.message
     assert "等" in issue.message  # twelve teacher rows: the first eight listed
+
+
+def test_an_issue_reads_as_english_in_english() -> None:
+    # The separator before the reason was a full-width colon in English too.
+    from vetdesk.i18n import set_language
+    from vetdesk.workbook.reader import ImportIssue
+
+    issue = ImportIssue("教师名册", 7, "D", "身份证号", "12O0", "坏值")
+    assert issue.describe() == "工作表“教师名册” 第 7 行 D 列（身份证号），值“12O0”：坏值"
+    set_language("en")
+    try:
+        described = issue.describe()
+    finally:
+        set_language("zh")
+    assert '"12O0": ' in described and "：" not in described

@@ -88,6 +88,29 @@ def _preparse_language(argv: Sequence[str]) -> None:
                 set_language(lang)
 
 
+def _language_first(args: list[str]) -> list[str]:
+    """``--lang`` moved before the sub-command, where argparse accepts it.
+
+    Users add ``--lang en`` at the end of a command they already typed (README says
+    "add --lang en"); argparse takes it only before the sub-command.
+    """
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in ("zh", "en"):
+            moved += args[i : i + 2]
+            i += 2
+            continue
+        if arg in ("--lang=zh", "--lang=en"):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return moved + rest
+
+
 def _only_version(args: list[str]) -> bool:
     """Whether the command is just ``--version`` (with at most a language option)."""
     if not args or args[-1] != "--version":
@@ -132,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"VetDesk {__version__}")
         return 0
     _preparse_language(args_list)
-    args_list, workbook = opened_workbook(args_list)
+    args_list, workbook = opened_workbook(_language_first(args_list))
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)

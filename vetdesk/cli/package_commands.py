@@ -231,6 +231,14 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
                 EXIT_REJECTED,
                 code="fingerprint_mismatch",
             )
+    elif not args.yes and not sys.stdin.isatty():
+        # No one to compare the fingerprint: the one from the enrolment form must be given.
+        raise UsageError(
+            _(
+                '无法当面核对指纹：请加上 --fingerprint "…" 重新运行，'
+                "填入对方签字盖章的登记表上的指纹，由本软件逐位核对。"
+            )
+        )
     elif not confirm(args, _("请与对方书面登记表上的指纹逐位核对。是否一致？")):
         print(_("未登记。"))
         return EXIT_REJECTED

@@ -15,8 +15,8 @@ def verdict_line(result: EnvelopeVerification) -> str:
 def detail_lines(result: EnvelopeVerification, *, notes: bool = True) -> list[str]:
     """The indented lines under a verdict: the remedy of a refusal, the key, the notes."""
     lines = []
-    if not result.ok and result.verdict.remedy:
-        lines.append("    " + _("处理办法：{remedy}").format(remedy=result.verdict.remedy))
+    if not result.ok and result.remedy:
+        lines.append("    " + _("处理办法：{remedy}").format(remedy=result.remedy))
     if result.fingerprint:
         lines.append("    " + _("签名密钥指纹：{fp}").format(fp=result.fingerprint))
     if notes:

@@ -19,6 +19,7 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
+from vetdesk.packages.explained import RecordNames, explanation_label
 from vetdesk.workbook.importer import (
     SHEET_ORDER,
     SIMPLE_MODELS,
@@ -152,31 +153,41 @@ class ChangeSet:
         """Counts per sheet the package carries."""
         return {key: sheet.summary() for key, sheet in self.sheets.items()}
 
-    def describe(self, names: dict[str, str]) -> list[RecordChange]:
+    def describe(
+        self, names: dict[str, str], explained: RecordNames | None = None
+    ) -> list[RecordChange]:
         """The rows as the preview lists them (old → new for each changed field)."""
+        record_names = explained or RecordNames(schools=names)
+
+        def label(spec: SheetSpec, record: Record) -> str:
+            if spec is EXPLANATIONS:  # internal keys, named in words
+                return explanation_label(record, record_names)
+            return _label(spec, record, names)
+
         described = []
         for sheet in self.sheets.values():
             spec = sheet.spec
             for row in sheet.rows:
                 if row.action == "add":
                     assert row.new is not None
-                    described.append(
-                        RecordChange(spec.sheet_title, _label(spec, row.new, names), "add")
-                    )
+                    described.append(RecordChange(spec.sheet_title, label(spec, row.new), "add"))
                 elif row.action == "change":
                     assert row.new is not None and row.old is not None
                     diff = _differences(spec, row.old.record, row.new, row.fields)
                     described.append(
-                        RecordChange(spec.sheet_title, _label(spec, row.new, names), "change", diff)
+                        RecordChange(spec.sheet_title, label(spec, row.new), "change", diff)
                     )
                 else:
                     assert row.old is not None
                     described.append(
-                        RecordChange(
-                            spec.sheet_title, _label(spec, row.old.record, names), "remove"
-                        )
+                        RecordChange(spec.sheet_title, label(spec, row.old.record), "remove")
                     )
         return described
+
+    def teacher_records(self) -> list[Record]:
+        """The city's roster rows this change set changes or removes (their names, for labels)."""
+        sheet = self.sheets.get(TEACHERS.key)
+        return [row.old.record for row in sheet.rows if row.old is not None] if sheet else []
 
     def digest(self) -> str:
         """A fingerprint of what the merge writes: equal digests, equal writes."""

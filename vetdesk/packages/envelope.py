@@ -207,11 +207,14 @@ class StepContext:
 class Refusal(Exception):
     """A verification step failed with a verdict and a message for people."""
 
-    def __init__(self, verdict: Verdict, message: str, sheet: str | None = None) -> None:
+    def __init__(
+        self, verdict: Verdict, message: str, sheet: str | None = None, remedy: str = ""
+    ) -> None:
         super().__init__(message)
         self.verdict = verdict
         self.message = message
         self.sheet = sheet
+        self.remedy = remedy
 
 
 @dataclass
@@ -227,11 +230,18 @@ class EnvelopeVerification:
     fingerprint: str | None = None
     notes: list[str] = field(default_factory=list)
     content: WorkbookContent | None = field(default=None, repr=False)
+    # What to do when this file's case needs more than the verdict's general advice.
+    own_remedy: str = ""
 
     @property
     def ok(self) -> bool:
         """Whether the file passed every check."""
         return self.verdict == Verdict.VALID
+
+    @property
+    def remedy(self) -> str:
+        """What a person can do about a refusal: this file's own advice, else the verdict's."""
+        return self.own_remedy or self.verdict.remedy
 
     def verdict_json(self) -> dict[str, Any]:
         """The fields every kind's machine-readable form shares."""
@@ -239,7 +249,7 @@ class EnvelopeVerification:
             "file": self.file_name,
             "verdict": str(self.verdict),
             "label": self.verdict.label,
-            "remedy": self.verdict.remedy,
+            "remedy": self.remedy,
             "ok": self.ok,
             "message": self.message,
             "sheet": self.sheet,
@@ -280,12 +290,17 @@ class EnvelopeKind:
     content_check: Callable[[Database, Any], None] = _no_check
     scope: Callable[[Database, Any], None] = _no_check
     ledger: Callable[[Database, Session, Any], None] = _no_ledger
+    # Advice of its own for some steps (e.g. which command takes a file of another kind).
+    remedies: Mapping[Step, Callable[[StepContext], str]] = field(default_factory=dict)
 
     def refuse(
         self, verdict: Verdict, step: Step, context: StepContext, sheet: str | None = None
     ) -> Refusal:
         """The refusal of a shared step, in this kind's words."""
-        return Refusal(verdict, self.wording[step](context), sheet)
+        remedy = self.remedies.get(step)
+        return Refusal(
+            verdict, self.wording[step](context), sheet, remedy(context) if remedy else ""
+        )
 
 
 @contextmanager
@@ -332,7 +347,7 @@ def verify_envelope(
                 kind.ledger(db, reader, result)
     except Refusal as refusal:
         result.verdict, result.message = refusal.verdict, refusal.message
-        result.sheet = refusal.sheet
+        result.sheet, result.own_remedy = refusal.sheet, refusal.remedy
 
 
 def _run_steps(

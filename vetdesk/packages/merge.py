@@ -37,10 +37,17 @@ from vetdesk.packages.changeset import (
     record_school,
 )
 from vetdesk.packages.changeset_apply import apply_changeset
-from vetdesk.packages.verify import Verdict, Verification, verify_content
+from vetdesk.packages.explained import RecordNames, teacher_names
+from vetdesk.packages.verify import (
+    Verdict,
+    Verification,
+    signed_statistics_date,
+    verify_content,
+)
+from vetdesk.standards.installed import ruleset_in_force
 from vetdesk.workbook.importer import SHEET_ORDER, RecordChange, SheetSummary
 from vetdesk.workbook.reader import WorkbookContent
-from vetdesk.workbook.schema import ALL_SHEETS, EXPORT_SHEETS, SCHOOLS
+from vetdesk.workbook.schema import ALL_SHEETS, EXPORT_SHEETS, SCHOOLS, TEACHERS
 
 
 @dataclass
@@ -90,15 +97,6 @@ class MergePreview:
         if not self.verification.ok:
             return [self.verification.message]
         return list(self.conflicts)
-
-
-def signed_statistics_date(manifest: dict[str, Any]) -> dt.date | None:
-    """The statistics date the package signed (None when its manifest has none)."""
-    text = manifest.get("statistics_date")
-    try:
-        return dt.date.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
 
 
 def _foreign_rows(
@@ -244,6 +242,7 @@ def preview_merge(
         changeset = compute_changeset(session, content, unit, year, schools)
         privacy = privacy_in_force(session)
         preview.duplicates = _duplicates(session, content, unit, year, privacy)
+        indicators = {i.id: i.label for i in ruleset_in_force(db, session).indicators.values()}
     finally:
         if own:
             session.close()
@@ -253,7 +252,11 @@ def preview_merge(
         names[str(row.values.get("school_code"))] = str(row.values.get("name"))
     preview.changeset = changeset
     preview.summary = changeset.summary()
-    preview.changes = changeset.describe(names)
+    roster = content.sheet(TEACHERS.key)
+    teachers = teacher_names(
+        [*changeset.teacher_records(), *(row.values for row in (roster.rows if roster else []))]
+    )
+    preview.changes = changeset.describe(names, RecordNames(names, teachers, indicators))
     preview.kept_sheets = [s.sheet_title for s in EXPORT_SHEETS if content.sheet(s.key) is None]
     preview.kept_rows = {ALL_SHEETS[k].sheet_title: n for k, n in changeset.kept.items()}
     return preview

@@ -10,6 +10,7 @@ touches the database.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.database import Database
-from vetdesk.i18n import _
+from vetdesk.i18n import N_, _
 from vetdesk.packages.envelope import (
     EnvelopeKind,
     EnvelopeVerification,
@@ -33,7 +34,14 @@ from vetdesk.packages.envelope import (
 )
 from vetdesk.packages.verdict import Verdict
 from vetdesk.signing.keys import NAMESPACE_PACKAGE
-from vetdesk.workbook.meta import KIND_PACKAGE
+from vetdesk.workbook.meta import (
+    KIND_DRAFT,
+    KIND_EXPORT,
+    KIND_PACKAGE,
+    KIND_RECEIPT,
+    KIND_TASK,
+    KIND_TEMPLATE,
+)
 from vetdesk.workbook.reader import WorkbookContent
 from vetdesk.workbook.schema import ALL_SHEETS
 
@@ -80,10 +88,40 @@ def _claimed(c: StepContext) -> str:
     return unit_name(c.manifest.get("unit_code", ""))
 
 
+# The other kinds of VetDesk workbook in the user's words (never the manifest's code).
+_KIND_NAMES = {
+    KIND_TEMPLATE: N_("填报模板"),
+    KIND_EXPORT: N_("导出工作簿"),
+    KIND_DRAFT: N_("未签名草稿"),
+    KIND_RECEIPT: N_("市局回执"),
+    KIND_TASK: N_("市局任务包"),
+}
+
+
+def _not_a_package(kind: object) -> str:
+    """Say in words what a file of another kind is (never by its manifest code)."""
+    if not kind:
+        return _(
+            "这不是 VetDesk 上报包（是普通工作簿）。请确认对方发送的是用“导出上报包”生成的文件。"
+        )
+    name = _KIND_NAMES.get(str(kind))
+    return _("这是 VetDesk {kind}，不是上报包，不能在这里核验。").format(
+        kind=_(name) if name else _("其他类型的文件")
+    )
+
+
+def _other_kind_remedy(c: StepContext) -> str:
+    """Which command takes a task package or a receipt (they are imported, not verified here)."""
+    kind = c.file_kind if c.file_kind != KIND_PACKAGE else c.manifest.get("kind")
+    if kind == KIND_TASK:
+        return _("任务包由县区导入：vetdesk task import --db 县区数据库 文件。")
+    if kind == KIND_RECEIPT:
+        return _("回执由县区导入：vetdesk receipt import --db 县区数据库 文件。")
+    return ""
+
+
 _WORDING = {
-    Step.NOT_THIS_KIND: lambda c: _(
-        "这不是 VetDesk 上报包（文件类型：{kind}）。请确认对方发送的是用“导出上报包”生成的文件。"
-    ).format(kind=c.file_kind or _("普通工作簿")),
+    Step.NOT_THIS_KIND: lambda c: _not_a_package(c.file_kind),
     Step.MALFORMED: lambda c: _("签名数据已被修改或损坏（隐藏的 _vetdesk 工作表），上报包不可信。"),
     Step.FORMAT: lambda c: _(
         "上报包格式版本 {v} 比本软件支持的更新，请升级 VetDesk 后再核验。"
@@ -101,9 +139,7 @@ _WORDING = {
     Step.BAD_SIGNATURE: lambda c: _(
         "签名数据在签名后被修改（隐藏的 _vetdesk 工作表），上报包不可信。"
     ),
-    Step.MANIFEST_KIND: lambda c: _(
-        "这不是 VetDesk 上报包（文件类型：{kind}）。请确认对方发送的是用“导出上报包”生成的文件。"
-    ).format(kind=c.manifest.get("kind") or _("普通工作簿")),
+    Step.MANIFEST_KIND: lambda c: _not_a_package(c.manifest.get("kind")),
     Step.UNSIGNED_SHEET: lambda c: _(
         "工作表“{sheet}”不在签名范围内（签名数据没有列出它），是签名后加入的，上报包不可信。请让对方重新导出。"
     ).format(sheet=c.sheet),
@@ -170,6 +206,37 @@ def _valid(db: Database, result: Verification) -> None:
 def _ledger(db: Database, session: Session, result: Verification) -> None:
     del db
     _check_ledger(session, result)
+    _check_statistics_date(session, result)
+
+
+def signed_statistics_date(manifest: dict[str, Any]) -> dt.date | None:
+    """The statistics date the package signed (None when its manifest has none)."""
+    text = manifest.get("statistics_date")
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _check_statistics_date(session: Session, result: Verification) -> None:
+    # A county may have counted at another date than the city's period (统计时点): the data
+    # is still that county's signed report, so the merge goes on, but never silently — as
+    # a task package's import shows a changed statistics date, the city sees both dates.
+    manifest = result.manifest
+    assert manifest is not None
+    signed = signed_statistics_date(manifest)
+    held = session.scalar(
+        select(models.Period.statistics_date).where(models.Period.year == result.period)
+    )
+    if signed is None or held is None or signed == held:
+        return
+    result.notes.append(
+        _(
+            "注意：上报包的统计时点是 {signed}，与本库 {year} 年度统计期的统计时点 {held} 不同。"
+            "合并后该年度的统计时点仍为 {held}；如对方填报时用错了统计时点，请与对方核实后"
+            "让其改正重报。"
+        ).format(signed=signed.isoformat(), year=result.period, held=held.isoformat())
+    )
 
 
 PACKAGE = EnvelopeKind(
@@ -177,6 +244,10 @@ PACKAGE = EnvelopeKind(
     namespace=NAMESPACE_PACKAGE,
     wrong_kind=Verdict.NOT_PACKAGE,
     wording=_WORDING,
+    remedies={
+        Step.NOT_THIS_KIND: _other_kind_remedy,
+        Step.MANIFEST_KIND: _other_kind_remedy,
+    },
     sheets=ALL_SHEETS,
     content_check=_valid,
     ledger=_ledger,
@@ -265,5 +336,5 @@ def verify_package(db: Database, path: Path, *, check_ledger: bool = True) -> Ve
     """Verify a package file; never raises for a bad file, always returns a verdict."""
     content = read_signed_file(path, PACKAGE)
     if isinstance(content, Refusal):
-        return Verification(path.name, content.verdict, content.message)
+        return Verification(path.name, content.verdict, content.message, own_remedy=content.remedy)
     return verify_content(db, content, check_ledger=check_ledger)

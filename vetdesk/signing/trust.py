@@ -106,6 +106,7 @@ def add_trusted_key(
         raise UsageError(_("不能把本单位自己的密钥登记为外单位密钥。"))
     if info.is_city == unit.is_city:
         raise UsageError(_("市级数据库登记各县区的密钥，县区数据库登记市局的密钥。"))
+    _check_named_unit(candidate, unit_code)
     now = dt.datetime.now().replace(microsecond=0)
     with db.transaction() as session:
         existing = session.scalar(
@@ -143,6 +144,32 @@ def add_trusted_key(
         session.add(row)
         session.flush()
         return _info(row)
+
+
+def _check_named_unit(candidate: KeyCandidate, unit_code: str) -> None:
+    """Refuse a key whose file names another unit than the one it is registered for.
+
+    ``vetdesk key export`` writes the unit code after the key; a file naming another unit is
+    the wrong file (or the wrong unit was chosen), and registering it would make that unit's
+    packages verify as this one's.
+    """
+    named = candidate.comment.split()[0] if candidate.comment.split() else ""
+    if not (len(named) == 6 and named.isdigit()) or named == unit_code:
+        return
+    units = load_units()
+    named_unit, asked_unit = units.get(named), units.get(unit_code)
+    raise InputRejected(
+        _(
+            "公钥文件标明属于{named}（{named_code}），不能登记为{asked}（{asked_code}）的公钥。"
+            "请确认选择的单位和文件是否正确。"
+        ).format(
+            named=named_unit.name if named_unit else named,
+            named_code=named,
+            asked=asked_unit.name if asked_unit else unit_code,
+            asked_code=unit_code,
+        ),
+        code="key_unit_mismatch",
+    )
 
 
 def revoke_trusted_key(

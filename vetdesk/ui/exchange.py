@@ -888,8 +888,8 @@ class VerifyPackageDialog(QDialog):
                 lines.append(
                     pgettext("Exchange", "有问题的工作表：{sheet}").format(sheet=result.sheet)
                 )
-            if not result.ok and result.verdict.remedy:
-                lines.append(_("处理办法：{remedy}").format(remedy=result.verdict.remedy))
+            if not result.ok and result.remedy:
+                lines.append(_("处理办法：{remedy}").format(remedy=result.remedy))
             lines.extend(result.notes)
             self.details.setPlainText("\n".join(lines))
 

@@ -65,7 +65,8 @@ class ImportIssue:
         if self.column:
             where += _(" {col} 列（{header}）").format(col=self.column, header=self.header)
         value = _("，值“{v}”").format(v=self.value) if self.value else ""
-        return f"{where}{value}：{self.message}"
+        # The separator is translated too: English takes a colon and a space.
+        return _("{where}{value}：{message}").format(where=where, value=value, message=self.message)
 
 
 @dataclass(frozen=True)
