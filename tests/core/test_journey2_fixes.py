@@ -83,7 +83,7 @@ def test_the_explain_command_check_prints_runs_as_printed(county_db, capsys, mon
                "--text", "")[0] == 0  # fmt: skip
     code, out, _err = run(capsys, "check", "--db", db, "--period", "2025")
     line = next(line for line in out.splitlines() if finding["id"] in line and "explain" in line)
-    command = line.split("vetdesk ", 1)[1].replace("“…”", "已核实")
+    command = line.split("vetdesk ", 1)[1].replace("在此填写说明", "已核实")
     args = command.split()
     assert args[:3] == ["explain", "--db", db]
     assert run(capsys, *args)[0] == 0

@@ -94,7 +94,7 @@ def test_template_for_an_unknown_school_is_rejected_input_saying_how_to_register
     code, _out, err = run(capsys, "template", "--db", db, "--period", "2025", "--school", SCHOOL,
                           "--out", str(out_file))  # fmt: skip
     assert code == 1  # rejected input, not a usage error
-    assert "vetdesk school add --code 3663230001" in err and "--new-school" in err
+    assert "vetdesk school add --db" in err and "--code 3663230001" in err and "--new-school" in err
     assert not out_file.exists()
 
 
@@ -139,7 +139,7 @@ def test_city_without_the_period_is_not_told_to_import_a_task_package(tmp_path, 
     run(capsys, "init", "--db", str(city), "--role", "city", "--operator", "李科长")
     code, _out, err = run(capsys, "check", "--db", str(city), "--period", "2025")
     assert code == 1
-    assert "任务包" not in err and "vetdesk period add --period 2025" in err
+    assert "任务包" not in err and f"vetdesk period add --db {city} --period 2025" in err
 
 
 def test_chinese_help_has_no_argparse_english(capsys):

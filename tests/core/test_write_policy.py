@@ -266,7 +266,9 @@ def test_reopening_a_reported_period_says_the_city_holds_the_old_figures(
     # A change goes through, and says a new package is needed.
     code, out, _err = run(capsys, "import", "--db", str(path), str(template))
     assert code == 0 and "导入完成" in out
-    assert "市局持有第 1 号上报包中的旧数据" in out and "重新导出上报包" in out
+    assert "市局仍持有第 1 号上报包中的旧数据" in out and "重新导出上报包" in out
+    assert "已上报" not in out  # the period is open again
+    assert "2025 年度已重新打开" in out
     # An explanation of a current warning (explain addresses findings as check prints them).
     code, out, _err = run(capsys, "check", "--db", str(path), "--period", "2025", "--json")
     warning = next(f for f in json.loads(out)["findings"] if f["severity"] == "warning")
@@ -282,7 +284,7 @@ def test_reopening_a_reported_period_says_the_city_holds_the_old_figures(
         "--text",
         "说明",
     )
-    assert code == 0 and "市局持有第 1 号上报包中的旧数据" in out
+    assert code == 0 and "市局仍持有第 1 号上报包中的旧数据" in out
     # Reopening an open period is refused.
     code, _out, err = run(capsys, "period", "reopen", "--db", str(path), "--period", "2025")
     assert code == 1 and "本来就在填报中" in err

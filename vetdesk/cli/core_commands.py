@@ -23,7 +23,7 @@ from vetdesk.domain.units import load_units
 from vetdesk.errors import UsageError
 from vetdesk.i18n import _
 from vetdesk.standards.assess import VERDICT_LABELS, threshold_text
-from vetdesk.validation.findings import Finding
+from vetdesk.validation.findings import EXPLANATION_PLACEHOLDER, Finding
 
 if TYPE_CHECKING:
     from vetdesk.validation.check import CheckReport
@@ -273,10 +273,20 @@ def print_report(report: CheckReport, out: Any = None, db_path: str = "") -> Non
                 "         "
                 + _(
                     "编号 {id}；说明：vetdesk explain --db {db} --period {year} --finding {id}"
-                    " --text “…”"
-                ).format(id=f.finding_id, year=report.year, db=db_arg)
+                    " --text {text}"
+                ).format(
+                    id=f.finding_id,
+                    year=report.year,
+                    db=db_arg,
+                    text=quote_arg(_(EXPLANATION_PLACEHOLDER)),
+                )
                 + "\n"
             )
+    if report.info.is_city:
+        # The city exports no package: its data comes from the counties' packages.
+        if report.unexplained_warnings and not report.errors:
+            w("\n" + _("待说明的警告须由所属县区改正数据或填写说明后重新上报。") + "\n")
+        return
     if report.unexplained_warnings and not report.errors:
         w("\n" + _("每条警告改正数据或填写说明后，才能导出正式上报包。") + "\n")
     if report.ready_to_submit:

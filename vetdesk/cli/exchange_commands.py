@@ -168,18 +168,29 @@ def print_plan(plan: Any, out: Any = None) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     """Run ``vetdesk import``."""
     # Local: SQLAlchemy loads when the command runs, not for --help.
-    from vetdesk.db.write_policy import WriteAction, changed_after_report_note, require
+    from vetdesk.db.write_policy import (
+        ALLOWED,
+        WriteAction,
+        changed_after_report_note,
+        decide,
+        require,
+    )
     from vetdesk.workbook.annotate import annotate_workbook
     from vetdesk.workbook.importer import apply_import, plan_from_content
     from vetdesk.workbook.reader import read_workbook
 
     db = open_database(args.db)
     note = ""
+    refusal = ALLOWED
     try:
         with db.session() as session:  # a city imports no workbooks, not even to preview one
             require(session, WriteAction.IMPORT_TEMPLATE)
         content = read_workbook(args.file)
         plan = plan_from_content(db, content, args.period)
+        if plan.ok and args.dry_run and plan.year is not None:
+            # The preview tells what the real import would do, refusal included.
+            with db.session() as session:
+                refusal = decide(session, WriteAction.IMPORT_TEMPLATE, period=plan.year)
         if plan.ok and not args.dry_run:
             plan = apply_import(db, content, year=args.period)
         if plan.applied and plan.has_changes and plan.year is not None:
@@ -192,7 +203,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         annotate_workbook(args.file, plan.issues, args.annotate)
         annotated = args.annotate
     if args.json:
-        print_json({**_plan_json(plan, annotated), "note": note})
+        payload = {**_plan_json(plan, annotated), "note": note}
+        if not refusal.allowed:
+            payload.update(ok=False, refused=refusal.reason, code=refusal.code)
+        print_json(payload)
     else:
         print_plan(plan)
         if annotated:
@@ -201,9 +215,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(_("导入完成。"))
             if note:
                 print(note)
+        elif plan.ok and not refusal.allowed:
+            print(
+                _("预览完成，未写入数据库。正式导入将被拒绝：{reason}").format(
+                    reason=refusal.reason
+                )
+            )
         elif plan.ok:
             print(_("预览完成，未写入数据库（去掉 --dry-run 以导入）。"))
-    return EXIT_OK if plan.ok else EXIT_REJECTED
+    return EXIT_OK if plan.ok and refusal.allowed else EXIT_REJECTED
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from vetdesk.cli.common import (
     open_database,
     print_json,
 )
+from vetdesk.db.location import command_argument, parse_target
 from vetdesk.domain.enums import Ownership, PeriodState, SchoolCategory, SchoolLevel
 from vetdesk.domain.units import load_units
 from vetdesk.i18n import N_, _
@@ -157,14 +158,16 @@ def cmd_period_add(args: argparse.Namespace) -> int:
     )
     next_step = (
         _(
-            "下一步：登记学校（vetdesk school add --db {db} …），再导出任务包（vetdesk task export）。"
+            "下一步：登记学校（vetdesk school add --db {db} …），再导出任务包"
+            "（vetdesk task export --db {db} --period {year} --out 任务包.xlsx）。"
         )
         if is_city
         else _(
-            "下一步：登记学校（vetdesk school add --db {db} …），再生成模板（vetdesk template）。"
+            "下一步：登记学校（vetdesk school add --db {db} …），再生成模板"
+            "（vetdesk template --db {db} --period {year} --out 模板.xlsx）。"
         )
     )
-    print(next_step.format(db=args.db))
+    print(next_step.format(db=command_argument(parse_target(args.db)), year=info.year))
     return EXIT_OK
 
 
@@ -190,7 +193,9 @@ def cmd_period_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not periods:
         print(
-            _("还没有统计期。新建：vetdesk period add --db {db} --period 年度").format(db=args.db)
+            _("还没有统计期。新建：vetdesk period add --db {db} --period 年度").format(
+                db=command_argument(parse_target(args.db))
+            )
         )
         return EXIT_OK
     for p in periods:

@@ -18,7 +18,14 @@ from vetdesk import __version__
 from vetdesk.db import backup, migrate, models
 from vetdesk.db.audit import install_audit
 from vetdesk.db.engine import make_engine, make_session_factory
-from vetdesk.db.location import DatabaseTarget, ServerUrl, parse_target, target_label
+from vetdesk.db.location import (
+    DB_ARGUMENT,
+    DatabaseTarget,
+    ServerUrl,
+    command_argument,
+    parse_target,
+    target_label,
+)
 from vetdesk.db.lock import DatabaseLock
 from vetdesk.domain.enums import Role
 from vetdesk.domain.units import load_units
@@ -64,6 +71,11 @@ class Database:
         return target_label(self.location)
 
     @property
+    def argument(self) -> str:
+        """The database as a suggested command's ``--db`` value (so the command runs as printed)."""
+        return command_argument(self.location)
+
+    @property
     def path(self) -> Path:
         """The database file; refused for a database on a PostgreSQL server."""
         if isinstance(self.location, ServerUrl):
@@ -73,6 +85,8 @@ class Database:
     def session(self, *, write: bool = False) -> Session:
         """A new session whose changes are recorded in the audit log (``write``: takes the write lock)."""
         session = (self._write_factory if write else self._factory)()
+        # Messages raised deep in the core suggest complete commands: they need the --db value.
+        session.info[DB_ARGUMENT] = self.argument
         try:
             operator = self.info().operator
         except InputRejected:  # being initialised: create_database sets the operator

@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The key under which a session of a Database holds its command_argument().
+DB_ARGUMENT = "vetdesk_db_argument"
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -91,6 +98,18 @@ def parse_target(text: str | DatabaseTarget) -> DatabaseTarget:
     if is_server_url(text):
         return parse_server_url(text)
     return Path(text)
+
+
+def command_argument(target: DatabaseTarget) -> str:
+    """The database as a suggested command's ``--db`` value: as given, quoted if it holds a space."""
+    text = str(target)  # a server URL never holds a password (parse_server_url refuses one)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
+
+
+def session_db_argument(session: Session) -> str:
+    """The ``--db`` value of a session's database, for a suggested command (a stand-in if unknown)."""
+    value = session.info.get(DB_ARGUMENT)
+    return value if isinstance(value, str) else _("数据库文件")
 
 
 def target_label(target: DatabaseTarget) -> str:

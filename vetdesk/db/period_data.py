@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
+from vetdesk.db.location import session_db_argument
 from vetdesk.domain.rows import (
     BaseRow,
     ConditionRow,
@@ -43,16 +44,18 @@ def get_period(session: Session, year: int) -> models.Period:
         own = session.get(models.DatabaseInfo, 1)
         message = (
             _(
-                "数据库中没有 {year} 年度的统计期。请先新建：vetdesk period add --period {year}"
+                "数据库中没有 {year} 年度的统计期。请先新建：vetdesk period add --db {db} --period {year}"
                 "（图形界面：文件 → 新建统计期）。"
             )
             if own is not None and own.role == "city"
             else _(
                 "数据库中没有 {year} 年度的统计期。请先导入市局的任务包，或新建："
-                "vetdesk period add --period {year}（图形界面：文件 → 新建统计期）。"
+                "vetdesk period add --db {db} --period {year}（图形界面：文件 → 新建统计期）。"
             )
         )
-        raise InputRejected(message.format(year=year), code="no_period")
+        raise InputRejected(
+            message.format(year=year, db=session_db_argument(session)), code="no_period"
+        )
     return period
 
 

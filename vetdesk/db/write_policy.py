@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
+from vetdesk.db.location import session_db_argument
 from vetdesk.domain.enums import PeriodState, Role
 from vetdesk.errors import InputRejected
 from vetdesk.i18n import _
@@ -155,7 +156,7 @@ def changed_after_report_note(session: Session, year: int) -> str:
     if status is None or not status.resubmission_needed:
         return ""
     return _(
-        "注意：{year} 年度已上报，市局持有第 {seq} 号上报包中的旧数据；"
+        "注意：{year} 年度已重新打开，市局仍持有第 {seq} 号上报包中的旧数据；"
         "这次改动不在其中，请重新导出上报包并报送市局。"
     ).format(year=year, seq=status.reported_seq)
 
@@ -174,13 +175,15 @@ def decide(session: Session, action: WriteAction, *, period: int | None = None) 
     status = period_status(session, period) if period is not None else None
     rule = _STATE_RULES.get(action)
     if rule is not None:
-        refusal = rule(role, period, status)
+        refusal = rule(role, period, status, session_db_argument(session))
         if refusal:
             return WriteDecision(False, refusal, _state_code(status))
     if action is WriteAction.EXPORT_PACKAGE and not _has_active_key(session):
         return WriteDecision(
             False,
-            _("本单位还没有签名密钥：请先在“签名密钥与公钥登记”中创建（vetdesk key init）。"),
+            _(
+                "本单位还没有签名密钥：请先在“签名密钥与公钥登记”中创建（vetdesk key init --db {db}）。"
+            ).format(db=session_db_argument(session)),
             "no_key",
         )
     return ALLOWED
@@ -217,39 +220,40 @@ def _role_refusal(role: Role, action: WriteAction) -> str:
     return ""
 
 
-StateRule = Callable[[Role, int | None, PeriodStatus | None], str]
+# The rules get the database's --db value for the commands their refusals suggest.
+StateRule = Callable[[Role, int | None, PeriodStatus | None, str], str]
 
 
-def _period_data_rule(role: Role, year: int | None, status: PeriodStatus | None) -> str:
+def _period_data_rule(role: Role, year: int | None, status: PeriodStatus | None, db: str) -> str:
     # A period not created yet is created open by the write itself.
     if status is None or status.state is PeriodState.OPEN:
         return ""
     if status.state is PeriodState.SUBMITTED:
         return _(
             "{year} 年度已上报，市局持有上报包中的数据，不能再修改。"
-            "如确需修改，请先重新打开该年度（vetdesk period reopen），改完后重新上报。"
-        ).format(year=year)
+            "如确需修改，请先重新打开该年度（vetdesk period reopen --db {db} --period {year}），改完后重新上报。"
+        ).format(year=year, db=db)
     return _("{year} 年度已由市局锁定，不能再修改数据。").format(year=year)
 
 
-def _export_rule(role: Role, year: int | None, status: PeriodStatus | None) -> str:
+def _export_rule(role: Role, year: int | None, status: PeriodStatus | None, db: str) -> str:
     if status is None or status.state is PeriodState.OPEN:
         return ""
     if status.state is PeriodState.SUBMITTED:
         return _(
             "{year} 年度已上报，市局已接收最新的上报包。"
-            "如需修改后重新上报，请先重新打开该年度（vetdesk period reopen）。"
-        ).format(year=year)
+            "如需修改后重新上报，请先重新打开该年度（vetdesk period reopen --db {db} --period {year}）。"
+        ).format(year=year, db=db)
     return _("{year} 年度已由市局锁定，不再上报。").format(year=year)
 
 
-def _locked_rule(role: Role, year: int | None, status: PeriodStatus | None) -> str:
+def _locked_rule(role: Role, year: int | None, status: PeriodStatus | None, db: str) -> str:
     if status is not None and status.state is PeriodState.LOCKED:
         return _("{year} 年度已锁定，不再接收数据。").format(year=year)
     return ""
 
 
-def _lock_rule(role: Role, year: int | None, status: PeriodStatus | None) -> str:
+def _lock_rule(role: Role, year: int | None, status: PeriodStatus | None, db: str) -> str:
     if status is None:
         return _("没有 {year} 年度。").format(year=year)
     if status.state is PeriodState.LOCKED:
@@ -257,7 +261,7 @@ def _lock_rule(role: Role, year: int | None, status: PeriodStatus | None) -> str
     return ""
 
 
-def _reopen_rule(role: Role, year: int | None, status: PeriodStatus | None) -> str:
+def _reopen_rule(role: Role, year: int | None, status: PeriodStatus | None, db: str) -> str:
     if status is None:
         return _("没有 {year} 年度。").format(year=year)
     if status.state is PeriodState.OPEN:

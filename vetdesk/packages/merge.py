@@ -20,6 +20,7 @@ from vetdesk.db import models
 from vetdesk.db.backup import REASON_MERGE
 from vetdesk.db.database import Database
 from vetdesk.db.id_privacy import privacy_in_force
+from vetdesk.db.period_data import get_period
 from vetdesk.db.periods import ensure_period
 from vetdesk.db.write_policy import WriteAction, decide, require
 from vetdesk.domain.id_privacy import IdPrivacy, hash_id_number, is_hashed_id
@@ -474,6 +475,8 @@ def status_board(db: Database, year: int) -> list[UnitStatus]:
     if not db.info().is_city:
         raise UsageError(_("提交情况只在市级数据库中查看。"))
     with db.session() as session:
+        # A period the city never created has no board: say so and how to create it.
+        get_period(session, year)
         rows = list(
             session.scalars(
                 select(models.PackageLedger)

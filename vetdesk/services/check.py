@@ -20,7 +20,7 @@ from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
 from vetdesk.standards.assess import UnitSummary, threshold_text
 from vetdesk.validation.check import CheckReport, load_explanations, run_check
-from vetdesk.validation.findings import Finding
+from vetdesk.validation.findings import EXPLANATION_PLACEHOLDER, Finding
 
 
 def explain_warnings(db: Database, year: int, items: Iterable[tuple[str, str, str, str]]) -> int:
@@ -157,6 +157,19 @@ def find_warning(
     )
 
 
+_QUOTES = "\"'“”‘’「」『』<>《》()（）[]【】 \t"
+
+
+def is_placeholder_text(text: str) -> bool:
+    """Whether an explanation is only a placeholder (an ellipsis, or the printed example)."""
+    core = text.strip().strip(_QUOTES).strip()
+    if not core:
+        return bool(text.strip())  # only quotes or brackets: nothing was written
+    if all(c in ".。…·" for c in core):
+        return True
+    return core in (EXPLANATION_PLACEHOLDER, _(EXPLANATION_PLACEHOLDER))
+
+
 def explain_finding(
     db: Database,
     year: int,
@@ -175,6 +188,14 @@ def explain_finding(
     # The policy first: a database that may not be explained in says so, whatever was typed.
     with db.session() as session:
         require(session, WriteAction.EXPLAIN_WARNING, period=year)
+    if is_placeholder_text(text):
+        raise InputRejected(
+            _(
+                "说明文字“{text}”只是占位符，未保存：请把 --text 后面换成真实的说明"
+                "（为什么这条数据虽触发警告但属实）。"
+            ).format(text=text.strip()),
+            code="placeholder_text",
+        )
     report = run_check(db, year)
     try:
         target = find_warning(

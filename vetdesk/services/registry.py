@@ -105,8 +105,8 @@ def edit_school(db: Database, code: str, changes: Mapping[str, object]) -> Draft
     if current is None:
         raise InputRejected(
             _(
-                "学校名录中没有标识码为 {code} 的学校（用 vetdesk school list 查看已登记的学校）。"
-            ).format(code=code),
+                "学校名录中没有标识码为 {code} 的学校（用 vetdesk school list --db {db} 查看已登记的学校）。"
+            ).format(code=code, db=db.argument),
             code="not_found",
         )
     raw = {**form_values(current), **changes}

@@ -6,6 +6,10 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from vetdesk.domain.enums import Severity
+from vetdesk.i18n import N_
+
+# What `vetdesk check` prints after --text, to be replaced by the user's own words.
+EXPLANATION_PLACEHOLDER = N_("在此填写说明")
 
 
 @dataclass(frozen=True)

@@ -244,24 +244,24 @@ def write_template(
                     _(
                         "学校 {name}（{code}）在学校名录中已停用，不再生成模板。如该校仍需填报，"
                         "请先恢复：vetdesk school edit --db {db} --code {code} --active。"
-                    ).format(name=inactive.name, code=school_code, db=db.path),
+                    ).format(name=inactive.name, code=school_code, db=db.argument),
                     code="inactive_school",
                 )
             raise InputRejected(
                 _(
                     "学校名录中没有标识码为 {code} 的学校。请先登记："
-                    "vetdesk school add --code {code} --name 学校名称 --level 中职；"
+                    "vetdesk school add --db {db} --code {code} --name 学校名称 --level 中职；"
                     "或不带 --school、加 --new-school 生成模板，由学校在“学校名录”表中填写本校，导入时一并登记。"
-                ).format(code=school_code),
+                ).format(code=school_code, db=db.argument),
                 code="unknown_school",
             )
     elif not schools and not new_school:
         raise InputRejected(
             _(
                 "学校名录为空，模板中没有可填报的学校。请先登记学校："
-                "vetdesk school add --code 标识码 --name 学校名称 --level 中职；"
+                "vetdesk school add --db {db} --code 标识码 --name 学校名称 --level 中职；"
                 "或加 --new-school 生成模板，由学校在“学校名录”表中填写本校，导入时一并登记。"
-            ),
+            ).format(db=db.argument),
             code="no_schools",
         )
     codes = {s.school_code for s in schools}
