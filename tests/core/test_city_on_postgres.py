@@ -129,6 +129,21 @@ with db.guarded_write("merge"), db.transaction() as session:
 """
 
 
+def _wait_until_gone(db: object, application: str, timeout_s: float = 60.0) -> None:
+    import time
+
+    from sqlalchemy import text
+
+    deadline = time.monotonic() + timeout_s
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE :name")
+    while True:
+        with db.engine.connect() as conn:  # type: ignore[attr-defined]
+            if conn.execute(query, {"name": f"%{application}"}).scalar() == 0:
+                return
+        assert time.monotonic() < deadline, f"the server kept {application}'s backend"
+        time.sleep(0.05)
+
+
 def test_a_killed_writer_frees_the_lock_and_writes_nothing(pg_url: str) -> None:
     import subprocess
     import sys
@@ -147,6 +162,9 @@ def test_a_killed_writer_frees_the_lock_and_writes_nothing(pg_url: str) -> None:
             pass
         holder.kill()
         holder.wait()
+        # The server ends the killed client's backend (and frees its locks) once it sees the
+        # connection gone, a moment after the kill: wait for that, generously.
+        _wait_until_gone(db, f"pid {holder.pid}")
         with db.guarded_write("merge"), db.session() as session:
             assert session.get(models.DatabaseInfo, 1).operator == "李科长"
     finally:
