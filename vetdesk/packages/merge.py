@@ -475,8 +475,6 @@ def status_board(db: Database, year: int) -> list[UnitStatus]:
     if not db.info().is_city:
         raise UsageError(_("提交情况只在市级数据库中查看。"))
     with db.session() as session:
-        # A period the city never created has no board: say so and how to create it.
-        get_period(session, year)
         rows = list(
             session.scalars(
                 select(models.PackageLedger)
@@ -491,6 +489,11 @@ def status_board(db: Database, year: int) -> list[UnitStatus]:
                 .order_by(models.PackageRejection.rejected_at, models.PackageRejection.id)
             )
         )
+        if not rows and not refusals:
+            # A year the city has neither created nor received a package for has no board:
+            # say so and how to create it. (A refused first package leaves no period but is
+            # on the board: the county must send again.)
+            get_period(session, year)
     board = []
     for county in load_units().counties:
         mine = [r for r in rows if r.unit_code == county.code]
