@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from vetdesk.db.database import Database, open_database
 from vetdesk.packages.county import export_package
 from vetdesk.signing.keystore import active_key, create_key
 from vetdesk.signing.trust import add_trusted_key, read_key_file
+from vetdesk.standards.installed import create_database
 
 PASSPHRASE = "correct horse battery"
 
@@ -33,3 +35,15 @@ def make_package(county: Database, folder: Path, name: str = "pkg.xlsx", year: i
 def open_pair(county_path: Path, city_path: Path) -> tuple[Database, Database]:
     """Open a county and a city database."""
     return open_database(county_path), open_database(city_path)
+
+
+def enrolled_county_and_city(
+    county_db: Path, folder: Path
+) -> Iterator[tuple[Database, Database, Path]]:
+    """The demo county and a new city (in ``folder``), keys exchanged; closed afterwards."""
+    county = open_database(county_db)
+    city = create_database(folder / "city.db", role="city", unit_code="630200", operator="市局")
+    enrol(county, city)
+    yield county, city, folder
+    county.close()
+    city.close()

@@ -5,18 +5,16 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from pkg_helpers import PASSPHRASE, enrol, make_package
+from pkg_helpers import PASSPHRASE, enrolled_county_and_city, make_package
 from sqlalchemy import select
 
 import vetdesk.packages.county as county_module
 import vetdesk.workbook.export as export_module
 from vetdesk.db import models
 from vetdesk.db.backup import REASON_MERGE, list_backups
-from vetdesk.db.database import open_database
 from vetdesk.packages.accept import accept_package, merge_batch
 from vetdesk.packages.merge import StalePreview, apply_merge, preview_merge
 from vetdesk.packages.verify import verify_package
-from vetdesk.standards.installed import create_database
 from vetdesk.workbook.schema import EXPORT_SHEETS
 
 # The table behind each sheet, as the test reads the database (not through VetDesk's code).
@@ -38,12 +36,7 @@ NEWER_SHEETS = {"majors", "enterprises", "pilots", "destinations", "bases"}
 
 @pytest.fixture
 def setup(county_db, tmp_path):
-    county = open_database(county_db)
-    city = create_database(tmp_path / "city.db", role="city", unit_code="630200", operator="市局")
-    enrol(county, city)
-    yield county, city, tmp_path
-    county.close()
-    city.close()
+    yield from enrolled_county_and_city(county_db, tmp_path)
 
 
 def _rows(db) -> dict[str, dict[int, tuple]]:

@@ -6,27 +6,20 @@ import datetime as dt
 import hashlib
 
 import pytest
-from pkg_helpers import enrol, make_package
+from pkg_helpers import enrolled_county_and_city, make_package
 from sqlalchemy import select
 
 from vetdesk.db import models
-from vetdesk.db.database import open_database
 from vetdesk.db.periods import ensure_period
 from vetdesk.packages.explained import RecordNames, explanation_label
 from vetdesk.packages.merge import apply_merge, preview_merge
 from vetdesk.packages.verify import verify_package
-from vetdesk.standards.installed import create_database
 from vetdesk.standards.ruleset import load_default_ruleset
 
 
 @pytest.fixture
 def pair(county_db, tmp_path):
-    county = open_database(county_db)
-    city = create_database(tmp_path / "city.db", role="city", unit_code="630200", operator="市局")
-    enrol(county, city)
-    yield county, city, tmp_path
-    county.close()
-    city.close()
+    yield from enrolled_county_and_city(county_db, tmp_path)
 
 
 def test_explanation_rows_are_named_by_school_teacher_and_field(pair):

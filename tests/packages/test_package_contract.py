@@ -7,13 +7,12 @@ import hashlib
 
 import openpyxl
 import pytest
-from pkg_helpers import PASSPHRASE, enrol, make_package
+from pkg_helpers import PASSPHRASE, enrol, enrolled_county_and_city, make_package
 from sqlalchemy import func, select
 
 import vetdesk.packages.county as county_module
 import vetdesk.workbook.export as export_module
 from vetdesk.db import models
-from vetdesk.db.database import open_database
 from vetdesk.db.id_privacy import install_privacy, privacy_in_force
 from vetdesk.db.periods import ensure_period
 from vetdesk.domain.id_privacy import hash_id_number, new_hashed_privacy
@@ -32,12 +31,7 @@ OWN_SCHOOL = "3663230000"  # 互助县's school in the demo county
 
 @pytest.fixture
 def setup(county_db, tmp_path):
-    county = open_database(county_db)
-    city = create_database(tmp_path / "city.db", role="city", unit_code="630200", operator="市局")
-    enrol(county, city)
-    yield county, city, tmp_path
-    county.close()
-    city.close()
+    yield from enrolled_county_and_city(county_db, tmp_path)
 
 
 def _count(db, model) -> int:
