@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vetdesk import __version__
 from vetdesk.db import backup, migrate, models
-from vetdesk.db.audit import install_audit
+from vetdesk.db.audit import TXN_HEAD_AFTER, TXN_HEAD_BEFORE, install_audit
+from vetdesk.db.data_version import OwnWrites
 from vetdesk.db.engine import make_engine, make_session_factory
 from vetdesk.db.location import (
     DB_ARGUMENT,
@@ -59,6 +60,9 @@ class Database:
         self._write_factory: sessionmaker[Session] = make_session_factory(engine, write=True)
         self._info: DatabaseInfo | None = None
         self._server_lock: WriteLock | None = None
+        # The audit-head steps of this process's commits: a window polling the data's
+        # version reloads on another process's change, not on its own (data_version.py).
+        self.own_writes = OwnWrites()
 
     @property
     def on_server(self) -> bool:
@@ -92,7 +96,14 @@ class Database:
         except InputRejected:  # being initialised: create_database sets the operator
             operator = ""
         install_audit(session, operator)
+        event.listen(session, "after_commit", self._note_own_write)
         return session
+
+    def _note_own_write(self, session: Session) -> None:
+        before = session.info.get(TXN_HEAD_BEFORE)
+        after = session.info.get(TXN_HEAD_AFTER)
+        if before is not None and after is not None:
+            self.own_writes.record(str(before), str(after))
 
     @contextmanager
     def guarded_write(self, purpose: str, backup_reason: str | None = None) -> Iterator[None]:
