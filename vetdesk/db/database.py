@@ -24,6 +24,7 @@ from vetdesk.db.location import (
     DatabaseTarget,
     ServerUrl,
     command_argument,
+    county_on_server,
     parse_target,
     target_label,
 )
@@ -271,7 +272,7 @@ def create_database_file(
     target = parse_target(path)
     if isinstance(target, ServerUrl):
         if role != Role.CITY:
-            raise UsageError(_COUNTY_ON_SERVER)
+            raise county_on_server()
         db = _new_server_database(target)
     else:
         if target.exists() and target.stat().st_size > 0:
@@ -296,13 +297,6 @@ def create_database_file(
         )
         setup(session)
     return db
-
-
-# Counties stay on a SQLite file on their own PC (offline, one operator, a USB stick to
-# the city); only the city's database may live on a server.
-_COUNTY_ON_SERVER = _(
-    "县区数据库只能是本机文件（SQLite）；PostgreSQL 数据库地址只用于市级数据库（--role city）。"
-)
 
 
 def build_server_schema(engine: Engine, target: ServerUrl) -> None:
@@ -354,7 +348,7 @@ def _open_on_server(target: ServerUrl, *, upgrade: bool) -> Database:
             with db.guarded_write("migration"):
                 migrate.upgrade(engine)
         if not db.info().is_city:
-            raise UsageError(_COUNTY_ON_SERVER)
+            raise county_on_server()
     except Exception:
         engine.dispose()
         raise

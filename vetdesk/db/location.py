@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
+from vetdesk.domain.enums import Role
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
 
@@ -98,6 +99,25 @@ def parse_target(text: str | DatabaseTarget) -> DatabaseTarget:
     if is_server_url(text):
         return parse_server_url(text)
     return Path(text)
+
+
+def county_on_server() -> UsageError:
+    """The refusal of a county database on a URL, in the command line's and the wizard's words."""
+    # Counties stay on a SQLite file on their own PC (offline, one operator, a USB stick to
+    # the city); only the city's database may live on a server.
+    return UsageError(
+        _(
+            "县区数据库只能是本机文件（SQLite）；PostgreSQL 数据库地址只用于市级数据库（--role city）。"
+        )
+    )
+
+
+def new_database_target(text: str, role: str) -> DatabaseTarget:
+    """Where a new database of ``role`` goes: a URL only for the city, never with a password."""
+    target = parse_target(text)
+    if isinstance(target, ServerUrl) and role != Role.CITY:
+        raise county_on_server()
+    return target
 
 
 def command_argument(target: DatabaseTarget) -> str:

@@ -16,6 +16,7 @@ from PySide6 import QtCore
 from PySide6.QtWidgets import QWidget
 
 from vetdesk.i18n import _, pgettext
+from vetdesk.paths import data_dir
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.window.pages import PAGE_KEYS
@@ -38,8 +39,11 @@ class Dialogs:
 
     def choose_database(self) -> None:
         """Ask for a database file to open."""
+        location = self.window.location
+        # A city database on a server has no folder: start where new databases are made.
+        folder = location.parent if isinstance(location, Path) else data_dir()
         path = interaction.open_file(
-            self.window, _("打开数据库"), self.window.path.parent, _("VetDesk 数据库 (*.db)")
+            self.window, _("打开数据库"), folder, _("VetDesk 数据库 (*.db)")
         )
         if path is not None:
             self.window.open_database_requested.emit(path)
