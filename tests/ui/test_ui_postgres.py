@@ -320,3 +320,20 @@ def test_own_writes_cause_no_reload_and_a_busy_window_waits(
     finally:
         wait_for_all()
         window.db.close()
+
+
+def test_file_menu_asks_for_a_server_databases_url(qtbot, county_window, monkeypatch):
+    """文件 → 打开服务器数据库…: the URL typed goes to the application to open."""
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[str] = []
+
+    def get_text(_parent, title, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return " postgresql://city@db.example/vetdesk ", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    with qtbot.waitSignal(county_window.open_database_requested, timeout=5_000) as blocker:
+        county_window.act_open_server_db.trigger()
+    assert asked == ["打开服务器数据库"]
+    assert blocker.args == ["postgresql://city@db.example/vetdesk"]

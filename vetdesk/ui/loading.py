@@ -100,6 +100,7 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
     # first paint.
     from sqlalchemy.exc import SQLAlchemyError
 
+    # Local: the same reason (the core loads in this worker, not before the first paint).
     from vetdesk.db.data_version import data_version
     from vetdesk.services import records
     from vetdesk.standards.installed import ruleset_in_force

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
     # The registry's actions (vetdesk.ui.actions), set from build_menus.
     act_new_db: QAction
     act_open_db: QAction
+    act_open_server_db: QAction
     act_new_period: QAction
     act_lock_period: QAction
     act_reopen_period: QAction
