@@ -56,7 +56,7 @@ def _server_intro(target: ServerUrl) -> str:
         "数据库 {db} 在 PostgreSQL 服务器上。VetDesk 的备份只适用于本机的 SQLite 文件，"
         "这里不做、也不列出任何备份；合并、导入前也不另做文件备份（每次写入是一个完整的事务）。\n"
         "请由数据库管理员用 PostgreSQL 的工具备份，例如：\n"
-        "    pg_dump -Fc -d {url} -f vetdesk.dump\n"
+        "    pg_dump -Fc -d \"{url}\" -f vetdesk.dump\n"
         "恢复时把转储导入一个新建的空数据库（pg_restore），再用 VetDesk 打开它。"
     ).format(db=target.label, url=target.url)
 
@@ -141,6 +141,7 @@ class BackupsPage(DataPage):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.view, 1)
+        layout.addStretch(0)  # takes the room of the list when there is none (a server)
         layout.addLayout(buttons)
         self._update()
 
@@ -172,12 +173,14 @@ class BackupsPage(DataPage):
         """List the backups in the background (each one's periods are read from it)."""
         if isinstance(db.location, ServerUrl):
             self.intro.setText(_server_intro(db.location))
+            self.view.setVisible(False)  # no list: nothing of VetDesk's to list
             self.model.set_items([])
             self.count_label.setText("")
             self._update()
             self.refreshed.emit()
             return
         self.intro.setText(_file_intro())
+        self.view.setVisible(True)
         path = db.location
 
         def op(_db: Database, _progress: Progress) -> list[BackupInfo]:
