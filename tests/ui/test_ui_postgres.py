@@ -337,3 +337,41 @@ def test_file_menu_asks_for_a_server_databases_url(qtbot, county_window, monkeyp
         county_window.act_open_server_db.trigger()
     assert asked == ["打开服务器数据库"]
     assert blocker.args == ["postgresql://city@db.example/vetdesk"]
+
+
+def test_merging_in_the_inbox_claims_a_backup_only_where_one_is_taken(
+    qtbot, city_and_package, tmp_path, recorder
+):
+    """On a server the confirmation promises no file backup, and none is taken."""
+    from vetdesk.ui.mainwindow import PAGE_INBOX
+    from vetdesk.ui.window.refresh import Refresher
+
+    target, package = city_and_package
+    server = target.startswith("postgresql")
+    data_dir = Path(os.environ["VETDESK_DATA_DIR"])
+    window = _window(qtbot, target, tmp_path)
+    try:
+        inbox = window.show_page(PAGE_INBOX)
+        inbox.set_receipts(None)
+        inbox.add_paths([package])
+        _idle(qtbot)
+        assert inbox.select(package)
+        backups_before = {p for p in _files_under(data_dir) if "backups" in p.parts}
+        asked = len(recorder.messages)
+        inbox.accept_selected()
+        kind, _title, question = recorder.messages[asked]
+        assert kind == "confirm" and "第 1 号上报包" in question
+        assert ("备份" in question) is not server, question
+        _idle(qtbot)
+        qtbot.waitUntil(lambda: not window.loading, timeout=60_000)
+        assert window.record_pages[SCHOOL].model.rowCount() > 0
+        backups = {p for p in _files_under(data_dir) if "backups" in p.parts} - backups_before
+        assert bool(backups) is not server, backups  # the file's pre-merge backup; none on a server
+        # The window's own merge is no other officer's change: no reload follows.
+        assert isinstance(window.refresher, Refresher)
+        assert window.refresher.poll() is not None
+        _idle(qtbot)
+        assert window.refresher.reloads == 0
+    finally:
+        wait_for_all()
+        window.db.close()

@@ -56,7 +56,7 @@ def _server_intro(target: ServerUrl) -> str:
         "数据库 {db} 在 PostgreSQL 服务器上。VetDesk 的备份只适用于本机的 SQLite 文件，"
         "这里不做、也不列出任何备份；合并、导入前也不另做文件备份（每次写入是一个完整的事务）。\n"
         "请由数据库管理员用 PostgreSQL 的工具备份，例如：\n"
-        "    pg_dump -Fc -d \"{url}\" -f vetdesk.dump\n"
+        '    pg_dump -Fc -d "{url}" -f vetdesk.dump\n'
         "恢复时把转储导入一个新建的空数据库（pg_restore），再用 VetDesk 打开它。"
     ).format(db=target.label, url=target.url)
 
