@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
-from vetdesk.domain.enums import Role
 from vetdesk.errors import InputRejected, UsageError
 from vetdesk.i18n import _
 
@@ -114,6 +113,9 @@ def county_on_server() -> UsageError:
 
 def new_database_target(text: str, role: str) -> DatabaseTarget:
     """Where a new database of ``role`` goes: a URL only for the city, never with a password."""
+    # Imported here: the window imports this module before its first paint, the enums after.
+    from vetdesk.domain.enums import Role
+
     target = parse_target(text)
     if isinstance(target, ServerUrl) and role != Role.CITY:
         raise county_on_server()
