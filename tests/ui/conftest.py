@@ -8,6 +8,19 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _no_refresh_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows do not poll the data's version on a timer in tests.
+
+    A poll landing in the middle of another test (which writes through a second connection
+    on purpose, say) would reload its window at a moment the test does not expect. The
+    refresh tests poll by hand (``window.refresher.poll()``) or start the timer themselves.
+    """
+    from vetdesk.ui.window import refresh
+
+    monkeypatch.setattr(refresh, "REFRESH_INTERVAL_MS", 0)
+
+
 @pytest.fixture
 def recorder() -> Iterator[object]:
     """Message boxes recorded instead of shown; questions answered "yes"."""

@@ -17,7 +17,8 @@ from typing import Any
 from vetdesk import __version__
 from vetdesk.cli import argparse_zh, display
 from vetdesk.cli.common import EXIT_REJECTED, EXIT_USAGE, CommandError, run_command
-from vetdesk.db.location import is_server_url
+from vetdesk.db.location import is_server_url, parse_server_url
+from vetdesk.errors import UsageError
 from vetdesk.i18n import _, set_language
 
 # Modules that register sub-commands, in the order they appear in --help. They are
@@ -178,16 +179,13 @@ def _run_gui(args: argparse.Namespace, workbook: str | None = None) -> int:
 
         return int(run_self_test())
     if args.db and is_server_url(args.db):
-        # Not yet: the window's single-instance lock, backups page and recent-files list are
-        # built around a file. Said plainly rather than opening a file named "postgresql:".
-        print(
-            _(
-                "图形界面暂不能打开 PostgreSQL 数据库；市级在 PostgreSQL 上请使用命令行"
-                "（vetdesk verify/merge/status/report … --db postgresql://…）。"
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+        # The city's database on PostgreSQL opens in the window too; a URL with a password
+        # is refused here, before any window, with the same reason as for a command.
+        try:
+            parse_server_url(args.db)
+        except UsageError as exc:
+            print(exc.message, file=sys.stderr)
+            return EXIT_USAGE
     if not args.screenshot and not display.has_display():
         # Qt would abort with a message about libxcb instead of saying what is wrong.
         print(display.no_display_message(args.db), file=sys.stderr)

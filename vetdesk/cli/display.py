@@ -7,6 +7,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from vetdesk.db.location import is_server_url
 from vetdesk.i18n import _
 
 # Qt platforms that draw into no window (screenshots, tests) and need no display.
@@ -27,15 +28,23 @@ def has_display(env: Mapping[str, str] | None = None, platform: str | None = Non
 def no_display_message(db: str | None) -> str:
     """What to tell someone who started the GUI where no window can be shown."""
     lines = [_("此处没有图形显示（未设置 DISPLAY 或 WAYLAND_DISPLAY），无法打开 VetDesk 窗口。")]
-    if db and Path(db).exists():
+    if db and not is_server_url(db) and Path(db).exists():
         lines.append(_("数据库已就绪：{path}").format(path=Path(db).absolute()))
-    target = str(Path(db).absolute()) if db else _("数据库文件")
+    target = _db_argument(db)
     lines.append(
         _("可以改用命令行（vetdesk --help），或把各主要界面保存为截图查看：")
         + f"\n    vetdesk --db {target} --screenshot "
         + _("截图文件夹")
     )
     return "\n".join(lines)
+
+
+def _db_argument(db: str | None) -> str:
+    # A server URL is used as given (it never holds a password: refused before); a file
+    # is named absolutely so the command runs from anywhere.
+    if not db:
+        return _("数据库文件")
+    return db if is_server_url(db) else str(Path(db).absolute())
 
 
 def workbook_commands(path: Path, db: str | None) -> str:
@@ -53,7 +62,7 @@ def workbook_commands(path: Path, db: str | None) -> str:
         plan = plan_open(path, is_city=is_city)
         if plan.refused:
             return plan.message
-    target = str(Path(db).absolute()) if db else _("数据库文件")
+    target = _db_argument(db)
     lines = [_("{name} 是{what}。在命令行中处理它：").format(name=path.name, what=kind_name(kind))]
     lines += [
         f"    vetdesk {command} --db {target} {path}"

@@ -55,6 +55,11 @@ _NAMED_BY = {
     models.TrainingBase: "name",
 }
 _MASKED = frozenset({"id_number"})
+# The audit head before a transaction's first entry and after its last: the step this
+# transaction moves the head (vetdesk.db.data_version tells own writes from others' by it).
+# Kept until the outermost transaction ends (the chain cache below is dropped at savepoints).
+TXN_HEAD_BEFORE = "_audit_txn_head_before"
+TXN_HEAD_AFTER = "_audit_txn_head_after"
 _AUDIT_TABLE = cast(Table, models.AuditEntry.__table__)
 # Log rows sent per INSERT: a long import's entries are never all held as parameter dicts.
 _INSERT_BATCH = 5000
@@ -231,6 +236,7 @@ def append_entries(session: Session, changes: list[AuditChange]) -> None:
                 )
                 or GENESIS_HASH
             )
+    session.info.setdefault(TXN_HEAD_BEFORE, prev)
     now = dt.datetime.now().replace(microsecond=0)
     rows: list[dict[str, Any]] = []
     for action, table, key, field, old, new in changes:
@@ -254,7 +260,7 @@ def append_entries(session: Session, changes: list[AuditChange]) -> None:
             _insert_entries(session, rows)
             rows = []
     _insert_entries(session, rows)
-    session.info["_audit_last_hash"] = prev
+    session.info["_audit_last_hash"] = session.info[TXN_HEAD_AFTER] = prev
 
 
 def _insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -280,10 +286,13 @@ def logged_text(column: str, value: Any) -> str | None:
     return _text(column, value)
 
 
-def _after_transaction_end(session: Session, _transaction: Any) -> None:
+def _after_transaction_end(session: Session, transaction: Any) -> None:
     # The cached chain head is only valid inside one transaction: a rollback or
     # another writer may have changed the tail of the log since.
     session.info.pop("_audit_last_hash", None)
+    if transaction.parent is None:  # the outermost one: its step was read at its commit
+        session.info.pop(TXN_HEAD_BEFORE, None)
+        session.info.pop(TXN_HEAD_AFTER, None)
 
 
 def install_audit(session: Session, operator: str) -> None:
@@ -335,6 +344,7 @@ def append_entry(
         prev_hash=prev,
     )
     entry.entry_hash = entry_hash(prev, entry)
+    session.info.setdefault(TXN_HEAD_BEFORE, prev)
     session.add(entry)
     session.flush()
-    session.info["_audit_last_hash"] = entry.entry_hash
+    session.info["_audit_last_hash"] = session.info[TXN_HEAD_AFTER] = entry.entry_hash

@@ -10,19 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vetdesk import __version__
 from vetdesk.db import backup, migrate, models
-from vetdesk.db.audit import install_audit
+from vetdesk.db.audit import TXN_HEAD_AFTER, TXN_HEAD_BEFORE, install_audit
+from vetdesk.db.data_version import OwnWrites
 from vetdesk.db.engine import make_engine, make_session_factory
 from vetdesk.db.location import (
     DB_ARGUMENT,
     DatabaseTarget,
     ServerUrl,
     command_argument,
+    county_on_server,
     parse_target,
     target_label,
 )
@@ -59,6 +61,9 @@ class Database:
         self._write_factory: sessionmaker[Session] = make_session_factory(engine, write=True)
         self._info: DatabaseInfo | None = None
         self._server_lock: WriteLock | None = None
+        # The audit-head steps of this process's commits: a window polling the data's
+        # version reloads on another process's change, not on its own (data_version.py).
+        self.own_writes = OwnWrites()
 
     @property
     def on_server(self) -> bool:
@@ -92,7 +97,14 @@ class Database:
         except InputRejected:  # being initialised: create_database sets the operator
             operator = ""
         install_audit(session, operator)
+        event.listen(session, "after_commit", self._note_own_write)
         return session
+
+    def _note_own_write(self, session: Session) -> None:
+        before = session.info.get(TXN_HEAD_BEFORE)
+        after = session.info.get(TXN_HEAD_AFTER)
+        if before is not None and after is not None:
+            self.own_writes.record(str(before), str(after))
 
     @contextmanager
     def guarded_write(self, purpose: str, backup_reason: str | None = None) -> Iterator[None]:
@@ -260,7 +272,7 @@ def create_database_file(
     target = parse_target(path)
     if isinstance(target, ServerUrl):
         if role != Role.CITY:
-            raise UsageError(_COUNTY_ON_SERVER)
+            raise county_on_server()
         db = _new_server_database(target)
     else:
         if target.exists() and target.stat().st_size > 0:
@@ -285,13 +297,6 @@ def create_database_file(
         )
         setup(session)
     return db
-
-
-# Counties stay on a SQLite file on their own PC (offline, one operator, a USB stick to
-# the city); only the city's database may live on a server.
-_COUNTY_ON_SERVER = _(
-    "县区数据库只能是本机文件（SQLite）；PostgreSQL 数据库地址只用于市级数据库（--role city）。"
-)
 
 
 def build_server_schema(engine: Engine, target: ServerUrl) -> None:
@@ -343,7 +348,7 @@ def _open_on_server(target: ServerUrl, *, upgrade: bool) -> Database:
             with db.guarded_write("migration"):
                 migrate.upgrade(engine)
         if not db.info().is_city:
-            raise UsageError(_COUNTY_ON_SERVER)
+            raise county_on_server()
     except Exception:
         engine.dispose()
         raise

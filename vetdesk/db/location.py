@@ -100,6 +100,28 @@ def parse_target(text: str | DatabaseTarget) -> DatabaseTarget:
     return Path(text)
 
 
+def county_on_server() -> UsageError:
+    """The refusal of a county database on a URL, in the command line's and the wizard's words."""
+    # Counties stay on a SQLite file on their own PC (offline, one operator, a USB stick to
+    # the city); only the city's database may live on a server.
+    return UsageError(
+        _(
+            "县区数据库只能是本机文件（SQLite）；PostgreSQL 数据库地址只用于市级数据库（--role city）。"
+        )
+    )
+
+
+def new_database_target(text: str, role: str) -> DatabaseTarget:
+    """Where a new database of ``role`` goes: a URL only for the city, never with a password."""
+    # Imported here: the window imports this module before its first paint, the enums after.
+    from vetdesk.domain.enums import Role
+
+    target = parse_target(text)
+    if isinstance(target, ServerUrl) and role != Role.CITY:
+        raise county_on_server()
+    return target
+
+
 def command_argument(target: DatabaseTarget) -> str:
     """The database as a suggested command's ``--db`` value: as given, quoted if it holds a space."""
     text = str(target)  # a server URL never holds a password (parse_server_url refuses one)

@@ -40,7 +40,10 @@ def version_lines(db: Database | None = None) -> list[tuple[str, str]]:
         lines.append(
             (pgettext("AboutDialog", "标准规则集"), f"{ruleset.ruleset_id} {ruleset.version}")
         )
-        lines.append((pgettext("AboutDialog", "数据库文件"), str(db.path)))
+        if db.on_server:  # the URL as given: it never holds a password (refused before)
+            lines.append((pgettext("AboutDialog", "PostgreSQL 数据库"), str(db.location)))
+        else:
+            lines.append((pgettext("AboutDialog", "数据库文件"), str(db.path)))
     return lines
 
 

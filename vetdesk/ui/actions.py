@@ -191,6 +191,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shortcut=QKeySequence.StandardKey.Open,
     ),
     ActionSpec(
+        "open_server_db",
+        lambda: _("打开服务器数据库(&S)…"),
+        lambda w: w.dialogs.choose_server_database(),
+        _always,
+        "file",
+    ),
+    ActionSpec(
         "new_period",
         lambda: _("新建统计期(&P)…"),
         lambda w: w.dialogs.new_period(),
@@ -423,6 +430,7 @@ MENU_LAYOUT: Mapping[str, tuple[str | None, ...]] = {
     "file": (
         "new_db",
         "open_db",
+        "open_server_db",
         "new_period",
         "lock_period",
         "reopen_period",

@@ -34,6 +34,7 @@ from vetdesk.ui.settings import Settings
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
+    from vetdesk.db.location import DatabaseTarget
     from vetdesk.db.lock import DatabaseLock
     from vetdesk.ui.mainwindow import MainWindow
     from vetdesk.ui.openwith import WorkbookReceiver
@@ -171,29 +172,47 @@ class AppController:
         self.pending_workbook: Path | None = None
         self.receiver: WorkbookReceiver | None = None
 
-    def open(self, path: Path, parent: QWidget | None = None) -> bool:
-        """Lock a database and show it in a (new) main window; False if it is in use."""
-        path = path.resolve()
-        if not path.exists():
-            interaction.warn(parent, "VetDesk", _("找不到数据库文件 {path}。").format(path=path))
+    def open(self, target: DatabaseTarget | str, parent: QWidget | None = None) -> bool:
+        """Show a database (a file, or the city's on PostgreSQL) in a (new) main window.
+
+        False if it cannot be opened: a missing file, one another window holds, a URL with
+        a password. Only a file takes the single-instance lock: several officers (and
+        several windows) work on a server database at once, queued by the server's locks.
+        """
+        # Local: the core loads on first use, not at start-up (location.py is Qt- and SQL-free).
+        from vetdesk.db.location import parse_target
+
+        try:
+            location = parse_target(target)
+        except VetDeskError as exc:  # a password in the URL: refused with the reason
+            interaction.warn(parent, "VetDesk", exc.message)
             return False
-        if self.window is not None and self.window.path == path:
+        if isinstance(location, Path):
+            location = location.resolve()
+            if not location.exists():
+                interaction.warn(
+                    parent, "VetDesk", _("找不到数据库文件 {path}。").format(path=location)
+                )
+                return False
+        if self.window is not None and self.window.location == location:
             self.window.raise_()  # already open here: show it rather than lock twice
             self.window.activateWindow()
             return True
-        try:
-            lock = lock_database(path)
-        except VetDeskError as exc:  # DatabaseInUse, or a folder where no lock can be made
-            interaction.warn(parent, "VetDesk", lock_message(path, exc))
-            return False
+        lock = None
+        if isinstance(location, Path):
+            try:
+                lock = lock_database(location)
+            except VetDeskError as exc:  # DatabaseInUse, or a folder where no lock can be made
+                interaction.warn(parent, "VetDesk", lock_message(location, exc))
+                return False
         old_window = self.window
         self.close_database()
         self.lock = lock
-        self._show_window(path, old_window)
+        self._show_window(location, old_window)
         return True
 
     def _show_window(
-        self, source: Path | Database, old: QWidget | None, *, read_only: bool = False
+        self, source: DatabaseTarget | Database, old: QWidget | None, *, read_only: bool = False
     ) -> None:
         # Local: that screen loads on first use, not at start-up.
         from vetdesk.ui.mainwindow import MainWindow
@@ -262,10 +281,10 @@ class AppController:
             # Local: loaded after the first paint, with the database, not at start-up.
             from vetdesk.ui.openwith import WorkbookReceiver
 
-            self.receiver = WorkbookReceiver(db.path, self.receive_workbook, self.app)
-        self.settings.last_db = db.path
+            self.receiver = WorkbookReceiver(db.location, self.receive_workbook, self.app)
+        self.settings.last_db = db.location  # a URL never holds a password (refused before)
         self.settings.sync()
-        log.info("opened %s", db.path)
+        log.info("opened %s", db.location)
 
     def _open_failed(self, window: QWidget, exc: BaseException) -> None:
         # Local: the core loads on first use, not at start-up.
@@ -286,9 +305,9 @@ class AppController:
         wizard = SetupWizard(parent)
         if wizard.exec() != SetupWizard.DialogCode.Accepted or wizard.database is None:
             return False
-        path = wizard.database.path
+        location = wizard.database.location
         wizard.database.close()
-        return self.open(path, parent)
+        return self.open(location, parent)
 
     def switch_language(self, lang: str) -> None:
         """Install another language and rebuild the window in it (same database)."""
@@ -351,11 +370,19 @@ def run_app(
     log.info("VetDesk %s starting (Qt platform %s)", __version__, app.platformName())
     controller = AppController(app, settings)
     controller.pending_workbook = open_workbook
+    # Local: location.py is Qt- and SQL-free; the rest of the core loads with the window.
+    from vetdesk.db.location import parse_target
+
+    path: DatabaseTarget | None
     if db is not None:
-        path: Path | None = Path(db)
+        try:
+            path = parse_target(db)
+        except VetDeskError as exc:  # a password in the URL
+            print(exc.message, file=sys.stderr)
+            return EXIT_REJECTED
     else:
         last = settings.last_db
-        path = last if last is not None and last.exists() else None
+        path = last if last is not None and (not isinstance(last, Path) or last.exists()) else None
     if open_workbook is not None and path is not None:
         # Local: needed only when the desktop hands over a workbook.
         from vetdesk.ui.openwith import forward_to_running

@@ -5,6 +5,11 @@ The page only asks; the window does the restore (it must close its database firs
 :func:`vetdesk.db.backup.restore_backup`, which saves the current state as a backup
 before replacing it. :class:`DamagedDialog` is what the start-up check shows when the
 database is damaged: open it read-only, or restore a backup.
+
+VetDesk's backups are verified copies of a SQLite file. For the city's database on a
+PostgreSQL server the page says that the database administrator's backups apply
+(``pg_dump``) and makes none: a backup asked for is refused with the command line's own
+message (:class:`vetdesk.db.location.NoFileBackup`), never pretended.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vetdesk.db.location import NoFileBackup, ServerUrl
 from vetdesk.i18n import _, pgettext
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
@@ -34,6 +40,25 @@ from vetdesk.ui.tablemodels import Column, RowTableModel
 if TYPE_CHECKING:
     from vetdesk.db.backup import BackupInfo, DatabaseDamaged
     from vetdesk.db.database import Database
+
+
+def _file_intro() -> str:
+    """What the page says for a database file: when VetDesk backs it up."""
+    return _(
+        "VetDesk 每天第一次打开数据库时、以及每次导入、合并、更换密钥之前自动备份，"
+        "每个备份都经过完整性校验。恢复时会先把当前状态另存为一个备份，不会丢失。"
+    )
+
+
+def _server_intro(target: ServerUrl) -> str:
+    """What the page says for a database on a PostgreSQL server: whose backups apply."""
+    return _(
+        "数据库 {db} 在 PostgreSQL 服务器上。VetDesk 的备份只适用于本机的 SQLite 文件，"
+        "这里不做、也不列出任何备份；合并、导入前也不另做文件备份（每次写入是一个完整的事务）。\n"
+        "请由数据库管理员用 PostgreSQL 的工具备份，例如：\n"
+        '    pg_dump -Fc -d "{url}" -f vetdesk.dump\n'
+        "恢复时把转储导入一个新建的空数据库（pg_restore），再用 VetDesk 打开它。"
+    ).format(db=target.label, url=target.url)
 
 
 def size_text(size: int) -> str:
@@ -91,13 +116,10 @@ class BackupsPage(DataPage):
     def __init__(self, db: DbSource, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
         self.setObjectName("page_backups")
-        intro = QLabel(
-            _(
-                "VetDesk 每天第一次打开数据库时、以及每次导入、合并、更换密钥之前自动备份，"
-                "每个备份都经过完整性校验。恢复时会先把当前状态另存为一个备份，不会丢失。"
-            )
-        )
+        self.intro = intro = QLabel(_file_intro())
+        intro.setObjectName("intro")
         intro.setWordWrap(True)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model: RowTableModel[BackupInfo] = RowTableModel(backup_columns(), parent=self)
         self.view = _backup_table(self.model)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update())
@@ -119,6 +141,7 @@ class BackupsPage(DataPage):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.view, 1)
+        layout.addStretch(0)  # takes the room of the list when there is none (a server)
         layout.addLayout(buttons)
         self._update()
 
@@ -126,10 +149,20 @@ class BackupsPage(DataPage):
         rows = self.view.selectionModel().selectedRows()
         return self.model.item(rows[0].row()) if rows else None
 
+    def on_server(self) -> bool:
+        """Whether the database open is the city's on a PostgreSQL server (no file backups)."""
+        db = self.db
+        return db is not None and db.on_server
+
     def _update(self) -> None:
         selected = self._selected()
-        self.backup_button.setEnabled(self.db is not None and not self.read_only)
-        self.restore_button.setEnabled(selected is not None and selected.verified)
+        server = self.on_server()
+        self.backup_button.setEnabled(self.db is not None and not self.read_only and not server)
+        self.restore_button.setEnabled(selected is not None and selected.verified and not server)
+        self.folder_button.setEnabled(not server)
+        reason = _("数据库在 PostgreSQL 服务器上，由数据库管理员备份。") if server else ""
+        for button in (self.backup_button, self.restore_button, self.folder_button):
+            button.setToolTip(reason)
 
     def set_read_only(self, read_only: bool) -> None:
         """A read-only (damaged) database cannot be backed up, only restored."""
@@ -138,7 +171,17 @@ class BackupsPage(DataPage):
 
     def load(self, db: Database) -> None:
         """List the backups in the background (each one's periods are read from it)."""
-        path = db.path
+        if isinstance(db.location, ServerUrl):
+            self.intro.setText(_server_intro(db.location))
+            self.view.setVisible(False)  # no list: nothing of VetDesk's to list
+            self.model.set_items([])
+            self.count_label.setText("")
+            self._update()
+            self.refreshed.emit()
+            return
+        self.intro.setText(_file_intro())
+        self.view.setVisible(True)
+        path = db.location
 
         def op(_db: Database, _progress: Progress) -> list[BackupInfo]:
             # Local: the core loads on first use, not at start-up.
@@ -167,7 +210,11 @@ class BackupsPage(DataPage):
         db = self.db
         if db is None:
             return
-        path = db.path
+        if isinstance(db.location, ServerUrl):
+            # The command line's refusal, word for word: nothing was backed up.
+            interaction.show_error(self, NoFileBackup(db.location))
+            return
+        path = db.location
         self.backup_button.setEnabled(False)
 
         def op(_db: Database, _progress: Progress) -> BackupInfo:
@@ -192,7 +239,7 @@ class BackupsPage(DataPage):
         """Ask to restore the selected backup; the window does it."""
         backup = self._selected()
         db = self.db
-        if backup is None or db is None or not backup.verified:
+        if backup is None or db is None or not backup.verified or db.on_server:
             return
         question = _(
             "用 {time} 的备份（{reason}）替换当前数据库？\n"
@@ -203,7 +250,7 @@ class BackupsPage(DataPage):
 
     def _open_folder(self) -> None:
         db = self.db
-        if db is None:
+        if db is None or db.on_server:
             return
         # Local: the core loads on first use, not at start-up.
         from vetdesk.db.backup import backup_dir

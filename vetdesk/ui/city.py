@@ -659,10 +659,19 @@ class InboxPage(QWidget):
         if entry is None or not entry.mergeable or self.read_only or self.busy:
             return
         added, changed, removed = _change_totals(entry)
-        question = _(
-            "接收并合并{county}第 {seq} 号上报包？该县区 {year} 年度的数据将以上报包为准"
-            "（新增 {a} 条、修改 {c} 条、删除 {r} 条）；合并前会自动备份数据库，并签发回执。"
-        ).format(
+        db = self.db
+        if db is not None and db.on_server:
+            # No file backup on a server (its administrator's backups apply): never claim one.
+            question = _(
+                "接收并合并{county}第 {seq} 号上报包？该县区 {year} 年度的数据将以上报包为准"
+                "（新增 {a} 条、修改 {c} 条、删除 {r} 条），在一个事务中写入服务器，并签发回执。"
+            )
+        else:
+            question = _(
+                "接收并合并{county}第 {seq} 号上报包？该县区 {year} 年度的数据将以上报包为准"
+                "（新增 {a} 条、修改 {c} 条、删除 {r} 条）；合并前会自动备份数据库，并签发回执。"
+            )
+        question = question.format(
             county=entry.county,
             seq=entry.verification.seq,
             year=entry.verification.period,

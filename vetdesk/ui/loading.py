@@ -17,6 +17,7 @@ from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 if TYPE_CHECKING:
     from vetdesk.db.backup import RestoreResult
     from vetdesk.db.database import Database
+    from vetdesk.db.location import DatabaseTarget
     from vetdesk.db.write_policy import WriteDecision
     from vetdesk.domain.rows import PeriodInfo
     from vetdesk.services.records import Tables
@@ -44,15 +45,24 @@ class Snapshot:
     # period's state in words (saying so when the city holds older figures).
     write_decisions: Mapping[str, WriteDecision] = field(default_factory=dict)
     period_state_text: str | None = None
+    # The data's version when the load began (vetdesk.db.data_version): the window polls
+    # for a newer one. Read first, so a change during the load shows as one more change.
+    data_version: str = ""
 
 
-def open_database(path: Path) -> Database:
-    """Check and open a database (runs in a worker); take the day's backup if due."""
+def open_database(path: DatabaseTarget) -> Database:
+    """Check and open a database (runs in a worker); take the day's backup if due.
+
+    A city database on PostgreSQL gets no file backup: the server's administrator backs
+    it up (``pg_dump``), as for the command line.
+    """
     # Local: the core loads on first use, not at start-up.
     from vetdesk.db.backup import BackupFailed, backup_if_due
     from vetdesk.db.database import open_for_use
 
     db = open_for_use(path)  # raises DatabaseDamaged when the quick check finds damage
+    if not isinstance(path, Path):
+        return db
     try:
         backup_if_due(path)
     except (BackupFailed, OSError):  # a missed daily backup must not keep anyone from working
@@ -88,11 +98,22 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
     """Read the periods, a period's tables and its check (runs in a worker)."""
     # Local: the core and the table models load in this worker, not before the window's
     # first paint.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    # Local: the same reason (the core loads in this worker, not before the first paint).
+    from vetdesk.db.data_version import data_version
     from vetdesk.services import records
     from vetdesk.standards.installed import ruleset_in_force
     from vetdesk.ui.tablemodels import record_search_texts
     from vetdesk.validation.check import run_check
 
+    try:
+        version = data_version(db)
+    except SQLAlchemyError:
+        # A damaged audit log (the database opened read-only): the data is shown, but
+        # another process's change is not followed.
+        log.warning("could not read the data's version of %s", db.label, exc_info=True)
+        version = ""
     periods = records.list_periods(db)
     ruleset = ruleset_in_force(db)
     codes = frozenset(db.unit_codes())
@@ -100,7 +121,9 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
         year = periods[0].year if periods else None
     decisions, state_text = _policy_view(db, year)
     if year is None:
-        return Snapshot(periods, None, None, ruleset, codes, write_decisions=decisions)
+        return Snapshot(
+            periods, None, None, ruleset, codes, write_decisions=decisions, data_version=version
+        )
     tables = records.load_tables(db, year, lambda d, t: progress.update(d, t + 1))
     progress.check()
     report = run_check(db, year)
@@ -122,7 +145,7 @@ def load_snapshot(db: Database, year: int | None, progress: Progress) -> Snapsho
         submitted = counties_submitted(db, year)
     progress.update(1, 1)
     return Snapshot(
-        periods, tables, report, ruleset, codes, search, submitted, decisions, state_text
+        periods, tables, report, ruleset, codes, search, submitted, decisions, state_text, version
     )
 
 

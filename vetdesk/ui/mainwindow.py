@@ -6,7 +6,8 @@ snapshot and check — loads a period in the background and announces what chang
 lives beside it in :mod:`vetdesk.ui.window`: the pages are declared in ``pages`` and held by
 ``navigation``, the menus laid out by ``menus`` from the action registry
 (:mod:`vetdesk.ui.actions`), the dialogs opened by ``dialogs``, record forms and deletes
-run by ``editing``, backups restored and a damaged database recovered by ``recovery``.
+run by ``editing``, backups restored and a damaged database recovered by ``recovery``,
+another process's change followed by ``refresh``.
 
 The window paints as a shell first: the pages (and the core modules they import) are
 built right after the first paint, and the database is opened in the background.
@@ -23,6 +24,7 @@ from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from vetdesk.db.location import ServerUrl  # Qt- and SQL-free: no cost before the first paint
 from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui import interaction
@@ -52,9 +54,11 @@ from vetdesk.ui.window.pages import (
     PAGES,
 )
 from vetdesk.ui.window.recovery import Recovery
+from vetdesk.ui.window.refresh import Refresher
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database, DatabaseInfo
+    from vetdesk.db.location import DatabaseTarget
     from vetdesk.db.write_policy import WriteDecision
     from vetdesk.ui.auditlog import AuditPage
     from vetdesk.ui.backups import BackupsPage
@@ -88,7 +92,7 @@ class MainWindow(QMainWindow):
 
     loaded = Signal()
     checked = Signal()
-    open_database_requested = Signal(object)  # Path
+    open_database_requested = Signal(object)  # Path, or a PostgreSQL URL (str)
     new_database_requested = Signal()
     language_requested = Signal(str)
     opened = Signal(object)  # Database
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
     # The registry's actions (vetdesk.ui.actions), set from build_menus.
     act_new_db: QAction
     act_open_db: QAction
+    act_open_server_db: QAction
     act_new_period: QAction
     act_lock_period: QAction
     act_reopen_period: QAction
@@ -126,22 +131,26 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        source: Database | Path,
+        source: Database | DatabaseTarget,
         settings: Settings,
         parent: QWidget | None = None,
         *,
         read_only: bool = False,
         delete_on_close: bool = False,
     ) -> None:
-        """Build the window on an open database, or on a file opened after the first paint.
+        """Build the window on an open database, or on one opened after the first paint.
 
-        Given a path, the window paints first and opens the database (importing SQLAlchemy
-        and checking the schema) in the background, so VetDesk appears at once.
+        Given a path (or the city's PostgreSQL URL), the window paints first and opens the
+        database (importing SQLAlchemy and checking the schema) in the background, so
+        VetDesk appears at once.
         """
         super().__init__(parent)
         self.setObjectName("MainWindow")
-        self._db: Database | None = None if isinstance(source, Path) else source
-        self.path: Path = source if isinstance(source, Path) else source.path
+        self._db: Database | None = None if isinstance(source, Path | ServerUrl) else source
+        # Where the database lives: a file, or a server (vetdesk.db.location).
+        self.location: DatabaseTarget = (
+            source if isinstance(source, Path | ServerUrl) else source.location
+        )
         self.settings = settings
         self.year: int | None = None
         self.snapshot: Snapshot | None = None
@@ -149,7 +158,7 @@ class MainWindow(QMainWindow):
         self.failed: BaseException | None = None
         self.read_only = read_only  # a damaged database, opened read-only
         self._delete_on_close = delete_on_close  # as Qt's WA_DeleteOnClose (see closeEvent)
-        self.opener: Callable[[], Database] = partial(open_database, self.path)
+        self.opener: Callable[[], Database] = partial(open_database, self.location)
         self.after_load: Callable[[], None] | None = None
         self.loading = True
         self._started = False
@@ -160,6 +169,8 @@ class MainWindow(QMainWindow):
         self.dialogs: Dialogs = Dialogs(self)
         self.editor: RecordEditor = RecordEditor(self)
         self.recovery: Recovery = Recovery(self)
+        # Another officer's (or the command line's) change reloads the data shown.
+        self.refresher: Refresher = Refresher(self)
         # Pages follow what each operation changed (after Anki's operation_did_execute).
         self.notices = Notices(self)
 
@@ -199,6 +210,21 @@ class MainWindow(QMainWindow):
         # A shown window starts loading at its first paint (see event()); one that is
         # never shown (self-test, tests) starts from the event loop.
         QTimer.singleShot(0, self._start_if_hidden)
+
+    @property
+    def path(self) -> Path:
+        """The database file (refused for a city database on a PostgreSQL server)."""
+        if isinstance(self.location, ServerUrl):
+            # Local: the core loads after the first paint.
+            from vetdesk.db.database import OnServer
+
+            raise OnServer(self.location)
+        return self.location
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the database lives on a PostgreSQL server rather than in a file."""
+        return isinstance(self.location, ServerUrl)
 
     @property
     def db(self) -> Database:
@@ -378,11 +404,17 @@ class MainWindow(QMainWindow):
         """The id of the page shown."""
         return self.pages.current_page_id()
 
+    def location_label(self) -> str:
+        """The database as the title names it: the file's name, or ``dbname@host`` on a server."""
+        if isinstance(self.location, ServerUrl):
+            return _("{db}（PostgreSQL）").format(db=self.location.label)
+        return self.location.name
+
     def _title(self) -> str:
         if self._db is None:
-            return f"VetDesk — {self.path.name}"
+            return f"VetDesk — {self.location_label()}"
         title = _("VetDesk 职教数据台 — {unit}（{file}）").format(
-            unit=self.info.unit_name, file=self.path.name
+            unit=self.info.unit_name, file=self.location_label()
         )
         return title + _("【只读】") if self.read_only else title
 
@@ -525,6 +557,7 @@ class MainWindow(QMainWindow):
         if snapshot.report is not None:
             self._show_report(snapshot.report)
         self.update_actions()
+        self.refresher.loaded(snapshot.data_version)
         then, self.after_load = self.after_load, None
         if then is not None:
             then()

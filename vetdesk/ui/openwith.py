@@ -7,10 +7,11 @@ inbox — if the window's action for that step is enabled now; otherwise it says
 action's own reason. Nothing is written until the user confirms in that step, as when the
 same file is chosen from a menu.
 
-A database is open in one window only (its lock file). When VetDesk already shows that
+A database file is open in one window only (its lock file). When VetDesk already shows that
 database, a second ``vetdesk FILE`` hands the path to the running window over a local
 socket (:class:`WorkbookReceiver`) and exits, as a desktop user expects a double-click to
-reach the window that is already open.
+reach the window that is already open. A city database on PostgreSQL may be open in several
+windows: the first one listening gets the workbook.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
 from vetdesk.db.database import Database
+from vetdesk.db.location import DatabaseTarget
 from vetdesk.i18n import _, pgettext
 from vetdesk.services.open_workbook import OpenPlan, OpenRoute, plan_open
 from vetdesk.ui import interaction
@@ -92,13 +94,14 @@ def follow_plan(window: MainWindow, plan: OpenPlan) -> QWidget | None:
     return window.inbox
 
 
-def server_name(database: Path) -> str:
-    """The local socket name of the window showing ``database`` (per user and file)."""
-    key = f"{getpass.getuser()}\n{database.resolve()}".encode()
+def server_name(database: DatabaseTarget) -> str:
+    """The local socket name of the window showing ``database`` (per user and file or URL)."""
+    where = database.resolve() if isinstance(database, Path) else database.url
+    key = f"{getpass.getuser()}\n{where}".encode()
     return "vetdesk-" + hashlib.sha256(key).hexdigest()[:24]
 
 
-def forward_to_running(database: Path, workbook: Path) -> bool:
+def forward_to_running(database: DatabaseTarget, workbook: Path) -> bool:
     """Hand ``workbook`` to a VetDesk window already showing ``database``; False if none."""
     socket = QLocalSocket()
     socket.connectToServer(server_name(database))
@@ -110,17 +113,30 @@ def forward_to_running(database: Path, workbook: Path) -> bool:
     return sent
 
 
+def _answers(name: str) -> bool:
+    """Whether a live window listens on a socket name."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    alive = socket.waitForConnected(200)
+    socket.abort()
+    return alive
+
+
 class WorkbookReceiver(QObject):
     """Listens for workbooks sent by a second ``vetdesk FILE`` on the same database."""
 
-    def __init__(self, database: Path, receive: Callable[[Path], None], parent: QObject) -> None:
+    def __init__(
+        self, database: DatabaseTarget, receive: Callable[[Path], None], parent: QObject
+    ) -> None:
         super().__init__(parent)
         self._receive = receive
         self._server = QLocalServer(self)
         name = server_name(database)
-        # A crashed VetDesk leaves its socket file behind on Linux; the database lock is
-        # already ours, so no live window can be listening on it.
-        QLocalServer.removeServer(name)
+        # A crashed VetDesk leaves its socket file behind on Linux. For a file the database
+        # lock is already ours, so no live window can be listening on it; a server database
+        # may be open in another window of ours, whose socket must not be taken from it.
+        if isinstance(database, Path) or not _answers(name):
+            QLocalServer.removeServer(name)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._connected)
         self.listening = self._server.listen(name)

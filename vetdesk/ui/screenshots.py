@@ -201,6 +201,8 @@ def exchange_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
         written.append(_shoot(package, out_dir / "31-package-export.png"))
         package.close()
 
+    if db.on_server:  # no file to find damaged: the server checks its own files
+        return written
     # Local: the core loads on first use, not at start-up.
     from vetdesk.db.backup import DatabaseDamaged, list_backups
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from vetdesk.db.location import DatabaseTarget, parse_target
+from vetdesk.errors import VetDeskError
 from vetdesk.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -80,14 +82,21 @@ class Settings:
         self.set_value("app/language", lang)
 
     @property
-    def last_db(self) -> Path | None:
-        """The database opened last, if any."""
+    def last_db(self) -> DatabaseTarget | None:
+        """The database opened last, if any: a file, or the city's PostgreSQL URL."""
         text = str(self.value("app/last_db") or "")
-        return Path(text) if text else None
+        if not text:
+            return None
+        try:
+            return parse_target(text)
+        except VetDeskError:  # a URL with a password (written by hand): never used
+            log.warning("ignoring app/last_db in %s: a URL with a password", self.path)
+            return None
 
     @last_db.setter
-    def last_db(self, path: Path | None) -> None:
-        self.set_value("app/last_db", str(path) if path else "")
+    def last_db(self, target: DatabaseTarget | None) -> None:
+        # A URL is stored as given: parse_server_url refused any password before it opened.
+        self.set_value("app/last_db", str(target) if target else "")
 
     def header_state(self, table: str) -> QByteArray:
         """The saved column widths and order of a table."""

@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from vetdesk.db.location import DatabaseTarget, ServerUrl, is_server_url, new_database_target
 from vetdesk.domain.enums import Role
 from vetdesk.domain.units import load_units
+from vetdesk.errors import VetDeskError
 from vetdesk.i18n import _, pgettext
 from vetdesk.paths import data_dir
 from vetdesk.services import records
@@ -95,7 +97,12 @@ class RolePage(QWizardPage):
 
 
 class OperatorPage(QWizardPage):
-    """Who works here, the first statistics year and where the database file goes."""
+    """Who works here, the first statistics year and where the database lives.
+
+    A county's database is a file on its own PC. The city chooses: a file (the default),
+    or a PostgreSQL server several officers share, named by its URL (an empty database
+    the administrator created; the password stays in ``~/.pgpass`` or ``PGPASSWORD``).
+    """
 
     def __init__(self, role_page: RolePage) -> None:
         super().__init__()
@@ -109,17 +116,39 @@ class OperatorPage(QWizardPage):
         self.year.setObjectName("year")
         self.year.setRange(2000, 2100)
         self.year.setValue(dt.date.today().year - 1)
+        self.in_file = QRadioButton(_("本机文件（默认）"))
+        self.in_file.setObjectName("in_file")
+        self.on_server = QRadioButton(_("PostgreSQL 服务器（市局多位操作员共用）"))
+        self.on_server.setObjectName("on_server")
+        self.in_file.setChecked(True)
+        where = QButtonGroup(self)
+        where.addButton(self.in_file)
+        where.addButton(self.on_server)
         self.path = QLineEdit()
         self.path.setObjectName("path")
-        browse = QPushButton(_("浏览…"))
-        browse.clicked.connect(self._browse)
+        self.browse = QPushButton(_("浏览…"))
+        self.browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        holder = QWidget()
-        holder.setLayout(row)
+        row.addWidget(self.browse)
         row.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout(self)
+        self.url = QLineEdit()
+        self.url.setObjectName("url")
+        self.url.setPlaceholderText("postgresql://city@db.example/vetdesk")
+        self.server_hint = QLabel(
+            _(
+                "请填写数据库管理员新建的空数据库的地址。地址中不要写密码：密码请写入 ~/.pgpass"
+                "（Windows：%APPDATA%\\postgresql\\pgpass.conf）或环境变量 PGPASSWORD。"
+                "服务器上的数据库由管理员备份（pg_dump），VetDesk 不为它做文件备份。"
+            )
+        )
+        self.server_hint.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
         for text, widget in (
             (_("操作员姓名(&O)："), self.operator),
             (_("首个统计年度(&Y)："), self.year),
@@ -127,21 +156,85 @@ class OperatorPage(QWizardPage):
             label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        form.addRow(_("数据库文件："), holder)
+        layout.addLayout(form)
+        self.where_box = QWidget()
+        choice = QVBoxLayout(self.where_box)
+        choice.setContentsMargins(0, 0, 0, 0)
+        choice.addWidget(QLabel(_("数据库存放在：")))
+        choice.addWidget(self.in_file)
+        choice.addWidget(self.on_server)
+        layout.addWidget(self.where_box)
+        places = QFormLayout()
+        self.path_label = QLabel(_("数据库文件："))
+        places.addRow(self.path_label, row)
+        self.url_label = QLabel(_("数据库地址(&A)："))
+        self.url_label.setBuddy(self.url)
+        places.addRow(self.url_label, self.url)
+        places.addRow(self.server_hint)
+        layout.addLayout(places)
+        layout.addWidget(self.message)
+        layout.addStretch()
         self.registerField("operator*", self.operator)
         self.operator.textChanged.connect(self.completeChanged)
         self.path.textChanged.connect(self.completeChanged)
+        self.url.textChanged.connect(self.completeChanged)
+        self.url.textChanged.connect(lambda _t: self.message.clear())
+        self.path.textChanged.connect(lambda _t: self.message.clear())
+        self.on_server.toggled.connect(lambda _on: self._show_choice())
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        server = self.on_server.isChecked()
+        for widget in (self.path, self.browse, self.path_label):
+            widget.setVisible(not server)
+        for widget in (self.url, self.url_label, self.server_hint):
+            widget.setVisible(server)
+        self.message.clear()
+        self.completeChanged.emit()
 
     def initializePage(self) -> None:
-        """Suggest a file named after the unit in the data directory."""
+        """Suggest a file named after the unit; offer the server to the city only."""
+        city = self._role_page.role() == Role.CITY
+        self.where_box.setVisible(city)
+        if not city:
+            self.in_file.setChecked(True)
         if not self.path.text():
             code = self._role_page.unit_code()
             self.path.setText(str(data_dir() / f"vetdesk-{code}.db"))
 
+    def location_text(self) -> str:
+        """What was typed for where the database goes: the file path, or the server's URL."""
+        return (self.url if self.on_server.isChecked() else self.path).text().strip()
+
     def isComplete(self) -> bool:
-        """An operator name and a file that does not exist yet."""
-        target = Path(self.path.text().strip()) if self.path.text().strip() else None
-        return bool(self.operator.text().strip()) and target is not None and not target.exists()
+        """An operator name and a server URL, or a file that does not exist yet."""
+        text = self.location_text()
+        if not self.operator.text().strip() or not text:
+            return False
+        if self.on_server.isChecked():
+            return True
+        return is_server_url(text) or not Path(text).exists()
+
+    def validatePage(self) -> bool:
+        """Refuse a password in the URL, a county on a URL, or a URL that is not one."""
+        try:
+            target = self.target()
+        except VetDeskError as exc:
+            self.message.setText(exc.message)
+            return False
+        if self.on_server.isChecked() and not isinstance(target, ServerUrl):
+            self.message.setText(
+                _(
+                    "请填写以 postgresql:// 开头的数据库地址，例如 postgresql://city@db.example/vetdesk。"
+                )
+            )
+            return False
+        self.message.clear()
+        return True
+
+    def target(self) -> DatabaseTarget:
+        """Where the new database goes (the command line's rules: refused with its words)."""
+        return new_database_target(self.location_text(), self._role_page.role())
 
     def _browse(self) -> None:
         path = interaction.save_file(
@@ -158,7 +251,7 @@ class OperatorPage(QWizardPage):
 class SetupAnswers:
     """What the first pages collected, as plain values a worker thread may use."""
 
-    path: Path
+    path: DatabaseTarget  # a file, or the city's PostgreSQL database
     role: str
     unit_code: str
     operator: str
@@ -166,7 +259,11 @@ class SetupAnswers:
 
 
 def create_from_answers(answers: SetupAnswers) -> Database:
-    """Create the database and its first period (runs in a worker)."""
+    """Create the database and its first period (runs in a worker).
+
+    On a PostgreSQL URL this is ``vetdesk init --db postgresql://…``'s own service: the
+    schema is built in the empty database (one with tables is refused), then the set-up.
+    """
     # Local: the core loads on first use, not at start-up.
     from vetdesk.standards.installed import create_database
 
@@ -500,7 +597,7 @@ class SetupWizard(QWizard):
     def answers(self) -> SetupAnswers:
         """The answers of the first pages."""
         return SetupAnswers(
-            path=Path(self.operator_page.path.text().strip()),
+            path=self.operator_page.target(),
             role=self.role_page.role(),
             unit_code=self.role_page.unit_code(),
             operator=self.operator_page.operator.text(),

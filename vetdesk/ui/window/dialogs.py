@@ -16,6 +16,7 @@ from PySide6 import QtCore
 from PySide6.QtWidgets import QWidget
 
 from vetdesk.i18n import _, pgettext
+from vetdesk.paths import data_dir
 from vetdesk.ui import interaction
 from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.window.pages import PAGE_KEYS
@@ -38,11 +39,36 @@ class Dialogs:
 
     def choose_database(self) -> None:
         """Ask for a database file to open."""
+        location = self.window.location
+        # A city database on a server has no folder: start where new databases are made.
+        folder = location.parent if isinstance(location, Path) else data_dir()
         path = interaction.open_file(
-            self.window, _("打开数据库"), self.window.path.parent, _("VetDesk 数据库 (*.db)")
+            self.window, _("打开数据库"), folder, _("VetDesk 数据库 (*.db)")
         )
         if path is not None:
             self.window.open_database_requested.emit(path)
+
+    def choose_server_database(self) -> None:
+        """Ask for the URL of the city's database on a PostgreSQL server and open it."""
+        # Local: naming a dialog class builds its Qt enums; not before the first paint.
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        location = self.window.location
+        current = str(location) if not isinstance(location, Path) else ""
+        url, ok = QInputDialog.getText(
+            self.window,
+            _("打开服务器数据库"),
+            _(
+                "市级数据库在 PostgreSQL 服务器上时，请填写它的地址，例如\n"
+                "postgresql://city@db.example/vetdesk\n"
+                "地址中不要写密码（请写入 ~/.pgpass 或环境变量 PGPASSWORD）。"
+            ),
+            QLineEdit.EchoMode.Normal,
+            current,
+        )
+        if ok and url.strip():
+            # The application checks it (a password is refused) and opens it.
+            self.window.open_database_requested.emit(url.strip())
 
     def new_period(self) -> None:
         """Ask for a year and open its statistics period."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
+from vetdesk.db.location import NoFileBackup, ServerUrl
 from vetdesk.i18n import _
 from vetdesk.ui import interaction
 from vetdesk.ui.background import running_count
@@ -40,6 +41,11 @@ class Recovery:
         work is left, closes it, restores and opens it again, all without blocking.
         """
         if self.window.loading or not self.window.is_open:
+            return
+        if isinstance(self.window.location, ServerUrl):
+            # Restores of a server database are the administrator's (pg_restore), as on the
+            # command line: said, never attempted.
+            interaction.show_error(self.window, NoFileBackup(self.window.location))
             return
         self.window.loading = True
         self.window.update_actions()
