@@ -244,6 +244,60 @@ def test_a_second_writer_waits_for_the_first_so_the_audit_chain_stays_whole(pg_u
         second.close()
 
 
+def test_a_session_not_opened_for_writing_still_queues_before_it_chains(pg_url: str) -> None:
+    """Any session that appends to the audit log waits for the writer holding the chain."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from vetdesk.db import models
+    from vetdesk.services.audit_log import verify_audit_chain
+
+    create_database(pg_url, role="city", unit_code="630200", operator="李科长").close()
+    first, second = open_database(pg_url), open_database(pg_url)
+    second_done = threading.Event()
+    failures: list[BaseException] = []
+
+    def plain_writer() -> None:
+        try:
+            with second.session() as session, session.begin():  # not write=True
+                session.add(models.Period(year=2026, statistics_date=dt.date(2026, 8, 31)))
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            second_done.set()
+
+    try:
+        with first.transaction() as session:
+            session.add(models.Period(year=2025, statistics_date=dt.date(2025, 8, 31)))
+            session.flush()  # its entry is chained to the head, not yet committed
+            worker = threading.Thread(target=plain_writer)
+            worker.start()
+            # Commit only once the plain session waits for the lock, or has (wrongly) finished.
+            deadline = time.process_time() + 30
+            while not second_done.is_set() and time.process_time() < deadline:
+                with first.engine.connect() as probe:
+                    waiting = probe.execute(
+                        text(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                            "AND NOT granted AND database = "
+                            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                        )
+                    ).scalar_one()
+                if waiting:
+                    break
+                time.sleep(0.05)
+            else:
+                assert second_done.is_set(), "the plain session neither waited nor finished"
+        worker.join(60)
+        assert failures == []
+        assert verify_audit_chain(first) is None
+    finally:
+        first.close()
+        second.close()
+
+
 def test_key_rotation_on_postgresql_takes_no_file_backup(pg_url: str) -> None:
     from vetdesk.signing.keystore import active_key, create_key
 

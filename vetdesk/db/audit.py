@@ -228,6 +228,7 @@ def append_entries(session: Session, changes: list[AuditChange]) -> None:
     with session.no_autoflush:
         prev = session.info.get("_audit_last_hash")
         if prev is None:
+            _queue_for_the_chain(session)
             prev = (
                 session.scalar(
                     select(models.AuditEntry.entry_hash)
@@ -261,6 +262,21 @@ def append_entries(session: Session, changes: list[AuditChange]) -> None:
             rows = []
     _insert_entries(session, rows)
     session.info["_audit_last_hash"] = session.info[TXN_HEAD_AFTER] = prev
+
+
+def _queue_for_the_chain(session: Session) -> None:
+    # A session opened without write=True that still writes (any service, now or later)
+    # must not read the chain's head while another writer appends to it: on SQLite its
+    # write fails as a stale snapshot (WAL), but PostgreSQL's READ COMMITTED would let it
+    # chain onto an old head and fork the log. Taking the writers' lock here, before the
+    # head is read, makes every appending transaction queue; a write session already
+    # holds it (the lock is re-entrant within a transaction).
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Local: psycopg loads only for a database on a server.
+        from vetdesk.db.postgres import take_write_transaction_lock
+
+        take_write_transaction_lock(connection)
 
 
 def _insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:

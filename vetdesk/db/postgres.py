@@ -74,11 +74,16 @@ def _before_execute(*_args: Any) -> None:
 def _on_begin(connection: Connection) -> None:
     # Only writing transactions queue; readers see the last committed state (MVCC).
     if connection.get_execution_options().get(WRITE_OPTION):
-        connection.exec_driver_sql(
-            f"SET LOCAL lock_timeout = '{WRITE_QUEUE_TIMEOUT}'; "
-            f"SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {WRITE_TRANSACTION_LOCK}); "
-            "SET LOCAL lock_timeout = 0"
-        )
+        take_write_transaction_lock(connection)
+
+
+def take_write_transaction_lock(connection: Connection) -> None:
+    """Queue for the writers' transaction lock (held until this transaction ends; re-entrant)."""
+    connection.exec_driver_sql(
+        f"SET LOCAL lock_timeout = '{WRITE_QUEUE_TIMEOUT}'; "
+        f"SELECT pg_advisory_xact_lock({LOCK_NAMESPACE}, {WRITE_TRANSACTION_LOCK}); "
+        "SET LOCAL lock_timeout = 0"
+    )
 
 
 def is_lock_timeout(exc: DBAPIError) -> bool:
