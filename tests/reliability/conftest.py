@@ -70,3 +70,9 @@ def small_merge_city(
     """The small city and package (about a hundred statements per merge), once per engine."""
     base, package = small_merge
     return _store(request, base), package
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def issuing_city(request: pytest.FixtureRequest, world: World) -> Store:
+    """The demo city with its signing key (it has issued the world's tasks), once per engine."""
+    return _store(request, world.city)

@@ -215,6 +215,18 @@ def op_task(args: dict[str, Any]) -> dict[str, Any]:
         db.close()
 
 
+def op_task_export(args: dict[str, Any]) -> dict[str, Any]:
+    """Issue the city's signed task package of the period (as ``vetdesk task export``)."""
+    from vetdesk.packages.task import export_task
+
+    db = _open(args["db"])
+    try:
+        result = export_task(db, YEAR, Path(args["target"]), PASSPHRASE)
+        return {"seq": result.seq, "manifest": result.manifest_sha256}
+    finally:
+        db.close()
+
+
 def op_migrate(args: dict[str, Any]) -> dict[str, Any]:
     """Upgrade an older database to the newest schema after a verified backup."""
     from vetdesk.db.backup import upgrade_with_backup
@@ -230,6 +242,7 @@ OPS = {
     "package": op_package,
     "merge": op_merge,
     "task": op_task,
+    "task-export": op_task_export,
     "migrate": op_migrate,
 }
 

@@ -9,8 +9,9 @@ the operation (never a mix), keep its audit chain, leave the lock free, and the 
 run again must end in the "after" state. Export targets hold the old file or a new one
 that opens and verifies.
 
-The merge runs on both engines (``merge_city``: a copy of the city file, or a database
-copied from a template on the throwaway PostgreSQL server). On PostgreSQL "the lock is
+The merge and the task export run on both engines (``merge_city``, ``issuing_city``: a
+copy of the city file, or a database copied from a template on the throwaway PostgreSQL
+server). On PostgreSQL "the lock is
 free" means: once the server has ended the killed client's backend, no advisory lock is
 left in the database and a new writer takes the write lock; and a merge held open just
 before its COMMIT shows none of its rows to another connection.
@@ -453,6 +454,49 @@ def _delete_teachers(store: Store, db: str) -> None:
 def test_kill_during_task_import(world: World, crash_child: Zygote, tmp_path: Path) -> None:
     sc = Scenario("task", world.county, lambda job, db: {"db": str(db), "task": str(world.task)})
     crash_campaign(crash_child, sc, tmp_path)
+
+
+def test_kill_during_task_export(
+    world: World, issuing_city: Store, crash_child: Zygote, tmp_path: Path
+) -> None:
+    """A task export killed at any point leaves the city before or after and the old or a whole new file."""
+    from vetdesk.db.database import open_database
+    from vetdesk.packages.task import verify_task
+
+    old = world.task.read_bytes()  # the city's earlier task sits at the target
+    name = "海东市-任务包.xlsx"
+    county = open_database(copy_db(world.county, tmp_path / "verifier-county.db"))
+    seqs: set[int] = set()
+
+    def prepare(job: Path) -> None:
+        (job / name).write_bytes(old)
+
+    def check_files(job: Path, state: str) -> str:
+        if (job / name).read_bytes() == old:
+            return "old"
+        result = verify_task(county, job / name)
+        assert result.ok, result.message
+        seqs.add(int(result.seq or 0))
+        assert len(seqs) == 1, f"tasks of several numbers were written: {seqs}"
+        # The issue is recorded before the file is moved into place.
+        assert state == "after", "a new task exists that the city database does not record"
+        return "new"
+
+    sc = Scenario(
+        "task-export",
+        world.city,
+        lambda job, db: {"db": db, "target": str(job / name)},
+        prepare=prepare,
+        check_files=check_files,
+        retry=False,  # a second export is the next task number: another state by design
+        expect_applied=False,
+        volatile=("task_issues.manifest_sha256",),  # its own uuid and time
+        store=issuing_city,
+    )
+    try:
+        crash_campaign(crash_child, sc, tmp_path)
+    finally:
+        county.close()
 
 
 def revision_states(base: Path, folder: Path) -> dict[str, str]:
