@@ -151,13 +151,15 @@ def report(
     faults = _rows(stats, "faults")
     if faults:
         parts = [
-            f"{r.get('engine', 'sqlite')} {r['mode']}: {r['injected']} faults of {r['statements']}"
+            f"{r.get('operation', 'merge')} on {r.get('engine', 'sqlite')}, {r['mode']}: "
+            f"{r['injected']} faults of {r['statements']}"
             for r in faults
         ]
         lines.append(
-            "Fault injection (the SQL statements of a merge, each failing in turn): "
+            "Fault injection (the SQL statements of an operation, each failing in turn): "
             + ", ".join(parts)
-            + "; every failed merge left the city database exactly as before, the complete one exactly as after."
+            + "; every failed operation left the city database exactly as before (and an export's"
+            + " earlier file in place), the complete one exactly as after."
         )
         lines.append("")
     fuzz = _rows(stats, "fuzz")

@@ -1,4 +1,4 @@
-"""Fault injection: every SQL statement of a merge fails in turn, once and persistently.
+"""Fault injection: every SQL statement of a merge (and of a task export) fails in turn.
 
 A ``before_cursor_execute`` hook raises the driver's ``OperationalError("injected")``
 (sqlite3's, or psycopg's on PostgreSQL) at statement N (once: only N; persistently: N
@@ -8,9 +8,11 @@ integrity_check and foreign_key_check (on PostgreSQL: no constraint left unvalid
 hold exactly the content from before the merge, keep its audit chain and leave no lock
 behind (on PostgreSQL: no advisory lock, and a new writer gets the write lock); the run
 where N is never reached must give exactly the content after the merge. A fault after the
-merge's COMMIT (PostgreSQL's advisory unlock) must leave it applied and reported so. Both engines run
-through the ``small_merge_city`` fixture (a copy of the city file, or a database copied
-from a template on the throwaway server).
+merge's COMMIT (PostgreSQL's advisory unlock) must leave it applied and reported so. Both
+engines run through the ``small_merge_city`` fixture (a copy of the city file, or a
+database copied from a template on the throwaway server). The city's task export goes
+through the same (``issuing_city``): a failed export records no task and leaves the
+earlier file in place.
 
 Default run: a few N per mode; full run: every N.
 """
@@ -26,11 +28,15 @@ import pytest
 from rel_engines import SqliteStore, Store
 from rel_helpers import (
     FULL_RUN,
+    PASSPHRASE,
+    YEAR,
     digest_difference,
     record_stat,
     run_seed,
     spread,
+    temp_leftovers,
 )
+from rel_world import World
 from sqlalchemy import event
 
 from vetdesk.db.database import Database, open_database
@@ -180,5 +186,93 @@ def test_every_statement_of_a_merge_fails_in_turn(
         statements=total,
         injected=injected,
         errors=dict(errors),
+        losses=0,
+    )
+
+
+TASK_NAME = "海东市-任务包.xlsx"
+
+
+def export_attempt(
+    store: Store, work: Path, old: bytes, injector: Injector
+) -> tuple[str, BaseException | None]:
+    """One task export from a fresh copy of the city, over an earlier task, with the injector."""
+    from vetdesk.packages.task import export_task
+
+    work.mkdir()
+    (work / TASK_NAME).write_bytes(old)
+    path = store.fresh(work)
+    db: Database = open_database(path)
+    event.listen(db.engine, "before_cursor_execute", injector)
+    event.listen(db.engine, "commit", lambda _conn: injector.commits.append(injector.count))
+    error: BaseException | None = None
+    # Its own data folder: the last task number is remembered there too (a second export
+    # would be the next number, another state).
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VETDESK_DATA_DIR", str(work / "data"))
+        try:
+            export_task(db, YEAR, work / TASK_NAME, PASSPHRASE)
+        except Exception as exc:  # judged by the caller
+            error = exc
+        finally:
+            db.close()
+    return path, error
+
+
+@pytest.mark.parametrize("mode", ["once", "persistent"])
+def test_every_statement_of_a_task_export_fails_in_turn(
+    issuing_city: Store, world: World, tmp_path: Path, mode: str
+) -> None:
+    """A task export failing at a statement records nothing and leaves the earlier task in place."""
+    store, old = issuing_city, world.task.read_bytes()
+    volatile = ("task_issues.manifest_sha256",)  # each export has its own uuid and time
+    persistent = mode == "persistent"
+    probe = store.fresh(tmp_path)
+    before = store.digest(probe, volatile)
+    store.discard(probe)
+    counting = Injector(None, persistent, store.injected_error())
+    done, error = export_attempt(store, tmp_path / "count", old, counting)
+    assert error is None
+    after = store.digest(done, volatile)
+    store.discard(done)
+    assert after != before
+    total, last_commit = counting.count, counting.commits[-1]
+    rng = random.Random(f"{run_seed()}:task:{store.engine}:{mode}")
+    if FULL_RUN:
+        targets = list(range(1, total + 2))
+    else:
+        targets = sorted({1, last_commit, *spread(total, 2, rng), total + 1})
+    injected = 0
+    for n in targets:
+        injector = Injector(n, persistent, store.injected_error())
+        work = tmp_path / f"n{n}"
+        path, error = export_attempt(store, work, old, injector)
+        where = (
+            f"{store.engine}: {mode} fault at statement {n}/{total} "
+            f"({counting.statements[n - 1] if n <= total else 'none'})"
+        )
+        assert store.problems(path) == [], where
+        assert store.audit_break(path) is None, where
+        assert temp_leftovers(work) == [], f"{where}: a temporary file was left"
+        digest = store.digest(path, volatile)
+        assert store.lock_free(path), f"{where}: the lock was not released"
+        store.discard(path)
+        target = (work / TASK_NAME).read_bytes()
+        if not injector.fired or n > last_commit:
+            injected += int(bool(injector.fired))
+            assert error is None, f"{where}: {error!r}"
+            assert digest == after and target != old, where
+            continue
+        injected += 1
+        assert error is not None and _mentions_injected(error), f"{where}: {error!r}"
+        assert digest == before, f"{where}: the task was recorded though the export failed"
+        assert target == old, f"{where}: the earlier task was replaced though the export failed"
+    record_stat(
+        "faults",
+        engine=store.engine,
+        mode=mode,
+        operation="task export",
+        statements=total,
+        injected=injected,
         losses=0,
     )
