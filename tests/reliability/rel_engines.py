@@ -140,7 +140,9 @@ class ServerStore:
                     quoted = ", ".join(f'"{c}"' for c in columns)
                     rows = sorted(
                         json.dumps(
-                            [_without_id(v, id_keys) for v in r], ensure_ascii=False, default=repr
+                            [_without_id(v, id_keys) if table == "audit_log" else v for v in r],
+                            ensure_ascii=False,
+                            default=repr,
                         )
                         for r in conn.execute(text(f'SELECT {quoted} FROM "{table}"'))
                     )

@@ -11,10 +11,10 @@ that opens and verifies.
 
 The merge and the task export run on both engines (``merge_city``, ``issuing_city``: a
 copy of the city file, or a database copied from a template on the throwaway PostgreSQL
-server). On PostgreSQL "the lock is
-free" means: once the server has ended the killed client's backend, no advisory lock is
-left in the database and a new writer takes the write lock; and a merge held open just
-before its COMMIT shows none of its rows to another connection.
+server). On PostgreSQL "the lock is free" means: once the server has ended the killed
+client's backend, no advisory lock is left in the database and a new writer takes the
+write lock. A merge held open just before its COMMIT shows none of its rows to another
+connection, on either engine.
 
 Default run: three kills per operation (a random point, the point right after the
 commit, a random time). Full run (VETDESK_FULL=1): 30 points drawn from equal strata,
@@ -369,6 +369,7 @@ def test_kill_during_signed_package_export(
 
 def _merge_scenario(merge_city: tuple[Store, Path]) -> Scenario:
     store, package = merge_city
+    # On PostgreSQL ``base`` only names the template: the store makes the copies.
     base = store.base if isinstance(store, SqliteStore) else Path(store.template)
     return Scenario(
         "merge", base, lambda _job, db: {"db": db, "package": str(package)}, store=store
