@@ -14,6 +14,7 @@ the packages built beforehand.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -24,6 +25,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 PASSPHRASE = "bench passphrase"
+# (scale, packages): the default run is issue #17's; --quick is a smoke test.
+RUNS = [(1, 44), (10, 6)]
+QUICK_RUNS = [(1, 12), (10, 2)]
 
 
 def build_packages(
@@ -90,7 +94,9 @@ def main() -> int:
     if reason:
         print(f"cannot run: {reason}")
         return 1
-    runs = [(1, 12), (10, 2)] if args.quick else [(1, 44), (10, 6)]
+    runs = QUICK_RUNS if args.quick else RUNS
+    load_before = os.getloadavg()
+    started = time.perf_counter()
     server = pg_server.start_server(durable=True)
     rows = []
     try:
@@ -105,6 +111,12 @@ def main() -> int:
                 print(f"scale {scale}: {total} packages done", flush=True)
     finally:
         server.stop()
+    # The conditions go with the figures: on a shared machine they explain the seconds.
+    print(
+        f"{dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, load average "
+        f"{load_before[0]:.1f} before and {os.getloadavg()[0]:.1f} after, "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
     print(f"{'scale':>5} {'packages':>8} {'SQLite s':>9} {'PostgreSQL s':>12} {'PG/SQLite':>9}")
     for scale, total, sqlite_s, pg_s in rows:
         print(f"{scale:>5} {total:>8} {sqlite_s:>9.1f} {pg_s:>12.1f} {pg_s / sqlite_s:>9.2f}")

@@ -141,20 +141,25 @@ def report(
         before = states.get("before", 0) + states.get("unchanged", 0)
         after = sum(v for k, v in states.items() if k not in ("before", "unchanged"))
         file_text = f"{files.get('old', 0)} / {files.get('new', 0)}" if files else "—"
+        op = row["op"] + (" (PostgreSQL)" if row.get("engine") == "postgresql" else "")
         lines.append(
-            f"| {row['op']} | {row['points']} | {row['kills']} | {before} | {after} | {file_text} "
+            f"| {op} | {row['points']} | {row['kills']} | {before} | {after} | {file_text} "
             f"| {row['retries']} | {row.get('temp_leftovers', 0)} |"
         )
     losses = sum(int(r.get("losses", 0)) for r in stats)
     lines += ["", f"**{kills} kills survived, {losses} losses.**", ""]
     faults = _rows(stats, "faults")
     if faults:
-        parts = [f"{r['mode']}: {r['injected']} faults" for r in faults]
-        statements = faults[0]["statements"]
+        parts = [
+            f"{r.get('operation', 'merge')} on {r.get('engine', 'sqlite')}, {r['mode']}: "
+            f"{r['injected']} faults of {r['statements']}"
+            for r in faults
+        ]
         lines.append(
-            f"Fault injection (merge of {statements} SQL statements, each failing in turn): "
+            "Fault injection (the SQL statements of an operation, each failing in turn): "
             + ", ".join(parts)
-            + "; every failed merge left the city database exactly as before, the complete one exactly as after."
+            + "; every failed operation left the city database exactly as before (and an export's"
+            + " earlier file in place), the complete one exactly as after."
         )
         lines.append("")
     fuzz = _rows(stats, "fuzz")

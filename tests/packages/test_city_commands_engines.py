@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -58,3 +59,41 @@ def test_check_status_targets_report_and_task_export(
         "--deadline", "2026-03-31", "--passphrase-file", str(secret), "--json",
     )  # fmt: skip
     assert code == 0 and json.loads(exported)["seq"] == 1 and out.is_file()
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        texts = [page.get_textpage().get_text_range() for page in pdf]
+    finally:
+        pdf.close()
+    # The cover says when the report was made: the only text that may differ.
+    return [re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", "<time>", t) for t in texts]
+
+
+@pytest.fixture(scope="module")
+def reference_pdf(demo_city_template: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The text of the demo city's PDF report made from its SQLite file."""
+    target = tmp_path_factory.mktemp("reference") / "city.pdf"
+    argv = ["report", "--db", str(demo_city_template), "--period", "2025", "--out", str(target)]
+    assert cli.main(argv) == 0
+    return _pdf_pages(target)
+
+
+def test_pdf_report_reads_the_same_on_either_engine(
+    demo_city_target: str,
+    reference_pdf: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The city's PDF report has, page by page, the same text as when made from the file."""
+    target = tmp_path / "city.pdf"
+    code, _out = run(
+        capsys, "report", "--db", demo_city_target, "--period", "2025", "--out", str(target)
+    )
+    assert code == 0
+    pages = _pdf_pages(target)
+    assert len(pages) > 1 and "互助" in "".join(pages)
+    assert pages == reference_pdf

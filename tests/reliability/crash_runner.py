@@ -12,7 +12,11 @@ it ended (``{"pid", "exit_code", "signal"}``). Only the forked child installs th
   ``os.replace`` (atomic file writes, backups);
 * ``pause``: ``{"after": "BEGIN IMMEDIATE", "marker": path, "until": path, "seconds": s}``
   stops right after that statement (so another process meets a held lock): it writes the
-  marker, then waits until the ``until`` file exists (at most ``seconds``).
+  marker, then waits until the ``until`` file exists (at most ``seconds``). With ``"at": N``
+  instead of ``"after"`` it stops at its Nth instrumented point (e.g. just before a merge's
+  COMMIT, so a test can look at the database while the transaction is open).
+
+``db`` is a file path or, for the city operations, a PostgreSQL URL.
 
 The child writes ``{"done": true, "result": …, "points": n, "kinds": {…}, "seconds": t}``
 to the job's result file when the operation ends, and leaves with ``os._exit``.
@@ -54,17 +58,23 @@ class _Points:
         if self.kill_at is not None and self.count >= self.kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
             time.sleep(60)  # never reached: SIGKILL cannot be caught
+        if self.pause and self.pause.get("at") == self.count:
+            self._hold()
 
     def after_statement(self, statement: str) -> None:
         """Sleep after a statement if the job asked for a pause there."""
         pause = self.pause
-        if pause and statement.strip().upper() == pause["after"]:
-            self.pause = None
-            Path(pause["marker"]).write_text(str(os.getpid()), encoding="utf-8")
-            deadline = time.monotonic() + float(pause["seconds"])
-            release = Path(pause["until"])
-            while not release.exists() and time.monotonic() < deadline:
-                time.sleep(0.02)
+        if pause and "after" in pause and statement.strip().upper() == pause["after"]:
+            self._hold()
+
+    def _hold(self) -> None:
+        pause, self.pause = self.pause, None
+        assert pause is not None
+        Path(pause["marker"]).write_text(str(os.getpid()), encoding="utf-8")
+        deadline = time.monotonic() + float(pause["seconds"])
+        release = Path(pause["until"])
+        while not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
 
 def _install(points: _Points) -> None:
@@ -116,7 +126,7 @@ def _install(points: _Points) -> None:
 def _open(path: str) -> Any:
     from vetdesk.db.database import open_database
 
-    return open_database(Path(path))
+    return open_database(path if "://" in path else Path(path))
 
 
 def op_import(args: dict[str, Any]) -> dict[str, Any]:
@@ -205,6 +215,18 @@ def op_task(args: dict[str, Any]) -> dict[str, Any]:
         db.close()
 
 
+def op_task_export(args: dict[str, Any]) -> dict[str, Any]:
+    """Issue the city's signed task package of the period (as ``vetdesk task export``)."""
+    from vetdesk.packages.task import export_task
+
+    db = _open(args["db"])
+    try:
+        result = export_task(db, YEAR, Path(args["target"]), PASSPHRASE)
+        return {"seq": result.seq, "manifest": result.manifest_sha256}
+    finally:
+        db.close()
+
+
 def op_migrate(args: dict[str, Any]) -> dict[str, Any]:
     """Upgrade an older database to the newest schema after a verified backup."""
     from vetdesk.db.backup import upgrade_with_backup
@@ -220,6 +242,7 @@ OPS = {
     "package": op_package,
     "merge": op_merge,
     "task": op_task,
+    "task-export": op_task_export,
     "migrate": op_migrate,
 }
 

@@ -9,6 +9,13 @@ the operation (never a mix), keep its audit chain, leave the lock free, and the 
 run again must end in the "after" state. Export targets hold the old file or a new one
 that opens and verifies.
 
+The merge and the task export run on both engines (``merge_city``, ``issuing_city``: a
+copy of the city file, or a database copied from a template on the throwaway PostgreSQL
+server). On PostgreSQL "the lock is free" means: once the server has ended the killed
+client's backend, no advisory lock is left in the database and a new writer takes the
+write lock. A merge held open just before its COMMIT shows none of its rows to another
+connection, on either engine.
+
 Default run: three kills per operation (a random point, the point right after the
 commit, a random time). Full run (VETDESK_FULL=1): 30 points drawn from equal strata,
 the six points around each commit and 10 timed kills per operation.
@@ -16,9 +23,12 @@ the six points around each commit and 10 timed kills per operation.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
+import signal
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,21 +36,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rel_engines import SqliteStore, Store
 from rel_helpers import (
     FULL_RUN,
     JobOutcome,
     Zygote,
-    audit_chain_break,
     connect,
     content_digest,
     copy_db,
     digest_difference,
-    integrity_problems,
-    lock_is_free,
     record_stat,
     run_seed,
     spread,
-    table_digests,
     temp_leftovers,
 )
 from rel_world import World
@@ -65,21 +72,33 @@ class Scenario:
 
     op: str
     base: Path
-    args: Callable[[Path, Path], dict[str, Any]]  # (job folder, database) -> job arguments
+    args: Callable[[Path, str], dict[str, Any]]  # (job folder, database) -> job arguments
     prepare: Callable[[Path], None] = lambda _job: None
     check_files: Callable[[Path, str], str] | None = None  # -> "old" / "new"; asserts
     retry: bool = True
     expect_applied: bool = True
     # Columns that differ between two complete runs by design (``table.column``).
     volatile: tuple[str, ...] = ()
+    # Where the copies of ``base`` live (default: files beside each job).
+    store: Store | None = None
 
-    def digest(self, db: Path) -> str:
+    def __post_init__(self) -> None:
+        if self.store is None:
+            self.store = SqliteStore(self.base)
+
+    @property
+    def where(self) -> Store:
+        """The store of this scenario's databases."""
+        assert self.store is not None
+        return self.store
+
+    def digest(self, db: str) -> str:
         """The content digest this scenario compares."""
-        return content_digest(db, self.volatile)
+        return self.where.digest(db, self.volatile)
 
-    def tables(self, db: Path) -> dict[str, str]:
+    def tables(self, db: str) -> dict[str, str]:
         """The per-table digests this scenario compares."""
-        return table_digests(db, self.volatile)
+        return self.where.tables(db, self.volatile)
 
 
 @dataclass
@@ -113,8 +132,8 @@ def _run(
     *,
     kill_at: int | None = None,
     kill_after: float | None = None,
-) -> tuple[Path, JobOutcome]:
-    db = copy_db(sc.base, job / sc.base.name)
+) -> tuple[str, JobOutcome]:
+    db = sc.where.fresh(job)
     sc.prepare(job)
     outcome = child.run(
         sc.op, sc.args(job, db), data_dir=job / "data", kill_at=kill_at, kill_after=kill_after
@@ -129,15 +148,18 @@ def _completed(outcome: JobOutcome, what: str) -> dict[str, Any]:
 
 def measure(child: Zygote, sc: Scenario, root: Path, extra_states: dict[str, str]) -> Measured:
     """Run the operation to its end twice: points, duration, and a repeatable after-state."""
-    before = sc.digest(sc.base)
+    probe = sc.where.fresh(_job_dir(root, "before"))
+    before = sc.digest(probe)
+    sc.where.discard(probe)
     runs = []
     for i in range(2 if FULL_RUN else 1):
         db, outcome = _run(child, sc, _job_dir(root, f"measure-{i}"))
         result = _completed(outcome, f"{sc.op} (complete run)")
         if sc.expect_applied:
             assert result.get("applied", True), result
-        assert integrity_problems(db) == []
+        assert sc.where.problems(db) == []
         runs.append((sc.digest(db), sc.tables(db), outcome))
+        sc.where.discard(db)
     after, tables_after, outcome = runs[0]
     for other, other_tables, _o in runs[1:]:
         assert other == after, (
@@ -159,17 +181,17 @@ def measure(child: Zygote, sc: Scenario, root: Path, extra_states: dict[str, str
     )
 
 
-def judge(sc: Scenario, m: Measured, db: Path, job: Path, where: str) -> tuple[str, str | None]:
+def judge(sc: Scenario, m: Measured, db: str, job: Path, where: str) -> tuple[str, str | None]:
     """Check what a kill left; return the state of the database and of the target file."""
-    problems = integrity_problems(db)
+    problems = sc.where.problems(db)
     assert problems == [], f"{sc.op} killed {where}: damaged database: {problems[:5]}"
     state = m.allowed.get(sc.digest(db))
     assert state is not None, (
         f"{sc.op} killed {where}: half-applied state; differs from after in "
         f"{digest_difference(m.tables_after, sc.tables(db))}"
     )
-    assert audit_chain_break(db) is None, f"{sc.op} killed {where}: audit chain broken"
-    assert lock_is_free(db), f"{sc.op} killed {where}: lock still held"
+    assert sc.where.audit_break(db) is None, f"{sc.op} killed {where}: audit chain broken"
+    assert sc.where.lock_free(db), f"{sc.op} killed {where}: lock still held"
     file_state = sc.check_files(job, state) if sc.check_files else None
     return state, file_state
 
@@ -218,13 +240,18 @@ def crash_campaign(
         if sc.retry and i % RETRY_EVERY == 0:
             again = child.run(sc.op, sc.args(job, db), data_dir=job / "data")
             _completed(again, f"{sc.op} run again after a kill {where}")
-            assert integrity_problems(db) == []
-            assert sc.digest(db) == m.after, f"{sc.op} run again after a kill {where}"
+            assert sc.where.problems(db) == []
+            assert sc.digest(db) == m.after, (
+                f"{sc.op} run again after a kill {where}: "
+                f"{digest_difference(m.tables_after, sc.tables(db))}"
+            )
             retries += 1
+        sc.where.discard(db)
         shutil.rmtree(job)
     record_stat(
         "crash",
         op=sc.op,
+        engine=sc.where.engine,
         seed=seed,
         points=m.points,
         point_kinds=m.kinds,
@@ -340,19 +367,142 @@ def test_kill_during_signed_package_export(
         city.close()
 
 
+def _merge_scenario(merge_city: tuple[Store, Path]) -> Scenario:
+    store, package = merge_city
+    # On PostgreSQL ``base`` only names the template: the store makes the copies.
+    base = store.base if isinstance(store, SqliteStore) else Path(store.template)
+    return Scenario(
+        "merge", base, lambda _job, db: {"db": db, "package": str(package)}, store=store
+    )
+
+
 def test_kill_during_merge(
-    world: World, small_merge: tuple[Path, Path], crash_child: Zygote, tmp_path: Path
+    merge_city: tuple[Store, Path], crash_child: Zygote, tmp_path: Path
 ) -> None:
+    """A merge killed at any point leaves the city as before or as after, on either engine."""
     # The full run merges the whole demo county into the demo city; the default run a
     # six-teacher package into a new city (the same code, a tenth of the time).
-    city, package = (world.city, world.package) if FULL_RUN else small_merge
-    sc = Scenario("merge", city, lambda job, db: {"db": str(db), "package": str(package)})
-    crash_campaign(crash_child, sc, tmp_path)
+    crash_campaign(crash_child, _merge_scenario(merge_city), tmp_path)
+
+
+def test_a_merge_held_before_its_commit_shows_nothing_and_dies_cleanly(
+    merge_city: tuple[Store, Path], crash_child: Zygote, tmp_path: Path
+) -> None:
+    """Another connection sees none of a merge paused before COMMIT; killed there, it leaves none."""
+    sc = _merge_scenario(merge_city)
+    m = measure(crash_child, sc, tmp_path, {})
+    job = _job_dir(tmp_path, "held")
+    db = sc.where.fresh(job)
+    marker, release = job / "paused", job / "release"
+    # The last commit point: every row of the package is written, the COMMIT not yet sent.
+    pause = {"at": m.commits[-1], "marker": str(marker), "until": str(release), "seconds": 120}
+    pid = crash_child.start(sc.op, sc.args(job, db), data_dir=job / "data", pause=pause)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert time.monotonic() < deadline, "the merge never reached its commit"
+            time.sleep(0.02)
+        seen = sc.digest(db)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        outcome = crash_child.wait()
+    assert outcome.killed, outcome.result
+    assert seen == m.before, (
+        "rows of an uncommitted merge were visible: "
+        f"{digest_difference(m.tables_after, sc.tables(db))}"
+    )
+    state, _file = judge(sc, m, db, job, "before its commit")
+    assert state == "before"
+    again = crash_child.run(sc.op, sc.args(job, db), data_dir=job / "data")
+    _completed(again, "merge run again after the kill")
+    assert sc.digest(db) == m.after, digest_difference(m.tables_after, sc.tables(db))
+    sc.where.discard(db)
+
+
+def test_the_judge_sees_a_half_written_package(
+    merge_city: tuple[Store, Path], crash_child: Zygote, tmp_path: Path
+) -> None:
+    """A city holding part of the package (one table's new rows removed) is judged half-applied."""
+    sc = _merge_scenario(merge_city)
+    probe = sc.where.fresh(_job_dir(tmp_path, "before"))
+    before = sc.digest(probe)
+    sc.where.discard(probe)
+    job = _job_dir(tmp_path, "half")
+    db, outcome = _run(crash_child, sc, job)
+    _completed(outcome, "merge")
+    after = sc.digest(db)
+    # One complete run stands for measure() here: only the two digests are judged.
+    m = Measured(0, 0.0, {}, [], before, after, {before: "before", after: "after"})
+    m.tables_after = sc.tables(db)
+    _delete_teachers(sc.where, db)
+    with pytest.raises(
+        AssertionError, match=r"half-applied state; differs from after in .*teachers"
+    ):
+        judge(sc, m, db, job, "(deliberately half-written)")
+    sc.where.discard(db)
+
+
+def _delete_teachers(store: Store, db: str) -> None:
+    # Behind VetDesk's back (no audit entry): as if the teachers' inserts had been lost.
+    if isinstance(store, SqliteStore):
+        with contextlib.closing(connect(Path(db))) as con:
+            con.execute("PRAGMA foreign_keys=ON")  # their rows of other tables go too
+            assert con.execute("DELETE FROM teachers").rowcount > 0
+        return
+    import psycopg
+
+    with psycopg.connect(db, autocommit=True) as con:
+        cur = con.execute("DELETE FROM teachers")
+        assert cur.rowcount > 0
 
 
 def test_kill_during_task_import(world: World, crash_child: Zygote, tmp_path: Path) -> None:
     sc = Scenario("task", world.county, lambda job, db: {"db": str(db), "task": str(world.task)})
     crash_campaign(crash_child, sc, tmp_path)
+
+
+def test_kill_during_task_export(
+    world: World, issuing_city: Store, crash_child: Zygote, tmp_path: Path
+) -> None:
+    """A task export killed at any point leaves the city before or after and the old or a whole new file."""
+    from vetdesk.db.database import open_database
+    from vetdesk.packages.task import verify_task
+
+    old = world.task.read_bytes()  # the city's earlier task sits at the target
+    name = "海东市-任务包.xlsx"
+    county = open_database(copy_db(world.county, tmp_path / "verifier-county.db"))
+    seqs: set[int] = set()
+
+    def prepare(job: Path) -> None:
+        (job / name).write_bytes(old)
+
+    def check_files(job: Path, state: str) -> str:
+        if (job / name).read_bytes() == old:
+            return "old"
+        result = verify_task(county, job / name)
+        assert result.ok, result.message
+        seqs.add(int(result.seq or 0))
+        assert len(seqs) == 1, f"tasks of several numbers were written: {seqs}"
+        # The issue is recorded before the file is moved into place.
+        assert state == "after", "a new task exists that the city database does not record"
+        return "new"
+
+    sc = Scenario(
+        "task-export",
+        world.city,
+        lambda job, db: {"db": db, "target": str(job / name)},
+        prepare=prepare,
+        check_files=check_files,
+        retry=False,  # a second export is the next task number: another state by design
+        expect_applied=False,
+        volatile=("task_issues.manifest_sha256",),  # its own uuid and time
+        store=issuing_city,
+    )
+    try:
+        crash_campaign(crash_child, sc, tmp_path)
+    finally:
+        county.close()
 
 
 def revision_states(base: Path, folder: Path) -> dict[str, str]:

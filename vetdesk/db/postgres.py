@@ -164,8 +164,13 @@ class WriteLock:
                             text("SELECT pg_advisory_unlock(:ns, :key)"),
                             {"ns": LOCK_NAMESPACE, "key": WRITE_LOCK},
                         )
+                    except DBAPIError:
+                        # The write is committed or rolled back by now: a failed unlock must
+                        # not report it as failed. Discarding the connection (not returning
+                        # it to the pool) ends its server session, which frees the lock.
+                        conn.invalidate()
                     finally:
-                        conn.close()  # closing alone frees a session lock too
+                        conn.close()
 
     def _take(self, purpose: str) -> Connection:
         conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
