@@ -308,3 +308,27 @@ def test_key_rotation_on_postgresql_takes_no_file_backup(pg_url: str) -> None:
         assert active_key(db).key_id == rotated.key_id != first.key_id
     finally:
         db.close()
+
+
+def test_a_statement_the_server_refuses_is_not_called_a_connection_failure(pg_url: str) -> None:
+    """A write cancelled by the server says the server refused it, not that it cannot connect."""
+    from sqlalchemy import text
+
+    from vetdesk.db import models
+    from vetdesk.db.postgres import ServerWriteFailed
+
+    create_database(pg_url, role="city", unit_code="630200", operator="李科长").close()
+    db = open_database(pg_url)
+    try:
+        with pytest.raises(ServerWriteFailed) as refused, db.transaction() as session:
+            session.add(models.Period(year=2025, statistics_date=dt.date(2025, 8, 31)))
+            session.flush()
+            session.execute(text("SET LOCAL statement_timeout = '10ms'"))
+            session.execute(text("SELECT pg_sleep(2)"))  # cancelled by the server (57014)
+        message = str(refused.value)
+        assert "拒绝了这次写入" in message and "更改已全部撤销" in message
+        assert "无法连接" not in message and "pgpass" not in message
+        with db.session() as session:
+            assert session.query(models.Period).count() == 0  # rolled back
+    finally:
+        db.close()

@@ -134,11 +134,18 @@ class Database:
                 yield session
         except OperationalError as exc:
             if isinstance(self.location, ServerUrl):
-                from vetdesk.db.postgres import is_lock_timeout, unreachable
+                from vetdesk.db.postgres import (
+                    is_lock_timeout,
+                    lost_connection,
+                    unreachable,
+                    write_failed,
+                )
 
                 if is_lock_timeout(exc):
                     raise _busy(self.label) from exc
-                raise unreachable(self.location, exc) from exc
+                if lost_connection(exc):
+                    raise unreachable(self.location, exc) from exc
+                raise write_failed(self.location, exc) from exc
             raise _write_error(self.path, exc) from exc
 
     def info(self) -> DatabaseInfo:

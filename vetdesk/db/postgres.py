@@ -124,6 +124,29 @@ def unreachable(target: ServerUrl, exc: DBAPIError) -> ServerUnreachable:
     )
 
 
+class ServerWriteFailed(InputRejected):
+    """The server refused or broke off a write (disk full, cancelled, …): nothing was written."""
+
+    code = "db_server_write_failed"
+
+
+def lost_connection(exc: DBAPIError) -> bool:
+    """Whether a failed statement means the connection failed (SQLSTATE class 08, or none)."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate is None or str(sqlstate).startswith("08")
+
+
+def write_failed(target: ServerUrl, exc: DBAPIError) -> ServerWriteFailed:
+    """The message for a write the server refused though the connection held."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    return ServerWriteFailed(
+        _(
+            "PostgreSQL 数据库 {db} 拒绝了这次写入：{reason}。更改已全部撤销，"
+            "请稍后重试；问题持续时请联系数据库管理员。"
+        ).format(db=target.label, reason=reason)
+    )
+
+
 def is_empty(engine: Engine) -> bool:
     """Whether the database has no table in its current schema (a fresh one for init)."""
     with engine.connect() as conn:
