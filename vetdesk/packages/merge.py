@@ -150,7 +150,12 @@ def _confirm_applied(session: Session, preview: MergePreview) -> None:
     assert verification.content is not None and changeset is not None
     schools = county_schools(session, changeset.unit)  # new schools have their ids now
     again = compute_changeset(
-        session, verification.content, changeset.unit, changeset.year, schools
+        session,
+        verification.content,
+        changeset.unit,
+        changeset.year,
+        schools,
+        same_package=changeset,
     )
     for key, sheet in again.sheets.items():
         if sheet.rows:
