@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
+from unicodedata import is_normalized
 
 from vetdesk.domain.id_privacy import is_hashed_id
 from vetdesk.domain.identifiers import (
@@ -272,8 +273,8 @@ def _is_blank(value: str) -> bool:
 
 
 # Characters after which a text cell needs the full treatment (control characters are
-# dropped or turned into spaces, bidirectional controls refused); a cell without any, in
-# NFC and without blanks at its ends, is what _text would return unchanged.
+# dropped or turned into spaces, bidirectional controls refused): a cell without any, in
+# NFC and without blanks at its ends, is what _text returns unchanged.
 _TEXT_SUSPECT = re.compile("[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # For names also any whitespace, zero-width character or middle-dot look-alike, which
 # normalize_name rewrites.
@@ -281,18 +282,6 @@ _NAME_SUSPECT = re.compile(
     "[\\s\x00-\x1f\x7f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
     "\u2022\u2027\u2219\u22c5\u30fb\uff65]"
 )
-
-
-def _unchanged_text(value: str, suspect: re.Pattern[str]) -> bool:
-    # True only when the full path provably returns the text as it is: not blank, nothing
-    # it would drop, fold, strip or refuse, and already in NFC.
-    return (
-        value != ""
-        and suspect.search(value) is None
-        and value[0] not in BLANK_CHARACTERS
-        and value[-1] not in BLANK_CHARACTERS
-        and unicodedata.is_normalized("NFC", value)
-    )
 
 
 def _exact_texts(column: Column) -> dict[str, str]:
@@ -327,7 +316,17 @@ def _make_reader(column: Column) -> CellReader:
         suspect = _TEXT_SUSPECT if kind == Kind.TEXT else _NAME_SUSPECT
 
         def read_text(value: Any) -> Any:
-            if type(value) is str and len(value) <= max_length and _unchanged_text(value, suspect):
+            # Returned as it is only when the general path provably would: not blank,
+            # nothing it would drop, fold, strip or refuse, already in NFC.
+            if (
+                type(value) is str
+                and value != ""
+                and len(value) <= max_length
+                and value[0] not in BLANK_CHARACTERS
+                and value[-1] not in BLANK_CHARACTERS
+                and suspect.search(value) is None
+                and is_normalized("NFC", value)
+            ):
                 return value
             return general(value)
 
@@ -347,7 +346,7 @@ def _make_reader(column: Column) -> CellReader:
         def read_id(value: Any) -> Any:
             if type(value) is str and value.isascii() and value.isalnum():
                 text = value.upper()
-                if is_hashed_id(text):
+                if text[0] == "H" and is_hashed_id(text):  # a hash is H and 17 hex digits
                     return text
                 try:
                     return parse_id_number(text).number

@@ -297,7 +297,8 @@ class _RowReader:
         row_ok = True
         for cell in self.cells:
             column = cell.column
-            raw = row[cell.index] if cell.index < width else None
+            index = cell.index
+            raw = row[index] if index < width else None
             if column.informational:
                 # Shown for people and covered by package signatures, never imported.
                 try:
@@ -306,7 +307,7 @@ class _RowReader:
                     values[cell.key] = str(raw)
                 continue
             try:
-                if formula_cells and (number, cell.index) in formula_cells:
+                if formula_cells and (number, index) in formula_cells:
                     value = parse_cell(column, raw, is_formula=True)
                 else:
                     value = cell.read(raw)
@@ -340,7 +341,10 @@ class _RowReader:
                 )
                 row_ok = False
             values[cell.key] = value
-        previous.update({k: v for k, v in values.items() if v is not None})
+        # Only the natural key's earlier values are looked at (the merged-cell hint).
+        for key in spec.natural_key:
+            if values.get(key) is not None:
+                previous[key] = values[key]
         return ParsedRow(number, values, self.letters, ok=row_ok)
 
 
@@ -350,8 +354,8 @@ def _check_duplicates(sheet: SheetRows, issues: list[ImportIssue]) -> None:
     for row in sheet.rows:
         if not row.ok:
             continue
-        key = tuple(row.values.get(k) for k in key_cols)
-        if any(v is None for v in key):
+        key = tuple(map(row.values.get, key_cols))
+        if None in key:  # typed cell values: only None equals None
             continue
         if key in seen:
             column = sheet.spec.column(key_cols[-1])
