@@ -170,21 +170,18 @@ class ChangeSet:
         described = []
         for sheet in self.sheets.values():
             spec = sheet.spec
+            title = spec.sheet_title  # translated once per sheet, not per row
             for row in sheet.rows:
                 if row.action == "add":
                     assert row.new is not None
-                    described.append(RecordChange(spec.sheet_title, label(spec, row.new), "add"))
+                    described.append(RecordChange(title, label(spec, row.new), "add"))
                 elif row.action == "change":
                     assert row.new is not None and row.old is not None
                     diff = _differences(spec, row.old.record, row.new, row.fields)
-                    described.append(
-                        RecordChange(spec.sheet_title, label(spec, row.new), "change", diff)
-                    )
+                    described.append(RecordChange(title, label(spec, row.new), "change", diff))
                 else:
                     assert row.old is not None
-                    described.append(
-                        RecordChange(spec.sheet_title, label(spec, row.old.record), "remove")
-                    )
+                    described.append(RecordChange(title, label(spec, row.old.record), "remove"))
         return described
 
     def teacher_records(self) -> list[Record]:
@@ -257,9 +254,15 @@ def load_county_rows(
             stmt = select(table).where(table.c.period_id == period_id, table.c.school_id.in_(part))
             result = session.execute(stmt)
             names = list(result.keys())  # a select of one table: each name once
+            # Each record is {key: values.get(key)} over the data columns, made by dict
+            # operations in C rather than a Python step per column (once per row, twice
+            # per merge: the preview and the check after writing).
+            stored = [k for k in data_keys if k in names]
+            empty = dict.fromkeys(data_keys)
             for raw in result:
                 values = dict(zip(names, raw, strict=True))
-                record = {k: values.get(k) for k in data_keys}
+                record = empty.copy()
+                record.update(zip(stored, map(values.__getitem__, stored), strict=True))
                 record["school_code"] = code_of[values["school_id"]]
                 found[_key(spec, record)] = CityRow(values["id"], record, values)
     practice = table_of(models.EnterprisePractice)
