@@ -13,11 +13,12 @@ import json
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, inspect, select
+from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.base import Base
+from vetdesk.db.bulk import insert_rows
 from vetdesk.domain.identifiers import mask_id_number
 
 GENESIS_HASH = "0" * 64
@@ -66,6 +67,10 @@ _INSERT_BATCH = 5000
 _LOGGED_COLUMNS: dict[type[Base], tuple[str, ...]] = {}
 # One log entry: action, table, record key, field, old value, new value.
 AuditChange = tuple[str, str, str, str, str | None, str | None]
+_CHAIN_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+# A model's logged columns with whether each is masked, for snapshots of plain values.
+_SNAPSHOT_COLUMNS: dict[type[Base], tuple[tuple[str, bool], ...]] = {}
 
 
 def _text(column: str, value: Any) -> str | None:
@@ -139,9 +144,13 @@ def entry_hash(prev_hash: str, entry: models.AuditEntry) -> str:
 
 
 def _chained_hash(prev_hash: str, at: dt.datetime, *content: str | None) -> str:
-    text = json.dumps(
-        [prev_hash, at.isoformat(), *content], ensure_ascii=False, separators=(",", ":")
-    )
+    return _chain_digest(prev_hash, at.isoformat(), content)
+
+
+def _chain_digest(prev_hash: str, at: str, content: tuple[str | None, ...]) -> str:
+    # What json.dumps with these options writes, by one encoder made once (dumps builds
+    # a new one per call when given options; the log hashes an entry per changed row).
+    text = _CHAIN_JSON.encode([prev_hash, at, *content])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -160,7 +169,7 @@ def _logged_columns(model: type[Base]) -> tuple[str, ...]:
 
 def _snapshot(obj: Any) -> str:
     values = {key: _text(key, getattr(obj, key)) for key in _logged_columns(type(obj))}
-    return json.dumps(values, ensure_ascii=False, sort_keys=True)
+    return _SNAPSHOT_JSON.encode(values)
 
 
 def _changes(session: Session) -> Iterable[AuditChange]:
@@ -239,9 +248,10 @@ def append_entries(session: Session, changes: list[AuditChange]) -> None:
             )
     session.info.setdefault(TXN_HEAD_BEFORE, prev)
     now = dt.datetime.now().replace(microsecond=0)
+    at = now.isoformat()
     rows: list[dict[str, Any]] = []
     for action, table, key, field, old, new in changes:
-        digest = _chained_hash(prev, now, operator, action, table, key, field, old, new)
+        digest = _chain_digest(prev, at, (operator, action, table, key, field, old, new))
         rows.append(
             {
                 "at": now,
@@ -285,16 +295,21 @@ def _insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
     # Into the table, not the mapped class: the ORM's bulk path costs ~50 µs more per row.
     if rows:
         with session.no_autoflush:
-            session.execute(insert(_AUDIT_TABLE), rows)
+            insert_rows(session, _AUDIT_TABLE, rows)
 
 
 def snapshot_of(model: type[Base], values: dict[str, Any]) -> str:
     """The logged form of a row given as plain column values (what an insert or delete records)."""
-    return json.dumps(
-        {key: _text(key, values.get(key)) for key in _logged_columns(model)},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+    columns = _SNAPSHOT_COLUMNS.get(model)
+    if columns is None:
+        columns = tuple((key, key in _MASKED) for key in _logged_columns(model))
+        _SNAPSHOT_COLUMNS[model] = columns
+    logged: dict[str, Any] = {}
+    for key, masked in columns:
+        value = values.get(key)
+        # Text (most cells) is logged as it is; everything else as _text writes it.
+        logged[key] = value if type(value) is str and not masked else _text(key, value)
+    return _SNAPSHOT_JSON.encode(logged)
 
 
 def logged_text(column: str, value: Any) -> str | None:

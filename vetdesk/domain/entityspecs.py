@@ -155,6 +155,11 @@ class SheetSpec:
         return by_key
 
     @cached_property
+    def key_columns(self) -> tuple[tuple[str, Column], ...]:
+        """The natural key's columns with their keys, in key order."""
+        return tuple((key, self.column(key)) for key in self.natural_key)
+
+    @cached_property
     def data_columns(self) -> tuple[Column, ...]:
         """Columns whose values are imported."""
         return tuple(c for c in self.columns if not c.informational)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from vetdesk.domain.textnorm import normalize_code
 from vetdesk.i18n import _
@@ -109,9 +110,10 @@ def id_number_check_char(first17: str) -> str:
             "id_length",
             _("计算身份证号校验位需要前17位数字，实际为{n}位。").format(n=len(first17)),
         )
-    if not all(char in _DIGITS for char in first17):
+    # ASCII and isdigit() is exactly "every character in 0–9", tested in C.
+    if not (first17.isascii() and first17.isdigit()):
         raise IdentifierError("id_chars", _("计算身份证号校验位需要前17位全部为数字。"))
-    total = sum(int(char) * weight for char, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK_CHARS[total % 11]
 
 
@@ -136,14 +138,16 @@ def _check_id_shape(number: str) -> None:
             "id_length",
             _("身份证号应为18位，实际为{n}位。请核对是否多填或漏填。").format(n=len(number)),
         )
-    for position, char in enumerate(number[:17], start=1):
-        if char not in _DIGITS:
-            raise IdentifierError(
-                "id_chars",
-                _("身份证号第{position}位应为数字，实际为“{char}”。请核对号码。").format(
-                    position=position, char=_shown(char)
-                ),
-            )
+    head = number[:17]
+    if not (head.isascii() and head.isdigit()):  # else every one of them is 0–9
+        for position, char in enumerate(head, start=1):
+            if char not in _DIGITS:
+                raise IdentifierError(
+                    "id_chars",
+                    _("身份证号第{position}位应为数字，实际为“{char}”。请核对号码。").format(
+                        position=position, char=_shown(char)
+                    ),
+                )
     if number[17] not in _DIGITS and number[17] != "X":
         raise IdentifierError(
             "id_chars",

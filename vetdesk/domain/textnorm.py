@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "BLANK_CHARACTERS",
     "fullwidth_to_halfwidth",
     "normalize_code",
     "normalize_name",
@@ -52,6 +53,8 @@ _WHITESPACE = (
 )
 _BLANKS = _WHITESPACE + "".join(sorted(_ZERO_WIDTH))
 _DROP_BLANKS = str.maketrans(dict.fromkeys(_BLANKS))
+# The characters normalize_text strips from the ends of a value (whitespace and zero-width).
+BLANK_CHARACTERS = frozenset(_BLANKS)
 
 
 def _strip_blank(value: str) -> str:

@@ -11,11 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.audit import AuditChange, append_entries, logged_text, snapshot_of
+from vetdesk.db.bulk import insert_rows
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.packages.changeset import (
     PER_SCHOOL_MODELS,
@@ -71,7 +72,7 @@ class _Writer:
         """Insert rows (school code, column values) and log each."""
         table = table_of(model)
         for part in chunks(rows):
-            self.session.execute(insert(table), [values for _code, values in part])
+            insert_rows(self.session, table, [values for _code, values in part])
         for code, values in rows:
             key = self._key(sheet_key, code, values)
             self.log.append(("insert", table.name, key, "", None, snapshot_of(model, values)))
@@ -220,8 +221,9 @@ def _write_practices(writer: _Writer, sheet: SheetChanges) -> None:
         rows.append((owner[0], dict(values, _id_number=owner[1])))
     table = table_of(models.EnterprisePractice)
     for part in chunks(rows):
-        writer.session.execute(
-            insert(table),
+        insert_rows(
+            writer.session,
+            table,
             [{k: v for k, v in values.items() if k != "_id_number"} for _c, values in part],
         )
     for code, values in rows:

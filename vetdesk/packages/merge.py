@@ -47,7 +47,7 @@ from vetdesk.packages.verify import (
 from vetdesk.standards.installed import ruleset_in_force
 from vetdesk.workbook.importer import SHEET_ORDER, RecordChange, SheetSummary
 from vetdesk.workbook.reader import WorkbookContent
-from vetdesk.workbook.schema import ALL_SHEETS, EXPORT_SHEETS, SCHOOLS, TEACHERS
+from vetdesk.workbook.schema import ALL_SHEETS, EXPLANATIONS, EXPORT_SHEETS, SCHOOLS, TEACHERS
 
 
 @dataclass
@@ -150,7 +150,12 @@ def _confirm_applied(session: Session, preview: MergePreview) -> None:
     assert verification.content is not None and changeset is not None
     schools = county_schools(session, changeset.unit)  # new schools have their ids now
     again = compute_changeset(
-        session, verification.content, changeset.unit, changeset.year, schools
+        session,
+        verification.content,
+        changeset.unit,
+        changeset.year,
+        schools,
+        same_package=changeset,
     )
     for key, sheet in again.sheets.items():
         if sheet.rows:
@@ -253,8 +258,15 @@ def preview_merge(
     preview.changeset = changeset
     preview.summary = changeset.summary()
     roster = content.sheet(TEACHERS.key)
-    teachers = teacher_names(
-        [*changeset.teacher_records(), *(row.values for row in (roster.rows if roster else []))]
+    explanations = changeset.sheets.get(EXPLANATIONS.key)
+    # Teachers are named only in the labels of explanations: without one to list, the
+    # roster's keys (a SHA-256 per teacher) are not made.
+    teachers = (
+        teacher_names(
+            [*changeset.teacher_records(), *(row.values for row in (roster.rows if roster else []))]
+        )
+        if explanations is not None and explanations.rows
+        else {}
     )
     preview.changes = changeset.describe(names, RecordNames(names, teachers, indicators))
     preview.kept_sheets = [s.sheet_title for s in EXPORT_SHEETS if content.sheet(s.key) is None]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
+from unicodedata import is_normalized
 
 from vetdesk.domain.id_privacy import is_hashed_id
 from vetdesk.domain.identifiers import (
@@ -21,9 +23,14 @@ from vetdesk.domain.identifiers import (
     validate_credit_code,
 )
 from vetdesk.domain.money import AmountError, parse_wan_yuan
-from vetdesk.domain.textnorm import normalize_code, normalize_name, normalize_text
+from vetdesk.domain.textnorm import (
+    BLANK_CHARACTERS,
+    normalize_code,
+    normalize_name,
+    normalize_text,
+)
 from vetdesk.domain.units import load_units
-from vetdesk.i18n import _
+from vetdesk.i18n import _, language
 from vetdesk.workbook.schema import Column, Kind
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -43,6 +50,13 @@ _DATE_PATTERNS = (
 )
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 _FALSE = {"否", "无", "没有", "n", "no", "false", "0", "×", "✗"}
+# The yes/no texts _bool reads as they are (their normalisation leaves them unchanged).
+_EXACT_BOOL = {
+    text: answer
+    for answers, answer in ((_TRUE, True), (_FALSE, False))
+    for text in answers
+    if normalize_code(text).lower() == text
+}
 
 
 class CellError(ValueError):
@@ -230,16 +244,179 @@ def _id_number(value: Any) -> str:
 
 def parse_cell(column: Column, value: Any, *, is_formula: bool = False) -> Any:
     """Read a cell's value for a column; None for an empty cell; CellError when refused."""
-    if is_formula or (
-        isinstance(value, str) and value.startswith("=") and len(value) > 1 and is_formula
-    ):
+    if is_formula:
         raise CellError(_("单元格是公式，VetDesk 不计算公式。请复制后“选择性粘贴为数值”。"))
-    if value is None:
-        return None
-    if isinstance(value, str):
-        stripped = normalize_text(value.replace("\u00a0", " ").replace("\u3000", " "))
-        if stripped == "":
+    return cell_reader(column)(value)
+
+
+CellReader = Callable[[Any], Any]
+_SEEN_LIMIT = 4096
+# Readers by column identity (a Column holds a mapping, so it is not hashable); the column
+# is kept with its reader so that an id is never reused for another column meanwhile.
+_READERS: dict[int, tuple[Column, CellReader]] = {}
+
+
+def cell_reader(column: Column) -> CellReader:
+    """``parse_cell`` for one column (no formula), its kind's dispatch chosen once, not per cell."""
+    entry = _READERS.get(id(column))
+    if entry is not None and entry[0] is column:
+        return entry[1]
+    if len(_READERS) > 4096:  # columns made on the fly (tests, forms): never an unbounded cache
+        _READERS.clear()
+    reader = _make_reader(column)
+    _READERS[id(column)] = (column, reader)
+    return reader
+
+
+def _is_blank(value: str) -> bool:
+    return normalize_text(value.replace("\u00a0", " ").replace("\u3000", " ")) == ""
+
+
+# Characters after which a text cell needs the full treatment (control characters are
+# dropped or turned into spaces, bidirectional controls refused): a cell without any, in
+# NFC and without blanks at its ends, is what _text returns unchanged.
+_TEXT_SUSPECT = re.compile("[\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# For names also any whitespace, zero-width character or middle-dot look-alike, which
+# normalize_name rewrites.
+_NAME_SUSPECT = re.compile(
+    "[\\s\x00-\x1f\x7f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+    "\u2022\u2027\u2219\u22c5\u30fb\uff65]"
+)
+
+
+def _exact_texts(column: Column) -> dict[str, str]:
+    # An enumeration's values and Chinese labels that its normalisation leaves as they are:
+    # a cell holding exactly one of them is that member, whatever the language.
+    assert column.enum is not None
+    return {
+        text: str(member.value)
+        for member in column.enum
+        for text in (member.value, member.label_zh)
+        if text
+        and normalize_text(unicodedata.normalize("NFKC", text)) == text
+        and column.enum.from_text(text) is member
+    }
+
+
+def _make_reader(column: Column) -> CellReader:
+    # Each reader is parse_cell for its kind: the fast branches only take cells for which
+    # the general path provably gives the same value, and every other cell (and every
+    # refusal, with its message) goes through that general path.
+    kind = column.kind
+    max_length = column.max_length
+
+    def general(value: Any) -> Any:
+        if value is None or (value.__class__ is str and not value):
+            return None  # python-calamine gives an empty cell of a used row as ""
+        if isinstance(value, str) and _is_blank(value):
             return None
+        return _parse_typed(column, value)
+
+    if kind in (Kind.TEXT, Kind.NAME):
+        suspect = _TEXT_SUSPECT if kind == Kind.TEXT else _NAME_SUSPECT
+
+        def read_text(value: Any) -> Any:
+            # Returned as it is only when the general path provably would: not blank,
+            # nothing it would drop, fold, strip or refuse, already in NFC.
+            if (
+                type(value) is str
+                and value != ""
+                and len(value) <= max_length
+                and value[0] not in BLANK_CHARACTERS
+                and value[-1] not in BLANK_CHARACTERS
+                and suspect.search(value) is None
+                and is_normalized("NFC", value)
+            ):
+                return value
+            return general(value)
+
+        return read_text
+    if kind == Kind.CODE and column.key != "credit_code":
+
+        def read_code(value: Any) -> Any:
+            if type(value) is str and value.isascii() and value.isalnum():
+                code = value.upper()  # normalize_code of plain ASCII letters and digits
+                if len(code) <= max_length:
+                    return code
+            return general(value)
+
+        return read_code
+    if kind == Kind.ID_NUMBER:
+
+        def read_id(value: Any) -> Any:
+            if type(value) is str and value.isascii() and value.isalnum():
+                text = value.upper()
+                if text[0] == "H" and is_hashed_id(text):  # a hash is H and 17 hex digits
+                    return text
+                try:
+                    return parse_id_number(text).number
+                except IdentifierError as exc:
+                    raise CellError(str(exc)) from None
+            return general(value)
+
+        return read_id
+    if kind in (Kind.INT, Kind.YEAR):
+        low, high = (EARLIEST.year, LATEST.year) if kind == Kind.YEAR else (0, MAX_INT)
+
+        def read_int(value: Any) -> Any:
+            kind_of = type(value)
+            whole = kind_of is int or (kind_of is float and value.is_integer())
+            if whole and low <= value <= high:
+                return int(value)
+            return general(value)
+
+        return read_int
+    if kind == Kind.DATE:
+
+        def read_date(value: Any) -> Any:
+            kind_of = type(value)
+            if kind_of is dt.datetime:
+                day = value.date()
+                if EARLIEST <= day <= LATEST:
+                    return day
+            elif kind_of is dt.date and EARLIEST <= value <= LATEST:
+                return value
+            return general(value)
+
+        return read_date
+    if kind == Kind.ENUM:
+        exact = _exact_texts(column)
+        # Other texts read before, by language (a translated label reads only in its
+        # language): labels with full-width brackets, which NFKC folds, come here.
+        seen: dict[tuple[str, str], str] = {}
+
+        def read_enum(value: Any) -> Any:
+            if type(value) is not str:
+                return general(value)
+            found = exact.get(value)
+            if found is not None:
+                return found
+            key = (language(), value)
+            found = seen.get(key)
+            if found is None:
+                found = general(value)
+                if found is not None and len(seen) < _SEEN_LIMIT:
+                    seen[key] = found  # only accepted values: a refusal is made anew each time
+            return found
+
+        return read_enum
+    if kind == Kind.BOOL:
+
+        def read_bool(value: Any) -> Any:
+            if type(value) is str:
+                found = _EXACT_BOOL.get(value)
+                if found is not None:
+                    return found
+            elif type(value) is bool:
+                return value
+            return general(value)
+
+        return read_bool
+    return general
+
+
+def _parse_typed(column: Column, value: Any) -> Any:
+    # A cell that is neither None nor blank text, read for its column's kind.
     kind = column.kind
     if kind == Kind.TEXT:
         return _text(column, value, normalize_text)

@@ -156,14 +156,11 @@ class ImportPlan:
 
 
 def _key(spec: SheetSpec, values: Record) -> tuple[Any, ...]:
-    return tuple(canonical_value(spec.column(k), values.get(k)) for k in spec.natural_key)
+    return tuple([canonical_value(column, values.get(k)) for k, column in spec.key_columns])
 
 
 def _label(spec: SheetSpec, values: Record, names: dict[str, str]) -> str:
-    parts = []
-    for key in spec.natural_key:
-        column = spec.column(key)
-        parts.append(shown_value(column, values.get(key)))
+    parts = [shown_value(column, values.get(key)) for key, column in spec.key_columns]
     school = names.get(str(values.get("school_code", "")), "")
     if spec is TEACHERS and values.get("name"):
         parts.insert(1, str(values["name"]))

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.utils import get_column_letter
 
 from vetdesk.i18n import SUPPORTED_LANGUAGES, _, translate_to
-from vetdesk.workbook.cells import CellError, header_key, parse_cell, shown_value
+from vetdesk.workbook.cells import (
+    CellError,
+    CellReader,
+    cell_reader,
+    header_key,
+    parse_cell,
+    shown_value,
+)
 from vetdesk.workbook.filesafety import (
     DEFAULT_LIMITS,
     SafetyLimits,
@@ -219,6 +226,7 @@ def read_sheet_rows(
         return result
     count = 0
     previous: dict[str, Any] = {}
+    reader = _RowReader(spec, mapping, letters)
     for number, row in enumerate(rows_iter, start=header_row + 1):
         if len(row) > MAX_COLUMNS:
             raise _too_many_columns(title, len(row), file_name)
@@ -226,7 +234,7 @@ def read_sheet_rows(
             # Counted by row number, not by filled rows: a lone cell at row 1 048 576
             # would otherwise mean a million empty rows to look at.
             raise _too_many_rows(title, spec, file_name, "row number beyond the limit")
-        parsed = _read_row(number, row, spec, mapping, letters, title, issues, previous, formulas)
+        parsed = reader.read(number, row, title, issues, previous, formulas)
         if parsed is None:
             continue
         count += 1
@@ -237,81 +245,107 @@ def read_sheet_rows(
     return result
 
 
-def _read_row(
-    number: int,
-    row: Sequence[Any],
-    spec: SheetSpec,
-    mapping: dict[str, int],
-    letters: dict[str, str],
-    title: str,
-    issues: list[ImportIssue],
-    previous: dict[str, Any],
-    formula_cells: Collection[tuple[int, int]],
-) -> ParsedRow | None:
-    raw: dict[str, Any] = {}
-    formulas: set[str] = set()
-    for key, index in mapping.items():
-        raw[key] = row[index] if index < len(row) else None
-        if formula_cells and (number, index) in formula_cells:
-            formulas.add(key)
-    data_keys = [c.key for c in spec.data_columns if c.key in mapping]
-    if spec.natural_key != (SCHOOL_CODE.key,) or spec.key == SCHOOL_ROW_OPTIONAL:
-        # A one-school template prefills its school code on every blank row and gives
-        # 毕业生去向 the school's row: a row with nothing but the school holds no record.
-        # (办学条件's row is one every template asks each school to fill in.)
-        data_keys = [k for k in data_keys if k != SCHOOL_CODE.key] or data_keys
-    if all(
-        raw.get(k) is None or (isinstance(raw.get(k), str) and not raw[k].strip())
-        for k in data_keys
-    ):
-        return None  # blank rows between data are common and harmless
-    values: dict[str, Any] = {}
-    row_ok = True
-    for column in spec.columns:
-        if column.key not in mapping:
-            continue
-        letter = letters[column.key]
-        if column.informational:
-            # Shown for people and covered by package signatures, never imported.
+@dataclass(frozen=True)
+class _Cell:
+    """One mapped column of a sheet as every row reads it."""
+
+    column: Column
+    key: str
+    index: int
+    letter: str
+    read: CellReader
+
+
+class _RowReader:
+    """A sheet's row reading, planned once from its header: the columns, their readers."""
+
+    def __init__(self, spec: SheetSpec, mapping: dict[str, int], letters: dict[str, str]):
+        self.spec = spec
+        self.letters = letters
+        self.cells = [
+            _Cell(c, c.key, mapping[c.key], letters[c.key], cell_reader(c))
+            for c in spec.columns
+            if c.key in mapping
+        ]
+        data_keys = [c.key for c in spec.data_columns if c.key in mapping]
+        if spec.natural_key != (SCHOOL_CODE.key,) or spec.key == SCHOOL_ROW_OPTIONAL:
+            # A one-school template prefills its school code on every blank row and gives
+            # 毕业生去向 the school's row: a row with nothing but the school holds no record.
+            # (办学条件's row is one every template asks each school to fill in.)
+            data_keys = [k for k in data_keys if k != SCHOOL_CODE.key] or data_keys
+        self.data_indexes = [mapping[k] for k in data_keys]
+
+    def read(
+        self,
+        number: int,
+        row: Sequence[Any],
+        title: str,
+        issues: list[ImportIssue],
+        previous: dict[str, Any],
+        formula_cells: Collection[tuple[int, int]],
+    ) -> ParsedRow | None:
+        """A row's typed values (None for a blank row); refused cells become issues."""
+        width = len(row)
+        for index in self.data_indexes:
+            value = row[index] if index < width else None
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                break
+        else:
+            return None  # blank rows between data are common and harmless
+        spec = self.spec
+        values: dict[str, Any] = {}
+        row_ok = True
+        for cell in self.cells:
+            column = cell.column
+            index = cell.index
+            raw = row[index] if index < width else None
+            if column.informational:
+                # Shown for people and covered by package signatures, never imported.
+                try:
+                    values[cell.key] = cell.read(raw)
+                except CellError:
+                    values[cell.key] = str(raw)
+                continue
             try:
-                values[column.key] = parse_cell(column, raw[column.key])
-            except CellError:
-                values[column.key] = str(raw[column.key])
-            continue
-        try:
-            value = parse_cell(column, raw[column.key], is_formula=column.key in formulas)
-        except CellError as exc:
-            issues.append(
-                ImportIssue(
-                    title,
-                    number,
-                    letter,
-                    _(column.header),
-                    shown_value(column, raw[column.key]),
-                    str(exc),
+                if formula_cells and (number, index) in formula_cells:
+                    value = parse_cell(column, raw, is_formula=True)
+                else:
+                    value = cell.read(raw)
+            except CellError as exc:
+                issues.append(
+                    ImportIssue(
+                        title,
+                        number,
+                        cell.letter,
+                        _(column.header),
+                        shown_value(column, raw),
+                        str(exc),
+                    )
                 )
-            )
-            row_ok = False
-            continue
-        if value is None and column.required:
-            hint = ""
-            if column.key in spec.natural_key and previous.get(column.key) is not None:
-                hint = _("（如果这是合并单元格，请取消合并并在每一行填写）")
-            issues.append(
-                ImportIssue(
-                    title,
-                    number,
-                    letter,
-                    _(column.header),
-                    "",
-                    _("此项为必填，不能为空。") + hint,
-                    "required",
+                row_ok = False
+                continue
+            if value is None and column.required:
+                hint = ""
+                if cell.key in spec.natural_key and previous.get(cell.key) is not None:
+                    hint = _("（如果这是合并单元格，请取消合并并在每一行填写）")
+                issues.append(
+                    ImportIssue(
+                        title,
+                        number,
+                        cell.letter,
+                        _(column.header),
+                        "",
+                        _("此项为必填，不能为空。") + hint,
+                        "required",
+                    )
                 )
-            )
-            row_ok = False
-        values[column.key] = value
-    previous.update({k: v for k, v in values.items() if v is not None})
-    return ParsedRow(number, values, letters, ok=row_ok)
+                row_ok = False
+            values[cell.key] = value
+        # Only the natural key's earlier values are looked at (the merged-cell hint).
+        for key in spec.natural_key:
+            if values.get(key) is not None:
+                previous[key] = values[key]
+        return ParsedRow(number, values, self.letters, ok=row_ok)
 
 
 def _check_duplicates(sheet: SheetRows, issues: list[ImportIssue]) -> None:
@@ -320,8 +354,8 @@ def _check_duplicates(sheet: SheetRows, issues: list[ImportIssue]) -> None:
     for row in sheet.rows:
         if not row.ok:
             continue
-        key = tuple(row.values.get(k) for k in key_cols)
-        if any(v is None for v in key):
+        key = tuple(map(row.values.get, key_cols))
+        if None in key:  # typed cell values: only None equals None
             continue
         if key in seen:
             column = sheet.spec.column(key_cols[-1])
