@@ -27,7 +27,8 @@ PAGE_MODULES = (
     "vetdesk.ui.entityregistry",
     "vetdesk.domain.enums",
     "vetdesk.domain.units",
-    # The load, the dialogs and recovery: made when first used, after the paint.
+    # Background work, the load, the dialogs and recovery: made when first used, after the paint.
+    "vetdesk.ui.background",
     "vetdesk.ui.loading",
     "vetdesk.ui.window.dialogs",
     "vetdesk.ui.window.recovery",

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QWidget
 
 from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION
-from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.interaction import show_error
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
     from vetdesk.services.records import Record
+    from vetdesk.ui.background import Progress
 
     AnyRecord: TypeAlias = Record[Any]
 
@@ -222,6 +222,8 @@ class UndoStack(QObject):
             return step(db)
 
         assert self.db is not None, "no edit before the database is open"
+        from vetdesk.ui.background import DbOp  # Local: edits run after the first paint.
+
         DbOp(self._parent, self.db, op).success(done).failure(failed).run()
 
     def _finish(self, change: Change) -> None:

@@ -27,7 +27,6 @@ from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui import interaction
 from vetdesk.ui.actions import apply_rules, paste_rule, record_edit_rule
-from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, UndoStack
 from vetdesk.ui.notices import Notice, Notices
 from vetdesk.ui.settings import Settings
@@ -54,6 +53,7 @@ if TYPE_CHECKING:
     from vetdesk.db.database import Database, DatabaseInfo
     from vetdesk.db.write_policy import WriteDecision
     from vetdesk.ui.auditlog import AuditPage
+    from vetdesk.ui.background import Progress
     from vetdesk.ui.backups import BackupsPage
     from vetdesk.ui.checks import ChecksPanel
     from vetdesk.ui.city import InboxPage, StatusBoardPage
@@ -475,7 +475,9 @@ class MainWindow(QMainWindow):
     def reload(self, year: int | None = None) -> None:
         """Load (or reload) a period's tables and check in the background."""
         wanted = year if year is not None else self.year
-        # Local: loading (and the opener, which uses it in the worker) after the first paint.
+        # Local: the background work, and the loading (the opener uses it in the worker),
+        # start after the first paint.
+        from vetdesk.ui.background import DbOp
         from vetdesk.ui.loading import load_snapshot
 
         self.loading = True
@@ -580,6 +582,7 @@ class MainWindow(QMainWindow):
             return
         self._check_generation += 1
         generation, year = self._check_generation, self.year
+        from vetdesk.ui.background import DbOp  # Local: see reload.
 
         def op(db: Database, _progress: Progress) -> CheckReport:
             # Local: the check's modules load in the first load's worker, not at start-up.
