@@ -427,3 +427,21 @@ def test_reused_cells_write_what_a_cell_per_value_writes(county_db, tmp_path):
         assert records, spec.key
         fast, slow = _written_both_ways(spec, records, tmp_path)
         assert fast == slow, spec.key
+
+
+def test_a_value_openpyxl_formats_itself_keeps_its_format(tmp_path):
+    """A reused cell whose style openpyxl changes when binding a value writes the new style."""
+    from vetdesk.workbook import writer
+
+    workbook = writer.new_write_only_workbook()
+    rows = writer.RowWriter(workbook.create_sheet("times"))
+    rows.append([dt.time(8, 30), "甲"], ["", ""])
+    rows.append_shown([dt.time(9, 0), dt.date(2020, 1, 2)], ["", ""])
+    writer.save_workbook(workbook, tmp_path / "times.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "times.xlsx")["times"]
+    assert [c.number_format for row in ws.iter_rows() for c in row] == [
+        "h:mm:ss",
+        "General",
+        "h:mm:ss",
+        "yyyy-mm-dd",
+    ]

@@ -145,7 +145,7 @@ class _ReusedCell(Cell):  # type: ignore[misc]  # openpyxl has no type hints
     _fixed_style_id: int
 
     def fix_style(self) -> None:
-        """Look the style up now; the cell's style must not change afterwards."""
+        """Look the style up now (again after anything that may have changed it)."""
         self._fixed_has_style = bool(Cell.has_style.fget(self))
         self._fixed_style_id = int(Cell.style_id.fget(self))
 
@@ -209,6 +209,8 @@ class RowWriter:
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula
+            else:
+                cell.fix_style()  # openpyxl gives a time, say, its own format when binding it
             row.append(cell)
         self._ws.append(row)
 
@@ -240,6 +242,8 @@ class RowWriter:
                 style = DATE_FORMAT if isinstance(value, dt.date) else number_formats[index]
                 cell = self._cell(index, style)
                 cell.value = value
+                if style != DATE_FORMAT:
+                    cell.fix_style()  # openpyxl gives a time, say, its own format when binding it
             row.append(cell)
         self._ws.append(row)
 
