@@ -2,8 +2,8 @@
 
 Everything else about the build is in ``pyproject.toml``. The repository keeps its fixed
 layout (``resources/`` beside ``vetdesk/``); wheels, and the PyInstaller build, carry the same
-files inside the package, where :func:`vetdesk.paths.resources_dir` finds them through
-``importlib.resources``. The sdist carries ``resources/`` itself (``MANIFEST.in``), so a wheel
+files inside the package, where :func:`vetdesk.paths.resources_dir` finds them (as a
+folder beside its modules, or through ``importlib.resources`` when the package is no folder). The sdist carries ``resources/`` itself (``MANIFEST.in``), so a wheel
 built from it is complete too. The translation catalogues (``.po``) are compiled into the
 ``.mo`` files the run time reads here, with Babel: a compiled catalogue is a build output,
 never committed.

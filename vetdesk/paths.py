@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from vetdesk import APP_NAME, ORG_NAME
@@ -28,14 +27,25 @@ def resources_dir() -> Path:
     override = os.environ.get("VETDESK_RESOURCES")
     if override:
         return Path(override)
+    package = Path(__file__).resolve().parent
     # A wheel and the frozen build carry them inside the package (the build maps the
-    # repository's top-level resources/ there); both unpack to real folders, so the
-    # Traversable is a Path that callers can hand to Qt, matplotlib and openpyxl.
-    packaged = resources.files("vetdesk") / "resources"
-    if isinstance(packaged, Path) and packaged.is_dir():
+    # repository's top-level resources/ there). Both unpack the package to a real folder,
+    # where the files are plain paths: looked up directly, since importlib.resources (and
+    # its readers) cost the GUI's first paint some 3 ms to import for the same answer.
+    packaged = package / "resources"
+    if packaged.is_dir():
         return packaged
+    if not package.is_dir():
+        # The package is not a plain folder (imported from a zip archive, or a frozen
+        # build's archive): only importlib.resources knows where its files are, and it
+        # must give a real folder that callers can hand to Qt, matplotlib and openpyxl.
+        from importlib import resources
+
+        traversable = resources.files("vetdesk") / "resources"
+        if isinstance(traversable, Path) and traversable.is_dir():
+            return traversable
     # A source checkout (and an editable install): the repository's own resources/.
-    return Path(__file__).resolve().parent.parent / "resources"
+    return package.parent / "resources"
 
 
 def missing_resources() -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from vetdesk.ui import actions
 from vetdesk.ui.actions import ACTIONS, MENU_LAYOUT, SPECS, Decision
 
@@ -37,7 +35,7 @@ def test_the_rule_in_the_registry_decides(county_window, monkeypatch):
     assert window.act_import.isEnabled()
     refused = Decision(False, "统计期已锁定")
     specs = dict(SPECS)
-    specs["import"] = replace(SPECS["import"], enabled=lambda _w: refused)
+    specs["import"] = SPECS["import"]._replace(enabled=lambda _w: refused)
     monkeypatch.setattr(actions, "SPECS", specs)
 
     window.update_actions()

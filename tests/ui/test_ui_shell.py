@@ -27,6 +27,16 @@ PAGE_MODULES = (
     "vetdesk.ui.entityregistry",
     "vetdesk.domain.enums",
     "vetdesk.domain.units",
+    # Background work, the load, the dialogs and recovery: made when first used, after the paint.
+    "vetdesk.ui.background",
+    "vetdesk.ui.loading",
+    "vetdesk.ui.window.dialogs",
+    "vetdesk.ui.window.recovery",
+    # Standard modules the shell does without: dataclasses (and copy) cost some 10 ms before
+    # the paint, importlib.resources 3 (vetdesk.paths finds a plain folder without it).
+    "dataclasses",
+    "datetime",
+    "importlib.resources",
 )
 
 # Qt enum classes that only dialogs and the style's metrics name: each is built (as a Python
@@ -38,6 +48,7 @@ LATE_ENUMS = (
     "AcceptMode",
     "DialogLabel",
     "InputMode",
+    "DialogCode",  # any QDialog, QProgressDialog included
 )
 
 SCRIPT = """

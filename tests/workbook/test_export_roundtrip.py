@@ -382,3 +382,66 @@ def test_written_cells_keep_their_types_formats_and_quote_prefixes(tmp_path):
     hired = ws.cell(3, columns["hired_date"])
     assert hired.number_format == "yyyy-mm-dd" and hired.value == dt.datetime(2020, 9, 1)
     assert ws.cell(1, 1).font.b  # the header row keeps its style
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml") + archive.read("xl/styles.xml")
+
+
+def _written_both_ways(spec, records, folder: Path) -> tuple[bytes, bytes]:
+    """A data sheet written by VetDesk, and by openpyxl with a cell made per value."""
+    from openpyxl.cell import WriteOnlyCell
+
+    from vetdesk.workbook import writer
+
+    fast = writer.new_write_only_workbook()
+    writer.write_data_sheet(fast, spec, records)
+    writer.save_workbook(fast, folder / "fast.xlsx")
+    slow = writer.new_write_only_workbook()
+    ws = slow.create_sheet(spec.title)
+    for index, column in enumerate(spec.columns, start=1):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.append(writer.header_cells(ws, spec))
+    for record in records:
+        cells: list[WriteOnlyCell | None] = []
+        for column in spec.columns:
+            value = record.get(column.key)
+            empty = writer.cell_value(column, value) is None
+            cells.append(None if empty else writer.make_cell(ws, column, value, "here"))
+        ws.append(cells)
+    writer.save_workbook(slow, folder / "slow.xlsx")
+    return _sheet_xml(folder / "fast.xlsx"), _sheet_xml(folder / "slow.xlsx")
+
+
+def test_reused_cells_write_what_a_cell_per_value_writes(county_db, tmp_path):
+    """Styles chosen per column and bound values give the XML of openpyxl cells made per value."""
+    db = open_database(county_db)
+    snapshot = take_snapshot(db, 2025)
+    db.close()
+    for spec in EXPORT_SHEETS:
+        records = list(snapshot.records[spec.key])
+        if spec.key == "teachers":
+            records += [_teacher(1), _teacher(2)]  # text that reads as a formula, dates
+        assert records, spec.key
+        fast, slow = _written_both_ways(spec, records, tmp_path)
+        assert fast == slow, spec.key
+
+
+def test_a_value_openpyxl_formats_itself_keeps_its_format(tmp_path):
+    """A reused cell whose style openpyxl changes when binding a value writes the new style."""
+    from vetdesk.workbook import writer
+
+    workbook = writer.new_write_only_workbook()
+    rows = writer.RowWriter(workbook.create_sheet("times"))
+    rows.append([dt.time(8, 30), "甲"], ["", ""])
+    rows.append_shown([dt.time(9, 0), dt.date(2020, 1, 2)], ["", ""])
+    writer.save_workbook(workbook, tmp_path / "times.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "times.xlsx")["times"]
+    assert [c.number_format for row in ws.iter_rows() for c in row] == [
+        "h:mm:ss",
+        "General",
+        "h:mm:ss",
+        "yyyy-mm-dd",
+    ]

@@ -10,9 +10,8 @@ the command line can parse ``--db`` before deciding whether a database is needed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from vetdesk.errors import InputRejected, UsageError
@@ -27,8 +26,9 @@ DB_ARGUMENT = "vetdesk_db_argument"
 SCHEMES = ("postgresql://", "postgres://")
 
 
-@dataclass(frozen=True)
-class ServerUrl:
+# A named tuple, not a dataclass: the window imports this module before its first paint,
+# and importing dataclasses (with copy) costs it several milliseconds.
+class ServerUrl(NamedTuple):
     """A PostgreSQL database named by a libpq URL without a password."""
 
     url: str

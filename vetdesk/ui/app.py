@@ -28,7 +28,6 @@ from vetdesk.fonts import font_path
 from vetdesk.i18n import _
 from vetdesk.paths import log_file, resource
 from vetdesk.ui import interaction
-from vetdesk.ui.background import wait_for_all
 from vetdesk.ui.i18n import install_translators
 from vetdesk.ui.settings import Settings
 
@@ -333,6 +332,9 @@ class AppController:
             self.receiver.deleteLater()
             self.receiver = None
         if self.db is not None:
+            # Local: no background work (nor its module) exists before the first paint.
+            from vetdesk.ui.background import wait_for_all
+
             wait_for_all()
             self.db.close()
             self.db = None

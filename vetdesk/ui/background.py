@@ -35,11 +35,13 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from vetdesk.ui.interaction import show_error
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog
+
     from vetdesk.db.database import Database
 
 log = logging.getLogger(__name__)
@@ -217,6 +219,9 @@ class DbOp(Generic[T]):
         return self
 
     def _make_dialog(self, label: str) -> QProgressDialog:
+        # Local: naming a dialog class builds its Qt enums; none is needed before the paint.
+        from PySide6.QtWidgets import QProgressDialog
+
         # The parent-only constructor keeps Qt's own 取消 button (translated by qtbase).
         dialog = QProgressDialog(self._parent)
         dialog.setLabelText(label)

@@ -9,26 +9,24 @@ return a :class:`Change` the window applies to its tables in place, without a re
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION
-from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.interaction import show_error
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
     from vetdesk.services.records import Record
+    from vetdesk.ui.background import Progress
 
     AnyRecord: TypeAlias = Record[Any]
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):  # not a dataclass: see vetdesk.ui.actions.Decision
     """What an edit did to one table: ``old`` replaced by ``new`` (either may be None)."""
 
     entity: str
@@ -91,6 +89,8 @@ class SaveRecord(Command):
             shown = _remove(db, self.year, self.entity, self.after)
             return Change(self.entity, self.after, shown)
         restored = _store(db, self.year, self.entity, self.after, self.before.row)
+        from dataclasses import replace  # Local: edits run after the first paint.
+
         # A teacher or training keeps its id when overwritten; keep the record identical.
         restored = replace(restored, id=self.before.id)
         return Change(self.entity, self.after, restored)
@@ -115,6 +115,8 @@ class DeleteRecord(Command):
         """Store the deleted record again (a teacher comes back with a new id)."""
         restored = _store(db, self.year, self.entity, None, self.record.row)
         if self.entity == CONDITION:
+            from dataclasses import replace  # Local: edits run after the first paint.
+
             restored = replace(restored, id=self.record.id)
         self.record = restored
         return Change(self.entity, self.shown, restored)
@@ -220,6 +222,8 @@ class UndoStack(QObject):
             return step(db)
 
         assert self.db is not None, "no edit before the database is open"
+        from vetdesk.ui.background import DbOp  # Local: edits run after the first paint.
+
         DbOp(self._parent, self.db, op).success(done).failure(failed).run()
 
     def _finish(self, change: Change) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from vetdesk.services.entities import CONDITION, SCHOOL, TEACHER, TRAINING
 
@@ -28,8 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):  # not a dataclass: see vetdesk.ui.actions.Decision
     """What one background load returns."""
 
     periods: list[PeriodInfo]
@@ -38,12 +37,12 @@ class Snapshot:
     ruleset: RuleSet
     unit_codes: frozenset[str]
     # Each record table's search texts, built in the worker (see RecordPage.set_records).
-    search_texts: Mapping[str, list[str]] = field(default_factory=dict)
+    search_texts: Mapping[str, list[str]] = MappingProxyType({})
     # City: how many counties' packages for the period have been accepted.
     submitted_counties: int | None = None
     # The write policy's answer for each action (keys: WriteAction values), and the
     # period's state in words (saying so when the city holds older figures).
-    write_decisions: Mapping[str, WriteDecision] = field(default_factory=dict)
+    write_decisions: Mapping[str, WriteDecision] = MappingProxyType({})
     period_state_text: str | None = None
     # The data's version when the load began (vetdesk.db.data_version): the window polls
     # for a newer one. Read first, so a change during the load shows as one more change.

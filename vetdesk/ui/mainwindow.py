@@ -16,7 +16,7 @@ built right after the first paint, and the database is opened in the background.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +29,10 @@ from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui import interaction
 from vetdesk.ui.actions import apply_rules, paste_rule, record_edit_rule
-from vetdesk.ui.background import DbOp, Progress
 from vetdesk.ui.commands import Change, UndoStack
-from vetdesk.ui.loading import Snapshot, load_snapshot, open_database
 from vetdesk.ui.notices import Notice, Notices
 from vetdesk.ui.settings import Settings
 from vetdesk.ui.statusline import StatusLine, finding_counts, record_marks
-from vetdesk.ui.window.dialogs import Dialogs
 from vetdesk.ui.window.editing import RecordEditor
 from vetdesk.ui.window.menus import build_menus
 from vetdesk.ui.window.navigation import PageStack
@@ -53,22 +50,25 @@ from vetdesk.ui.window.pages import (
     PAGE_TARGETS,
     PAGES,
 )
-from vetdesk.ui.window.recovery import Recovery
-from vetdesk.ui.window.refresh import Refresher
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database, DatabaseInfo
     from vetdesk.db.location import DatabaseTarget
     from vetdesk.db.write_policy import WriteDecision
     from vetdesk.ui.auditlog import AuditPage
+    from vetdesk.ui.background import Progress
     from vetdesk.ui.backups import BackupsPage
     from vetdesk.ui.checks import ChecksPanel
     from vetdesk.ui.city import InboxPage, StatusBoardPage
     from vetdesk.ui.compliance import CompliancePage
     from vetdesk.ui.dashboard import DashboardPage
     from vetdesk.ui.keys import KeysPage
+    from vetdesk.ui.loading import Snapshot
     from vetdesk.ui.recordpage import RecordPage
     from vetdesk.ui.targets import MeasureDataPage, TargetsPage
+    from vetdesk.ui.window.dialogs import Dialogs
+    from vetdesk.ui.window.recovery import Recovery
+    from vetdesk.ui.window.refresh import Refresher
     from vetdesk.validation.check import CheckReport
 
 __all__ = [
@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         self.failed: BaseException | None = None
         self.read_only = read_only  # a damaged database, opened read-only
         self._delete_on_close = delete_on_close  # as Qt's WA_DeleteOnClose (see closeEvent)
-        self.opener: Callable[[], Database] = partial(open_database, self.location)
+        self.opener: Callable[[], Database] = self._open_location
         self.after_load: Callable[[], None] | None = None
         self.loading = True
         self._started = False
@@ -166,11 +166,7 @@ class MainWindow(QMainWindow):
         self.undo_stack: UndoStack = UndoStack(self._db, self)
         self.undo_stack.applied.connect(self._apply_change)
         self.undo_stack.changed.connect(self.update_actions)
-        self.dialogs: Dialogs = Dialogs(self)
         self.editor: RecordEditor = RecordEditor(self)
-        self.recovery: Recovery = Recovery(self)
-        # Another officer's (or the command line's) change reloads the data shown.
-        self.refresher: Refresher = Refresher(self)
         # Pages follow what each operation changed (after Anki's operation_did_execute).
         self.notices = Notices(self)
 
@@ -210,6 +206,38 @@ class MainWindow(QMainWindow):
         # A shown window starts loading at its first paint (see event()); one that is
         # never shown (self-test, tests) starts from the event loop.
         QTimer.singleShot(0, self._start_if_hidden)
+
+    # The dialogs and recovery (and the loading they use) are made when first used, after the
+    # first paint: their modules need not load before it. (The editor answers the actions'
+    # rules, which the shell evaluates.)
+
+    @cached_property
+    def dialogs(self) -> Dialogs:
+        """The window's dialogs (open, new period, exchange, …)."""
+        from vetdesk.ui.window.dialogs import Dialogs  # Local: see above.
+
+        return Dialogs(self)
+
+    @cached_property
+    def recovery(self) -> Recovery:
+        """Backups restored and a damaged database recovered."""
+        from vetdesk.ui.window.recovery import Recovery  # Local: see above.
+
+        return Recovery(self)
+
+    @cached_property
+    def refresher(self) -> Refresher:
+        """Follows another officer's (or the command line's) change: reloads the data shown."""
+        from vetdesk.ui.window.refresh import Refresher  # Local: see above.
+
+        return Refresher(self)
+
+    def _open_location(self) -> Database:
+        """Check and open the window's database, a file or a server (runs in a worker, see reload)."""
+        # Local: see above (reload imported the module already, on the GUI thread).
+        from vetdesk.ui.loading import open_database
+
+        return open_database(self.location)
 
     @property
     def path(self) -> Path:
@@ -484,6 +512,11 @@ class MainWindow(QMainWindow):
     def reload(self, year: int | None = None) -> None:
         """Load (or reload) a period's tables and check in the background."""
         wanted = year if year is not None else self.year
+        # Local: the background work, and the loading (the opener uses it in the worker),
+        # start after the first paint.
+        from vetdesk.ui.background import DbOp
+        from vetdesk.ui.loading import load_snapshot
+
         self.loading = True
         self.update_actions()
         self.statusBar().showMessage(_("正在读取数据…"))
@@ -587,6 +620,7 @@ class MainWindow(QMainWindow):
             return
         self._check_generation += 1
         generation, year = self._check_generation, self.year
+        from vetdesk.ui.background import DbOp  # Local: see reload.
 
         def op(db: Database, _progress: Progress) -> CheckReport:
             # Local: the check's modules load in the first load's worker, not at start-up.

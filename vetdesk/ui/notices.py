@@ -10,8 +10,8 @@ it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from vetdesk.validation.check import CheckReport
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):  # not a dataclass: see vetdesk.ui.actions.Decision
     """What an operation changed."""
 
     kinds: frozenset[str] = frozenset()  # record kinds written (vetdesk.services.entities)
@@ -33,7 +32,7 @@ class Notice:
     snapshot: Snapshot | None = None  # a load's data: the record tables take their rows here
     change: Change | None = None  # one record written (an edit, its undo or redo)
     report: CheckReport | None = None  # the period's new check
-    school_names: Mapping[str, str] = field(default_factory=dict)  # code → name, with a report
+    school_names: Mapping[str, str] = MappingProxyType({})  # code → name, with a report
     marks: Mapping[str, str] | None = None  # record key → "error"/"warning", after a check
 
     def concerns(self, kinds: frozenset[str]) -> bool:

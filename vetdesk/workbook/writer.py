@@ -132,13 +132,32 @@ def _shown_values(spec: SheetSpec, records: Iterable[Record]) -> Iterator[list[A
         yield row
 
 
-def _style_key(column: Column, shown: Any) -> str:
-    """The number format a value's cell gets ("" for none), as VetDesk has always written it."""
-    if isinstance(shown, str):
-        return QUOTED_TEXT if shown.startswith(_FORMULA_START) else TEXT_FORMAT
-    if isinstance(shown, dt.date):
-        return DATE_FORMAT
-    return _NUMBER_FORMATS.get(column.kind, "")
+class _ReusedCell(Cell):  # type: ignore[misc]  # openpyxl has no type hints
+    """A write-only cell whose style is fixed once made: its style id is looked up once.
+
+    openpyxl's writer asks every cell for ``has_style`` and ``style_id``, which hashes the
+    cell's style into the workbook's list of styles each time: some 7 % of an export's
+    write for a cell that never changes style.
+    """
+
+    __slots__ = ("_fixed_has_style", "_fixed_style_id")
+    _fixed_has_style: bool
+    _fixed_style_id: int
+
+    def fix_style(self) -> None:
+        """Look the style up now (again after anything that may have changed it)."""
+        self._fixed_has_style = bool(Cell.has_style.fget(self))
+        self._fixed_style_id = int(Cell.style_id.fget(self))
+
+    @property
+    def has_style(self) -> bool:
+        """Whether the cell has a style (as looked up by :meth:`fix_style`)."""
+        return self._fixed_has_style
+
+    @property
+    def style_id(self) -> int:
+        """The cell's index in the workbook's styles (as looked up by :meth:`fix_style`)."""
+        return self._fixed_style_id
 
 
 class RowWriter:
@@ -154,19 +173,20 @@ class RowWriter:
 
     def __init__(self, ws: Any) -> None:
         self._ws = ws
-        self._cells: dict[tuple[int, str], WriteOnlyCell] = {}
+        self._cells: dict[tuple[int, str], _ReusedCell] = {}
         ws._values_to_row = self._placed
 
-    def _cell(self, index: int, style: str) -> WriteOnlyCell:
+    def _cell(self, index: int, style: str) -> _ReusedCell:
         cell = self._cells.get((index, style))
         if cell is None:
-            cell = self._cells[(index, style)] = WriteOnlyCell(self._ws)
+            cell = self._cells[(index, style)] = _ReusedCell(self._ws, row=1, column=1)
             if style == QUOTED_TEXT:
                 # Excel keeps the text text after editing; openpyxl would have made a formula.
                 cell.number_format = TEXT_FORMAT
                 cell.quotePrefix = True
             elif style:
                 cell.number_format = style
+            cell.fix_style()
         return cell
 
     def _placed(self, values: Sequence[Any], row_index: int) -> Iterator[WriteOnlyCell]:
@@ -189,6 +209,41 @@ class RowWriter:
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula
+            else:
+                cell.fix_style()  # openpyxl gives a time, say, its own format when binding it
+            row.append(cell)
+        self._ws.append(row)
+
+    def append_shown(self, values: Sequence[Any], number_formats: Sequence[str]) -> None:
+        """Write one row of checked values (:func:`shown_rows`) of a data sheet.
+
+        Each value's style follows from its type, as VetDesk has always written it: text
+        is text ("@", with a quote prefix when it would read as a formula), a date a date,
+        a number takes its column's number format (``number_formats``). Text, whole
+        numbers and decimals are bound to the cell directly: :func:`shown_rows` checked
+        the text (control characters, length) as openpyxl's binding would, and the type
+        is the cell type openpyxl would give.
+        """
+        row: list[_ReusedCell | None] = []
+        for index, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                cell = self._cell(
+                    index, QUOTED_TEXT if value.startswith(_FORMULA_START) else TEXT_FORMAT
+                )
+                cell._value, cell.data_type = value, "s"  # never a formula
+            elif kind is int or kind is Decimal or kind is float:
+                cell = self._cell(index, number_formats[index])
+                cell._value, cell.data_type = value, "n"
+            elif value is None:
+                row.append(None)
+                continue
+            else:  # dates (and anything else) typed by openpyxl
+                style = DATE_FORMAT if isinstance(value, dt.date) else number_formats[index]
+                cell = self._cell(index, style)
+                cell.value = value
+                if style != DATE_FORMAT:
+                    cell.fix_style()  # openpyxl gives a time, say, its own format when binding it
             row.append(cell)
         self._ws.append(row)
 
@@ -250,10 +305,15 @@ def write_shown_sheet(workbook: Workbook, spec: SheetSpec, rows: Iterable[list[A
     ws.freeze_panes = "A2"
     writer = RowWriter(ws)
     writer.append_cells(header_cells(ws, spec))
-    columns = spec.columns
+    # The style of each value follows from its type and its column (see append_shown): the
+    # column's number format is looked up once here, not per value.
+    number_formats = [_NUMBER_FORMATS.get(column.kind, "") for column in spec.columns]
+    width = len(number_formats)
     count = 0
     for row in rows:
-        writer.append(row, [_style_key(c, v) for c, v in zip(columns, row, strict=True)])
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} values for {width} columns of {spec.key}")
+        writer.append_shown(row, number_formats)
         count += 1
     return count
 

@@ -7,7 +7,6 @@ period). The dialogs' own modules load when first opened, not at start-up.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,6 +75,8 @@ class Dialogs:
 
     def create_period(self, then: Callable[[], None] | None) -> None:
         """Ask for a year, create its period, reload; then run ``then`` (e.g. the school form)."""
+        import datetime as dt  # Local: datetime is not needed before the first paint.
+
         default = (self.window.year + 1) if self.window.year else dt.date.today().year - 1
         # Local: naming a dialog class builds its Qt enums; not before the first paint.
         from PySide6.QtWidgets import QInputDialog

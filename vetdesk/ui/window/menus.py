@@ -8,8 +8,7 @@ per page, Ctrl+1 … Ctrl+9).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
     from vetdesk.ui.mainwindow import MainWindow
 
 
-@dataclass
-class MenuBar:
+class MenuBar(NamedTuple):  # not a dataclass: see vetdesk.ui.actions.Decision
     """What the menus and the toolbar hold that the window uses later."""
 
     actions: dict[str, QAction]  # by registry name

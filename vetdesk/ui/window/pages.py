@@ -9,8 +9,7 @@ modules is imported before the window shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtWidgets import QWidget
 
@@ -34,8 +33,7 @@ PAGE_STATUS = "status_board"
 CITY_PAGES = (PAGE_INBOX, PAGE_STATUS)
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):  # not a dataclass: see vetdesk.ui.actions.Decision
     """One page of the window's navigation."""
 
     page_id: str
