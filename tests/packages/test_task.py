@@ -469,6 +469,8 @@ def test_newer_format_damaged_and_not_a_task(pair, tmp_path):
     draft = tmp_path / "draft.xlsx"
     export_period(county, 2025, draft, draft=True)
     assert_refused_unchanged(county, draft, TaskVerdict.NOT_TASK)
+    message = verify_task(county, draft).message
+    assert "未签名草稿" in message and "draft" not in message  # the kind in words, not its code
 
 
 # --- export at the city ---------------------------------------------------------------------

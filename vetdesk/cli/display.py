@@ -51,7 +51,8 @@ def workbook_commands(path: Path, db: str | None) -> str:
     """What the workbook opened without a display is, and the commands that handle it."""
     # Imported here: reading a workbook needs openpyxl, which the rest of this module does not.
     from vetdesk.errors import VetDeskError
-    from vetdesk.services.open_workbook import commands_for, kind_name, plan_open, workbook_kind
+    from vetdesk.services.open_workbook import commands_for, plan_open, workbook_kind
+    from vetdesk.workbook.meta import kind_name
 
     try:
         kind = workbook_kind(path)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from vetdesk.db import models
 from vetdesk.db.database import Database
-from vetdesk.i18n import N_, _
+from vetdesk.i18n import _
 from vetdesk.packages.envelope import (
     EnvelopeKind,
     EnvelopeVerification,
@@ -35,12 +35,10 @@ from vetdesk.packages.envelope import (
 from vetdesk.packages.verdict import Verdict
 from vetdesk.signing.keys import NAMESPACE_PACKAGE
 from vetdesk.workbook.meta import (
-    KIND_DRAFT,
-    KIND_EXPORT,
     KIND_PACKAGE,
     KIND_RECEIPT,
     KIND_TASK,
-    KIND_TEMPLATE,
+    kind_name,
 )
 from vetdesk.workbook.reader import WorkbookContent
 from vetdesk.workbook.schema import ALL_SHEETS
@@ -88,26 +86,13 @@ def _claimed(c: StepContext) -> str:
     return unit_name(c.manifest.get("unit_code", ""))
 
 
-# The other kinds of VetDesk workbook in the user's words (never the manifest's code).
-_KIND_NAMES = {
-    KIND_TEMPLATE: N_("填报模板"),
-    KIND_EXPORT: N_("导出工作簿"),
-    KIND_DRAFT: N_("未签名草稿"),
-    KIND_RECEIPT: N_("市局回执"),
-    KIND_TASK: N_("市局任务包"),
-}
-
-
 def _not_a_package(kind: object) -> str:
     """Say in words what a file of another kind is (never by its manifest code)."""
     if not kind:
         return _(
             "这不是 VetDesk 上报包（是普通工作簿）。请确认对方发送的是用“导出上报包”生成的文件。"
         )
-    name = _KIND_NAMES.get(str(kind))
-    return _("这是 VetDesk {kind}，不是上报包，不能在这里核验。").format(
-        kind=_(name) if name else _("其他类型的文件")
-    )
+    return _("这是 VetDesk {kind}，不是上报包，不能在这里核验。").format(kind=kind_name(str(kind)))
 
 
 def _other_kind_remedy(c: StepContext) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vetdesk.errors import VetDeskError
-from vetdesk.i18n import N_, _
+from vetdesk.i18n import _
 from vetdesk.workbook.meta import (
     KIND_DRAFT,
     KIND_EXPORT,
@@ -22,18 +22,10 @@ from vetdesk.workbook.meta import (
     KIND_RECEIPT,
     KIND_TASK,
     KIND_TEMPLATE,
+    kind_name,
 )
 from vetdesk.workbook.reader import read_workbook
 
-# The kinds of VetDesk workbooks in the user's words.
-KIND_NAMES = {
-    KIND_TEMPLATE: N_("填报模板"),
-    KIND_EXPORT: N_("导出工作簿"),
-    KIND_DRAFT: N_("未签名草稿"),
-    KIND_PACKAGE: N_("上报数据包"),
-    KIND_RECEIPT: N_("市局回执"),
-    KIND_TASK: N_("市局任务包"),
-}
 _DATA_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
 
 
@@ -60,13 +52,6 @@ class OpenPlan:
     def refused(self) -> bool:
         """Whether nothing will be opened."""
         return self.route is OpenRoute.REFUSED
-
-
-def kind_name(kind: str | None) -> str:
-    """The kind of a VetDesk workbook in the user's words."""
-    if kind is None:
-        return _("非 VetDesk 工作簿")
-    return _(KIND_NAMES.get(kind, N_("其他 VetDesk 文件")))
 
 
 def workbook_kind(path: Path) -> str | None:

@@ -30,7 +30,7 @@ from vetdesk.db.periods import ensure_period
 from vetdesk.db.write_policy import WriteAction, require
 from vetdesk.domain.identifiers import mask_id_number
 from vetdesk.errors import UsageError
-from vetdesk.i18n import N_, _
+from vetdesk.i18n import _
 from vetdesk.validation.check import load_explanations
 from vetdesk.workbook.cells import shown_value
 from vetdesk.workbook.import_roster import apply_roster
@@ -38,9 +38,8 @@ from vetdesk.workbook.meta import (
     KIND_DRAFT,
     KIND_EXPORT,
     KIND_PACKAGE,
-    KIND_RECEIPT,
-    KIND_TASK,
     KIND_TEMPLATE,
+    kind_name,
 )
 from vetdesk.workbook.reader import (
     ImportIssue,
@@ -63,15 +62,6 @@ from vetdesk.workbook.schema import (
 from vetdesk.workbook.writer import cell_value
 
 IMPORTABLE_KINDS = (KIND_TEMPLATE, KIND_EXPORT, KIND_DRAFT, KIND_PACKAGE)
-# The kinds of VetDesk files in the user's words.
-_KIND_NAMES = {
-    KIND_TEMPLATE: N_("填报模板"),
-    KIND_EXPORT: N_("导出工作簿"),
-    KIND_DRAFT: N_("未签名草稿"),
-    KIND_PACKAGE: N_("上报包"),
-    KIND_RECEIPT: N_("回执"),
-    KIND_TASK: N_("任务包"),
-}
 SHEET_ORDER: tuple[SheetSpec, ...] = (
     SCHOOLS,
     CONDITIONS,
@@ -247,7 +237,7 @@ def _check_meta(content: WorkbookContent, db: Database) -> list[ImportIssue]:
                 "",
                 meta.kind,
                 _("该文件是 VetDesk 的{kind}，不是可导入的数据表。").format(
-                    kind=_(_KIND_NAMES.get(meta.kind, N_("其他文件")))
+                    kind=kind_name(meta.kind)
                 ),
                 "wrong_kind",
             )

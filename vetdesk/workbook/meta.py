@@ -12,6 +12,8 @@ from typing import Any
 
 from openpyxl.packaging.custom import StringProperty
 
+from vetdesk.i18n import N_, _
+
 META_SHEET = "_vetdesk"
 KIND_TEMPLATE = "template"
 KIND_EXPORT = "export"
@@ -19,6 +21,16 @@ KIND_DRAFT = "draft"
 KIND_PACKAGE = "package"
 KIND_RECEIPT = "receipt"
 KIND_TASK = "task"
+# The kinds of VetDesk workbooks in the user's words: messages name a kind by these, never
+# by the metadata's code.
+KIND_NAMES = {
+    KIND_TEMPLATE: N_("填报模板"),
+    KIND_EXPORT: N_("导出工作簿"),
+    KIND_DRAFT: N_("未签名草稿"),
+    KIND_PACKAGE: N_("上报数据包"),
+    KIND_RECEIPT: N_("市局回执"),
+    KIND_TASK: N_("市局任务包"),
+}
 _PROPERTY_PREFIX = "VetDesk."
 # Custom properties longer than 255 characters may be truncated by Excel (MS-OI29500).
 _PROPERTY_LIMIT = 255
@@ -87,3 +99,10 @@ def meta_from(rows: Iterable[Sequence[Any]], properties: Mapping[str, str]) -> W
     kind = values.pop("kind")
     fmt = values.pop("format", "0")
     return WorkbookMeta(kind, int(fmt) if fmt.isdigit() else 0, values)
+
+
+def kind_name(kind: str | None) -> str:
+    """The kind of a VetDesk workbook in the user's words (None: not a VetDesk workbook)."""
+    if not kind:
+        return _("非 VetDesk 工作簿")
+    return _(KIND_NAMES.get(kind, N_("其他 VetDesk 文件")))

@@ -29,7 +29,7 @@ from vetdesk.signing.keys import (
     NAMESPACE_TASK,
 )
 from vetdesk.standards.ruleset import RuleSet, RuleSetError, parse_ruleset
-from vetdesk.workbook.meta import KIND_TASK
+from vetdesk.workbook.meta import KIND_TASK, kind_name
 from vetdesk.workbook.reader import WorkbookContent
 from vetdesk.workbook.schema import SCHOOLS
 
@@ -42,8 +42,8 @@ _TAMPERED_RULESET = N_(
 
 _WORDING = {
     Step.NOT_THIS_KIND: lambda c: _(
-        "这不是 VetDesk 任务包（文件类型：{kind}）。请确认市局发送的是用“导出任务包”生成的文件。"
-    ).format(kind=c.file_kind or _("普通工作簿")),
+        "这不是 VetDesk 任务包（而是{kind}）。请确认市局发送的是用“导出任务包”生成的文件。"
+    ).format(kind=kind_name(c.file_kind) if c.file_kind else _("普通工作簿")),
     Step.MALFORMED: lambda c: _("签名数据已被修改或损坏（隐藏的 _vetdesk 工作表），任务包不可信。"),
     Step.FORMAT: lambda c: _(
         "任务包格式版本 {v} 比本软件支持的更新，请升级 VetDesk 后再导入。"
