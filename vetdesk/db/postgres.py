@@ -115,13 +115,17 @@ def check_connection(engine: Engine, target: ServerUrl) -> None:
 
 def unreachable(target: ServerUrl, exc: DBAPIError) -> ServerUnreachable:
     """The message for a failed connection (libpq's reason; libpq never echoes a password)."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     return ServerUnreachable(
         _(
             "无法连接 PostgreSQL 数据库 {db}：{reason}。请检查地址、服务器是否运行，"
             "以及密码是否已写入 ~/.pgpass、PGPASSWORD 或服务文件。"
-        ).format(db=target.label, reason=reason)
+        ).format(db=target.label, reason=_server_reason(exc))
     )
+
+
+def _server_reason(exc: DBAPIError) -> str:
+    # The first line of libpq's or the server's own message (libpq never echoes a password).
+    return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
 
 
 class ServerWriteFailed(InputRejected):
@@ -138,12 +142,11 @@ def lost_connection(exc: DBAPIError) -> bool:
 
 def write_failed(target: ServerUrl, exc: DBAPIError) -> ServerWriteFailed:
     """The message for a write the server refused though the connection held."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     return ServerWriteFailed(
         _(
             "PostgreSQL 数据库 {db} 拒绝了这次写入：{reason}。更改已全部撤销，"
             "请稍后重试；问题持续时请联系数据库管理员。"
-        ).format(db=target.label, reason=reason)
+        ).format(db=target.label, reason=_server_reason(exc))
     )
 
 
