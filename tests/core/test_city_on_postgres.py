@@ -111,6 +111,17 @@ def test_two_officers_cannot_write_at_once_and_the_loser_is_told_who(pg_url: str
             assert second.info().is_city
         with second.guarded_write("merge"):  # freed when the first is done
             pass
+        # No connection goes on calling itself a merge once the merge is done.
+        from sqlalchemy import text
+
+        with first.engine.connect() as conn:
+            names = conn.execute(
+                text(
+                    "SELECT application_name FROM pg_stat_activity "
+                    "WHERE datname = current_database()"
+                )
+            ).scalars()
+            assert not [name for name in names if "merge" in name]
     finally:
         first.close()
         second.close()

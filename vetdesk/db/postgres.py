@@ -186,9 +186,14 @@ class WriteLock:
                 if self._depth == 0 and self._conn is not None:
                     conn, self._conn = self._conn, None
                     try:
+                        # The pooled connection goes back under its plain name, so that
+                        # pg_stat_activity does not show a finished merge as running.
                         conn.execute(
-                            text("SELECT pg_advisory_unlock(:ns, :key)"),
-                            {"ns": LOCK_NAMESPACE, "key": WRITE_LOCK},
+                            text(
+                                "SELECT pg_advisory_unlock(:ns, :key), "
+                                "set_config('application_name', :name, false)"
+                            ),
+                            {"ns": LOCK_NAMESPACE, "key": WRITE_LOCK, "name": application_name()},
                         )
                     except DBAPIError:
                         # The write is committed or rolled back by now: a failed unlock must
