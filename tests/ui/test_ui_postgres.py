@@ -339,6 +339,35 @@ def test_file_menu_asks_for_a_server_databases_url(qtbot, county_window, monkeyp
     assert blocker.args == ["postgresql://city@db.example/vetdesk"]
 
 
+def test_text_that_is_no_server_url_is_refused_not_opened_as_a_file(
+    qtbot, county_window, monkeypatch, recorder
+):
+    """A libpq keyword string typed into the server dialog is refused, never echoed or opened."""
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(
+        QInputDialog,
+        "getText",
+        staticmethod(lambda *_a, **_k: ("host=db dbname=vetdesk password=secret", True)),
+    )
+    requested: list[object] = []
+    county_window.open_database_requested.connect(requested.append)
+    county_window.act_open_server_db.trigger()
+    kind, _title, text = recorder.messages[-1]
+    assert kind == "warning" and "postgresql://" in text and "secret" not in text
+    assert requested == []
+
+
+def test_a_url_that_cannot_be_read_is_refused_without_its_password(qtbot, tmp_path, recorder):
+    """A full-width slash in the password (easy with a Chinese input method) is not echoed."""
+    controller = AppController(QApplication.instance(), Settings(tmp_path / "a.ini"))
+    assert not controller.open("postgresql://city:pa／ss@db/vetdesk")
+    kind, _title, text = recorder.messages[-1]
+    assert kind == "warning" and "无法解析" in text
+    assert "pa／ss" not in text and "ss@" not in text
+    assert controller.window is None
+
+
 def test_merging_in_the_inbox_claims_a_backup_only_where_one_is_taken(
     qtbot, city_and_package, tmp_path, recorder
 ):

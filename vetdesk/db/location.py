@@ -78,8 +78,13 @@ def parse_server_url(text: str) -> ServerUrl:
         parts = urlsplit(url)
         has_password = parts.password is not None
     except ValueError as exc:
+        # Not urlsplit's own text: for a full-width character it quotes the whole host part,
+        # password included.
         raise UsageError(
-            _("数据库地址 {url} 无法解析：{err}").format(url=_redacted(url), err=exc)
+            _(
+                "数据库地址 {url} 无法解析：请检查主机部分是否含全角字符（如 ／＠：？）"
+                "或不成对的方括号。"
+            ).format(url=_redacted(url))
         ) from exc
     if has_password or any(key == "password" for key, _v in parse_qsl(parts.query)):
         raise UsageError(

@@ -65,9 +65,21 @@ class Dialogs:
             QLineEdit.EchoMode.Normal,
             current,
         )
-        if ok and url.strip():
-            # The application checks it (a password is refused) and opens it.
-            self.window.open_database_requested.emit(url.strip())
+        if not ok or not url.strip():
+            return
+        # Local: the core loads after the first paint (location.py is Qt- and SQL-free).
+        from vetdesk.db.location import is_server_url
+
+        if not is_server_url(url):
+            # Never opened as a file, and never echoed: the text may hold a password.
+            interaction.warn(
+                self.window,
+                _("打开服务器数据库"),
+                _("这不是 PostgreSQL 数据库地址：地址应以 postgresql:// 开头。"),
+            )
+            return
+        # The application checks it (a password is refused) and opens it.
+        self.window.open_database_requested.emit(url.strip())
 
     def new_period(self) -> None:
         """Ask for a year and open its statistics period."""
