@@ -105,3 +105,40 @@ def test_a_merge_by_another_process_is_a_change_elsewhere(
     assert done.returncode == 0, done.stdout + done.stderr
     seen = check_version(city, known)
     assert seen.changed_elsewhere and seen.current == data_version(city)
+
+
+def test_every_audited_table_has_a_label_in_the_log_view() -> None:
+    """The audit page names every table the log records in words, never by its table name."""
+    from vetdesk.db.audit import _AUDITED
+    from vetdesk.services.audit_log import _TABLE_LABELS
+
+    assert {model.__tablename__ for model in _AUDITED} <= set(_TABLE_LABELS)
+
+
+def test_a_refused_package_recorded_elsewhere_moves_the_version(
+    city: Database, city_target: str
+) -> None:
+    """Another officer's refusal changes the status board, so the window must see it."""
+    import datetime as dt
+
+    from vetdesk.db import models
+
+    known = data_version(city)
+    other = open_database(city_target)
+    try:
+        with other.transaction() as session:
+            session.add(
+                models.PackageRejection(
+                    unit_code="630223",
+                    period_year=2025,
+                    seq=1,
+                    manifest_sha256="0" * 64,
+                    file_name="互助县-2025.xlsx",
+                    reason="数据不全",
+                    rejected_at=dt.datetime(2026, 3, 1, 9, 0),
+                    operator="王科员",
+                )
+            )
+    finally:
+        other.close()
+    assert check_version(city, known).changed_elsewhere

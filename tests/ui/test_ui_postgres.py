@@ -274,6 +274,9 @@ def test_window_reloads_after_another_officers_merge(qtbot, city_and_package, tm
         _idle(qtbot)
         assert window.refresher.reloads == 0 and window.refresher.known == known
 
+        # An edit of this window's, undoable until the other officer's change arrives.
+        window.undo_stack._done.append(object())  # stands for any command: only its presence counts
+        assert window.undo_stack.can_undo()
         _merge_elsewhere(target, package)
         assert window.refresher.poll() is not None
         qtbot.waitUntil(lambda: window.refresher.reloads == 1, timeout=30_000)
@@ -281,7 +284,10 @@ def test_window_reloads_after_another_officers_merge(qtbot, city_and_package, tm
         assert window.year == 2025 and schools.model.rowCount() > 0  # the county's schools
         assert window.snapshot.submitted_counties == 1
         assert window.refresher.known == data_version(window.db) != known
-        assert "其他操作员" in window.statusBar().currentMessage()
+        # Undoing would now write the values from before the merge over it: not offered.
+        assert not window.undo_stack.can_undo()
+        message = window.statusBar().currentMessage()
+        assert "其他操作员" in message and "不能再撤销" in message
     finally:
         wait_for_all()
         window.db.close()

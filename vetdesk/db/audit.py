@@ -38,6 +38,8 @@ _AUDITED: dict[type[Base], frozenset[str]] = {
     models.TrustedKey: frozenset({"id"}),
     models.PackageExport: frozenset({"id"}),
     models.PackageLedger: frozenset({"id"}),
+    # A refusal changes the status board, and another officer's window follows the log.
+    models.PackageRejection: frozenset({"id"}),
     models.TaskImport: frozenset({"id"}),
     models.TaskIssue: frozenset({"id"}),
     models.Major: frozenset({"id", "school_id", "period_id"}),
@@ -121,6 +123,8 @@ def record_key(session: Session, obj: Any) -> str:
             return f"package:{obj.period_year}:{obj.seq}"
         if isinstance(obj, models.PackageLedger):
             return f"package:{obj.unit_code}:{obj.period_year}:{obj.seq}"
+        if isinstance(obj, models.PackageRejection):
+            return f"rejection:{obj.unit_code}:{obj.period_year}:{obj.seq}"
         if isinstance(obj, models.TaskImport | models.TaskIssue):
             return f"task:{obj.period_year}:{obj.seq}"
         if isinstance(obj, models.RuleSetRecord):

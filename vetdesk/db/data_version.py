@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 # What a database without any audit entry (a new one) reports.
 EMPTY_VERSION = GENESIS_HASH
+# How long one read of the version may take on a server before it gives up (ms).
+POLL_TIMEOUT_MS = 5000
 
 
 class OwnWrites:
@@ -81,6 +83,11 @@ class VersionCheck:
 def data_version(db: Database) -> str:
     """The data's version token: the audit log's head hash (cheap; one indexed row)."""
     with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # A poll must not hang on a stalled connection: the window's polling (and its
+            # closing, which waits for background work) would hang with it.
+            # LOCAL: the pooled connection must not keep the limit for a long merge later.
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {POLL_TIMEOUT_MS}")
         head = conn.execute(
             select(models.AuditEntry.entry_hash).order_by(models.AuditEntry.id.desc()).limit(1)
         ).scalar()

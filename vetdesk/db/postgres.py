@@ -96,7 +96,17 @@ def make_server_engine(target: ServerUrl) -> Engine:
     name = application_name()
 
     def connect() -> psycopg.Connection[Any]:
-        return psycopg.connect(target.url, application_name=name, connect_timeout=15)
+        # TCP keepalives: a connection whose network dropped is noticed within about a
+        # minute instead of hanging a statement (libpq's defaults leave it to the OS, hours).
+        return psycopg.connect(
+            target.url,
+            application_name=name,
+            connect_timeout=15,
+            keepalives=1,
+            keepalives_idle=30,
+            keepalives_interval=10,
+            keepalives_count=3,
+        )
 
     engine = create_engine("postgresql+psycopg://", creator=connect, pool_pre_ping=True)
     event.listen(engine, "before_cursor_execute", _before_execute)

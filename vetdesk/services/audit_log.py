@@ -49,6 +49,7 @@ _TABLE_LABELS = {
     "trusted_keys": N_("已登记的公钥"),
     "package_exports": N_("上报包导出"),
     "package_ledger": N_("上报包接收记录"),
+    "package_rejections": N_("退回的上报包"),
     "task_imports": N_("任务包导入"),
     "task_issues": N_("任务包下发"),
     "majors": N_("专业"),

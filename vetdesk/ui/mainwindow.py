@@ -509,8 +509,12 @@ class MainWindow(QMainWindow):
 
     # --- loading --------------------------------------------------------------------------------
 
-    def reload(self, year: int | None = None) -> None:
-        """Load (or reload) a period's tables and check in the background."""
+    def reload(self, year: int | None = None, *, quiet: bool = False) -> None:
+        """Load (or reload) a period's tables and check in the background.
+
+        ``quiet``: no progress dialog (a reload nobody asked for, after another officer's
+        change, must not put a modal dialog in front of the person).
+        """
         wanted = year if year is not None else self.year
         # Local: the background work, and the loading (the opener uses it in the worker),
         # start after the first paint.
@@ -548,7 +552,8 @@ class MainWindow(QMainWindow):
         source: Database | Callable[[], Database] = (
             self._db if self._db is not None else self.opener
         )
-        DbOp(self, source, op, label=_("正在读取数据…")).success(self._loaded).failure(failed).run()
+        label = None if quiet else _("正在读取数据…")
+        DbOp(self, source, op, label=label).success(self._loaded).failure(failed).run()
 
     def _loaded(self, result: tuple[Database, Snapshot]) -> None:
         db, snapshot = result

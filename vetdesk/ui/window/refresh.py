@@ -46,6 +46,7 @@ class Refresher(QObject):
         self.reloads = 0  # reloads made for another process's change (for tests, the log)
         self._polling = False
         self._announce = False
+        self._cleared_undo = False
         self._failing = False
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.poll)
@@ -57,9 +58,12 @@ class Refresher(QObject):
         self.pending = False
         if self._announce:
             self._announce = False
-            self.window.statusBar().showMessage(
-                _("其他操作员（或命令行）更改了数据库，已重新读取。"), 10_000
+            message = (
+                _("其他操作员（或命令行）更改了数据库，已重新读取；此前的修改不能再撤销。")
+                if self._cleared_undo
+                else _("其他操作员（或命令行）更改了数据库，已重新读取。")
             )
+            self.window.statusBar().showMessage(message, 10_000)
         if self.interval_ms > 0 and not self.timer.isActive():
             self.timer.start(self.interval_ms)
 
@@ -124,5 +128,12 @@ class Refresher(QObject):
         self.pending = False
         self.reloads += 1
         self._announce = True
+        # Polling resumes when this load has shown the new data (loaded()); a reload that
+        # fails says so once instead of again at every poll.
+        self.known = None
+        # The edits on the undo stack were made against the data before the other change:
+        # undoing one now would write the old values over it.
+        self._cleared_undo = self.window.undo_stack.can_undo() or self.window.undo_stack.can_redo()
+        self.window.undo_stack.clear()
         log.info("the database was changed by another process: reloading")
-        self.window.reload()
+        self.window.reload(quiet=True)
