@@ -113,3 +113,26 @@ def test_condition_figures_filled_in_meanwhile_are_not_overwritten(
     with pytest.raises(RecordChanged):
         records.delete_condition(mine, 2025, seen.school_code, expected=seen)
     assert records.load_tables(mine, 2025).conditions[0].row == replace(seen, books=12345)
+
+
+def test_a_ten_measure_record_changed_meanwhile_is_not_overwritten(
+    two: tuple[Database, Database],
+) -> None:
+    """The ten-measure kinds follow the same rule, for a save and for a delete."""
+    from vetdesk.services import measure_records
+    from vetdesk.services.entities import MAJOR
+
+    mine, other = two
+    majors = measure_records.load_measure_tables(mine, 2025).records[MAJOR]
+    assert majors, "the demo county has majors"
+    record = majors[0]
+    measure_records.save_measure(other, 2025, MAJOR, replace(record.row, enrolment=321), record.id)
+    with pytest.raises(RecordChanged) as refused:
+        measure_records.save_measure(
+            mine, 2025, MAJOR, replace(record.row, name="新专业名"), record.id, expected=record.row
+        )
+    assert "_" not in refused.value.message  # labels, never field identifiers
+    with pytest.raises(RecordChanged):
+        measure_records.delete_measure(mine, 2025, MAJOR, record.id, expected=record.row)
+    stored = measure_records.load_measure_tables(mine, 2025).records[MAJOR][0]
+    assert stored.row == replace(record.row, enrolment=321)
