@@ -283,3 +283,37 @@ def test_enterprise_practice_is_recorded_in_the_teacher_form(county_window, qtbo
         t.row for t in records.load_tables(window.db, 2025).teachers if t.id == record.id
     )
     assert restored.practices == record.row.practices
+
+
+def test_undo_refuses_to_revert_another_operators_change(county_window, qtbot, recorder):
+    """An undone school edit would put back the whole old row: refused, their change kept."""
+    from dataclasses import replace
+
+    from vetdesk.db.database import open_database
+
+    window = county_window
+    record = window.record_pages[SCHOOL].model.item(0)
+    form = window.editor.edit_record(SCHOOL, record)
+    assert form is not None
+    assert _fill(form, {"name": "改名测试"}).ok
+    with qtbot.waitSignal(window.undo_stack.applied, timeout=10_000):
+        qtbot.mouseClick(form.ok_button(), Qt.MouseButton.LeftButton)
+    # Another officer (another process) changes the same school's address meanwhile.
+    other = open_database(window.db.path)
+    try:
+        stored = records.load_tables(other, 2025).schools[0].row
+        theirs = replace(stored, address="另一处地址")
+        records.save_school(other, theirs, original_code=stored.school_code)
+    finally:
+        other.close()
+    warnings = len([m for m in recorder.messages if m[0] == "warning"])
+    window.act_undo.trigger()
+    qtbot.waitUntil(
+        lambda: len([m for m in recorder.messages if m[0] == "warning"]) > warnings,
+        timeout=10_000,
+    )
+    assert "已被其他操作员或导入更改" in recorder.messages[-1][2]
+    assert "撤销与重做记录已清空" in recorder.messages[-1][2]
+    assert records.load_tables(window.db, 2025).schools[0].row == theirs
+    assert not window.undo_stack.busy
+    assert not window.undo_stack.can_undo() and not window.undo_stack.can_redo()

@@ -35,10 +35,13 @@ from vetdesk.services.records import (
     _school,
     multi_text,
     read_multi,
+    require_unchanged,
 )
 from vetdesk.workbook import schema
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from vetdesk.db.database import Database
 
 MeasureRow = Any  # MajorRow | EnterpriseRow | PilotRow | DestinationRow | BaseRow
@@ -279,10 +282,31 @@ def draft_measure(
 # --- saving -----------------------------------------------------------------------------------
 
 
+def _stored_row(session: Session, entity: str, stored: Any) -> MeasureRow:
+    # Imported on first use: start-up time (the GUI imports this before its first paint).
+    from vetdesk.db import models
+
+    row_type = KINDS[entity].row_class()
+    school = session.get(models.School, stored.school_id)
+    return row_type(
+        school.school_code if school else "",
+        *(getattr(stored, f.name) for f in fields(row_type)[1:]),
+    )
+
+
 def save_measure(
-    db: Database, year: int, entity: str, row: MeasureRow, record_id: int | None = None
+    db: Database,
+    year: int,
+    entity: str,
+    row: MeasureRow,
+    record_id: int | None = None,
+    *,
+    expected: MeasureRow | None = None,
 ) -> int:
-    """Add a ten-measure record (or update the one with ``record_id``); return its id."""
+    """Add a ten-measure record (or update the one with ``record_id``); return its id.
+
+    ``expected``: the record as the user saw it; the update is refused if changed since.
+    """
     kind = KINDS[entity]
     model = kind.model_class()
     with db.transaction() as session:
@@ -295,6 +319,8 @@ def save_measure(
             stored = session.get(model, record_id)
             if stored is None or stored.period_id != period.id:
                 raise InputRejected(_("找不到要修改的记录。"), code="not_found")
+            if expected is not None:
+                require_unchanged(entity, _stored_row(session, entity, stored), expected)
             stored.school_id = school.id
         for f in fields(row)[1:]:
             setattr(stored, f.name, getattr(row, f.name))
@@ -302,24 +328,18 @@ def save_measure(
         return int(stored.id)
 
 
-def delete_measure(db: Database, year: int, entity: str, record_id: int) -> MeasureRow:
+def delete_measure(
+    db: Database, year: int, entity: str, record_id: int, *, expected: MeasureRow | None = None
+) -> MeasureRow:
     """Remove a ten-measure record; return its row (for undo)."""
-    # Imported on first use: start-up time (the GUI imports this before its first paint).
-    from vetdesk.db import models
-
-    kind = KINDS[entity]
-    model = kind.model_class()
-    row_type = kind.row_class()
+    model = KINDS[entity].model_class()
     with db.transaction() as session:
         period = _open_period(session, year)
         stored = session.get(model, record_id)
         if stored is None or stored.period_id != period.id:
             raise InputRejected(_("找不到要删除的记录。"), code="not_found")
-        school = session.get(models.School, stored.school_id)
-        row = row_type(
-            school.school_code if school else "",
-            *(getattr(stored, f.name) for f in fields(row_type)[1:]),
-        )
+        row = _stored_row(session, entity, stored)
+        require_unchanged(entity, row, expected, deleting=True)
         session.delete(stored)
         return row
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -761,8 +762,78 @@ def _assign(
             setattr(target, f.name, getattr(row, f.name))
 
 
-def save_school(db: Database, row: SchoolRow, *, original_code: str | None = None) -> None:
-    """Add a school to the registry, or update the one whose code was ``original_code``."""
+class RecordChanged(InputRejected):
+    """The stored record is no longer the one the user started from: nothing was written."""
+
+    code = "record_changed"
+
+
+def _changed_field(entity: str, name: str) -> str:
+    """A changed field as the user knows it: its form label."""
+    if name == PRACTICES:
+        return _("企业实践")
+    for spec in FORM_FIELDS.get(entity, ()):
+        if spec.name == name:
+            return spec.label
+    label = field_label(entity, name)
+    # field_label falls back to the identifier itself, which a message must never show.
+    return label if label != name else _("其他内容")
+
+
+def require_unchanged(
+    entity: str, stored: object, expected: object | None, *, deleting: bool = False
+) -> None:
+    """Refuse a write whose record no longer is what the user saw (``expected`` None: no check).
+
+    Called inside the write transaction, which holds the writers' lock (SQLite's BEGIN
+    IMMEDIATE, PostgreSQL's transaction lock), so nobody can change the row between this
+    comparison and the write.
+    """
+    if expected is None:
+        return
+    changed = []
+    for f in fields(expected):  # type: ignore[arg-type]
+        now, seen = getattr(stored, f.name), getattr(expected, f.name)
+        # Practices come back ordered by start date, a form keeps them as typed.
+        same = Counter(now) == Counter(seen) if f.name == PRACTICES else now == seen
+        if not same:
+            changed.append(_changed_field(entity, f.name))
+    if not changed:
+        return
+    if deleting:
+        message = _(
+            "该记录已被其他操作员或导入更改（{what}），为避免误删，本次未删除。"
+            "请查看最新数据后再决定是否删除。"
+        )
+    else:
+        message = _(
+            "该记录已被其他操作员或导入更改（{what}），为避免覆盖，本次未保存。"
+            "请查看最新数据后重新修改。"
+        )
+    raise RecordChanged(message.format(what="、".join(changed)), code="record_changed")
+
+
+def _school_row(school: models.School) -> SchoolRow:
+    return SchoolRow(**{f.name: getattr(school, f.name) for f in fields(SchoolRow)})
+
+
+def _condition_row(school_code: str, stored: models.SchoolCondition | None) -> ConditionRow:
+    if stored is None:
+        return empty_condition(school_code)
+    return ConditionRow(school_code, *(getattr(stored, f.name) for f in fields(ConditionRow)[1:]))
+
+
+def save_school(
+    db: Database,
+    row: SchoolRow,
+    *,
+    original_code: str | None = None,
+    expected: SchoolRow | None = None,
+) -> None:
+    """Add a school to the registry, or update the one whose code was ``original_code``.
+
+    ``expected``: the school as the user saw it; the update is refused if it changed since.
+    """
     # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
@@ -781,6 +852,7 @@ def save_school(db: Database, row: SchoolRow, *, original_code: str | None = Non
             session.add(school)
         else:
             school = _school(session, original_code)
+            require_unchanged(SCHOOL, _school_row(school), expected)
         _assign(school, row, skip=())
 
 
@@ -799,7 +871,7 @@ def school_has_data(db: Database, code: str) -> bool:
         )
 
 
-def delete_school(db: Database, code: str) -> SchoolRow:
+def delete_school(db: Database, code: str, *, expected: SchoolRow | None = None) -> SchoolRow:
     """Remove a school without any data from the registry; return it (for undo)."""
     with db.session() as session:
         _require_registry_edit(session)  # the policy's reason before the data's
@@ -813,13 +885,19 @@ def delete_school(db: Database, code: str) -> SchoolRow:
     with db.transaction() as session:
         _require_registry_edit(session)
         school = _school(session, code)
-        row = SchoolRow(**{f.name: getattr(school, f.name) for f in fields(SchoolRow)})
+        row = _school_row(school)
+        require_unchanged(SCHOOL, row, expected, deleting=True)
         session.delete(school)
         return row
 
 
-def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow | None:
-    """Store a school's condition figures for a period; return the previous figures (for undo)."""
+def save_condition(
+    db: Database, year: int, row: ConditionRow, *, expected: ConditionRow | None = None
+) -> ConditionRow | None:
+    """Store a school's condition figures for a period; return the previous figures (for undo).
+
+    ``expected``: the figures as the user saw them (all empty: none stored); refused if changed.
+    """
     # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
 
@@ -834,19 +912,20 @@ def save_condition(db: Database, year: int, row: ConditionRow) -> ConditionRow |
                 models.SchoolCondition.period_id == period.id,
             )
         )
+        require_unchanged(CONDITION, _condition_row(row.school_code, stored), expected)
         previous = None
         if stored is None:
             stored = models.SchoolCondition(school_id=school.id, period_id=period.id)
             session.add(stored)
         else:
-            previous = ConditionRow(
-                row.school_code, *(getattr(stored, f.name) for f in fields(ConditionRow)[1:])
-            )
+            previous = _condition_row(row.school_code, stored)
         _assign(stored, row)
         return previous
 
 
-def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow | None:
+def delete_condition(
+    db: Database, year: int, school_code: str, *, expected: ConditionRow | None = None
+) -> ConditionRow | None:
     """Remove a school's condition figures for a period; return them (for undo)."""
     # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
@@ -863,10 +942,9 @@ def delete_condition(db: Database, year: int, school_code: str) -> ConditionRow 
             )
         )
         if stored is None:
-            return None
-        previous = ConditionRow(
-            school_code, *(getattr(stored, f.name) for f in fields(ConditionRow)[1:])
-        )
+            return None  # already cleared: nothing to overwrite
+        previous = _condition_row(school_code, stored)
+        require_unchanged(CONDITION, previous, expected, deleting=True)
         session.delete(stored)
         return previous
 
@@ -909,14 +987,28 @@ def _stored_practices(session: Session, teacher_id: int) -> tuple[PracticeRow, .
     )
 
 
-def _teacher_row(session: Session, teacher: models.Teacher, school_code: str) -> TeacherRow:
+def _teacher_row(session: Session, teacher: models.Teacher) -> TeacherRow:
+    # Imported on first use for start-up time (see the note at the top).
+    from vetdesk.db import models
 
+    school = session.get(models.School, teacher.school_id)
+    school_code = school.school_code if school else ""
     values = {f.name: getattr(teacher, f.name) for f in fields(TeacherRow)[1:-1]}
     return TeacherRow(school_code, **values, practices=_stored_practices(session, teacher.id))
 
 
-def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | None = None) -> int:
-    """Add a teacher to the period's roster (or update one); return the teacher's id."""
+def save_teacher(
+    db: Database,
+    year: int,
+    row: TeacherRow,
+    teacher_id: int | None = None,
+    *,
+    expected: TeacherRow | None = None,
+) -> int:
+    """Add a teacher to the period's roster (or update one); return the teacher's id.
+
+    ``expected``: the teacher as the user saw them; the update is refused if changed since.
+    """
     # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
 
@@ -931,6 +1023,8 @@ def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | Non
             if found is None:
                 raise InputRejected(_("找不到要修改的教师记录。"), code="not_found")
             teacher = found
+            if expected is not None:
+                require_unchanged(TEACHER, _teacher_row(session, teacher), expected)
             teacher.school_id = school.id
         _assign(teacher, row)
         session.flush()
@@ -939,7 +1033,9 @@ def save_teacher(db: Database, year: int, row: TeacherRow, teacher_id: int | Non
         return teacher.id
 
 
-def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
+def delete_teacher(
+    db: Database, year: int, teacher_id: int, *, expected: TeacherRow | None = None
+) -> TeacherRow:
     """Remove a teacher (with their enterprise practice); return the row (for undo)."""
     # Imported on first use for start-up time (see the note at the top).
     from sqlalchemy import select
@@ -951,8 +1047,8 @@ def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
         teacher = session.get(models.Teacher, teacher_id)
         if teacher is None:
             raise InputRejected(_("找不到要删除的教师记录。"), code="not_found")
-        school = session.get(models.School, teacher.school_id)
-        row = _teacher_row(session, teacher, school.school_code if school else "")
+        row = _teacher_row(session, teacher)
+        require_unchanged(TEACHER, row, expected, deleting=True)
         # One ORM delete per practice (a teacher has a few), so the audit hook logs each.
         for practice in session.scalars(
             select(models.EnterprisePractice).where(
@@ -964,8 +1060,29 @@ def delete_teacher(db: Database, year: int, teacher_id: int) -> TeacherRow:
         return row
 
 
-def save_training(db: Database, year: int, row: TrainingRow, training_id: int | None = None) -> int:
-    """Add a training programme (or update one); return its id."""
+def _training_row(session: Session, training: models.TrainingProgramme) -> TrainingRow:
+    # Imported on first use for start-up time (see the note at the top).
+    from vetdesk.db import models
+
+    school = session.get(models.School, training.school_id)
+    return TrainingRow(
+        school.school_code if school else "",
+        **{f.name: getattr(training, f.name) for f in fields(TrainingRow)[1:]},
+    )
+
+
+def save_training(
+    db: Database,
+    year: int,
+    row: TrainingRow,
+    training_id: int | None = None,
+    *,
+    expected: TrainingRow | None = None,
+) -> int:
+    """Add a training programme (or update one); return its id.
+
+    ``expected``: the programme as the user saw it; the update is refused if changed since.
+    """
     # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
 
@@ -980,13 +1097,17 @@ def save_training(db: Database, year: int, row: TrainingRow, training_id: int | 
             if found is None:
                 raise InputRejected(_("找不到要修改的培训项目。"), code="not_found")
             training = found
+            if expected is not None:
+                require_unchanged(TRAINING, _training_row(session, training), expected)
             training.school_id = school.id
         _assign(training, row)
         session.flush()
         return training.id
 
 
-def delete_training(db: Database, year: int, training_id: int) -> TrainingRow:
+def delete_training(
+    db: Database, year: int, training_id: int, *, expected: TrainingRow | None = None
+) -> TrainingRow:
     """Remove a training programme; return it (for undo)."""
     # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
@@ -996,10 +1117,7 @@ def delete_training(db: Database, year: int, training_id: int) -> TrainingRow:
         training = session.get(models.TrainingProgramme, training_id)
         if training is None:
             raise InputRejected(_("找不到要删除的培训项目。"), code="not_found")
-        school = session.get(models.School, training.school_id)
-        row = TrainingRow(
-            school.school_code if school else "",
-            **{f.name: getattr(training, f.name) for f in fields(TrainingRow)[1:]},
-        )
+        row = _training_row(session, training)
+        require_unchanged(TRAINING, row, expected, deleting=True)
         session.delete(training)
         return row

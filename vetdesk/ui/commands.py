@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from vetdesk.i18n import _
 from vetdesk.services.entities import CONDITION
-from vetdesk.ui.interaction import show_error
+from vetdesk.ui.interaction import error_text, show_error
 
 if TYPE_CHECKING:
     from vetdesk.db.database import Database
@@ -34,19 +34,31 @@ class Change(NamedTuple):  # not a dataclass: see vetdesk.ui.actions.Decision
     new: AnyRecord | None
 
 
-def _store(db: Database, year: int, entity: str, current: AnyRecord | None, row: Any) -> AnyRecord:
-    """Write ``row`` over ``current`` (None: as a new record); return the stored record."""
+def _store(
+    db: Database,
+    year: int,
+    entity: str,
+    current: AnyRecord | None,
+    row: Any,
+    expected: AnyRecord | None,
+) -> AnyRecord:
+    """Write ``row`` over ``current`` (None: as a new record); return the stored record.
+
+    ``expected``: the record this edit started from; the write is refused (RecordChanged)
+    if another operator or an import has changed it since (None: no check).
+    """
     # Local: the entity registry loads with the first edit, after the window's first paint.
     from vetdesk.ui.entityregistry import entry  # Local: loads after the first paint.
 
-    return entry(entity).store(db, year, current, row)
+    seen = expected.row if expected is not None else None
+    return entry(entity).store(db, year, current, row, seen)
 
 
 def _remove(db: Database, year: int, entity: str, current: AnyRecord) -> AnyRecord | None:
-    """Delete a record; return what the table shows in its place (None: nothing)."""
+    """Delete a record, refused if it is no longer as shown; return what replaces it."""
     from vetdesk.ui.entityregistry import entry  # Local: loads after the first paint.
 
-    return entry(entity).remove(db, year, current)
+    return entry(entity).remove(db, year, current, current.row)
 
 
 class Command:
@@ -76,7 +88,9 @@ class SaveRecord(Command):
 
     def do(self, db: Database) -> Change:
         """Store the new row."""
-        self.after = _store(db, self.year, self.entity, self.before, self.row)
+        # Refused if the record is no longer the one the form was opened with (or, on redo,
+        # the one undo put back): another operator's or an import's change is kept.
+        self.after = _store(db, self.year, self.entity, self.before, self.row, self.before)
         return Change(self.entity, self.before, self.after)
 
     def undo(self, db: Database) -> Change:
@@ -88,7 +102,7 @@ class SaveRecord(Command):
         if self.entity == CONDITION and self.before.id == 0:
             shown = _remove(db, self.year, self.entity, self.after)
             return Change(self.entity, self.after, shown)
-        restored = _store(db, self.year, self.entity, self.after, self.before.row)
+        restored = _store(db, self.year, self.entity, self.after, self.before.row, self.after)
         from dataclasses import replace  # Local: edits run after the first paint.
 
         # A teacher or training keeps its id when overwritten; keep the record identical.
@@ -113,7 +127,8 @@ class DeleteRecord(Command):
 
     def undo(self, db: Database) -> Change:
         """Store the deleted record again (a teacher comes back with a new id)."""
-        restored = _store(db, self.year, self.entity, None, self.record.row)
+        # A school's figures are cleared, not removed: refused if someone filled them in since.
+        restored = _store(db, self.year, self.entity, None, self.record.row, self.shown)
         if self.entity == CONDITION:
             from dataclasses import replace  # Local: edits run after the first paint.
 
@@ -209,8 +224,19 @@ class UndoStack(QObject):
         self.changed.emit()
 
         def failed(exc: BaseException) -> None:
+            # Local: the core loads on first use, not at start-up.
+            from vetdesk.services.records import RecordChanged
+
             self.busy = False
-            if restore is not None:
+            stale = restore is not None and isinstance(exc, RecordChanged)
+            if stale:
+                # The record changed under an undo or redo: the steps around it were made on
+                # data that no longer holds, so none of them can safely run any more.
+                self._done.clear()
+                self._undone.clear()
+                note = _("撤销与重做记录已清空，因为其中的修改所依据的数据已被更改。")
+                exc = RecordChanged(f"{error_text(exc)}\n\n{note}")
+            elif restore is not None:
                 restore()
             self.changed.emit()
             if on_failure is not None:

@@ -81,13 +81,15 @@ def _specs(entity: str) -> tuple[FieldSpec, ...]:
 
 
 def _store_measure(entity: str) -> Store:
-    def store(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+    def store(
+        db: Database, year: int, current: AnyRecord | None, row: Any, expected: Any | None
+    ) -> AnyRecord:
         # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
         from vetdesk.services.records import Record
 
         new_id = measure_records.save_measure(
-            db, year, entity, row, current.id if current else None
+            db, year, entity, row, current.id if current else None, expected=expected
         )
         return Record(new_id, measure_records.measure_key(entity, row), row)
 
@@ -95,85 +97,110 @@ def _store_measure(entity: str) -> Store:
 
 
 def _remove_measure(entity: str) -> Remove:
-    def remove(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+    def remove(
+        db: Database, year: int, current: AnyRecord, expected: Any | None
+    ) -> AnyRecord | None:
         # Local: the core loads on first use, not at start-up.
         from vetdesk.services import measure_records
 
-        measure_records.delete_measure(db, year, entity, current.id)
+        measure_records.delete_measure(db, year, entity, current.id, expected=expected)
         return None
 
     return remove
 
 
-def _store_school(db: Database, _year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+def _store_school(
+    db: Database, _year: int, current: AnyRecord | None, row: Any, expected: Any | None
+) -> AnyRecord:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
-    records.save_school(db, row, original_code=current.row.school_code if current else None)
+    records.save_school(
+        db,
+        row,
+        original_code=current.row.school_code if current else None,
+        expected=expected,
+    )
     return Record(current.id if current else 0, records.record_key(SCHOOL, row), row)
 
 
-def _remove_school(db: Database, _year: int, current: AnyRecord) -> AnyRecord | None:
+def _remove_school(
+    db: Database, _year: int, current: AnyRecord, expected: Any | None
+) -> AnyRecord | None:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
-    records.delete_school(db, current.row.school_code)
+    records.delete_school(db, current.row.school_code, expected=expected)
     return None
 
 
-def _store_condition(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+def _store_condition(
+    db: Database, year: int, current: AnyRecord | None, row: Any, expected: Any | None
+) -> AnyRecord:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
-    records.save_condition(db, year, row)
+    records.save_condition(db, year, row, expected=expected)
     # The id only tells "figures stored" (non-zero) from "nothing yet" (0) here.
     stored_id = (current.id or 1) if current else 1
     return Record(stored_id, records.record_key(CONDITION, row), row)
 
 
-def _remove_condition(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+def _remove_condition(
+    db: Database, year: int, current: AnyRecord, expected: Any | None
+) -> AnyRecord | None:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
-    records.delete_condition(db, year, current.row.school_code)
+    records.delete_condition(db, year, current.row.school_code, expected=expected)
     # The table keeps a school's row, empty, when its figures are cleared.
     return Record(0, current.key, records.empty_condition(current.row.school_code))
 
 
-def _store_teacher(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+def _store_teacher(
+    db: Database, year: int, current: AnyRecord | None, row: Any, expected: Any | None
+) -> AnyRecord:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
-    new_id = records.save_teacher(db, year, row, current.id if current else None)
+    new_id = records.save_teacher(db, year, row, current.id if current else None, expected=expected)
     return Record(new_id, records.record_key(TEACHER, row), row)
 
 
-def _remove_teacher(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+def _remove_teacher(
+    db: Database, year: int, current: AnyRecord, expected: Any | None
+) -> AnyRecord | None:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
-    records.delete_teacher(db, year, current.id)
+    records.delete_teacher(db, year, current.id, expected=expected)
     return None
 
 
-def _store_training(db: Database, year: int, current: AnyRecord | None, row: Any) -> AnyRecord:
+def _store_training(
+    db: Database, year: int, current: AnyRecord | None, row: Any, expected: Any | None
+) -> AnyRecord:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
     from vetdesk.services.records import Record
 
-    new_id = records.save_training(db, year, row, current.id if current else None)
+    new_id = records.save_training(
+        db, year, row, current.id if current else None, expected=expected
+    )
     return Record(new_id, records.record_key(TRAINING, row), row)
 
 
-def _remove_training(db: Database, year: int, current: AnyRecord) -> AnyRecord | None:
+def _remove_training(
+    db: Database, year: int, current: AnyRecord, expected: Any | None
+) -> AnyRecord | None:
     # Local: the core loads on first use, not at start-up.
     from vetdesk.services import records
 
-    records.delete_training(db, year, current.id)
+    records.delete_training(db, year, current.id, expected=expected)
     return None
 
 
@@ -256,8 +283,9 @@ def _measure_form(entity: str) -> FormBuilder:
     return build
 
 
-Store: TypeAlias = "Callable[[Database, int, AnyRecord | None, Any], AnyRecord]"
-Remove: TypeAlias = "Callable[[Database, int, AnyRecord], AnyRecord | None]"
+# The last argument of both: the row the user saw (None: no check), see records.require_unchanged.
+Store: TypeAlias = "Callable[[Database, int, AnyRecord | None, Any, Any | None], AnyRecord]"
+Remove: TypeAlias = "Callable[[Database, int, AnyRecord, Any | None], AnyRecord | None]"
 FormBuilder: TypeAlias = "Callable[[FormHost, Any | None], FormSetup]"
 
 
