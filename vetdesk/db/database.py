@@ -25,6 +25,7 @@ from vetdesk.db.location import (
     ServerUrl,
     command_argument,
     county_on_server,
+    database_file,
     parse_target,
     target_label,
 )
@@ -83,9 +84,7 @@ class Database:
     @property
     def path(self) -> Path:
         """The database file; refused for a database on a PostgreSQL server."""
-        if isinstance(self.location, ServerUrl):
-            raise OnServer(self.location)
-        return self.location
+        return database_file(self.location)
 
     def session(self, *, write: bool = False) -> Session:
         """A new session whose changes are recorded in the audit log (``write``: takes the write lock)."""
@@ -185,19 +184,6 @@ class Database:
 
 if TYPE_CHECKING:
     from vetdesk.db.postgres import WriteLock
-
-
-class OnServer(UsageError):
-    """A file operation (backup file, lock file) asked of a database on a PostgreSQL server."""
-
-    code = "db_on_server"
-
-    def __init__(self, target: ServerUrl) -> None:
-        super().__init__(
-            _("数据库 {db} 在 PostgreSQL 服务器上，不是本机文件，此操作不适用。").format(
-                db=target.label
-            )
-        )
 
 
 class DatabaseWriteFailed(InputRejected):

@@ -52,6 +52,26 @@ class ServerUrl(NamedTuple):
 DatabaseTarget = Path | ServerUrl
 
 
+class OnServer(UsageError):
+    """A file operation (backup file, lock file) asked of a database on a PostgreSQL server."""
+
+    code = "db_on_server"
+
+    def __init__(self, target: ServerUrl) -> None:
+        super().__init__(
+            _("数据库 {db} 在 PostgreSQL 服务器上，不是本机文件，此操作不适用。").format(
+                db=target.label
+            )
+        )
+
+
+def database_file(target: DatabaseTarget) -> Path:
+    """The database file a target names; OnServer for a database on a PostgreSQL server."""
+    if isinstance(target, ServerUrl):
+        raise OnServer(target)
+    return target
+
+
 class NoFileBackup(InputRejected):
     """VetDesk's file backup or restore asked of a server database: nothing was done."""
 

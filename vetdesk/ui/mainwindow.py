@@ -24,7 +24,10 @@ from PySide6.QtCore import QByteArray, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from vetdesk.db.location import ServerUrl  # Qt- and SQL-free: no cost before the first paint
+from vetdesk.db.location import (  # Qt- and SQL-free: no cost before the first paint
+    ServerUrl,
+    database_file,
+)
 from vetdesk.i18n import _, pgettext
 from vetdesk.services.entities import SCHOOL
 from vetdesk.ui import interaction
@@ -242,12 +245,7 @@ class MainWindow(QMainWindow):
     @property
     def path(self) -> Path:
         """The database file (refused for a city database on a PostgreSQL server)."""
-        if isinstance(self.location, ServerUrl):
-            # Local: the core loads after the first paint.
-            from vetdesk.db.database import OnServer
-
-            raise OnServer(self.location)
-        return self.location
+        return database_file(self.location)
 
     @property
     def on_server(self) -> bool:
