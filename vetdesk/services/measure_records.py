@@ -36,6 +36,7 @@ from vetdesk.services.records import (
     multi_text,
     read_multi,
     require_unchanged,
+    stored_row,
 )
 from vetdesk.workbook import schema
 
@@ -283,15 +284,7 @@ def draft_measure(
 
 
 def _stored_row(session: Session, entity: str, stored: Any) -> MeasureRow:
-    # Imported on first use: start-up time (the GUI imports this before its first paint).
-    from vetdesk.db import models
-
-    row_type = KINDS[entity].row_class()
-    school = session.get(models.School, stored.school_id)
-    return row_type(
-        school.school_code if school else "",
-        *(getattr(stored, f.name) for f in fields(row_type)[1:]),
-    )
+    return stored_row(session, KINDS[entity].row_class(), stored)
 
 
 def save_measure(

@@ -1060,15 +1060,21 @@ def delete_teacher(
         return row
 
 
-def _training_row(session: Session, training: models.TrainingProgramme) -> TrainingRow:
+def stored_row(session: Session, row_type: type[R], stored: Any) -> R:
+    """A school's stored record as the row the pages show: its school code, then its fields."""
     # Imported on first use for start-up time (see the note at the top).
     from vetdesk.db import models
 
-    school = session.get(models.School, training.school_id)
-    return TrainingRow(
+    school = session.get(models.School, stored.school_id)
+    make: Callable[..., R] = row_type
+    return make(
         school.school_code if school else "",
-        **{f.name: getattr(training, f.name) for f in fields(TrainingRow)[1:]},
+        *(getattr(stored, f.name) for f in fields(row_type)[1:]),  # type: ignore[arg-type]
     )
+
+
+def _training_row(session: Session, training: models.TrainingProgramme) -> TrainingRow:
+    return stored_row(session, TrainingRow, training)
 
 
 def save_training(
